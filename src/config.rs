@@ -1,0 +1,155 @@
+//! `atomdoc.toml` (serde) and its defaults; where the repository and the docs root are.
+//!
+//! Owns: finding the repository, reading the config file, merging command-line overrides.
+//! Must not: read the docs tree (that is `corpus::scan`).
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+/// The config file's name, looked for at the repository root.
+pub const CONFIG_FILE: &str = "atomdoc.toml";
+/// The docs root when neither `--root` nor `atomdoc.toml` names one.
+pub const DEFAULT_ROOT: &str = "docs/atomic";
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}: {message}")]
+    Parse { path: PathBuf, message: String },
+    #[error("repository folder `{0}` does not exist; pass --repo DIR with an existing folder")]
+    NoRepo(PathBuf),
+    #[error(
+        "docs root `{root}` not found in {repo}; pass --root PATH (relative to the repository) or set `root = \"…\"` in {CONFIG_FILE}"
+    )]
+    NoRoot { root: String, repo: PathBuf },
+    #[error("docs root `{0}` is outside the repository; --root must name a folder inside it")]
+    RootOutside(String),
+}
+
+/// Everything `atomdoc.toml` can say. Every table rejects unknown keys, so a typo is an error
+/// that names the key.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// The docs root, relative to the repository.
+    pub root: Option<String>,
+    pub links: LinksConfig,
+}
+
+/// How links are recognised.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LinksConfig {
+    /// Inline code spans starting with one of these (repo-relative) are links.
+    pub code_span_prefixes: Vec<String>,
+    /// H2 names (case-insensitive) whose links are `related`.
+    pub related_sections: Vec<String>,
+}
+
+impl Default for LinksConfig {
+    fn default() -> Self {
+        LinksConfig {
+            code_span_prefixes: vec!["docs/".into()],
+            related_sections: [
+                "Related Documents",
+                "Related Documentation",
+                "Related Materials",
+                "Related Docs",
+                "Related Links",
+                "Related",
+                "See Also",
+            ]
+            .map(String::from)
+            .to_vec(),
+        }
+    }
+}
+
+impl Config {
+    /// Reads `atomdoc.toml` from `repo` when it exists; the defaults otherwise.
+    pub fn load(repo: &Path) -> Result<Config, ConfigError> {
+        let path = repo.join(CONFIG_FILE);
+        match std::fs::read_to_string(&path) {
+            Ok(text) => {
+                Config::parse(&text).map_err(|message| ConfigError::Parse { path, message })
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Config::default()),
+            Err(source) => Err(ConfigError::Read { path, source }),
+        }
+    }
+
+    pub fn parse(text: &str) -> Result<Config, String> {
+        toml::from_str(text).map_err(|e| e.to_string().trim_end().to_string())
+    }
+}
+
+/// Where the tree is: the repository and the docs root inside it.
+#[derive(Debug, Clone)]
+pub struct Location {
+    pub repo: PathBuf,
+    /// Repo-relative, `/`-separated, no trailing slash; empty for the repository itself.
+    pub root: String,
+}
+
+/// The repository for `start`: the nearest ancestor holding `.git` or `atomdoc.toml`, else
+/// `start` itself.
+pub fn discover_repo(start: &Path) -> PathBuf {
+    start
+        .ancestors()
+        .find(|dir| dir.join(".git").exists() || dir.join(CONFIG_FILE).exists())
+        .unwrap_or(start)
+        .to_path_buf()
+}
+
+/// Resolves the repository and docs root from flags, config and defaults, and checks that the
+/// docs root exists.
+pub fn locate(
+    repo_flag: Option<&Path>,
+    root_flag: Option<&str>,
+    cwd: &Path,
+) -> Result<(Location, Config), ConfigError> {
+    let repo = match repo_flag {
+        Some(r) => {
+            let r = cwd.join(r);
+            if !r.is_dir() {
+                return Err(ConfigError::NoRepo(r));
+            }
+            r
+        }
+        None => discover_repo(cwd),
+    };
+    let config = Config::load(&repo)?;
+    let raw_root = root_flag
+        .map(str::to_string)
+        .or_else(|| config.root.clone())
+        .unwrap_or_else(|| DEFAULT_ROOT.to_string());
+    let root = normalize_root(&repo, &raw_root)?;
+    if !repo.join(&root).is_dir() {
+        return Err(ConfigError::NoRoot {
+            root: raw_root,
+            repo,
+        });
+    }
+    Ok((Location { repo, root }, config))
+}
+
+fn normalize_root(repo: &Path, raw: &str) -> Result<String, ConfigError> {
+    let path = Path::new(raw);
+    let relative = if path.is_absolute() {
+        let canon_repo = repo.canonicalize().unwrap_or_else(|_| repo.to_path_buf());
+        let canon = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+        match canon.strip_prefix(&canon_repo) {
+            Ok(rel) => rel.to_string_lossy().into_owned(),
+            Err(_) => return Err(ConfigError::RootOutside(raw.to_string())),
+        }
+    } else {
+        raw.replace('\\', "/")
+    };
+    crate::corpus::links::normalize(&relative)
+        .ok_or_else(|| ConfigError::RootOutside(raw.to_string()))
+}

@@ -1,0 +1,260 @@
+//! Link resolution: a link as written → a repo-relative path, a status and, when it joins two
+//! documents, a graph edge. Pure: whatever it needs to know about files that are not documents
+//! it asks a [`RepoView`], which the CLI backs with the disk and tests with a map.
+//!
+//! The rules are written down in `docs/links.md`.
+
+use percent_encoding::percent_decode_str;
+use serde::{Deserialize, Serialize};
+
+use super::{Corpus, DocId, Link, LinkSyntax};
+
+/// Why a link is broken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BrokenReason {
+    /// The target file or folder does not exist.
+    Missing,
+    /// The target exists but has no heading or HTML anchor matching the fragment.
+    Anchor,
+    /// The target would lie outside the repository.
+    Outside,
+    /// A template placeholder such as `docs/atomic/{category}/{file}.md`.
+    Placeholder,
+}
+
+impl BrokenReason {
+    pub const ALL: [BrokenReason; 4] = [
+        BrokenReason::Missing,
+        BrokenReason::Anchor,
+        BrokenReason::Outside,
+        BrokenReason::Placeholder,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BrokenReason::Missing => "missing",
+            BrokenReason::Anchor => "anchor",
+            BrokenReason::Outside => "outside",
+            BrokenReason::Placeholder => "placeholder",
+        }
+    }
+}
+
+/// The outcome of resolving one link.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase", tag = "status", content = "reason")]
+pub enum LinkStatus {
+    /// The target exists (and so does its fragment, if any).
+    Ok,
+    /// A URL with a scheme: kept, not checked offline.
+    External,
+    Broken(BrokenReason),
+}
+
+/// What a path inside the repository is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Entry {
+    File,
+    Dir,
+    Missing,
+    /// It exists, but only through a symlink that leads out of the repository.
+    Outside,
+}
+
+/// The resolver's window on files that are not documents of the corpus.
+pub trait RepoView: Sync {
+    /// What `path` (repo-relative, normalised, `""` for the root) is.
+    fn entry(&self, path: &str) -> Entry;
+    /// Heading slugs and HTML anchors of the Markdown file at `path`, which exists and is not a
+    /// document of the corpus (e.g. `docs/guides/x.md` when the root is `docs/atomic`).
+    fn anchors(&self, path: &str) -> Vec<String>;
+}
+
+/// Whether a URL-ish destination has a scheme (`https:`, `mailto:` …) or is protocol-relative.
+pub fn is_external(dest: &str) -> bool {
+    if dest.starts_with("//") {
+        return true;
+    }
+    let Some(colon) = dest.find(':') else {
+        return false;
+    };
+    let scheme = &dest[..colon];
+    // One-letter schemes are Windows drive letters, not URLs.
+    scheme.len() > 1
+        && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+}
+
+/// Normalises `.` and `..` in a `/`-separated path; `None` when `..` would climb above the
+/// start. Empty segments are dropped.
+pub fn normalize(path: &str) -> Option<String> {
+    let mut parts: Vec<&str> = Vec::new();
+    for seg in path.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+fn parent_dir(path: &str) -> &str {
+    path.rsplit_once('/').map_or("", |(dir, _)| dir)
+}
+
+/// Whether `fragment` matches (ignoring case) one of the slugs or HTML anchors.
+pub fn anchor_matches<'a>(
+    fragment: &str,
+    slugs: impl IntoIterator<Item = &'a str>,
+    html: impl IntoIterator<Item = &'a str>,
+) -> bool {
+    let want = fragment.to_lowercase();
+    slugs.into_iter().any(|s| s.to_lowercase() == want)
+        || html.into_iter().any(|a| a.to_lowercase() == want)
+}
+
+/// A link target split into path and fragment, before normalisation.
+struct Split {
+    path: String,
+    fragment: Option<String>,
+    /// Code-span paths are relative to the repository root.
+    from_root: bool,
+}
+
+fn split_target(link: &Link) -> Split {
+    let (path, fragment) = match link.target.split_once('#') {
+        Some((p, f)) => (p, Some(f)),
+        None => (link.target.as_str(), None),
+    };
+    let fragment = fragment
+        .filter(|f| !f.is_empty())
+        .map(|f| percent_decode_str(f).decode_utf8_lossy().into_owned());
+    if link.syntax == LinkSyntax::CodeSpan {
+        let path = path.strip_prefix("./").unwrap_or(path);
+        return Split {
+            path: path.to_string(),
+            fragment,
+            from_root: true,
+        };
+    }
+    let path = path.split('?').next().unwrap_or(path);
+    let decoded = percent_decode_str(path).decode_utf8_lossy().into_owned();
+    match decoded.strip_prefix('/') {
+        Some(rest) => Split {
+            path: rest.to_string(),
+            fragment,
+            from_root: true,
+        },
+        None => Split {
+            path: decoded,
+            fragment,
+            from_root: false,
+        },
+    }
+}
+
+/// Resolves one link of document `from`.
+pub fn resolve(corpus: &Corpus, from: DocId, link: &Link, view: &dyn RepoView) -> Link {
+    let mut out = Link {
+        fragment: None,
+        status: LinkStatus::Ok,
+        resolved: None,
+        to_doc: None,
+        ..link.clone()
+    };
+    if link.syntax != LinkSyntax::CodeSpan && is_external(&link.target) {
+        out.status = LinkStatus::External;
+        return out;
+    }
+    if link.syntax == LinkSyntax::CodeSpan
+        && (link.target.contains('{') || link.target.contains('}'))
+    {
+        out.status = LinkStatus::Broken(BrokenReason::Placeholder);
+        return out;
+    }
+    let source = corpus.doc(from);
+    let split = split_target(link);
+    out.fragment = split.fragment.clone();
+
+    // A bare fragment or an empty destination points at the linking file itself.
+    if split.path.is_empty() && !split.from_root {
+        out.resolved = Some(source.path.clone());
+        if let Some(f) = &split.fragment
+            && !source.has_anchor(f)
+        {
+            out.status = LinkStatus::Broken(BrokenReason::Anchor);
+        }
+        return out;
+    }
+
+    let joined = if split.from_root {
+        split.path.clone()
+    } else {
+        let dir = parent_dir(&source.path);
+        if dir.is_empty() {
+            split.path.clone()
+        } else {
+            format!("{dir}/{}", split.path)
+        }
+    };
+    let Some(path) = normalize(&joined) else {
+        out.status = LinkStatus::Broken(BrokenReason::Outside);
+        return out;
+    };
+
+    // Documents of the corpus are known without asking the filesystem.
+    if let Some(target) = corpus.doc_id(&path) {
+        out.resolved = Some(path);
+        let doc = corpus.doc(target);
+        if let Some(f) = &split.fragment
+            && !doc.has_anchor(f)
+        {
+            out.status = LinkStatus::Broken(BrokenReason::Anchor);
+        }
+        if target != from {
+            out.to_doc = Some(target);
+        }
+        return out;
+    }
+
+    match view.entry(&path) {
+        Entry::Outside => {
+            out.status = LinkStatus::Broken(BrokenReason::Outside);
+        }
+        Entry::Missing => {
+            out.status = LinkStatus::Broken(BrokenReason::Missing);
+            out.resolved = Some(path);
+        }
+        Entry::Dir => {
+            let readme = if path.is_empty() {
+                "README.md".to_string()
+            } else {
+                format!("{path}/README.md")
+            };
+            if let Some(target) = corpus.doc_id(&readme)
+                && target != from
+            {
+                out.to_doc = Some(target);
+            }
+            out.resolved = Some(path);
+        }
+        Entry::File => {
+            if let Some(f) = &split.fragment
+                && path.ends_with(".md")
+            {
+                let anchors = view.anchors(&path);
+                if !anchor_matches(f, anchors.iter().map(String::as_str), []) {
+                    out.status = LinkStatus::Broken(BrokenReason::Anchor);
+                }
+            }
+            out.resolved = Some(path);
+        }
+    }
+    out
+}

@@ -1,0 +1,358 @@
+//! The corpus: every document of the docs tree, parsed, with its links resolved.
+//!
+//! `scan` is the only module that reads the docs tree from disk; `parse` turns one file's
+//! text into a [`ParsedDoc`]; `links` resolves link targets against an in-memory or on-disk
+//! view of the repository. This module ties them together into a [`Corpus`].
+
+pub mod links;
+pub mod parse;
+pub mod scan;
+
+use std::collections::{BTreeMap, HashMap};
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::config::Config;
+pub use links::{BrokenReason, LinkStatus, RepoView};
+pub use parse::{CodeBlock, CodeLabel, Heading, LinkSyntax, ParsedDoc, RawLink};
+
+/// Index of a document in [`Corpus::docs`] (documents are sorted by path).
+pub type DocId = usize;
+
+/// What role a Markdown file plays in the tree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DocKind {
+    /// An ordinary topic document: the unit the template describes.
+    Topic,
+    /// A `README.md` anywhere in the tree.
+    Index,
+    /// `CHANGELOG.md` directly under the docs root.
+    Meta,
+    /// `TEMPLATE.md` directly under the docs root: not a document, a source of rules.
+    Template,
+}
+
+impl DocKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DocKind::Topic => "topic",
+            DocKind::Index => "index",
+            DocKind::Meta => "meta",
+            DocKind::Template => "template",
+        }
+    }
+
+    /// The kind of a file, from its path relative to the docs root.
+    pub fn of(root_relative: &str) -> DocKind {
+        let name = root_relative.rsplit('/').next().unwrap_or(root_relative);
+        let at_root = !root_relative.contains('/');
+        match name {
+            "TEMPLATE.md" if at_root => DocKind::Template,
+            "CHANGELOG.md" if at_root => DocKind::Meta,
+            "README.md" => DocKind::Index,
+            _ => DocKind::Topic,
+        }
+    }
+}
+
+/// Whether a link sits in a Related Documents section or in running text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LinkKind {
+    Related,
+    Inline,
+}
+
+impl LinkKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LinkKind::Related => "related",
+            LinkKind::Inline => "inline",
+        }
+    }
+}
+
+/// A link found in a document, with its resolution.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Link {
+    /// 1-based line of the link's first character.
+    pub line: u32,
+    /// 1-based column, counted in characters.
+    pub column: u32,
+    /// The destination as written (for a reference link, its definition's destination).
+    pub target: String,
+    pub syntax: LinkSyntax,
+    pub kind: LinkKind,
+    /// The fragment after `#`, percent-decoded, if any.
+    pub fragment: Option<String>,
+    pub status: LinkStatus,
+    /// The repo-relative path the link resolves to; `None` for external links and for
+    /// targets that cannot be named (outside the repository, placeholders).
+    pub resolved: Option<String>,
+    /// The document the link points at, when it makes a graph edge (a different document).
+    pub to_doc: Option<DocId>,
+}
+
+impl Link {
+    pub fn broken_reason(&self) -> Option<BrokenReason> {
+        match self.status {
+            LinkStatus::Broken(reason) => Some(reason),
+            _ => None,
+        }
+    }
+}
+
+/// One document of the tree.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Document {
+    /// Repo-relative, `/`-separated path, e.g. `docs/atomic/integrations/redis/pool.md`.
+    pub path: String,
+    /// The path relative to the docs root.
+    pub rel_path: String,
+    pub category: Option<String>,
+    pub subcategory: Option<String>,
+    pub kind: DocKind,
+    pub title: Option<String>,
+    pub intro: String,
+    pub headings: Vec<Heading>,
+    /// `id`/`name` attributes found in the document's raw HTML.
+    pub html_anchors: Vec<String>,
+    pub code_blocks: Vec<CodeBlock>,
+    pub links: Vec<Link>,
+    pub words: usize,
+    /// Prose text (no code blocks), for full-text search.
+    pub text: String,
+    /// Text of the fenced and indented code blocks, for full-text search.
+    pub code: String,
+}
+
+impl Document {
+    /// Whether `fragment` names a heading slug or an HTML anchor of this document.
+    pub fn has_anchor(&self, fragment: &str) -> bool {
+        links::anchor_matches(
+            fragment,
+            self.headings.iter().map(|h| h.slug.as_str()),
+            self.html_anchors.iter().map(String::as_str),
+        )
+    }
+
+    /// Number of outgoing links in the Related Documents section.
+    pub fn related_links(&self) -> usize {
+        self.links
+            .iter()
+            .filter(|l| l.kind == LinkKind::Related)
+            .count()
+    }
+
+    pub fn broken_links(&self) -> usize {
+        self.links
+            .iter()
+            .filter(|l| l.broken_reason().is_some())
+            .count()
+    }
+
+    /// The title, or the file name when the document has no H1.
+    pub fn display_title(&self) -> &str {
+        self.title
+            .as_deref()
+            .unwrap_or_else(|| self.rel_path.rsplit('/').next().unwrap_or(&self.rel_path))
+    }
+}
+
+/// A problem with one input file that did not stop the run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileWarning {
+    pub path: String,
+    pub message: String,
+    /// True when the file could not be read at all (and was skipped).
+    pub skipped: bool,
+}
+
+/// All documents of a docs tree, sorted by path, with resolved links.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Corpus {
+    /// The docs root, repo-relative (`docs/atomic`); empty when the root is the repository.
+    pub root: String,
+    pub docs: Vec<Document>,
+    /// The tree's `TEMPLATE.md`, kept apart: it is not a document.
+    pub template: Option<Document>,
+    pub warnings: Vec<FileWarning>,
+    #[serde(skip)]
+    by_path: HashMap<String, DocId>,
+}
+
+/// A file read from the docs tree, ready to parse.
+pub struct SourceFile {
+    /// Repo-relative path.
+    pub path: String,
+    pub text: String,
+}
+
+impl Corpus {
+    /// Parses the given files and resolves every link against `view`.
+    ///
+    /// `root` is the repo-relative docs root. Files are parsed in parallel.
+    pub fn build(
+        root: &str,
+        files: Vec<SourceFile>,
+        warnings: Vec<FileWarning>,
+        view: &dyn RepoView,
+        config: &Config,
+    ) -> Corpus {
+        let mut parsed: Vec<(String, ParsedDoc)> = files
+            .into_par_iter()
+            .map(|f| {
+                let doc = parse::parse(&f.text, &config.links);
+                (f.path, doc)
+            })
+            .collect();
+        parsed.sort_by(|a, b| a.0.cmp(&b.0));
+        Corpus::from_parsed(root, parsed, warnings, view)
+    }
+
+    /// Builds a corpus from already parsed documents (repo-relative path, parse result).
+    pub fn from_parsed(
+        root: &str,
+        parsed: Vec<(String, ParsedDoc)>,
+        mut warnings: Vec<FileWarning>,
+        view: &dyn RepoView,
+    ) -> Corpus {
+        let mut docs = Vec::with_capacity(parsed.len());
+        let mut template = None;
+        for (path, p) in parsed {
+            let rel_path = strip_root(root, &path).to_string();
+            let kind = DocKind::of(&rel_path);
+            let mut parts = rel_path.split('/').collect::<Vec<_>>();
+            parts.pop();
+            let doc = Document {
+                category: parts.first().map(|s| s.to_string()),
+                subcategory: parts.get(1).map(|s| s.to_string()),
+                kind,
+                title: p.title,
+                intro: p.intro,
+                headings: p.headings,
+                html_anchors: p.html_anchors,
+                code_blocks: p.code_blocks,
+                links: p
+                    .links
+                    .into_iter()
+                    .map(|raw| Link {
+                        line: raw.line,
+                        column: raw.column,
+                        target: raw.target,
+                        syntax: raw.syntax,
+                        kind: raw.kind,
+                        fragment: None,
+                        status: LinkStatus::Ok,
+                        resolved: None,
+                        to_doc: None,
+                    })
+                    .collect(),
+                words: p.words,
+                text: p.text,
+                code: p.code,
+                path,
+                rel_path,
+            };
+            if kind == DocKind::Template {
+                template = Some(doc);
+            } else {
+                docs.push(doc);
+            }
+        }
+        warnings.sort_by(|a, b| a.path.cmp(&b.path));
+        let mut corpus = Corpus {
+            root: root.to_string(),
+            docs,
+            template,
+            warnings,
+            by_path: HashMap::new(),
+        };
+        corpus.reindex();
+        corpus.resolve_links(view);
+        corpus
+    }
+
+    /// Rebuilds the path lookup table (needed after deserialising).
+    pub fn reindex(&mut self) {
+        self.by_path = self
+            .docs
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (d.path.clone(), i))
+            .collect();
+    }
+
+    /// Resolves every link of every document; pure apart from what `view` reads.
+    pub fn resolve_links(&mut self, view: &dyn RepoView) {
+        let resolved: Vec<Vec<Link>> = self
+            .docs
+            .par_iter()
+            .enumerate()
+            .map(|(id, doc)| {
+                doc.links
+                    .iter()
+                    .map(|link| links::resolve(self, id, link, view))
+                    .collect()
+            })
+            .collect();
+        for (doc, links) in self.docs.iter_mut().zip(resolved) {
+            doc.links = links;
+        }
+    }
+
+    pub fn doc_id(&self, repo_path: &str) -> Option<DocId> {
+        self.by_path.get(repo_path).copied()
+    }
+
+    pub fn doc(&self, id: DocId) -> &Document {
+        &self.docs[id]
+    }
+
+    /// Every category name, sorted.
+    pub fn categories(&self) -> Vec<&str> {
+        let mut cats: Vec<&str> = self
+            .docs
+            .iter()
+            .filter_map(|d| d.category.as_deref())
+            .collect();
+        cats.sort_unstable();
+        cats.dedup();
+        cats
+    }
+
+    /// Every `category/subcategory` pair, sorted.
+    pub fn subcategories(&self) -> Vec<(&str, &str)> {
+        let mut subs: Vec<(&str, &str)> = self
+            .docs
+            .iter()
+            .filter_map(|d| Some((d.category.as_deref()?, d.subcategory.as_deref()?)))
+            .collect();
+        subs.sort_unstable();
+        subs.dedup();
+        subs
+    }
+
+    /// Number of documents per category (root-level documents are not counted).
+    pub fn docs_by_category(&self) -> BTreeMap<String, usize> {
+        let mut map = BTreeMap::new();
+        for d in &self.docs {
+            if let Some(c) = &d.category {
+                *map.entry(c.clone()).or_insert(0) += 1;
+            }
+        }
+        map
+    }
+}
+
+/// `path` relative to `root` (both repo-relative); `path` itself when `root` is empty.
+pub fn strip_root<'a>(root: &str, path: &'a str) -> &'a str {
+    if root.is_empty() {
+        return path;
+    }
+    path.strip_prefix(root)
+        .and_then(|p| p.strip_prefix('/'))
+        .unwrap_or(path)
+}

@@ -1,0 +1,477 @@
+//! Markdown text → [`ParsedDoc`]: title, introduction, headings with slugs, code blocks,
+//! links with line and column. Pure: it never touches the filesystem and never fails.
+
+use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
+use serde::{Deserialize, Serialize};
+
+use super::LinkKind;
+use crate::config::LinksConfig;
+
+/// A heading of a document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Heading {
+    pub level: u8,
+    pub text: String,
+    /// GitHub-style slug, with `-1`, `-2` … for repeats.
+    pub slug: String,
+    pub line: u32,
+}
+
+/// The CORRECT/INCORRECT label of a code example, from its leading comment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CodeLabel {
+    Correct,
+    Incorrect,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CodeBlock {
+    /// The info string's first word (`python`), if any.
+    pub lang: Option<String>,
+    pub line: u32,
+    pub label: Option<CodeLabel>,
+}
+
+/// How a link was written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LinkSyntax {
+    /// `[text](dest)`
+    Inline,
+    /// `[text][ref]`, `[text][]`, `[ref]` via a definition.
+    Reference,
+    /// `<https://…>` or `<me@example.com>`.
+    Autolink,
+    /// `![alt](dest)` in any of the above forms.
+    Image,
+    /// An inline code span holding a repo-relative path: `` `docs/atomic/x.md` ``.
+    CodeSpan,
+}
+
+impl LinkSyntax {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LinkSyntax::Inline => "inline",
+            LinkSyntax::Reference => "reference",
+            LinkSyntax::Autolink => "autolink",
+            LinkSyntax::Image => "image",
+            LinkSyntax::CodeSpan => "codespan",
+        }
+    }
+}
+
+/// A link as found in the text, before resolution.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RawLink {
+    pub line: u32,
+    pub column: u32,
+    pub target: String,
+    pub syntax: LinkSyntax,
+    pub kind: LinkKind,
+}
+
+/// Everything atomdoc keeps of one Markdown file.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ParsedDoc {
+    pub title: Option<String>,
+    pub intro: String,
+    pub headings: Vec<Heading>,
+    pub html_anchors: Vec<String>,
+    pub code_blocks: Vec<CodeBlock>,
+    pub links: Vec<RawLink>,
+    pub words: usize,
+    pub text: String,
+    pub code: String,
+}
+
+/// Maps byte offsets to 1-based line and character column.
+pub struct LineIndex<'a> {
+    src: &'a str,
+    starts: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    pub fn new(src: &'a str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(src.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex { src, starts }
+    }
+
+    pub fn line_col(&self, offset: usize) -> (u32, u32) {
+        let line = self.starts.partition_point(|&s| s <= offset) - 1;
+        let start = self.starts[line];
+        let col = self
+            .src
+            .get(start..offset.min(self.src.len()))
+            .map_or(0, |s| s.chars().count());
+        (line as u32 + 1, col as u32 + 1)
+    }
+
+    pub fn line(&self, offset: usize) -> u32 {
+        (self.starts.partition_point(|&s| s <= offset)) as u32
+    }
+}
+
+/// Removes a UTF-8 byte-order mark.
+pub fn strip_bom(text: &str) -> &str {
+    text.strip_prefix('\u{feff}').unwrap_or(text)
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
+}
+
+/// Parses one Markdown file. `src` may start with a BOM and use CRLF line ends.
+pub fn parse(src: &str, config: &LinksConfig) -> ParsedDoc {
+    let src = strip_bom(src);
+    let lines = LineIndex::new(src);
+    let mut out = ParsedDoc::default();
+    let mut slugs = SlugCounter::default();
+
+    let mut heading: Option<(u8, usize, String)> = None;
+    let mut code_block: Option<CodeBlockState> = None;
+    let mut in_metadata = false;
+    let mut link_depth = 0usize;
+    let mut seen_h1 = false;
+    let mut seen_h2 = false;
+    let mut in_related = false;
+
+    for (event, range) in Parser::new_ext(src, options()).into_offset_iter() {
+        match event {
+            Event::Start(Tag::MetadataBlock(_)) => in_metadata = true,
+            Event::End(TagEnd::MetadataBlock(_)) => in_metadata = false,
+            _ if in_metadata => {}
+
+            Event::Start(Tag::Heading { level, .. }) => {
+                heading = Some((heading_level(level), range.start, String::new()));
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some((level, start, text)) = heading.take() {
+                    let text = collapse_ws(&text);
+                    if level <= 2 {
+                        in_related = level == 2 && is_related_heading(&text, config);
+                    }
+                    if level == 1 && out.title.is_none() {
+                        out.title = Some(text.clone());
+                        seen_h1 = true;
+                    }
+                    if level == 2 {
+                        seen_h2 = true;
+                    }
+                    push_text(&mut out.text, &text);
+                    out.words += text.split_whitespace().count();
+                    out.headings.push(Heading {
+                        level,
+                        slug: slugs.next(&text),
+                        text,
+                        line: lines.line(start),
+                    });
+                }
+            }
+
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let lang = match kind {
+                    CodeBlockKind::Fenced(info) => info
+                        .split(|c: char| c.is_whitespace() || c == ',' || c == '{')
+                        .next()
+                        .filter(|s| !s.is_empty())
+                        .map(str::to_string),
+                    CodeBlockKind::Indented => None,
+                };
+                code_block = Some(CodeBlockState {
+                    lang,
+                    line: lines.line(range.start),
+                    text: String::new(),
+                });
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                if let Some(block) = code_block.take() {
+                    out.code_blocks.push(CodeBlock {
+                        label: code_label(&block.text),
+                        lang: block.lang,
+                        line: block.line,
+                    });
+                    out.code.push_str(&block.text);
+                    if !block.text.ends_with('\n') {
+                        out.code.push('\n');
+                    }
+                }
+            }
+            Event::Text(text) if code_block.is_some() => {
+                if let Some(block) = code_block.as_mut() {
+                    block.text.push_str(&text);
+                }
+            }
+
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                ..
+            }) => {
+                link_depth += 1;
+                let syntax = match link_type {
+                    LinkType::Autolink | LinkType::Email => LinkSyntax::Autolink,
+                    LinkType::Inline => LinkSyntax::Inline,
+                    _ => LinkSyntax::Reference,
+                };
+                let target = if link_type == LinkType::Email && !dest_url.contains(':') {
+                    format!("mailto:{dest_url}")
+                } else {
+                    dest_url.to_string()
+                };
+                push_link(&mut out, &lines, range.start, target, syntax, in_related);
+            }
+            Event::End(TagEnd::Link) => link_depth = link_depth.saturating_sub(1),
+            Event::Start(Tag::Image { dest_url, .. }) => {
+                push_link(
+                    &mut out,
+                    &lines,
+                    range.start,
+                    dest_url.to_string(),
+                    LinkSyntax::Image,
+                    in_related,
+                );
+            }
+
+            Event::Code(code) => {
+                if let Some(h) = heading.as_mut() {
+                    h.2.push_str(&code);
+                } else {
+                    if seen_h1 && !seen_h2 {
+                        out.intro.push_str(&code);
+                    }
+                    push_text(&mut out.text, &code);
+                    out.words += code.split_whitespace().count();
+                }
+                if link_depth == 0
+                    && let Some(target) = code_span_link(&code, config)
+                {
+                    push_link(
+                        &mut out,
+                        &lines,
+                        range.start,
+                        target,
+                        LinkSyntax::CodeSpan,
+                        in_related,
+                    );
+                }
+            }
+            Event::Text(text) => {
+                if let Some(h) = heading.as_mut() {
+                    h.2.push_str(&text);
+                } else {
+                    if seen_h1 && !seen_h2 {
+                        out.intro.push_str(&text);
+                    }
+                    push_text(&mut out.text, &text);
+                    out.words += text.split_whitespace().count();
+                }
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                if let Some(h) = heading.as_mut() {
+                    h.2.push(' ');
+                } else if seen_h1 && !seen_h2 {
+                    out.intro.push(' ');
+                }
+            }
+            Event::End(TagEnd::Paragraph | TagEnd::Item) => {
+                if seen_h1 && !seen_h2 && !out.intro.is_empty() && !out.intro.ends_with('\n') {
+                    out.intro.push('\n');
+                }
+                out.text.push('\n');
+            }
+            Event::Html(html) | Event::InlineHtml(html) => {
+                collect_html_anchors(&html, &mut out.html_anchors);
+            }
+            _ => {}
+        }
+    }
+    out.intro = out.intro.trim().to_string();
+    out
+}
+
+struct CodeBlockState {
+    lang: Option<String>,
+    line: u32,
+    text: String,
+}
+
+fn heading_level(level: HeadingLevel) -> u8 {
+    match level {
+        HeadingLevel::H1 => 1,
+        HeadingLevel::H2 => 2,
+        HeadingLevel::H3 => 3,
+        HeadingLevel::H4 => 4,
+        HeadingLevel::H5 => 5,
+        HeadingLevel::H6 => 6,
+    }
+}
+
+fn push_text(buf: &mut String, text: &str) {
+    if !buf.is_empty() && !buf.ends_with(['\n', ' ']) {
+        buf.push(' ');
+    }
+    buf.push_str(text);
+}
+
+fn push_link(
+    out: &mut ParsedDoc,
+    lines: &LineIndex,
+    offset: usize,
+    target: String,
+    syntax: LinkSyntax,
+    related: bool,
+) {
+    let (line, column) = lines.line_col(offset);
+    out.links.push(RawLink {
+        line,
+        column,
+        target,
+        syntax,
+        kind: if related {
+            LinkKind::Related
+        } else {
+            LinkKind::Inline
+        },
+    });
+}
+
+fn collapse_ws(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Whether an H2's text names a Related Documents section: leading emoji and punctuation are
+/// ignored, and so is case.
+pub fn is_related_heading(text: &str, config: &LinksConfig) -> bool {
+    let name = text
+        .trim_start_matches(|c: char| !c.is_alphanumeric())
+        .trim_end_matches(|c: char| c.is_whitespace() || c == ':');
+    config
+        .related_sections
+        .iter()
+        .any(|s| s.eq_ignore_ascii_case(name) || s.to_lowercase() == name.to_lowercase())
+}
+
+/// The link a code span stands for: a path without whitespace that starts with one of the
+/// configured prefixes (or `./` and one of them) and ends in `.md` or `.mdc`, optionally
+/// followed by `#fragment`. Globs (`*`) are not links; `{…}` placeholders are (and are
+/// reported broken when resolved).
+pub fn code_span_link(code: &str, config: &LinksConfig) -> Option<String> {
+    let t = code.trim();
+    if t.is_empty() || t.contains(char::is_whitespace) || t.contains('*') {
+        return None;
+    }
+    let bare = t.strip_prefix("./").unwrap_or(t);
+    if !config
+        .code_span_prefixes
+        .iter()
+        .any(|p| bare.starts_with(p.as_str()))
+    {
+        return None;
+    }
+    let path = bare.split('#').next().unwrap_or(bare);
+    if !(path.ends_with(".md") || path.ends_with(".mdc")) {
+        return None;
+    }
+    Some(t.to_string())
+}
+
+/// The label of a code block from its first non-blank line: a comment such as
+/// `# CORRECT: …`, `// INCORRECT - …` or `<!-- CORRECT -->`.
+fn code_label(code: &str) -> Option<CodeLabel> {
+    let first = code.lines().find(|l| !l.trim().is_empty())?.trim();
+    let body = ["<!--", "#", "//", "--", "/*", ";", "%", "'"]
+        .iter()
+        .find_map(|lead| first.strip_prefix(lead))?
+        .trim_start_matches(['#', '/', '-', '*', ';', '!'])
+        .trim_start();
+    let word: String = body
+        .chars()
+        .take_while(|c| c.is_ascii_alphabetic())
+        .collect();
+    match word.to_ascii_uppercase().as_str() {
+        "CORRECT" => Some(CodeLabel::Correct),
+        "INCORRECT" | "WRONG" => Some(CodeLabel::Incorrect),
+        _ => None,
+    }
+}
+
+/// Collects `id="…"` and `name="…"` attribute values from raw HTML.
+fn collect_html_anchors(html: &str, out: &mut Vec<String>) {
+    let bytes = html.as_bytes();
+    let lower = html.to_ascii_lowercase();
+    for attr in ["id", "name"] {
+        let mut from = 0;
+        while let Some(pos) = lower[from..].find(attr) {
+            let start = from + pos;
+            from = start + attr.len();
+            // The attribute name must stand alone: preceded by whitespace.
+            if start == 0 || !bytes[start - 1].is_ascii_whitespace() {
+                continue;
+            }
+            let rest = html[from..].trim_start();
+            let Some(rest) = rest.strip_prefix('=') else {
+                continue;
+            };
+            let rest = rest.trim_start();
+            let value = match rest.chars().next() {
+                Some(q @ ('"' | '\'')) => rest[1..].split(q).next(),
+                Some(_) => rest
+                    .split(|c: char| c.is_whitespace() || c == '>' || c == '/')
+                    .next(),
+                None => None,
+            };
+            if let Some(v) = value.filter(|v| !v.is_empty()) {
+                out.push(v.to_string());
+            }
+        }
+    }
+}
+
+/// GitHub-style heading slug: lower-case; letters, digits, spaces, `-` and `_` kept; spaces
+/// become `-`; everything else dropped.
+pub fn slug(text: &str) -> String {
+    text.trim()
+        .chars()
+        .flat_map(char::to_lowercase)
+        .filter_map(|c| match c {
+            ' ' => Some('-'),
+            '-' | '_' => Some(c),
+            c if c.is_alphanumeric() => Some(c),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Hands out slugs, adding `-1`, `-2` … to repeats as GitHub does.
+#[derive(Default)]
+pub struct SlugCounter {
+    seen: std::collections::HashMap<String, usize>,
+}
+
+impl SlugCounter {
+    pub fn next(&mut self, text: &str) -> String {
+        let base = slug(text);
+        let mut n = self.seen.get(&base).copied().unwrap_or(0);
+        let mut candidate = if n == 0 {
+            base.clone()
+        } else {
+            format!("{base}-{n}")
+        };
+        // A generated `foo-1` may collide with a real heading "foo-1": keep counting.
+        while n > 0 && self.seen.contains_key(&candidate) {
+            n += 1;
+            candidate = format!("{base}-{n}");
+        }
+        self.seen.insert(base.clone(), n + 1);
+        if candidate != base {
+            self.seen.insert(candidate.clone(), 1);
+        }
+        candidate
+    }
+}

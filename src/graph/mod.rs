@@ -1,0 +1,261 @@
+//! The document graph (petgraph): document, category and subcategory nodes; `related`,
+//! `inline` and `contains` edges; and the questions asked of it (orphans, neighbours, paths).
+//!
+//! Pure: built from a [`Corpus`], never touches the filesystem.
+
+mod stats;
+
+use std::collections::{BTreeMap, HashMap, VecDeque};
+
+use petgraph::Direction;
+use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
+use petgraph::visit::EdgeRef;
+use serde::Serialize;
+
+use crate::corpus::{Corpus, DocId, DocKind, LinkKind};
+pub use stats::Stats;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Node {
+    Category(String),
+    /// `category/subcategory`.
+    Subcategory(String),
+    Document(DocId),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EdgeKind {
+    Related,
+    Inline,
+    Contains,
+}
+
+impl From<LinkKind> for EdgeKind {
+    fn from(k: LinkKind) -> Self {
+        match k {
+            LinkKind::Related => EdgeKind::Related,
+            LinkKind::Inline => EdgeKind::Inline,
+        }
+    }
+}
+
+/// An edge: its kind and, for a link edge, which link of the source document made it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Edge {
+    pub kind: EdgeKind,
+    /// Index into the source document's `links`; `None` for `contains` edges.
+    pub link: Option<usize>,
+}
+
+/// Which link edges a question follows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LinkFilter {
+    /// `related` and `inline`.
+    #[default]
+    Any,
+    Related,
+    Inline,
+}
+
+impl LinkFilter {
+    pub fn accepts(self, kind: EdgeKind) -> bool {
+        match self {
+            LinkFilter::Any => matches!(kind, EdgeKind::Related | EdgeKind::Inline),
+            LinkFilter::Related => kind == EdgeKind::Related,
+            LinkFilter::Inline => kind == EdgeKind::Inline,
+        }
+    }
+}
+
+/// A petgraph multigraph over the corpus: one link edge per link occurrence that joins two
+/// different documents.
+pub struct DocGraph {
+    pub graph: DiGraph<Node, Edge>,
+    doc_nodes: Vec<NodeIndex>,
+    categories: BTreeMap<String, NodeIndex>,
+    subcategories: BTreeMap<String, NodeIndex>,
+}
+
+impl DocGraph {
+    pub fn build(corpus: &Corpus) -> DocGraph {
+        let mut graph = DiGraph::with_capacity(corpus.docs.len() + 64, corpus.docs.len() * 8);
+        let mut categories = BTreeMap::new();
+        let mut subcategories = BTreeMap::new();
+        let doc_nodes: Vec<NodeIndex> = (0..corpus.docs.len())
+            .map(|id| graph.add_node(Node::Document(id)))
+            .collect();
+        for (id, doc) in corpus.docs.iter().enumerate() {
+            let Some(cat) = &doc.category else { continue };
+            let cat_node = *categories
+                .entry(cat.clone())
+                .or_insert_with(|| graph.add_node(Node::Category(cat.clone())));
+            let parent = match &doc.subcategory {
+                Some(sub) => {
+                    let key = format!("{cat}/{sub}");
+                    *subcategories.entry(key.clone()).or_insert_with(|| {
+                        let n = graph.add_node(Node::Subcategory(key));
+                        graph.add_edge(
+                            cat_node,
+                            n,
+                            Edge {
+                                kind: EdgeKind::Contains,
+                                link: None,
+                            },
+                        );
+                        n
+                    })
+                }
+                None => cat_node,
+            };
+            graph.add_edge(
+                parent,
+                doc_nodes[id],
+                Edge {
+                    kind: EdgeKind::Contains,
+                    link: None,
+                },
+            );
+        }
+        for (id, doc) in corpus.docs.iter().enumerate() {
+            for (i, link) in doc.links.iter().enumerate() {
+                if let Some(to) = link.to_doc {
+                    graph.add_edge(
+                        doc_nodes[id],
+                        doc_nodes[to],
+                        Edge {
+                            kind: link.kind.into(),
+                            link: Some(i),
+                        },
+                    );
+                }
+            }
+        }
+        DocGraph {
+            graph,
+            doc_nodes,
+            categories,
+            subcategories,
+        }
+    }
+
+    pub fn node(&self, doc: DocId) -> NodeIndex {
+        self.doc_nodes[doc]
+    }
+
+    fn doc_of(&self, n: NodeIndex) -> Option<DocId> {
+        match self.graph[n] {
+            Node::Document(id) => Some(id),
+            _ => None,
+        }
+    }
+
+    /// Link edges touching `doc` in `dir`, as (other document, edge id).
+    pub fn link_edges(
+        &self,
+        doc: DocId,
+        dir: Direction,
+        filter: LinkFilter,
+    ) -> impl Iterator<Item = (DocId, EdgeIndex)> + '_ {
+        self.graph
+            .edges_directed(self.doc_nodes[doc], dir)
+            .filter(move |e| filter.accepts(e.weight().kind))
+            .filter_map(move |e| {
+                let other = if dir == Direction::Incoming {
+                    e.source()
+                } else {
+                    e.target()
+                };
+                Some((self.doc_of(other)?, e.id()))
+            })
+    }
+
+    /// Number of incoming link edges (link occurrences from other documents).
+    pub fn inlinks(&self, doc: DocId, filter: LinkFilter) -> usize {
+        self.link_edges(doc, Direction::Incoming, filter).count()
+    }
+
+    /// Number of outgoing link edges (to other documents).
+    pub fn outlinks(&self, doc: DocId, filter: LinkFilter) -> usize {
+        self.link_edges(doc, Direction::Outgoing, filter).count()
+    }
+
+    /// Distinct documents linked to or from `doc`, sorted.
+    pub fn neighbours(&self, doc: DocId, dir: Direction, filter: LinkFilter) -> Vec<DocId> {
+        let mut out: Vec<DocId> = self.link_edges(doc, dir, filter).map(|(d, _)| d).collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// Whether `doc` is an orphan: a topic with no incoming link edge of the filter's kinds.
+    pub fn is_orphan(&self, corpus: &Corpus, doc: DocId, filter: LinkFilter) -> bool {
+        corpus.doc(doc).kind == DocKind::Topic && self.inlinks(doc, filter) == 0
+    }
+
+    /// All orphans, in path order.
+    pub fn orphans(&self, corpus: &Corpus, filter: LinkFilter) -> Vec<DocId> {
+        (0..corpus.docs.len())
+            .filter(|&d| self.is_orphan(corpus, d, filter))
+            .collect()
+    }
+
+    /// Documents within `depth` link steps of `doc` in either direction, with their distance,
+    /// sorted by distance then path (document ids are in path order). `doc` itself is excluded.
+    pub fn within(&self, doc: DocId, depth: usize, filter: LinkFilter) -> Vec<(DocId, usize)> {
+        let mut dist: HashMap<DocId, usize> = HashMap::from([(doc, 0)]);
+        let mut queue = VecDeque::from([doc]);
+        while let Some(d) = queue.pop_front() {
+            let here = dist[&d];
+            if here == depth {
+                continue;
+            }
+            let mut next = self.neighbours(d, Direction::Outgoing, filter);
+            next.extend(self.neighbours(d, Direction::Incoming, filter));
+            for n in next {
+                if let std::collections::hash_map::Entry::Vacant(e) = dist.entry(n) {
+                    e.insert(here + 1);
+                    queue.push_back(n);
+                }
+            }
+        }
+        let mut out: Vec<(DocId, usize)> = dist.into_iter().filter(|&(d, _)| d != doc).collect();
+        out.sort_unstable_by_key(|&(d, k)| (k, d));
+        out
+    }
+
+    /// The shortest path from `from` to `to` following link direction (breadth-first, ties
+    /// broken by path order), as the list of documents including both ends.
+    pub fn shortest_path(&self, from: DocId, to: DocId, filter: LinkFilter) -> Option<Vec<DocId>> {
+        let mut prev: HashMap<DocId, DocId> = HashMap::new();
+        let mut queue = VecDeque::from([from]);
+        let mut seen = std::collections::HashSet::from([from]);
+        while let Some(d) = queue.pop_front() {
+            if d == to {
+                let mut path = vec![to];
+                let mut cur = to;
+                while let Some(&p) = prev.get(&cur) {
+                    path.push(p);
+                    cur = p;
+                }
+                path.reverse();
+                return Some(path);
+            }
+            for n in self.neighbours(d, Direction::Outgoing, filter) {
+                if seen.insert(n) {
+                    prev.insert(n, d);
+                    queue.push_back(n);
+                }
+            }
+        }
+        None
+    }
+
+    pub fn category_node(&self, name: &str) -> Option<NodeIndex> {
+        self.categories.get(name).copied()
+    }
+
+    pub fn subcategory_node(&self, key: &str) -> Option<NodeIndex> {
+        self.subcategories.get(key).copied()
+    }
+}

@@ -1,0 +1,56 @@
+//! The `stats` summary: counts over the corpus and the graph.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::{DocGraph, LinkFilter};
+use crate::corpus::{BrokenReason, Corpus, LinkKind};
+
+/// Whole-tree counts. Keys are stable: scripts read them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Stats {
+    /// Every document (the template is not one).
+    pub documents: usize,
+    /// Documents per category; root-level documents are under no key.
+    pub by_category: BTreeMap<String, usize>,
+    pub by_kind: BTreeMap<String, usize>,
+    /// Link edges between two different documents, per kind.
+    pub edges: BTreeMap<String, usize>,
+    /// Broken links per reason (every reason present, zero or not).
+    pub broken: BTreeMap<String, usize>,
+    pub orphans: usize,
+}
+
+impl Stats {
+    pub fn compute(corpus: &Corpus, graph: &DocGraph) -> Stats {
+        let mut by_kind = BTreeMap::new();
+        let mut edges: BTreeMap<String, usize> = [LinkKind::Related, LinkKind::Inline]
+            .iter()
+            .map(|k| (k.as_str().to_string(), 0))
+            .collect();
+        let mut broken: BTreeMap<String, usize> = BrokenReason::ALL
+            .iter()
+            .map(|r| (r.as_str().to_string(), 0))
+            .collect();
+        for doc in &corpus.docs {
+            *by_kind.entry(doc.kind.as_str().to_string()).or_insert(0) += 1;
+            for link in &doc.links {
+                if link.to_doc.is_some() {
+                    *edges.entry(link.kind.as_str().to_string()).or_insert(0) += 1;
+                }
+                if let Some(reason) = link.broken_reason() {
+                    *broken.entry(reason.as_str().to_string()).or_insert(0) += 1;
+                }
+            }
+        }
+        Stats {
+            documents: corpus.docs.len(),
+            by_category: corpus.docs_by_category(),
+            by_kind,
+            edges,
+            broken,
+            orphans: graph.orphans(corpus, LinkFilter::Any).len(),
+        }
+    }
+}

@@ -1,0 +1,25 @@
+//! atomdoc: a tree of Markdown documentation → a typed document graph → answers.
+//!
+//! The pipeline, in order:
+//!
+//! 1. [`config`] finds the repository and the docs root and reads `atomdoc.toml`.
+//! 2. [`corpus::scan`] walks the docs root and reads every `*.md` file (the only module that
+//!    reads the docs from disk).
+//! 3. [`corpus::parse`] turns each file into a `ParsedDoc` (title, sections, code blocks,
+//!    links with line and column), in parallel.
+//! 4. [`corpus::links`] resolves every link to a repo-relative path and a status (ok,
+//!    external, broken for a reason) following the rules in `docs/links.md`.
+//! 5. [`graph`] builds the petgraph document graph and answers graph questions (orphans,
+//!    neighbours, paths, stats).
+//! 6. [`cli`] turns flags into settings, runs the command and renders the answer.
+//!
+//! [`workspace::Workspace`] strings steps 2–5 together.
+
+#![forbid(unsafe_code)]
+
+pub mod cli;
+pub mod config;
+pub mod corpus;
+pub mod graph;
+pub mod render;
+pub mod workspace;

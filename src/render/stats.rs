@@ -1,0 +1,45 @@
+//! `stats` as a table or as JSON.
+
+use std::io::{self, Write};
+
+use crate::graph::Stats;
+
+pub fn json(out: &mut dyn Write, stats: &Stats) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, stats)?;
+    writeln!(out)
+}
+
+pub fn table(out: &mut dyn Write, stats: &Stats) -> io::Result<()> {
+    let mut rows: Vec<(String, String)> = vec![("documents".into(), stats.documents.to_string())];
+    for (cat, n) in &stats.by_category {
+        rows.push((format!("  in {cat}"), n.to_string()));
+    }
+    for (kind, n) in &stats.by_kind {
+        rows.push((format!("  {kind}"), n.to_string()));
+    }
+    rows.push((
+        "edges".into(),
+        stats.edges.values().sum::<usize>().to_string(),
+    ));
+    for (kind, n) in &stats.edges {
+        rows.push((format!("  {kind}"), n.to_string()));
+    }
+    rows.push((
+        "broken links".into(),
+        stats.broken.values().sum::<usize>().to_string(),
+    ));
+    for (reason, n) in &stats.broken {
+        rows.push((format!("  {reason}"), n.to_string()));
+    }
+    rows.push(("orphans".into(), stats.orphans.to_string()));
+    let width = rows
+        .iter()
+        .map(|(k, _)| k.chars().count())
+        .max()
+        .unwrap_or(0);
+    let vwidth = rows.iter().map(|(_, v)| v.len()).max().unwrap_or(0);
+    for (k, v) in rows {
+        writeln!(out, "{k:<width$}  {v:>vwidth$}")?;
+    }
+    Ok(())
+}
