@@ -1,0 +1,1 @@
+//! Foundation: scanning, stats, errors.
