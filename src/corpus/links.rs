@@ -258,3 +258,40 @@ pub fn resolve(corpus: &Corpus, from: DocId, link: &Link, view: &dyn RepoView) -
     }
     out
 }
+
+/// An in-memory repository: the files that exist besides the corpus documents, with their
+/// text. For tests, benchmarks and generated corpora.
+#[derive(Debug, Default, Clone)]
+pub struct MemRepo {
+    files: std::collections::BTreeMap<String, String>,
+}
+
+impl MemRepo {
+    pub fn new<'a>(files: impl IntoIterator<Item = (&'a str, &'a str)>) -> MemRepo {
+        MemRepo {
+            files: files.into_iter().map(|(p, t)| (p.to_string(), t.to_string())).collect(),
+        }
+    }
+}
+
+impl RepoView for MemRepo {
+    fn entry(&self, path: &str) -> Entry {
+        if self.files.contains_key(path) {
+            return Entry::File;
+        }
+        let prefix = if path.is_empty() { String::new() } else { format!("{path}/") };
+        if self.files.range(prefix.clone()..).next().is_some_and(|(p, _)| p.starts_with(&prefix)) {
+            Entry::Dir
+        } else {
+            Entry::Missing
+        }
+    }
+
+    fn anchors(&self, path: &str) -> Vec<String> {
+        let Some(text) = self.files.get(path) else { return Vec::new() };
+        let doc = super::parse::parse(text, &crate::config::LinksConfig::default());
+        let mut all: Vec<String> = doc.headings.into_iter().map(|h| h.slug).collect();
+        all.extend(doc.html_anchors);
+        all
+    }
+}

@@ -7,6 +7,8 @@
 pub mod links;
 pub mod parse;
 pub mod scan;
+#[cfg(test)]
+mod tests;
 
 use std::collections::{BTreeMap, HashMap};
 

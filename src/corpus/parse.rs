@@ -163,8 +163,8 @@ pub fn parse(src: &str, config: &LinksConfig) -> ParsedDoc {
                     if level == 2 {
                         seen_h2 = true;
                     }
-                    push_text(&mut out.text, &text);
-                    out.words += text.split_whitespace().count();
+                    out.text.push_str(&text);
+                    out.text.push('\n');
                     out.headings.push(Heading {
                         level,
                         slug: slugs.next(&text),
@@ -245,8 +245,7 @@ pub fn parse(src: &str, config: &LinksConfig) -> ParsedDoc {
                     if seen_h1 && !seen_h2 {
                         out.intro.push_str(&code);
                     }
-                    push_text(&mut out.text, &code);
-                    out.words += code.split_whitespace().count();
+                    out.text.push_str(&code);
                 }
                 if link_depth == 0
                     && let Some(target) = code_span_link(&code, config)
@@ -268,17 +267,20 @@ pub fn parse(src: &str, config: &LinksConfig) -> ParsedDoc {
                     if seen_h1 && !seen_h2 {
                         out.intro.push_str(&text);
                     }
-                    push_text(&mut out.text, &text);
-                    out.words += text.split_whitespace().count();
+                    out.text.push_str(&text);
                 }
             }
             Event::SoftBreak | Event::HardBreak => {
                 if let Some(h) = heading.as_mut() {
                     h.2.push(' ');
-                } else if seen_h1 && !seen_h2 {
-                    out.intro.push(' ');
+                } else {
+                    out.text.push(' ');
+                    if seen_h1 && !seen_h2 {
+                        out.intro.push(' ');
+                    }
                 }
             }
+            Event::End(TagEnd::TableCell | TagEnd::BlockQuote(_)) => out.text.push('\n'),
             Event::End(TagEnd::Paragraph | TagEnd::Item) => {
                 if seen_h1 && !seen_h2 && !out.intro.is_empty() && !out.intro.ends_with('\n') {
                     out.intro.push('\n');
@@ -292,6 +294,7 @@ pub fn parse(src: &str, config: &LinksConfig) -> ParsedDoc {
         }
     }
     out.intro = out.intro.trim().to_string();
+    out.words = out.text.split_whitespace().count();
     out
 }
 
@@ -310,13 +313,6 @@ fn heading_level(level: HeadingLevel) -> u8 {
         HeadingLevel::H5 => 5,
         HeadingLevel::H6 => 6,
     }
-}
-
-fn push_text(buf: &mut String, text: &str) {
-    if !buf.is_empty() && !buf.ends_with(['\n', ' ']) {
-        buf.push(' ');
-    }
-    buf.push_str(text);
 }
 
 fn push_link(

@@ -1,0 +1,372 @@
+//! Table-driven tests for the link rules of `docs/links.md` (issue sections 4–6), run on
+//! in-memory trees.
+
+use super::links::{BrokenReason::*, LinkStatus, MemRepo, normalize};
+use super::parse::{SlugCounter, code_span_link, parse, slug};
+use super::{Corpus, DocKind, LinkKind, LinkSyntax, SourceFile};
+use crate::config::{Config, LinksConfig};
+use crate::graph::{DocGraph, LinkFilter};
+
+const ROOT: &str = "docs/atomic";
+
+/// Builds a corpus: `.md` files under the root are documents; every file exists in the repo.
+fn corpus(files: &[(&str, &str)]) -> Corpus {
+    let view = MemRepo::new(files.iter().copied());
+    let sources = files
+        .iter()
+        .filter(|(p, _)| p.starts_with("docs/atomic/") && p.ends_with(".md"))
+        .map(|(p, t)| SourceFile { path: p.to_string(), text: t.to_string() })
+        .collect();
+    Corpus::build(ROOT, sources, Vec::new(), &view, &Config::default())
+}
+
+/// The status, resolved path and edge target of each link of `doc`, in order.
+fn links_of(c: &Corpus, doc: &str) -> Vec<(String, LinkStatus, Option<String>, Option<String>)> {
+    let d = c.doc(c.doc_id(doc).unwrap_or_else(|| panic!("no document {doc}")));
+    d.links
+        .iter()
+        .map(|l| {
+            (
+                l.target.clone(),
+                l.status,
+                l.resolved.clone(),
+                l.to_doc.map(|t| c.doc(t).path.clone()),
+            )
+        })
+        .collect()
+}
+
+fn ok(target: &str, resolved: &str, edge: Option<&str>) -> (String, LinkStatus, Option<String>, Option<String>) {
+    (target.into(), LinkStatus::Ok, Some(resolved.into()), edge.map(String::from))
+}
+
+fn broken(
+    target: &str,
+    reason: super::BrokenReason,
+    resolved: Option<&str>,
+) -> (String, LinkStatus, Option<String>, Option<String>) {
+    (target.into(), LinkStatus::Broken(reason), resolved.map(String::from), None)
+}
+
+const A: &str = "docs/atomic/cat/a.md";
+const B_TEXT: &str = "# B\n\n## Pool Sizing\n\n## Retries & Back-off (v2)\n\n## Setup\n\n## Setup\n\n<a id=\"core-docs\"></a>\n";
+
+#[test]
+fn rule_a_markdown_link_forms() {
+    let text = "# A\n\n[inline](b.md) and [ref][r] and [collapsed][] and [short]\n\n\
+                ![img](pic.png) <https://example.com/x> <me@example.com> [web](http://x.y)\n\n\
+                [r]: b.md\n[collapsed]: b.md\n[short]: b.md\n";
+    let c = corpus(&[(A, text), ("docs/atomic/cat/b.md", B_TEXT)]);
+    let d = c.doc(c.doc_id(A).unwrap());
+    let syntaxes: Vec<LinkSyntax> = d.links.iter().map(|l| l.syntax).collect();
+    use LinkSyntax::*;
+    assert_eq!(syntaxes, [Inline, Reference, Reference, Reference, Image, Autolink, Autolink, Inline]);
+    let statuses: Vec<LinkStatus> = d.links.iter().map(|l| l.status).collect();
+    assert_eq!(statuses[..4], [LinkStatus::Ok; 4]);
+    assert_eq!(statuses[4], LinkStatus::Broken(Missing));
+    assert_eq!(statuses[5..], [LinkStatus::External; 3]);
+    assert_eq!(d.links[6].target, "mailto:me@example.com");
+    // Lines and columns point at the link's first character.
+    assert_eq!((d.links[0].line, d.links[0].column), (3, 1));
+    assert_eq!((d.links[1].line, d.links[1].column), (3, 20));
+}
+
+#[test]
+fn rule_a_no_links_in_code_or_raw_html() {
+    let text = "# A\n\n```md\n[fenced](x.md) `docs/atomic/x.md`\n```\n\n    [indented](y.md)\n\n\
+                <div>\n[html](z.md)\n</div>\n\n~~~\nunclosed [fence](w.md)\n";
+    let c = corpus(&[(A, text)]);
+    assert!(links_of(&c, A).is_empty());
+}
+
+#[test]
+fn rule_b_code_span_paths() {
+    let cases: &[(&str, Option<&str>)] = &[
+        ("docs/atomic/cat/b.md", Some("docs/atomic/cat/b.md")),
+        ("./docs/atomic/cat/b.md", Some("./docs/atomic/cat/b.md")),
+        (" docs/atomic/cat/b.md ", Some("docs/atomic/cat/b.md")),
+        ("docs/legacy/x.mdc", Some("docs/legacy/x.mdc")),
+        ("docs/atomic/cat/b.md#pool-sizing", Some("docs/atomic/cat/b.md#pool-sizing")),
+        ("docs/atomic/{category}/{file}.md", Some("docs/atomic/{category}/{file}.md")),
+        ("docs/atomic/services/*.md", None),
+        ("docs/atomic/cat/b.txt", None),
+        ("src/docs/a.md", None),
+        ("docs/atomic/my file.md", None),
+        ("see docs/atomic/a.md", None),
+        ("", None),
+    ];
+    let config = LinksConfig::default();
+    for (code, want) in cases {
+        assert_eq!(code_span_link(code, &config).as_deref(), *want, "code span `{code}`");
+    }
+    let custom = LinksConfig { code_span_prefixes: vec!["src/".into()], ..LinksConfig::default() };
+    assert_eq!(code_span_link("src/intro.md", &custom).as_deref(), Some("src/intro.md"));
+    assert_eq!(code_span_link("docs/intro.md", &custom), None);
+}
+
+#[test]
+fn rule_b_code_spans_resolve_from_repo_root() {
+    let text = "# A\n\n## Related Documents\n\n- `docs/atomic/cat/b.md` — b\n- `./docs/atomic/cat/b.md#setup-1`\n\
+                - `docs/legacy/old.mdc`\n- `docs/atomic/{category}/{x}.md`\n- `docs/atomic/nope.md`\n\
+                - `docs/../../etc/passwd.md`\n- [`docs/atomic/cat/b.md`](b.md)\n";
+    let c = corpus(&[(A, text), ("docs/atomic/cat/b.md", B_TEXT), ("docs/legacy/old.mdc", "x")]);
+    assert_eq!(
+        links_of(&c, A),
+        [
+            ok("docs/atomic/cat/b.md", "docs/atomic/cat/b.md", Some("docs/atomic/cat/b.md")),
+            ok("./docs/atomic/cat/b.md#setup-1", "docs/atomic/cat/b.md", Some("docs/atomic/cat/b.md")),
+            ok("docs/legacy/old.mdc", "docs/legacy/old.mdc", None),
+            broken("docs/atomic/{category}/{x}.md", Placeholder, None),
+            broken("docs/atomic/nope.md", Missing, Some("docs/atomic/nope.md")),
+            broken("docs/../../etc/passwd.md", Outside, None),
+            // A code span inside link text is the link's text, not a second link.
+            ok("b.md", "docs/atomic/cat/b.md", Some("docs/atomic/cat/b.md")),
+        ]
+    );
+}
+
+#[test]
+fn rule_c_resolution() {
+    let text = "# A\n\n[pct](my%20doc.md) [q](b.md?plain=1) [root](/docs/atomic/cat/b.md) \
+                [up](../other/c.md) [dot](./b.md) [climb](../../../../x.md) [enc](%2e%2e/%2e%2e/%2e%2e/%2e%2e/x.md) \
+                [norm](../cat/./b.md) [abs](/README.md)\n";
+    let c = corpus(&[
+        (A, text),
+        ("docs/atomic/cat/b.md", B_TEXT),
+        ("docs/atomic/cat/my doc.md", "# Spaced\n"),
+        ("docs/atomic/other/c.md", "# C\n"),
+        ("README.md", "# Repo\n"),
+    ]);
+    let b = Some("docs/atomic/cat/b.md");
+    assert_eq!(
+        links_of(&c, A),
+        [
+            ok("my%20doc.md", "docs/atomic/cat/my doc.md", Some("docs/atomic/cat/my doc.md")),
+            ok("b.md?plain=1", "docs/atomic/cat/b.md", b),
+            ok("/docs/atomic/cat/b.md", "docs/atomic/cat/b.md", b),
+            ok("../other/c.md", "docs/atomic/other/c.md", Some("docs/atomic/other/c.md")),
+            ok("./b.md", "docs/atomic/cat/b.md", b),
+            broken("../../../../x.md", Outside, None),
+            broken("%2e%2e/%2e%2e/%2e%2e/%2e%2e/x.md", Outside, None),
+            ok("../cat/./b.md", "docs/atomic/cat/b.md", b),
+            ok("/README.md", "README.md", None),
+        ]
+    );
+}
+
+#[test]
+fn normalisation_never_climbs_above_the_start() {
+    assert_eq!(normalize("a/./b/../c").as_deref(), Some("a/c"));
+    assert_eq!(normalize("a//b/").as_deref(), Some("a/b"));
+    assert_eq!(normalize("a/../..").as_deref(), None);
+    assert_eq!(normalize("..").as_deref(), None);
+    assert_eq!(normalize("").as_deref(), Some(""));
+}
+
+#[test]
+fn rule_d_files_and_directories() {
+    let text = "# A\n\n[dir](../withreadme) [dir2](../plain/) [gone](../gone/) [img](../img/x.png) [self](a.md)\n";
+    let c = corpus(&[
+        (A, text),
+        ("docs/atomic/withreadme/README.md", "# Index\n"),
+        ("docs/atomic/plain/x.txt", "x"),
+        ("docs/atomic/img/x.png", "png"),
+    ]);
+    assert_eq!(
+        links_of(&c, A),
+        [
+            ok("../withreadme", "docs/atomic/withreadme", Some("docs/atomic/withreadme/README.md")),
+            ok("../plain/", "docs/atomic/plain", None),
+            broken("../gone/", Missing, Some("docs/atomic/gone")),
+            ok("../img/x.png", "docs/atomic/img/x.png", None),
+            ok("a.md", A, None),
+        ]
+    );
+}
+
+#[test]
+fn rule_e_fragments() {
+    let text = "# A\n\n## Local Part\n\n[s](#local-part) [S](#LOCAL-PART) [bad](#nowhere) \
+                [p](b.md#pool-sizing) [amp](b.md#retries--back-off-v2) [dup](b.md#setup-1) \
+                [dup2](b.md#setup-2) [html](b.md#core-docs) [pct](b.md#Pool%2DSizing) \
+                [ext](../../guide.md#intro) [extbad](../../guide.md#nope) [mdc](../../x.mdc#any) [empty](b.md#)\n";
+    let c = corpus(&[
+        (A, text),
+        ("docs/atomic/cat/b.md", B_TEXT),
+        ("docs/guide.md", "# Guide\n\n## Intro\n"),
+        ("docs/x.mdc", "# X\n"),
+    ]);
+    let statuses: Vec<(String, LinkStatus)> = links_of(&c, A).into_iter().map(|(t, s, _, _)| (t, s)).collect();
+    let want = [
+        ("#local-part", LinkStatus::Ok),
+        ("#LOCAL-PART", LinkStatus::Ok),
+        ("#nowhere", LinkStatus::Broken(Anchor)),
+        ("b.md#pool-sizing", LinkStatus::Ok),
+        ("b.md#retries--back-off-v2", LinkStatus::Ok),
+        ("b.md#setup-1", LinkStatus::Ok),
+        ("b.md#setup-2", LinkStatus::Broken(Anchor)),
+        ("b.md#core-docs", LinkStatus::Ok),
+        ("b.md#Pool%2DSizing", LinkStatus::Ok),
+        ("../../guide.md#intro", LinkStatus::Ok),
+        ("../../guide.md#nope", LinkStatus::Broken(Anchor)),
+        ("../../x.mdc#any", LinkStatus::Ok),
+        ("b.md#", LinkStatus::Ok),
+    ];
+    let want: Vec<(String, LinkStatus)> = want.iter().map(|(t, s)| (t.to_string(), *s)).collect();
+    assert_eq!(statuses, want);
+}
+
+#[test]
+fn rule_e_headings_in_code_blocks_are_not_headings() {
+    let text = "# A\n\n```\n## Fake\n```\n\n## Real\n\n````\n```\n## Also Fake\n````\n";
+    let p = parse(text, &LinksConfig::default());
+    let slugs: Vec<&str> = p.headings.iter().map(|h| h.slug.as_str()).collect();
+    assert_eq!(slugs, ["a", "real"]);
+}
+
+#[test]
+fn slugs_follow_github() {
+    let cases = [
+        ("Pool Sizing", "pool-sizing"),
+        ("Retries & Back-off (v2)", "retries--back-off-v2"),
+        ("🚀 Quick Start", "-quick-start"),
+        ("snake_case Names", "snake_case-names"),
+        ("Café Überblick", "café-überblick"),
+        ("  Trim Me  ", "trim-me"),
+        ("C++ / Rust?", "c--rust"),
+    ];
+    for (text, want) in cases {
+        assert_eq!(slug(text), want, "slug of {text:?}");
+    }
+    let mut counter = SlugCounter::default();
+    let got: Vec<String> = ["Setup", "Setup", "Setup", "Setup-1"].iter().map(|t| counter.next(t)).collect();
+    assert_eq!(got, ["setup", "setup-1", "setup-2", "setup-1-1"]);
+}
+
+#[test]
+fn heading_text_drops_markup() {
+    let p = parse("# The `Redis` *Pool* [link](x.md)\n", &LinksConfig::default());
+    assert_eq!(p.title.as_deref(), Some("The Redis Pool link"));
+    assert_eq!(p.headings[0].slug, "the-redis-pool-link");
+}
+
+#[test]
+fn rule_f_related_sections() {
+    let text = "# A\n\n[before](b.md)\n\n## 🔗 Related Documents:\n\n- [r1](b.md)\n\n### Sub\n\n[r2](b.md)\n\n\
+                ## Next\n\n[after](b.md)\n\n## see also\n\n[r3](b.md)\n\n# New Top\n\n[top](b.md)\n\n## Related\n\n[r4](b.md)\n";
+    let c = corpus(&[(A, text), ("docs/atomic/cat/b.md", B_TEXT)]);
+    let d = c.doc(c.doc_id(A).unwrap());
+    let kinds: Vec<LinkKind> = d.links.iter().map(|l| l.kind).collect();
+    use LinkKind::*;
+    assert_eq!(kinds, [Inline, Related, Related, Inline, Related, Inline, Related]);
+    let custom = Config {
+        links: LinksConfig { related_sections: vec!["Further Reading".into()], ..LinksConfig::default() },
+        ..Config::default()
+    };
+    let p = parse("# A\n\n## Further reading\n\n[x](b.md)\n\n## Related\n\n[y](b.md)\n", &custom.links);
+    assert_eq!(p.links.iter().map(|l| l.kind).collect::<Vec<_>>(), [Related, Inline]);
+}
+
+#[test]
+fn rule_g_edges_and_orphans() {
+    let files = [
+        ("docs/atomic/README.md", "# Index\n\n[x](cat/x.md)\n"),
+        ("docs/atomic/CHANGELOG.md", "# Changes\n"),
+        ("docs/atomic/TEMPLATE.md", "# {Topic Title}\n\n[y](cat/y.md)\n"),
+        ("docs/atomic/cat/x.md", "# X\n\n[self](x.md) [me](#x) [img](../pic.png)\n"),
+        ("docs/atomic/cat/y.md", "# Y\n\n## Related Documents\n\n- `docs/atomic/cat/z.md`\n"),
+        ("docs/atomic/cat/z.md", "# Z\n\n[inline to w](w.md)\n"),
+        ("docs/atomic/cat/w.md", "# W\n"),
+        ("docs/atomic/pic.png", ""),
+    ];
+    let c = corpus(&files);
+    assert_eq!(c.docs.len(), 6, "the template is not a document");
+    assert_eq!(c.template.as_ref().map(|t| t.kind), Some(DocKind::Template));
+    let kinds: Vec<(&str, DocKind)> = c.docs.iter().map(|d| (d.rel_path.as_str(), d.kind)).collect();
+    assert_eq!(
+        kinds,
+        [
+            ("CHANGELOG.md", DocKind::Meta),
+            ("README.md", DocKind::Index),
+            ("cat/w.md", DocKind::Topic),
+            ("cat/x.md", DocKind::Topic),
+            ("cat/y.md", DocKind::Topic),
+            ("cat/z.md", DocKind::Topic),
+        ]
+    );
+    let g = DocGraph::build(&c);
+    let names = |ids: Vec<usize>| ids.into_iter().map(|i| c.doc(i).rel_path.clone()).collect::<Vec<_>>();
+    // x is linked from the index; y only from the template (not a document); z by related; w inline.
+    assert_eq!(names(g.orphans(&c, LinkFilter::Any)), ["cat/y.md"]);
+    assert_eq!(names(g.orphans(&c, LinkFilter::Related)), ["cat/w.md", "cat/x.md", "cat/y.md"]);
+    let x = c.doc_id("docs/atomic/cat/x.md").unwrap();
+    assert_eq!(g.outlinks(x, LinkFilter::Any), 0, "self links and #x make no edge");
+}
+
+#[test]
+fn categories_and_subcategories() {
+    let c = corpus(&[
+        ("docs/atomic/top.md", "# Top\n"),
+        ("docs/atomic/cat/a.md", "# A\n"),
+        ("docs/atomic/cat/sub/b.md", "# B\n"),
+        ("docs/atomic/cat/sub/deeper/c.md", "# C\n"),
+    ]);
+    let got: Vec<(Option<&str>, Option<&str>)> =
+        c.docs.iter().map(|d| (d.category.as_deref(), d.subcategory.as_deref())).collect();
+    assert_eq!(got, [(Some("cat"), None), (Some("cat"), Some("sub")), (Some("cat"), Some("sub")), (None, None)]);
+}
+
+#[test]
+fn front_matter_bom_and_crlf() {
+    let text = "\u{feff}---\r\ntitle: ignored\r\nlink: \"[x](nope.md)\"\r\n---\r\n# Real Title\r\n\r\nIntro line\r\nmore.\r\n\r\n## Related Documents\r\n\r\n- `docs/atomic/cat/b.md`\r\n";
+    let c = corpus(&[(A, text), ("docs/atomic/cat/b.md", B_TEXT)]);
+    let d = c.doc(c.doc_id(A).unwrap());
+    assert_eq!(d.title.as_deref(), Some("Real Title"));
+    assert_eq!(d.intro, "Intro line more.");
+    assert_eq!(d.headings.iter().map(|h| h.line).collect::<Vec<_>>(), [5, 10]);
+    assert_eq!(d.links.len(), 1);
+    assert_eq!((d.links[0].line, d.links[0].column, d.links[0].kind), (12, 3, LinkKind::Related));
+}
+
+#[test]
+fn intro_code_blocks_and_words() {
+    let text = "# T\n\nFirst *para*.\n\nSecond para.\n\n## S\n\n```python\n# CORRECT: good\nx = 1\n```\n\n\
+                ```py\n// INCORRECT - bad\n```\n\n```\nplain\n```\n\n    # CORRECT but indented\n";
+    let p = parse(text, &LinksConfig::default());
+    assert_eq!(p.intro, "First para.\nSecond para.");
+    use super::CodeLabel::*;
+    let blocks: Vec<(Option<&str>, u32, Option<super::CodeLabel>)> =
+        p.code_blocks.iter().map(|b| (b.lang.as_deref(), b.line, b.label)).collect();
+    assert_eq!(
+        blocks,
+        [(Some("python"), 9, Some(Correct)), (Some("py"), 14, Some(Incorrect)), (None, 18, None), (None, 22, Some(Correct))]
+    );
+    // T, First para., Second para., S — code is not counted.
+    assert_eq!(p.words, 6);
+}
+
+#[test]
+fn odd_input_does_not_panic() {
+    let deep_list = "- ".repeat(5_000) + "x\n";
+    let deep_quote = ">".repeat(5_000) + " x\n";
+    let long_line = "a".repeat(200_000);
+    let inputs = [
+        "",
+        "\u{feff}",
+        "---\n",
+        "# \n",
+        "[unclosed](",
+        "`docs/`",
+        "\u{0}\u{1}\u{202e}# evil",
+        "# 🚀🚀\n## 日本語の見出し\n[x](#日本語の見出し)",
+        deep_list.as_str(),
+        deep_quote.as_str(),
+        long_line.as_str(),
+    ];
+    for input in inputs {
+        let c = corpus(&[(A, input)]);
+        assert_eq!(c.docs.len(), 1);
+    }
+    let c = corpus(&[(A, "# 日本語\n\n## 日本語の見出し\n\n[x](#日本語の見出し)\n")]);
+    assert_eq!(links_of(&c, A)[0].1, LinkStatus::Ok);
+}
