@@ -269,7 +269,10 @@ pub struct MemRepo {
 impl MemRepo {
     pub fn new<'a>(files: impl IntoIterator<Item = (&'a str, &'a str)>) -> MemRepo {
         MemRepo {
-            files: files.into_iter().map(|(p, t)| (p.to_string(), t.to_string())).collect(),
+            files: files
+                .into_iter()
+                .map(|(p, t)| (p.to_string(), t.to_string()))
+                .collect(),
         }
     }
 }
@@ -279,8 +282,17 @@ impl RepoView for MemRepo {
         if self.files.contains_key(path) {
             return Entry::File;
         }
-        let prefix = if path.is_empty() { String::new() } else { format!("{path}/") };
-        if self.files.range(prefix.clone()..).next().is_some_and(|(p, _)| p.starts_with(&prefix)) {
+        let prefix = if path.is_empty() {
+            String::new()
+        } else {
+            format!("{path}/")
+        };
+        if self
+            .files
+            .range(prefix.clone()..)
+            .next()
+            .is_some_and(|(p, _)| p.starts_with(&prefix))
+        {
             Entry::Dir
         } else {
             Entry::Missing
@@ -288,7 +300,9 @@ impl RepoView for MemRepo {
     }
 
     fn anchors(&self, path: &str) -> Vec<String> {
-        let Some(text) = self.files.get(path) else { return Vec::new() };
+        let Some(text) = self.files.get(path) else {
+            return Vec::new();
+        };
         let doc = super::parse::parse(text, &crate::config::LinksConfig::default());
         let mut all: Vec<String> = doc.headings.into_iter().map(|h| h.slug).collect();
         all.extend(doc.html_anchors);

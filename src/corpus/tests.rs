@@ -15,7 +15,10 @@ fn corpus(files: &[(&str, &str)]) -> Corpus {
     let sources = files
         .iter()
         .filter(|(p, _)| p.starts_with("docs/atomic/") && p.ends_with(".md"))
-        .map(|(p, t)| SourceFile { path: p.to_string(), text: t.to_string() })
+        .map(|(p, t)| SourceFile {
+            path: p.to_string(),
+            text: t.to_string(),
+        })
         .collect();
     Corpus::build(ROOT, sources, Vec::new(), &view, &Config::default())
 }
@@ -36,8 +39,17 @@ fn links_of(c: &Corpus, doc: &str) -> Vec<(String, LinkStatus, Option<String>, O
         .collect()
 }
 
-fn ok(target: &str, resolved: &str, edge: Option<&str>) -> (String, LinkStatus, Option<String>, Option<String>) {
-    (target.into(), LinkStatus::Ok, Some(resolved.into()), edge.map(String::from))
+fn ok(
+    target: &str,
+    resolved: &str,
+    edge: Option<&str>,
+) -> (String, LinkStatus, Option<String>, Option<String>) {
+    (
+        target.into(),
+        LinkStatus::Ok,
+        Some(resolved.into()),
+        edge.map(String::from),
+    )
 }
 
 fn broken(
@@ -45,7 +57,12 @@ fn broken(
     reason: super::BrokenReason,
     resolved: Option<&str>,
 ) -> (String, LinkStatus, Option<String>, Option<String>) {
-    (target.into(), LinkStatus::Broken(reason), resolved.map(String::from), None)
+    (
+        target.into(),
+        LinkStatus::Broken(reason),
+        resolved.map(String::from),
+        None,
+    )
 }
 
 const A: &str = "docs/atomic/cat/a.md";
@@ -60,7 +77,12 @@ fn rule_a_markdown_link_forms() {
     let d = c.doc(c.doc_id(A).unwrap());
     let syntaxes: Vec<LinkSyntax> = d.links.iter().map(|l| l.syntax).collect();
     use LinkSyntax::*;
-    assert_eq!(syntaxes, [Inline, Reference, Reference, Reference, Image, Autolink, Autolink, Inline]);
+    assert_eq!(
+        syntaxes,
+        [
+            Inline, Reference, Reference, Reference, Image, Autolink, Autolink, Inline
+        ]
+    );
     let statuses: Vec<LinkStatus> = d.links.iter().map(|l| l.status).collect();
     assert_eq!(statuses[..4], [LinkStatus::Ok; 4]);
     assert_eq!(statuses[4], LinkStatus::Broken(Missing));
@@ -86,8 +108,14 @@ fn rule_b_code_span_paths() {
         ("./docs/atomic/cat/b.md", Some("./docs/atomic/cat/b.md")),
         (" docs/atomic/cat/b.md ", Some("docs/atomic/cat/b.md")),
         ("docs/legacy/x.mdc", Some("docs/legacy/x.mdc")),
-        ("docs/atomic/cat/b.md#pool-sizing", Some("docs/atomic/cat/b.md#pool-sizing")),
-        ("docs/atomic/{category}/{file}.md", Some("docs/atomic/{category}/{file}.md")),
+        (
+            "docs/atomic/cat/b.md#pool-sizing",
+            Some("docs/atomic/cat/b.md#pool-sizing"),
+        ),
+        (
+            "docs/atomic/{category}/{file}.md",
+            Some("docs/atomic/{category}/{file}.md"),
+        ),
         ("docs/atomic/services/*.md", None),
         ("docs/atomic/cat/b.txt", None),
         ("src/docs/a.md", None),
@@ -97,10 +125,20 @@ fn rule_b_code_span_paths() {
     ];
     let config = LinksConfig::default();
     for (code, want) in cases {
-        assert_eq!(code_span_link(code, &config).as_deref(), *want, "code span `{code}`");
+        assert_eq!(
+            code_span_link(code, &config).as_deref(),
+            *want,
+            "code span `{code}`"
+        );
     }
-    let custom = LinksConfig { code_span_prefixes: vec!["src/".into()], ..LinksConfig::default() };
-    assert_eq!(code_span_link("src/intro.md", &custom).as_deref(), Some("src/intro.md"));
+    let custom = LinksConfig {
+        code_span_prefixes: vec!["src/".into()],
+        ..LinksConfig::default()
+    };
+    assert_eq!(
+        code_span_link("src/intro.md", &custom).as_deref(),
+        Some("src/intro.md")
+    );
     assert_eq!(code_span_link("docs/intro.md", &custom), None);
 }
 
@@ -109,12 +147,24 @@ fn rule_b_code_spans_resolve_from_repo_root() {
     let text = "# A\n\n## Related Documents\n\n- `docs/atomic/cat/b.md` — b\n- `./docs/atomic/cat/b.md#setup-1`\n\
                 - `docs/legacy/old.mdc`\n- `docs/atomic/{category}/{x}.md`\n- `docs/atomic/nope.md`\n\
                 - `docs/../../etc/passwd.md`\n- [`docs/atomic/cat/b.md`](b.md)\n";
-    let c = corpus(&[(A, text), ("docs/atomic/cat/b.md", B_TEXT), ("docs/legacy/old.mdc", "x")]);
+    let c = corpus(&[
+        (A, text),
+        ("docs/atomic/cat/b.md", B_TEXT),
+        ("docs/legacy/old.mdc", "x"),
+    ]);
     assert_eq!(
         links_of(&c, A),
         [
-            ok("docs/atomic/cat/b.md", "docs/atomic/cat/b.md", Some("docs/atomic/cat/b.md")),
-            ok("./docs/atomic/cat/b.md#setup-1", "docs/atomic/cat/b.md", Some("docs/atomic/cat/b.md")),
+            ok(
+                "docs/atomic/cat/b.md",
+                "docs/atomic/cat/b.md",
+                Some("docs/atomic/cat/b.md")
+            ),
+            ok(
+                "./docs/atomic/cat/b.md#setup-1",
+                "docs/atomic/cat/b.md",
+                Some("docs/atomic/cat/b.md")
+            ),
             ok("docs/legacy/old.mdc", "docs/legacy/old.mdc", None),
             broken("docs/atomic/{category}/{x}.md", Placeholder, None),
             broken("docs/atomic/nope.md", Missing, Some("docs/atomic/nope.md")),
@@ -141,10 +191,18 @@ fn rule_c_resolution() {
     assert_eq!(
         links_of(&c, A),
         [
-            ok("my%20doc.md", "docs/atomic/cat/my doc.md", Some("docs/atomic/cat/my doc.md")),
+            ok(
+                "my%20doc.md",
+                "docs/atomic/cat/my doc.md",
+                Some("docs/atomic/cat/my doc.md")
+            ),
             ok("b.md?plain=1", "docs/atomic/cat/b.md", b),
             ok("/docs/atomic/cat/b.md", "docs/atomic/cat/b.md", b),
-            ok("../other/c.md", "docs/atomic/other/c.md", Some("docs/atomic/other/c.md")),
+            ok(
+                "../other/c.md",
+                "docs/atomic/other/c.md",
+                Some("docs/atomic/other/c.md")
+            ),
             ok("./b.md", "docs/atomic/cat/b.md", b),
             broken("../../../../x.md", Outside, None),
             broken("%2e%2e/%2e%2e/%2e%2e/%2e%2e/x.md", Outside, None),
@@ -175,7 +233,11 @@ fn rule_d_files_and_directories() {
     assert_eq!(
         links_of(&c, A),
         [
-            ok("../withreadme", "docs/atomic/withreadme", Some("docs/atomic/withreadme/README.md")),
+            ok(
+                "../withreadme",
+                "docs/atomic/withreadme",
+                Some("docs/atomic/withreadme/README.md")
+            ),
             ok("../plain/", "docs/atomic/plain", None),
             broken("../gone/", Missing, Some("docs/atomic/gone")),
             ok("../img/x.png", "docs/atomic/img/x.png", None),
@@ -196,7 +258,10 @@ fn rule_e_fragments() {
         ("docs/guide.md", "# Guide\n\n## Intro\n"),
         ("docs/x.mdc", "# X\n"),
     ]);
-    let statuses: Vec<(String, LinkStatus)> = links_of(&c, A).into_iter().map(|(t, s, _, _)| (t, s)).collect();
+    let statuses: Vec<(String, LinkStatus)> = links_of(&c, A)
+        .into_iter()
+        .map(|(t, s, _, _)| (t, s))
+        .collect();
     let want = [
         ("#local-part", LinkStatus::Ok),
         ("#LOCAL-PART", LinkStatus::Ok),
@@ -239,13 +304,19 @@ fn slugs_follow_github() {
         assert_eq!(slug(text), want, "slug of {text:?}");
     }
     let mut counter = SlugCounter::default();
-    let got: Vec<String> = ["Setup", "Setup", "Setup", "Setup-1"].iter().map(|t| counter.next(t)).collect();
+    let got: Vec<String> = ["Setup", "Setup", "Setup", "Setup-1"]
+        .iter()
+        .map(|t| counter.next(t))
+        .collect();
     assert_eq!(got, ["setup", "setup-1", "setup-2", "setup-1-1"]);
 }
 
 #[test]
 fn heading_text_drops_markup() {
-    let p = parse("# The `Redis` *Pool* [link](x.md)\n", &LinksConfig::default());
+    let p = parse(
+        "# The `Redis` *Pool* [link](x.md)\n",
+        &LinksConfig::default(),
+    );
     assert_eq!(p.title.as_deref(), Some("The Redis Pool link"));
     assert_eq!(p.headings[0].slug, "the-redis-pool-link");
 }
@@ -258,13 +329,25 @@ fn rule_f_related_sections() {
     let d = c.doc(c.doc_id(A).unwrap());
     let kinds: Vec<LinkKind> = d.links.iter().map(|l| l.kind).collect();
     use LinkKind::*;
-    assert_eq!(kinds, [Inline, Related, Related, Inline, Related, Inline, Related]);
+    assert_eq!(
+        kinds,
+        [Inline, Related, Related, Inline, Related, Inline, Related]
+    );
     let custom = Config {
-        links: LinksConfig { related_sections: vec!["Further Reading".into()], ..LinksConfig::default() },
+        links: LinksConfig {
+            related_sections: vec!["Further Reading".into()],
+            ..LinksConfig::default()
+        },
         ..Config::default()
     };
-    let p = parse("# A\n\n## Further reading\n\n[x](b.md)\n\n## Related\n\n[y](b.md)\n", &custom.links);
-    assert_eq!(p.links.iter().map(|l| l.kind).collect::<Vec<_>>(), [Related, Inline]);
+    let p = parse(
+        "# A\n\n## Further reading\n\n[x](b.md)\n\n## Related\n\n[y](b.md)\n",
+        &custom.links,
+    );
+    assert_eq!(
+        p.links.iter().map(|l| l.kind).collect::<Vec<_>>(),
+        [Related, Inline]
+    );
 }
 
 #[test]
@@ -272,9 +355,18 @@ fn rule_g_edges_and_orphans() {
     let files = [
         ("docs/atomic/README.md", "# Index\n\n[x](cat/x.md)\n"),
         ("docs/atomic/CHANGELOG.md", "# Changes\n"),
-        ("docs/atomic/TEMPLATE.md", "# {Topic Title}\n\n[y](cat/y.md)\n"),
-        ("docs/atomic/cat/x.md", "# X\n\n[self](x.md) [me](#x) [img](../pic.png)\n"),
-        ("docs/atomic/cat/y.md", "# Y\n\n## Related Documents\n\n- `docs/atomic/cat/z.md`\n"),
+        (
+            "docs/atomic/TEMPLATE.md",
+            "# {Topic Title}\n\n[y](cat/y.md)\n",
+        ),
+        (
+            "docs/atomic/cat/x.md",
+            "# X\n\n[self](x.md) [me](#x) [img](../pic.png)\n",
+        ),
+        (
+            "docs/atomic/cat/y.md",
+            "# Y\n\n## Related Documents\n\n- `docs/atomic/cat/z.md`\n",
+        ),
         ("docs/atomic/cat/z.md", "# Z\n\n[inline to w](w.md)\n"),
         ("docs/atomic/cat/w.md", "# W\n"),
         ("docs/atomic/pic.png", ""),
@@ -282,7 +374,11 @@ fn rule_g_edges_and_orphans() {
     let c = corpus(&files);
     assert_eq!(c.docs.len(), 6, "the template is not a document");
     assert_eq!(c.template.as_ref().map(|t| t.kind), Some(DocKind::Template));
-    let kinds: Vec<(&str, DocKind)> = c.docs.iter().map(|d| (d.rel_path.as_str(), d.kind)).collect();
+    let kinds: Vec<(&str, DocKind)> = c
+        .docs
+        .iter()
+        .map(|d| (d.rel_path.as_str(), d.kind))
+        .collect();
     assert_eq!(
         kinds,
         [
@@ -295,12 +391,23 @@ fn rule_g_edges_and_orphans() {
         ]
     );
     let g = DocGraph::build(&c);
-    let names = |ids: Vec<usize>| ids.into_iter().map(|i| c.doc(i).rel_path.clone()).collect::<Vec<_>>();
+    let names = |ids: Vec<usize>| {
+        ids.into_iter()
+            .map(|i| c.doc(i).rel_path.clone())
+            .collect::<Vec<_>>()
+    };
     // x is linked from the index; y only from the template (not a document); z by related; w inline.
     assert_eq!(names(g.orphans(&c, LinkFilter::Any)), ["cat/y.md"]);
-    assert_eq!(names(g.orphans(&c, LinkFilter::Related)), ["cat/w.md", "cat/x.md", "cat/y.md"]);
+    assert_eq!(
+        names(g.orphans(&c, LinkFilter::Related)),
+        ["cat/w.md", "cat/x.md", "cat/y.md"]
+    );
     let x = c.doc_id("docs/atomic/cat/x.md").unwrap();
-    assert_eq!(g.outlinks(x, LinkFilter::Any), 0, "self links and #x make no edge");
+    assert_eq!(
+        g.outlinks(x, LinkFilter::Any),
+        0,
+        "self links and #x make no edge"
+    );
 }
 
 #[test]
@@ -311,9 +418,20 @@ fn categories_and_subcategories() {
         ("docs/atomic/cat/sub/b.md", "# B\n"),
         ("docs/atomic/cat/sub/deeper/c.md", "# C\n"),
     ]);
-    let got: Vec<(Option<&str>, Option<&str>)> =
-        c.docs.iter().map(|d| (d.category.as_deref(), d.subcategory.as_deref())).collect();
-    assert_eq!(got, [(Some("cat"), None), (Some("cat"), Some("sub")), (Some("cat"), Some("sub")), (None, None)]);
+    let got: Vec<(Option<&str>, Option<&str>)> = c
+        .docs
+        .iter()
+        .map(|d| (d.category.as_deref(), d.subcategory.as_deref()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (Some("cat"), None),
+            (Some("cat"), Some("sub")),
+            (Some("cat"), Some("sub")),
+            (None, None)
+        ]
+    );
 }
 
 #[test]
@@ -323,9 +441,15 @@ fn front_matter_bom_and_crlf() {
     let d = c.doc(c.doc_id(A).unwrap());
     assert_eq!(d.title.as_deref(), Some("Real Title"));
     assert_eq!(d.intro, "Intro line more.");
-    assert_eq!(d.headings.iter().map(|h| h.line).collect::<Vec<_>>(), [5, 10]);
+    assert_eq!(
+        d.headings.iter().map(|h| h.line).collect::<Vec<_>>(),
+        [5, 10]
+    );
     assert_eq!(d.links.len(), 1);
-    assert_eq!((d.links[0].line, d.links[0].column, d.links[0].kind), (12, 3, LinkKind::Related));
+    assert_eq!(
+        (d.links[0].line, d.links[0].column, d.links[0].kind),
+        (12, 3, LinkKind::Related)
+    );
 }
 
 #[test]
@@ -335,11 +459,19 @@ fn intro_code_blocks_and_words() {
     let p = parse(text, &LinksConfig::default());
     assert_eq!(p.intro, "First para.\nSecond para.");
     use super::CodeLabel::*;
-    let blocks: Vec<(Option<&str>, u32, Option<super::CodeLabel>)> =
-        p.code_blocks.iter().map(|b| (b.lang.as_deref(), b.line, b.label)).collect();
+    let blocks: Vec<(Option<&str>, u32, Option<super::CodeLabel>)> = p
+        .code_blocks
+        .iter()
+        .map(|b| (b.lang.as_deref(), b.line, b.label))
+        .collect();
     assert_eq!(
         blocks,
-        [(Some("python"), 9, Some(Correct)), (Some("py"), 14, Some(Incorrect)), (None, 18, None), (None, 22, Some(Correct))]
+        [
+            (Some("python"), 9, Some(Correct)),
+            (Some("py"), 14, Some(Incorrect)),
+            (None, 18, None),
+            (None, 22, Some(Correct))
+        ]
     );
     // T, First para., Second para., S — code is not counted.
     assert_eq!(p.words, 6);

@@ -24,7 +24,10 @@ pub fn sample() -> PathBuf {
 /// `atomdoc --repo <repo>` with colour off and a clean environment.
 pub fn atomdoc(repo: &Path) -> Command {
     let mut cmd = Command::cargo_bin("atomdoc").expect("binary builds");
-    cmd.env("NO_COLOR", "1").env_remove("CLICOLOR_FORCE").arg("--repo").arg(repo);
+    cmd.env("NO_COLOR", "1")
+        .env_remove("CLICOLOR_FORCE")
+        .arg("--repo")
+        .arg(repo);
     cmd
 }
 

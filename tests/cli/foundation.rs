@@ -20,7 +20,10 @@ fn sample_stats_match_golden_files() {
 
 #[test]
 fn global_flags_work_after_the_subcommand() {
-    let out = atomdoc(&sample()).args(["stats", "--root", "docs/atomic/integrations"]).output().unwrap();
+    let out = atomdoc(&sample())
+        .args(["stats", "--root", "docs/atomic/integrations"])
+        .output()
+        .unwrap();
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.starts_with("documents"), "{text}");
@@ -39,7 +42,10 @@ fn missing_docs_root_is_a_usage_error_naming_the_path() {
 #[test]
 fn root_and_link_settings_come_from_atomdoc_toml() {
     let dir = tree(&[
-        ("atomdoc.toml", "root = \"src\"\n[links]\ncode_span_prefixes = [\"src/\"]\n"),
+        (
+            "atomdoc.toml",
+            "root = \"src\"\n[links]\ncode_span_prefixes = [\"src/\"]\n",
+        ),
         ("src/a.md", "# A\n\n## See Also\n\n- `src/b.md`\n"),
         ("src/b.md", "# B\n\n[a](a.md)\n"),
     ]);
@@ -52,7 +58,10 @@ fn root_and_link_settings_come_from_atomdoc_toml() {
 
 #[test]
 fn unknown_config_key_is_an_error_naming_it() {
-    let dir = tree(&[("atomdoc.toml", "rot = \"docs\"\n"), ("docs/atomic/a.md", "# A\n")]);
+    let dir = tree(&[
+        ("atomdoc.toml", "rot = \"docs\"\n"),
+        ("docs/atomic/a.md", "# A\n"),
+    ]);
     let out = atomdoc(dir.path()).arg("stats").output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
@@ -63,8 +72,16 @@ fn unknown_config_key_is_an_error_naming_it() {
 fn repository_is_discovered_from_the_current_directory() {
     let dir = tree(&[("atomdoc.toml", ""), ("docs/atomic/cat/a.md", "# A\n")]);
     let mut cmd = assert_cmd::Command::cargo_bin("atomdoc").unwrap();
-    let out = cmd.current_dir(dir.path().join("docs/atomic/cat")).args(["stats", "--format", "json"]).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = cmd
+        .current_dir(dir.path().join("docs/atomic/cat"))
+        .args(["stats", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let stats: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(stats["documents"], 1);
 }
@@ -85,11 +102,21 @@ fn hidden_folders_gitignore_and_non_markdown_are_skipped() {
 #[test]
 fn non_utf8_files_are_decoded_with_a_warning() {
     let dir = tree(&[("docs/atomic/cat/b.md", "# B\n")]);
-    fs::write(dir.path().join("docs/atomic/cat/a.md"), b"# Caf\xe9\n\n[b](b.md)\n").unwrap();
-    let out = atomdoc(dir.path()).args(["stats", "--format", "json"]).output().unwrap();
+    fs::write(
+        dir.path().join("docs/atomic/cat/a.md"),
+        b"# Caf\xe9\n\n[b](b.md)\n",
+    )
+    .unwrap();
+    let out = atomdoc(dir.path())
+        .args(["stats", "--format", "json"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(0));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("docs/atomic/cat/a.md") && err.contains("UTF-8"), "{err}");
+    assert!(
+        err.contains("docs/atomic/cat/a.md") && err.contains("UTF-8"),
+        "{err}"
+    );
     let stats: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(stats["documents"], 2);
     assert_eq!(stats["edges"]["inline"], 1);
@@ -99,14 +126,20 @@ fn non_utf8_files_are_decoded_with_a_warning() {
 #[test]
 fn unreadable_files_are_skipped_with_a_warning_and_exit_3() {
     use std::os::unix::fs::PermissionsExt;
-    let dir = tree(&[("docs/atomic/a.md", "# A\n"), ("docs/atomic/secret.md", "# S\n")]);
+    let dir = tree(&[
+        ("docs/atomic/a.md", "# A\n"),
+        ("docs/atomic/secret.md", "# S\n"),
+    ]);
     let secret = dir.path().join("docs/atomic/secret.md");
     fs::set_permissions(&secret, fs::Permissions::from_mode(0o000)).unwrap();
     if fs::read(&secret).is_ok() {
         // Running as root: permissions do not stop reads, so there is nothing to test.
         return;
     }
-    let out = atomdoc(dir.path()).args(["stats", "--format", "json"]).output().unwrap();
+    let out = atomdoc(dir.path())
+        .args(["stats", "--format", "json"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(3));
     assert!(String::from_utf8_lossy(&out.stderr).contains("secret.md"));
     let stats: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -121,10 +154,19 @@ fn symlink_loops_and_escapes_are_not_followed() {
     let root = dir.path().join("docs/atomic");
     std::os::unix::fs::symlink(&root, root.join("loop")).unwrap();
     std::os::unix::fs::symlink(outside.path(), root.join("out")).unwrap();
-    let out = atomdoc(dir.path()).args(["stats", "--format", "json"]).output().unwrap();
+    let out = atomdoc(dir.path())
+        .args(["stats", "--format", "json"])
+        .output()
+        .unwrap();
     let stats: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(stats["documents"], 1, "neither the loop nor the escape adds documents");
-    assert_eq!(stats["broken"]["outside"], 1, "a link through an escaping symlink is outside");
+    assert_eq!(
+        stats["documents"], 1,
+        "neither the loop nor the escape adds documents"
+    );
+    assert_eq!(
+        stats["broken"]["outside"], 1,
+        "a link through an escaping symlink is outside"
+    );
 }
 
 #[test]
@@ -132,17 +174,27 @@ fn empty_tree_and_template_only_tree() {
     let dir = tree(&[("docs/atomic/.keep", "")]);
     let stats = stats_json(dir.path(), &[]);
     assert_eq!(stats["documents"], 0);
-    let dir = tree(&[("docs/atomic/TEMPLATE.md", "# {Topic Title}\n\n- `docs/atomic/{category}/{x}.md`\n")]);
+    let dir = tree(&[(
+        "docs/atomic/TEMPLATE.md",
+        "# {Topic Title}\n\n- `docs/atomic/{category}/{x}.md`\n",
+    )]);
     let stats = stats_json(dir.path(), &[]);
     assert_eq!(stats["documents"], 0);
-    assert_eq!(stats["broken"]["placeholder"], 0, "the template is not a document");
+    assert_eq!(
+        stats["broken"]["placeholder"], 0,
+        "the template is not a document"
+    );
 }
 
 #[test]
 fn huge_and_deep_files_work() {
     let big = "# Big\n\n".to_string() + &"Some words and a [link](b.md) here.\n\n".repeat(400_000);
     let deep = "> ".repeat(10_000) + "deep\n";
-    let dir = tree(&[("docs/atomic/big.md", &big), ("docs/atomic/deep.md", &deep), ("docs/atomic/b.md", "# B\n")]);
+    let dir = tree(&[
+        ("docs/atomic/big.md", &big),
+        ("docs/atomic/deep.md", &deep),
+        ("docs/atomic/b.md", "# B\n"),
+    ]);
     let stats = stats_json(dir.path(), &[]);
     assert_eq!(stats["documents"], 3);
     assert_eq!(stats["edges"]["inline"], 400_000);
