@@ -71,11 +71,9 @@ pub trait RepoView: Sync {
     fn anchors(&self, path: &str) -> Vec<String>;
 }
 
-/// Whether a URL-ish destination has a scheme (`https:`, `mailto:` …) or is protocol-relative.
+/// Whether a destination has a URL scheme (`https:`, `mailto:` …). A protocol-relative
+/// `//host/x` has none: by the rules it is `/x`-style, relative to the repository root.
 pub fn is_external(dest: &str) -> bool {
-    if dest.starts_with("//") {
-        return true;
-    }
     let Some(colon) = dest.find(':') else {
         return false;
     };

@@ -136,7 +136,8 @@ pub fn parse(src: &str, config: &LinksConfig) -> ParsedDoc {
     let mut heading: Option<(u8, usize, String)> = None;
     let mut code_block: Option<CodeBlockState> = None;
     let mut in_metadata = false;
-    let mut link_depth = 0usize;
+    let mut image_depth = 0usize;
+    let mut in_html_comment = false;
     let mut seen_h1 = false;
     let mut seen_h2 = false;
     let mut in_related = false;
@@ -151,8 +152,8 @@ pub fn parse(src: &str, config: &LinksConfig) -> ParsedDoc {
                 heading = Some((heading_level(level), range.start, String::new()));
             }
             Event::End(TagEnd::Heading(_)) => {
-                if let Some((level, start, text)) = heading.take() {
-                    let text = collapse_ws(&text);
+                if let Some((level, start, raw)) = heading.take() {
+                    let text = collapse_ws(&raw);
                     if level <= 2 {
                         in_related = level == 2 && is_related_heading(&text, config);
                     }
@@ -167,7 +168,7 @@ pub fn parse(src: &str, config: &LinksConfig) -> ParsedDoc {
                     out.text.push('\n');
                     out.headings.push(Heading {
                         level,
-                        slug: slugs.next(&text),
+                        slug: slugs.next(&raw),
                         text,
                         line: lines.line(start),
                     });
@@ -213,7 +214,6 @@ pub fn parse(src: &str, config: &LinksConfig) -> ParsedDoc {
                 dest_url,
                 ..
             }) => {
-                link_depth += 1;
                 let syntax = match link_type {
                     LinkType::Autolink | LinkType::Email => LinkSyntax::Autolink,
                     LinkType::Inline => LinkSyntax::Inline,
@@ -226,8 +226,9 @@ pub fn parse(src: &str, config: &LinksConfig) -> ParsedDoc {
                 };
                 push_link(&mut out, &lines, range.start, target, syntax, in_related);
             }
-            Event::End(TagEnd::Link) => link_depth = link_depth.saturating_sub(1),
+            Event::End(TagEnd::Image) => image_depth = image_depth.saturating_sub(1),
             Event::Start(Tag::Image { dest_url, .. }) => {
+                image_depth += 1;
                 push_link(
                     &mut out,
                     &lines,
@@ -247,9 +248,7 @@ pub fn parse(src: &str, config: &LinksConfig) -> ParsedDoc {
                     }
                     out.text.push_str(&code);
                 }
-                if link_depth == 0
-                    && let Some(target) = code_span_link(&code, config)
-                {
+                if let Some(target) = code_span_link(&code, config) {
                     push_link(
                         &mut out,
                         &lines,
@@ -262,7 +261,11 @@ pub fn parse(src: &str, config: &LinksConfig) -> ParsedDoc {
             }
             Event::Text(text) => {
                 if let Some(h) = heading.as_mut() {
-                    h.2.push_str(&text);
+                    // GitHub's anchor comes from the heading's text content, which has no
+                    // image alt text.
+                    if image_depth == 0 {
+                        h.2.push_str(&text);
+                    }
                 } else {
                     if seen_h1 && !seen_h2 {
                         out.intro.push_str(&text);
@@ -288,7 +291,7 @@ pub fn parse(src: &str, config: &LinksConfig) -> ParsedDoc {
                 out.text.push('\n');
             }
             Event::Html(html) | Event::InlineHtml(html) => {
-                collect_html_anchors(&html, &mut out.html_anchors);
+                collect_html_anchors(&html, &mut in_html_comment, &mut out.html_anchors);
             }
             _ => {}
         }
@@ -346,7 +349,7 @@ fn collapse_ws(text: &str) -> String {
 pub fn is_related_heading(text: &str, config: &LinksConfig) -> bool {
     let name = text
         .trim_start_matches(|c: char| !c.is_alphanumeric())
-        .trim_end_matches(|c: char| c.is_whitespace() || c == ':');
+        .trim_end();
     config
         .related_sections
         .iter()
@@ -397,8 +400,35 @@ fn code_label(code: &str) -> Option<CodeLabel> {
     }
 }
 
-/// Collects `id="…"` and `name="…"` attribute values from raw HTML.
-fn collect_html_anchors(html: &str, out: &mut Vec<String>) {
+/// Collects `id="…"` and `name="…"` attribute values from raw HTML, skipping HTML comments
+/// (which may span several HTML events: `in_comment` carries the state between them).
+fn collect_html_anchors(html: &str, in_comment: &mut bool, out: &mut Vec<String>) {
+    let mut rest = html;
+    loop {
+        if *in_comment {
+            match rest.find("-->") {
+                Some(end) => {
+                    rest = &rest[end + 3..];
+                    *in_comment = false;
+                }
+                None => return,
+            }
+        }
+        match rest.find("<!--") {
+            Some(start) => {
+                anchors_in_tags(&rest[..start], out);
+                rest = &rest[start + 4..];
+                *in_comment = true;
+            }
+            None => {
+                anchors_in_tags(rest, out);
+                return;
+            }
+        }
+    }
+}
+
+fn anchors_in_tags(html: &str, out: &mut Vec<String>) {
     let bytes = html.as_bytes();
     let lower = html.to_ascii_lowercase();
     for attr in ["id", "name"] {
@@ -432,8 +462,9 @@ fn collect_html_anchors(html: &str, out: &mut Vec<String>) {
 /// GitHub-style heading slug: lower-case; letters, digits, spaces, `-` and `_` kept; spaces
 /// become `-`; everything else dropped.
 pub fn slug(text: &str) -> String {
-    text.trim()
-        .chars()
+    // No trimming: CommonMark already strips the heading's ends, and a space left by a removed
+    // image stays, as it does on GitHub.
+    text.chars()
         .flat_map(char::to_lowercase)
         .filter_map(|c| match c {
             ' ' => Some('-'),

@@ -94,18 +94,24 @@ pub fn walk(repo: &DiskRepo, root: &str) -> (Vec<String>, Vec<FileWarning>) {
     let mut files = Vec::new();
     let mut warnings = Vec::new();
     let walker = WalkBuilder::new(&start)
-        .hidden(true)
+        // Hidden folders are skipped below; hidden files are documents like any other.
+        .hidden(false)
         .git_ignore(true)
         .git_exclude(true)
         .require_git(false)
         .follow_links(true)
         .sort_by_file_name(|a, b| a.cmp(b))
         .filter_entry(move |e| {
+            let hidden_dir = e.depth() > 0
+                && e.file_type().is_some_and(|t| t.is_dir())
+                && e.file_name().to_str().is_some_and(|n| n.starts_with('.'));
             // Follow a symlink only when it stays inside the repository.
-            !e.path_is_symlink()
-                || e.path()
+            let escapes = e.path_is_symlink()
+                && !e
+                    .path()
                     .canonicalize()
-                    .is_ok_and(|c| c.starts_with(&canonical))
+                    .is_ok_and(|c| c.starts_with(&canonical));
+            !hidden_dir && !escapes
         })
         .build();
     for entry in walker {

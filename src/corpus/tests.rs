@@ -169,8 +169,13 @@ fn rule_b_code_spans_resolve_from_repo_root() {
             broken("docs/atomic/{category}/{x}.md", Placeholder, None),
             broken("docs/atomic/nope.md", Missing, Some("docs/atomic/nope.md")),
             broken("docs/../../etc/passwd.md", Outside, None),
-            // A code span inside link text is the link's text, not a second link.
+            // A code span inside link text is a link of its own (rule b has no exception).
             ok("b.md", "docs/atomic/cat/b.md", Some("docs/atomic/cat/b.md")),
+            ok(
+                "docs/atomic/cat/b.md",
+                "docs/atomic/cat/b.md",
+                Some("docs/atomic/cat/b.md")
+            ),
         ]
     );
 }
@@ -179,7 +184,7 @@ fn rule_b_code_spans_resolve_from_repo_root() {
 fn rule_c_resolution() {
     let text = "# A\n\n[pct](my%20doc.md) [q](b.md?plain=1) [root](/docs/atomic/cat/b.md) \
                 [up](../other/c.md) [dot](./b.md) [climb](../../../../x.md) [enc](%2e%2e/%2e%2e/%2e%2e/%2e%2e/x.md) \
-                [norm](../cat/./b.md) [abs](/README.md)\n";
+                [norm](../cat/./b.md) [abs](/README.md) [proto](//docs/atomic/cat/b.md)\n";
     let c = corpus(&[
         (A, text),
         ("docs/atomic/cat/b.md", B_TEXT),
@@ -208,6 +213,8 @@ fn rule_c_resolution() {
             broken("%2e%2e/%2e%2e/%2e%2e/%2e%2e/x.md", Outside, None),
             ok("../cat/./b.md", "docs/atomic/cat/b.md", b),
             ok("/README.md", "README.md", None),
+            // No scheme, so not a URL: `//x` is `/x`, relative to the repository root.
+            ok("//docs/atomic/cat/b.md", "docs/atomic/cat/b.md", b),
         ]
     );
 }
@@ -297,7 +304,7 @@ fn slugs_follow_github() {
         ("🚀 Quick Start", "-quick-start"),
         ("snake_case Names", "snake_case-names"),
         ("Café Überblick", "café-überblick"),
-        ("  Trim Me  ", "trim-me"),
+        (" Logo Title", "-logo-title"),
         ("C++ / Rust?", "c--rust"),
     ];
     for (text, want) in cases {
@@ -312,6 +319,23 @@ fn slugs_follow_github() {
 }
 
 #[test]
+fn slugs_come_from_the_heading_text_as_rendered() {
+    let text = "# A\n\n## Two  spaces\n\n## ![logo](l.png) Logo Title\n\n## Tab\there\n";
+    let p = parse(text, &LinksConfig::default());
+    let slugs: Vec<&str> = p.headings.iter().map(|h| h.slug.as_str()).collect();
+    assert_eq!(slugs, ["a", "two--spaces", "-logo-title", "tabhere"]);
+    assert_eq!(p.headings[1].text, "Two spaces");
+}
+
+#[test]
+fn html_anchors_skip_comments() {
+    let text = "<a id=\"real\"></a>\n\n<!-- <a id=\"commented\"></a>\n<a name=\"still-comment\"> -->\n\n\
+                <p title=\"id=fake\" name='named'>x</p>\n";
+    let p = parse(text, &LinksConfig::default());
+    assert_eq!(p.html_anchors, ["real", "named"]);
+}
+
+#[test]
 fn heading_text_drops_markup() {
     let p = parse(
         "# The `Redis` *Pool* [link](x.md)\n",
@@ -323,7 +347,7 @@ fn heading_text_drops_markup() {
 
 #[test]
 fn rule_f_related_sections() {
-    let text = "# A\n\n[before](b.md)\n\n## 🔗 Related Documents:\n\n- [r1](b.md)\n\n### Sub\n\n[r2](b.md)\n\n\
+    let text = "# A\n\n[before](b.md)\n\n## 🔗 Related Documents\n\n- [r1](b.md)\n\n### Sub\n\n[r2](b.md)\n\n\
                 ## Next\n\n[after](b.md)\n\n## see also\n\n[r3](b.md)\n\n# New Top\n\n[top](b.md)\n\n## Related\n\n[r4](b.md)\n";
     let c = corpus(&[(A, text), ("docs/atomic/cat/b.md", B_TEXT)]);
     let d = c.doc(c.doc_id(A).unwrap());

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::{DocGraph, LinkFilter};
-use crate::corpus::{BrokenReason, Corpus, LinkKind};
+use crate::corpus::{BrokenReason, Corpus, DocKind, LinkKind};
 
 /// Whole-tree counts. Keys are stable: scripts read them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -24,7 +24,10 @@ pub struct Stats {
 
 impl Stats {
     pub fn compute(corpus: &Corpus, graph: &DocGraph) -> Stats {
-        let mut by_kind = BTreeMap::new();
+        let mut by_kind: BTreeMap<String, usize> = [DocKind::Topic, DocKind::Index, DocKind::Meta]
+            .iter()
+            .map(|k| (k.as_str().to_string(), 0))
+            .collect();
         let mut edges: BTreeMap<String, usize> = [LinkKind::Related, LinkKind::Inline]
             .iter()
             .map(|k| (k.as_str().to_string(), 0))

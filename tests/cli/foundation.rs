@@ -95,8 +95,12 @@ fn hidden_folders_gitignore_and_non_markdown_are_skipped() {
         ("docs/atomic/drafts/c.md", "# C\n"),
         ("docs/atomic/notes.txt", "x"),
         ("docs/atomic/legacy.mdc", "# L\n"),
+        (
+            "docs/atomic/.dotfile.md",
+            "# Hidden files are documents; hidden folders are not\n",
+        ),
     ]);
-    assert_eq!(stats_json(dir.path(), &[])["documents"], 1);
+    assert_eq!(stats_json(dir.path(), &[])["documents"], 2);
 }
 
 #[test]
