@@ -22,4 +22,5 @@ pub mod config;
 pub mod corpus;
 pub mod graph;
 pub mod render;
+pub mod repl;
 pub mod workspace;

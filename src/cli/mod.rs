@@ -34,8 +34,9 @@ pub mod exit {
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
+    /// Without a command: the REPL on a terminal, queries from standard input otherwise
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
 }
 
 /// Options accepted anywhere on the command line.
@@ -56,6 +57,9 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = StatsFormat::Table)]
         format: StatsFormat,
     },
+    /// Interactive shell: Tab completion, hints, history, :help (reads queries line by line
+    /// when standard input is not a terminal)
+    Repl,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -78,10 +82,14 @@ pub fn main() -> ExitCode {
 
 /// Runs one parsed command line; returns the exit status.
 pub fn run(cli: Cli) -> anyhow::Result<u8> {
+    let command = match cli.command {
+        None | Some(Command::Repl) => return repl(&cli.global),
+        Some(command) => command,
+    };
     let workspace = load(&cli.global)?;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    match cli.command {
+    match command {
         Command::Stats { format } => {
             let stats = Stats::compute(&workspace.corpus, &workspace.graph);
             match format {
@@ -89,6 +97,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
                 StatsFormat::Table => render::stats::table(&mut out, &stats)?,
             }
         }
+        Command::Repl => unreachable!("handled above"),
     }
     out.flush()?;
     Ok(report_warnings(&workspace))
@@ -102,7 +111,7 @@ pub fn load(global: &GlobalArgs) -> anyhow::Result<Workspace> {
 }
 
 /// Prints file warnings to stderr; the exit status is `PARTIAL` when a file was skipped.
-fn report_warnings(workspace: &Workspace) -> u8 {
+pub(crate) fn report_warnings(workspace: &Workspace) -> u8 {
     let stderr = std::io::stderr();
     let mut err = stderr.lock();
     for w in &workspace.corpus.warnings {
@@ -113,4 +122,28 @@ fn report_warnings(workspace: &Workspace) -> u8 {
     } else {
         exit::OK
     }
+}
+
+/// `atomdoc repl` (and `atomdoc` alone): the interactive shell on a terminal; otherwise
+/// queries read from standard input, one answer each. Exit status: 0, or 2 when any entry
+/// failed (3 when files were skipped and nothing failed).
+fn repl(global: &GlobalArgs) -> anyhow::Result<u8> {
+    use std::io::IsTerminal;
+    let flags = global.clone();
+    let mut session = crate::repl::Session::new(Box::new(move || load(&flags)))?;
+    let warnings = report_warnings(&session.workspace);
+    if std::io::stdin().is_terminal() {
+        crate::repl::run_interactive(&mut session, true)?;
+        return Ok(warnings);
+    }
+    let stdin = std::io::stdin();
+    let stdout = std::io::stdout();
+    let stderr = std::io::stderr();
+    let ok = crate::repl::run_piped(
+        &mut session,
+        &mut stdin.lock(),
+        &mut stdout.lock(),
+        &mut stderr.lock(),
+    )?;
+    Ok(if ok { warnings } else { exit::USAGE })
 }

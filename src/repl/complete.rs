@@ -1,0 +1,498 @@
+//! Tab completion and hints, aware of where the cursor is in the query.
+//!
+//! Pure: takes the line, the cursor and a `Vocabulary`; returns where the completed word
+//! starts and the candidates. The rustyline `Helper` in `helper.rs` only forwards to here,
+//! so these functions are what the unit tests drive.
+
+use super::lexical::{self, Tok, TokKind};
+use super::meta;
+use super::vocab::{self, Vocabulary};
+
+/// One completion candidate: what the list shows and what replaces the word.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Candidate {
+    pub display: String,
+    pub replacement: String,
+}
+
+impl Candidate {
+    fn plain(word: &str) -> Candidate {
+        Candidate {
+            display: word.to_string(),
+            replacement: word.to_string(),
+        }
+    }
+}
+
+/// What the word under the cursor may be, decided from the words before it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Slot {
+    /// Start of the line: a query's first word, a meta-command or a saved query.
+    Start,
+    /// After `in`: a category, a subcategory or a document.
+    Place,
+    /// After `of`, or `from`/`to` in `path`: a document.
+    Document,
+    /// After `from`/`to` in `links`: a category, a subcategory or a document.
+    PlaceOrDocument,
+    /// After `where`, `and`, `or`, `not`, `(`, `sort by`: a field name.
+    Field { links: bool },
+    /// After a field in a condition: an operator.
+    Operator,
+    /// After `field op`: one of the field's values, when they are a closed set.
+    Value(&'static str),
+    /// After `orphans by`: a link kind.
+    LinkKind,
+    /// After `sort by field`: a direction or the next clause.
+    Direction,
+    /// A word that must come next (`sort` → `by`, `missing` → `section`).
+    Exactly(&'static str),
+    /// A number or a quoted string: nothing to offer.
+    Free(&'static str),
+    /// After a complete clause: what may follow.
+    Next,
+}
+
+/// Completes the word that ends at `pos`. Returns the byte offset where that word starts and
+/// the candidates, best first.
+pub fn complete(line: &str, pos: usize, vocab: &Vocabulary) -> (usize, Vec<Candidate>) {
+    let pos = floor_boundary(line, pos);
+    let before = &line[..pos];
+    if let Some(meta_start) = meta_start(before) {
+        return complete_meta(before, meta_start, vocab);
+    }
+    complete_query(before, 0, vocab, true)
+}
+
+/// A hint for the end of `line`: the rest of a history entry or of the only possible word
+/// (both accepted with the right arrow), or a placeholder for what comes next (shown only).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hint {
+    pub display: String,
+    /// `None` for a placeholder: shown dimmed, never inserted.
+    pub insert: Option<String>,
+}
+
+impl rustyline::hint::Hint for Hint {
+    fn display(&self) -> &str {
+        &self.display
+    }
+
+    fn completion(&self) -> Option<&str> {
+        self.insert.as_deref()
+    }
+}
+
+/// Hints for `line` with the cursor at its end; `history` lists earlier entries, newest last.
+pub fn hint<'h>(
+    line: &str,
+    pos: usize,
+    vocab: &Vocabulary,
+    history: impl DoubleEndedIterator<Item = &'h str>,
+) -> Option<Hint> {
+    if line.is_empty() || pos < line.len() {
+        return None;
+    }
+    for entry in history.rev() {
+        if entry.len() > line.len() && entry.starts_with(line) && !entry.contains('\n') {
+            let rest = entry[line.len()..].to_string();
+            return Some(Hint {
+                display: rest.clone(),
+                insert: Some(rest),
+            });
+        }
+    }
+    let (start, candidates) = complete(line, pos, vocab);
+    let typed = &line[start..pos];
+    if !typed.is_empty() {
+        // The rest of the only candidate that extends the typed word.
+        let mut extending = candidates
+            .iter()
+            .filter(|c| c.replacement.starts_with(typed) && c.replacement.len() > typed.len());
+        if let (Some(only), None) = (extending.next(), extending.next()) {
+            let rest = only.replacement[typed.len()..].to_string();
+            return Some(Hint {
+                display: rest.clone(),
+                insert: Some(rest),
+            });
+        }
+        // A finished word: say what comes after it.
+        return placeholder(&format!("{line} ")).map(|p| Hint {
+            display: format!(" {p}"),
+            insert: None,
+        });
+    }
+    let placeholder = placeholder(line)?;
+    let sep = if line.ends_with(char::is_whitespace) {
+        ""
+    } else {
+        " "
+    };
+    Some(Hint {
+        display: format!("{sep}{placeholder}"),
+        insert: None,
+    })
+}
+
+/// The dimmed placeholder for what comes after `line` (which ends at a word boundary).
+fn placeholder(line: &str) -> Option<&'static str> {
+    if let Some(start) = meta_start(line) {
+        let body = line[start + 1..].trim_start();
+        let (name, rest) = split_word(body);
+        let rest = rest?;
+        return match meta::Meta::canonical(name)? {
+            "save" if rest.trim().is_empty() => Some("NAME <query>"),
+            "save" if !rest.trim().contains(char::is_whitespace) => Some("<query>"),
+            "run" if rest.trim().is_empty() => Some("NAME"),
+            "format" if rest.trim().is_empty() => Some("table|json|csv"),
+            "help" if rest.trim().is_empty() => Some("[topic]"),
+            "explain" if rest.trim().is_empty() => Some("<query>"),
+            "export" if rest.trim().is_empty() => Some("dot FILE"),
+            "export" if rest.trim() == "dot" => Some("FILE"),
+            _ => None,
+        };
+    }
+    if !line.ends_with(char::is_whitespace) {
+        return None;
+    }
+    let (tokens, _) = lexical::scan(line);
+    if lexical::open_quote(line) {
+        return None;
+    }
+    Some(match slot(line, &tokens) {
+        Slot::Start => return None,
+        Slot::Place => "<category or document>",
+        Slot::Document => "<document>",
+        Slot::PlaceOrDocument => "<category or document>",
+        Slot::Field { .. } => "<field>",
+        Slot::Operator => "= != < <= > >= ~",
+        Slot::Value(_) => "<value>",
+        Slot::LinkKind => "related|inline",
+        Slot::Direction => "asc|desc",
+        Slot::Exactly(word) => word,
+        Slot::Free(what) => what,
+        Slot::Next => return None,
+    })
+}
+
+/// Where a meta-command starts in `before` (its `:`), if the line is one.
+fn meta_start(before: &str) -> Option<usize> {
+    let trimmed = before.trim_start();
+    trimmed
+        .starts_with(':')
+        .then(|| before.len() - trimmed.len())
+}
+
+fn split_word(s: &str) -> (&str, Option<&str>) {
+    match s.find(char::is_whitespace) {
+        Some(i) => (&s[..i], Some(&s[i..])),
+        None => (s, None),
+    }
+}
+
+fn complete_meta(before: &str, colon: usize, vocab: &Vocabulary) -> (usize, Vec<Candidate>) {
+    let body = &before[colon + 1..];
+    let (name, rest) = split_word(body);
+    let Some(rest) = rest else {
+        // Still typing the command's name.
+        let typed = &before[colon..];
+        let list = meta::NAMES
+            .iter()
+            .map(|n| format!(":{n}"))
+            .filter(|n| n.starts_with(typed))
+            .map(|n| Candidate::plain(&n))
+            .collect();
+        return (colon, list);
+    };
+    let args_start = before.len() - rest.len();
+    let word_start = before.len() - trailing_word(before).len();
+    let typed = &before[word_start..];
+    let words = |list: &[&str]| -> Vec<Candidate> {
+        list.iter()
+            .filter(|w| w.starts_with(typed))
+            .map(|w| Candidate::plain(w))
+            .collect()
+    };
+    let args_before_word = before[args_start..word_start].split_whitespace().count();
+    match meta::Meta::canonical(name) {
+        Some("format") if args_before_word == 0 => (word_start, words(&["table", "json", "csv"])),
+        Some("help") if args_before_word == 0 => (word_start, words(meta::HELP_TOPICS)),
+        Some("export") if args_before_word == 0 => (word_start, words(&["dot"])),
+        Some("run") if args_before_word == 0 => {
+            let names: Vec<&str> = vocab.saved.iter().map(String::as_str).collect();
+            (word_start, words(&names))
+        }
+        Some("explain") => complete_query(before, args_start, vocab, false),
+        Some("save") if args_before_word >= 1 => {
+            // `:save NAME <query>`: the query starts after the name.
+            let after_name = skip_words(before, args_start, 1);
+            complete_query(before, after_name, vocab, false)
+        }
+        _ => (word_start, Vec::new()),
+    }
+}
+
+/// The offset in `s` after skipping `n` whitespace-separated words from `from`.
+fn skip_words(s: &str, from: usize, n: usize) -> usize {
+    let mut i = from;
+    for _ in 0..n {
+        let rest = &s[i..];
+        let lead = rest.len() - rest.trim_start().len();
+        let word = rest.trim_start();
+        let len = word.find(char::is_whitespace).unwrap_or(word.len());
+        i += lead + len;
+    }
+    i
+}
+
+/// The run of word characters at the end of `s`.
+fn trailing_word(s: &str) -> &str {
+    let start = s
+        .char_indices()
+        .rev()
+        .take_while(|&(_, c)| lexical::is_word_char(c))
+        .last()
+        .map_or(s.len(), |(i, _)| i);
+    &s[start..]
+}
+
+/// Completes the query that starts at `offset` in `before` (the text up to the cursor).
+fn complete_query(
+    before: &str,
+    offset: usize,
+    vocab: &Vocabulary,
+    at_line_start: bool,
+) -> (usize, Vec<Candidate>) {
+    let query = &before[offset..];
+    if lexical::open_quote(query) {
+        return (before.len(), Vec::new());
+    }
+    let typed = trailing_word(query);
+    let word_start = before.len() - typed.len();
+    let (tokens, _) = lexical::scan(&query[..query.len() - typed.len()]);
+    let head = &query[..query.len() - typed.len()];
+    let slot = slot(head, &tokens);
+    let keywords = |list: &[&str]| -> Vec<Candidate> {
+        list.iter()
+            .filter(|w| w.starts_with(typed))
+            .map(|w| Candidate::plain(w))
+            .collect()
+    };
+    let list = match slot {
+        Slot::Start => {
+            let mut list = keywords(vocab::SOURCES);
+            if at_line_start {
+                list.extend(
+                    vocab
+                        .saved
+                        .iter()
+                        .filter(|n| n.starts_with(typed))
+                        .map(|n| Candidate {
+                            display: format!(":run {n}"),
+                            replacement: format!(":run {n}"),
+                        }),
+                );
+                if typed.is_empty() {
+                    list.extend(
+                        meta::NAMES
+                            .iter()
+                            .map(|n| Candidate::plain(&format!(":{n}"))),
+                    );
+                }
+            }
+            list
+        }
+        Slot::Place => names(typed, &[&vocab.categories, &vocab.subcategories], vocab),
+        Slot::PlaceOrDocument => names(typed, &[&vocab.categories, &vocab.subcategories], vocab),
+        Slot::Document => names(typed, &[], vocab),
+        Slot::Field { links } => {
+            let mut list = keywords(if links {
+                vocab::LINK_FIELDS
+            } else {
+                vocab::DOC_FIELDS
+            });
+            if typed.is_empty() || "not".starts_with(typed) {
+                list.extend(keywords(&["not"]));
+            }
+            list
+        }
+        Slot::Operator => {
+            if typed.is_empty() {
+                keywords(vocab::OPERATORS)
+            } else {
+                Vec::new()
+            }
+        }
+        Slot::Value(field) => keywords(vocab::field_values(field)),
+        Slot::LinkKind => keywords(&["related", "inline"]),
+        Slot::Direction => keywords(&["asc", "desc", "limit"]),
+        Slot::Exactly(word) => keywords(&[word]),
+        Slot::Free(_) => Vec::new(),
+        Slot::Next => keywords(&next_words(&tokens, head)),
+    };
+    (word_start, list)
+}
+
+/// Category/subcategory names starting with `typed`, then documents whose path contains it
+/// anywhere (so `conn` finds `integrations/redis/connection-pooling`).
+fn names(typed: &str, groups: &[&Vec<String>], vocab: &Vocabulary) -> Vec<Candidate> {
+    let lower = typed.to_lowercase();
+    let mut list: Vec<Candidate> = groups
+        .iter()
+        .flat_map(|g| g.iter())
+        .filter(|n| n.to_lowercase().starts_with(&lower))
+        .map(|n| Candidate::plain(n))
+        .collect();
+    let mut prefix_docs = Vec::new();
+    let mut other_docs = Vec::new();
+    for doc in &vocab.documents {
+        let low = doc.to_lowercase();
+        if low.starts_with(&lower) {
+            prefix_docs.push(Candidate::plain(doc));
+        } else if !lower.is_empty() && matches_fragment(&low, &lower) {
+            other_docs.push(Candidate::plain(doc));
+        }
+    }
+    // With nothing typed, documents would drown the categories: offer them only once the
+    // user has typed something, or when there are no groups at all.
+    if !typed.is_empty() || groups.is_empty() {
+        list.extend(prefix_docs);
+        list.extend(other_docs);
+    }
+    list
+}
+
+/// Whether `fragment` starts a word of `path` (after `/`, `-`, `_` or `.`): `pool` finds
+/// `redis/connection-pooling`, `te` does not find `integrations`. A fragment holding a `/`
+/// may sit anywhere.
+fn matches_fragment(path: &str, fragment: &str) -> bool {
+    if fragment.contains('/') {
+        return path.contains(fragment);
+    }
+    path.match_indices(fragment)
+        .any(|(i, _)| i == 0 || matches!(path.as_bytes()[i - 1], b'/' | b'-' | b'_' | b'.'))
+}
+
+/// The source keyword of the query, and whether its rows are links.
+fn source_of(tokens: &[Tok], src: &str) -> Option<String> {
+    tokens
+        .first()
+        .filter(|t| t.kind == TokKind::Word)
+        .map(|t| t.text(src).to_lowercase())
+}
+
+/// Decides what the next word may be from the words before it (`head` ends where the word
+/// being completed starts).
+pub fn slot(head: &str, tokens: &[Tok]) -> Slot {
+    let source = source_of(tokens, head);
+    let links = source.as_deref().is_some_and(vocab::source_has_links);
+    let word = |i: usize| -> Option<String> {
+        let t = tokens.get(tokens.len().checked_sub(i + 1)?)?;
+        match &t.kind {
+            TokKind::Word => Some(t.text(head).to_lowercase()),
+            TokKind::Op => Some(t.text(head).to_string()),
+            TokKind::LParen => Some("(".into()),
+            TokKind::RParen => Some(")".into()),
+            TokKind::Comma => Some(",".into()),
+            TokKind::Str { .. } => Some("\"".into()),
+            TokKind::Stray => Some("?".into()),
+        }
+    };
+    let Some(last) = word(0) else {
+        return Slot::Start;
+    };
+    let prev = word(1);
+    let is_field = |w: &str| vocab::DOC_FIELDS.contains(&w) || vocab::LINK_FIELDS.contains(&w);
+    match last.as_str() {
+        "in" => Slot::Place,
+        "of" => Slot::Document,
+        "from" | "to" if source.as_deref() == Some("path") => Slot::Document,
+        "from" | "to" => Slot::PlaceOrDocument,
+        "where" | "and" | "or" | "not" | "(" => Slot::Field { links },
+        "by" if prev.as_deref() == Some("sort") => Slot::Field { links },
+        "by" if source.as_deref() == Some("orphans") && tokens.len() == 2 => Slot::LinkKind,
+        "sort" => Slot::Exactly("by"),
+        "missing" | "with" | "has" => Slot::Exactly("section"),
+        "section" => Slot::Free("\"<heading>\""),
+        "limit" => Slot::Free("<number>"),
+        "depth" => Slot::Free("<number>"),
+        "backlinks" | "neighbors" if tokens.len() == 1 => Slot::Exactly("of"),
+        "path" if tokens.len() == 1 => Slot::Exactly("from"),
+        w if vocab::OPERATORS.contains(&w) => {
+            let field = prev.unwrap_or_default();
+            match vocab::field_values(&field) {
+                [] => Slot::Free("<value>"),
+                _ => Slot::Value(static_field(&field)),
+            }
+        }
+        w if is_field(w)
+            && matches!(prev.as_deref(), Some("where" | "and" | "or" | "not" | "(")) =>
+        {
+            Slot::Operator
+        }
+        w if is_field(w) && prev.as_deref() == Some("by") && word(2).as_deref() == Some("sort") => {
+            Slot::Direction
+        }
+        _ => Slot::Next,
+    }
+}
+
+fn static_field(field: &str) -> &'static str {
+    ["kind", "reason", "status", "orphan"]
+        .into_iter()
+        .find(|f| *f == field)
+        .unwrap_or("")
+}
+
+/// What may follow a complete clause, given the query's source and what was already said.
+fn next_words(tokens: &[Tok], head: &str) -> Vec<&'static str> {
+    let source = source_of(tokens, head).unwrap_or_default();
+    let said = |w: &str| {
+        tokens
+            .iter()
+            .any(|t| t.kind == TokKind::Word && t.text(head).eq_ignore_ascii_case(w))
+    };
+    let in_where = said("where");
+    let mut list: Vec<&'static str> = Vec::new();
+    match source.as_str() {
+        "path" if said("from") && !said("to") => list.push("to"),
+        "neighbors" if said("of") && !said("depth") => list.push("depth"),
+        "orphans" if !said("by") && !in_where => list.push("by"),
+        "links" if !in_where => {
+            if !said("from") {
+                list.push("from");
+            }
+            if !said("to") {
+                list.push("to");
+            }
+        }
+        "docs" if !in_where => list.extend(["missing", "with"]),
+        _ => {}
+    }
+    if matches!(source.as_str(), "path" | "categories" | "matrix" | "stats") {
+        return list;
+    }
+    if in_where {
+        list.extend(["and", "or"]);
+    } else if !matches!(source.as_str(), "backlinks" | "neighbors") && !said("in") {
+        list.push("in");
+    }
+    if !in_where {
+        list.push("where");
+    }
+    if !said("sort") {
+        list.push("sort");
+    }
+    if !said("limit") {
+        list.push("limit");
+    }
+    list
+}
+
+fn floor_boundary(s: &str, mut i: usize) -> usize {
+    i = i.min(s.len());
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}

@@ -1,0 +1,412 @@
+//! The interactive REPL (`atomdoc repl`, or plain `atomdoc` on a terminal) and its piped
+//! twin (queries read line by line from standard input).
+//!
+//! Owns: the session state (loaded tree, output format, timing, the rest of a long answer),
+//! meta-commands, the rustyline editor and its helper, the history and saved-query files.
+//! Must not: evaluate queries itself (that is `query`, reached through `engine::answer`, the
+//! same entry point as `atomdoc query`) or write inside the docs tree.
+
+pub mod complete;
+pub mod engine;
+pub mod files;
+pub mod helper;
+pub mod highlight;
+pub mod lexical;
+pub mod meta;
+#[cfg(test)]
+mod tests;
+pub mod vocab;
+
+use std::io::{self, BufRead, Write};
+use std::time::Instant;
+
+use rustyline::error::ReadlineError;
+use rustyline::history::DefaultHistory;
+use rustyline::{CompletionType, Config, Editor};
+
+use crate::graph::Stats;
+use crate::workspace::Workspace;
+use engine::{Format, Origin};
+use helper::AtomHelper;
+use meta::Meta;
+use vocab::Vocabulary;
+
+/// Loads (and reloads) the tree; the CLI passes a closure over its global flags.
+pub type Loader = Box<dyn Fn() -> anyhow::Result<Workspace>>;
+
+/// What the loop does after a line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    Continue,
+    Quit,
+}
+
+/// One REPL session: the loaded tree and the user's settings.
+pub struct Session {
+    loader: Loader,
+    pub workspace: Workspace,
+    pub format: Format,
+    pub timing: bool,
+    /// Colour in tables (a terminal without `NO_COLOR`).
+    pub styled: bool,
+    /// Lines of the screen an answer may fill before it is cut (`None`: never cut).
+    pub page_height: Option<usize>,
+    /// What is left of the last answer after it was cut (`:more`).
+    rest: Vec<String>,
+}
+
+impl Session {
+    pub fn new(loader: Loader) -> anyhow::Result<Session> {
+        let workspace = loader()?;
+        Ok(Session {
+            loader,
+            workspace,
+            format: Format::Table,
+            timing: false,
+            styled: false,
+            page_height: None,
+            rest: Vec::new(),
+        })
+    }
+
+    /// The one-line banner: documents, links, broken, orphans, and how to get help.
+    pub fn banner(&self) -> String {
+        let stats = Stats::compute(&self.workspace.corpus, &self.workspace.graph);
+        format!(
+            "atomdoc · {} documents, {} links, {} broken, {} orphans · Tab completes · :help · Ctrl-D quits",
+            stats.documents,
+            stats.edges.values().sum::<usize>(),
+            stats.broken.values().sum::<usize>(),
+            stats.orphans,
+        )
+    }
+
+    pub fn vocabulary(&self) -> Vocabulary {
+        let mut vocab = Vocabulary::from_corpus(&self.workspace.corpus);
+        vocab.saved = files::saved_names(&self.workspace.location.repo);
+        vocab
+    }
+
+    /// Handles one entry (a query or a meta-command, possibly several lines). Answers go to
+    /// `out`, errors to `err`; returns what to do next and whether the entry succeeded.
+    pub fn handle(
+        &mut self,
+        input: &str,
+        origin: &Origin,
+        out: &mut dyn Write,
+        err: &mut dyn Write,
+    ) -> io::Result<(Step, bool)> {
+        let text = input.trim();
+        if text.is_empty() {
+            return Ok((Step::Continue, true));
+        }
+        if text.starts_with(':') {
+            return self.meta(text, origin, out, err);
+        }
+        let ok = self.query(text, origin, out, err)?;
+        Ok((Step::Continue, ok))
+    }
+
+    fn query(
+        &mut self,
+        text: &str,
+        origin: &Origin,
+        out: &mut dyn Write,
+        err: &mut dyn Write,
+    ) -> io::Result<bool> {
+        let started = Instant::now();
+        let result = engine::answer(&self.workspace, text, self.format, self.styled, origin);
+        let elapsed = started.elapsed();
+        let ok = match result {
+            Ok(answer) => {
+                self.print_paged(&answer, out)?;
+                true
+            }
+            Err(message) => {
+                err.write_all(message.as_bytes())?;
+                false
+            }
+        };
+        if self.timing {
+            writeln!(err, "time: {:.2} ms", elapsed.as_secs_f64() * 1000.0)?;
+        }
+        Ok(ok)
+    }
+
+    /// Prints `answer`, cut to the page height with a count of what was left out.
+    fn print_paged(&mut self, answer: &str, out: &mut dyn Write) -> io::Result<()> {
+        let lines: Vec<String> = answer.lines().map(str::to_string).collect();
+        self.rest.clear();
+        self.show(lines, out)
+    }
+
+    fn show(&mut self, mut lines: Vec<String>, out: &mut dyn Write) -> io::Result<()> {
+        let room = self.page_height.map(|h| h.saturating_sub(3).max(5));
+        match room {
+            Some(room) if lines.len() > room + 1 => {
+                self.rest = lines.split_off(room);
+                for l in &lines {
+                    writeln!(out, "{l}")?;
+                }
+                writeln!(
+                    out,
+                    "… {} more lines (:more shows them; `limit N` asks for fewer)",
+                    self.rest.len()
+                )?;
+            }
+            _ => {
+                for l in &lines {
+                    writeln!(out, "{l}")?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn meta(
+        &mut self,
+        text: &str,
+        origin: &Origin,
+        out: &mut dyn Write,
+        err: &mut dyn Write,
+    ) -> io::Result<(Step, bool)> {
+        let command = match Meta::parse(text) {
+            Ok(c) => c,
+            Err(message) => {
+                writeln!(err, "error: {message}")?;
+                return Ok((Step::Continue, false));
+            }
+        };
+        let repo = self.workspace.location.repo.clone();
+        let ok = match command {
+            Meta::Quit => return Ok((Step::Quit, true)),
+            Meta::Help(topic) => match meta::help(topic.as_deref()) {
+                Ok(text) => {
+                    out.write_all(text.as_bytes())?;
+                    true
+                }
+                Err(message) => {
+                    writeln!(err, "error: {message}")?;
+                    false
+                }
+            },
+            Meta::Format(None) => {
+                writeln!(out, "format: {}", self.format.name())?;
+                true
+            }
+            Meta::Format(Some(name)) => match Format::parse(&name) {
+                Some(f) => {
+                    self.format = f;
+                    writeln!(out, "format: {}", f.name())?;
+                    true
+                }
+                None => {
+                    writeln!(
+                        err,
+                        "error: unknown format `{name}`; use table, json or csv"
+                    )?;
+                    false
+                }
+            },
+            Meta::Time => {
+                self.timing = !self.timing;
+                writeln!(out, "timing: {}", if self.timing { "on" } else { "off" })?;
+                true
+            }
+            Meta::Reload => match (self.loader)() {
+                Ok(ws) => {
+                    let before = self.workspace.corpus.docs.len();
+                    self.workspace = ws;
+                    writeln!(
+                        out,
+                        "reloaded: {} documents (was {before})",
+                        self.workspace.corpus.docs.len()
+                    )?;
+                    true
+                }
+                Err(e) => {
+                    writeln!(err, "error: reload failed, keeping the loaded tree: {e:#}")?;
+                    false
+                }
+            },
+            Meta::Explain(query) => match engine::explain(&query, origin) {
+                Ok(core) => {
+                    writeln!(out, "{core}")?;
+                    true
+                }
+                Err(message) => {
+                    err.write_all(message.as_bytes())?;
+                    false
+                }
+            },
+            Meta::Save { name, query } => match files::save(&repo, &name, &query) {
+                Ok(path) => {
+                    let shown = path.strip_prefix(&repo).unwrap_or(&path);
+                    writeln!(out, "saved `{name}` to {}", shown.display())?;
+                    true
+                }
+                Err(e) => {
+                    writeln!(err, "error: cannot save `{name}`: {e}")?;
+                    false
+                }
+            },
+            Meta::Run(None) => {
+                let names = files::saved_names(&repo);
+                if names.is_empty() {
+                    writeln!(out, "no saved queries; save one with `:save NAME <query>`")?;
+                }
+                for name in names {
+                    let query = files::load_saved(&repo, &name).unwrap_or_default();
+                    writeln!(out, "{name}: {}", crate::render::sanitize(&query))?;
+                }
+                true
+            }
+            Meta::Run(Some(name)) => match files::load_saved(&repo, &name) {
+                Ok(query) => {
+                    let origin = Origin {
+                        name: format!("{name}.aq"),
+                        line: 1,
+                    };
+                    self.query(&query, &origin, out, err)?
+                }
+                Err(message) => {
+                    writeln!(err, "error: {message}")?;
+                    false
+                }
+            },
+            Meta::Export { .. } => {
+                writeln!(err, "error: export is not available in this build")?;
+                false
+            }
+            Meta::More => {
+                if self.rest.is_empty() {
+                    writeln!(out, "nothing more to show")?;
+                } else {
+                    let rest = std::mem::take(&mut self.rest);
+                    self.show(rest, out)?;
+                }
+                true
+            }
+        };
+        Ok((Step::Continue, ok))
+    }
+}
+
+/// Reads entries from `input` line by line (no prompt, no editing): a line that leaves a
+/// quote or parenthesis open continues on the next; blank lines and `#` comments are
+/// skipped. Every answer is printed; an error is printed and the next line is read.
+/// Returns whether every entry succeeded.
+pub fn run_piped(
+    session: &mut Session,
+    input: &mut dyn BufRead,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> io::Result<bool> {
+    let mut all_ok = true;
+    let mut entry = String::new();
+    let mut first_line = 0;
+    let mut number = 0;
+    let mut raw = Vec::new();
+    loop {
+        raw.clear();
+        let read = input.read_until(b'\n', &mut raw)?;
+        let at_end = read == 0;
+        if !at_end {
+            number += 1;
+            let line = String::from_utf8_lossy(&raw);
+            let line = line.trim_end_matches(['\n', '\r']);
+            if entry.is_empty() {
+                if line.trim().is_empty() || line.trim_start().starts_with('#') {
+                    continue;
+                }
+                first_line = number;
+            } else {
+                entry.push('\n');
+            }
+            entry.push_str(line);
+            if lexical::is_incomplete(&entry) {
+                continue;
+            }
+        }
+        if !entry.is_empty() {
+            let origin = Origin {
+                name: "stdin".into(),
+                line: first_line,
+            };
+            let (step, ok) = session.handle(&entry, &origin, out, err)?;
+            out.flush()?;
+            all_ok &= ok;
+            entry.clear();
+            if step == Step::Quit {
+                break;
+            }
+        }
+        if at_end {
+            break;
+        }
+    }
+    Ok(all_ok)
+}
+
+/// The interactive loop on a terminal. Returns whether the last entry succeeded (the exit
+/// status of an interactive session is 0 unless it could not start).
+pub fn run_interactive(session: &mut Session, use_repo_for_history: bool) -> anyhow::Result<()> {
+    let config = Config::builder()
+        .completion_type(CompletionType::List)
+        .completion_show_all_if_ambiguous(true)
+        .max_history_size(1000)?
+        .history_ignore_dups(true)?
+        .history_ignore_space(true)
+        .auto_add_history(false)
+        .build();
+    let mut editor: Editor<AtomHelper, DefaultHistory> = Editor::with_config(config)?;
+    editor.set_helper(Some(AtomHelper::new(session.vocabulary())));
+    let history = files::history_path(&session.workspace.location.repo, use_repo_for_history);
+    if let Some(path) = &history {
+        // A missing file is the first session; anything else is worth a word.
+        if let Err(e) = editor.load_history(path)
+            && path.exists()
+        {
+            eprintln!("warning: cannot read history {}: {e}", path.display());
+        }
+    }
+    session.styled = anstream::AutoStream::choice(&io::stdout()) != anstream::ColorChoice::Never;
+    println!("{}", session.banner());
+    loop {
+        session.page_height = editor.dimensions().map(|(_, rows)| rows as usize);
+        match editor.readline("atomdoc> ") {
+            Ok(line) => {
+                if line.trim().is_empty() {
+                    continue;
+                }
+                let _ = editor.add_history_entry(line.as_str());
+                if let Some(path) = &history {
+                    let _ = editor.append_history(path);
+                }
+                let origin = Origin {
+                    name: "repl".into(),
+                    line: 1,
+                };
+                let stdout = io::stdout();
+                let stderr = io::stderr();
+                let mut out = anstream::AutoStream::auto(stdout.lock());
+                let mut err = stderr.lock();
+                let (step, _) = session.handle(&line, &origin, &mut out, &mut err)?;
+                out.flush()?;
+                if step == Step::Quit {
+                    break;
+                }
+                // `:reload` and `:save` change what completion offers.
+                if let Some(h) = editor.helper_mut() {
+                    h.vocab = session.vocabulary();
+                }
+            }
+            // Ctrl-C cancels the line being edited and starts a fresh one.
+            Err(ReadlineError::Interrupted) => continue,
+            // Ctrl-D on an empty line leaves.
+            Err(ReadlineError::Eof) => break,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(())
+}

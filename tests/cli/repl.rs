@@ -1,0 +1,280 @@
+//! The REPL: piped sessions against golden transcripts, and an end-to-end session in a real
+//! terminal under tmux.
+//!
+//! Golden sessions: `tests/golden/repl/NAME.in` is fed to `atomdoc repl` on standard input
+//! (on a fresh copy of the sample repository); `NAME.out` holds stdout, stderr and the exit
+//! status. `UPDATE_GOLDEN=1 cargo test --test cli repl` rewrites the transcripts.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use crate::common::{atomdoc, project, sample};
+
+/// A copy of the sample repository in a temporary folder (the REPL writes `.atomdoc/`).
+fn sample_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    copy_dir(&sample(), dir.path());
+    dir
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// Runs `atomdoc repl` with `input` on stdin; returns the transcript.
+fn piped(repo: &Path, args: &[&str], input: &str) -> String {
+    let out = atomdoc(repo)
+        .args(args)
+        .write_stdin(input.to_string())
+        .output()
+        .expect("runs");
+    let text = |b: &[u8]| String::from_utf8_lossy(b).replace(&repo.display().to_string(), "<repo>");
+    format!(
+        "--- stdout\n{}--- stderr\n{}--- status {}\n",
+        text(&out.stdout),
+        text(&out.stderr),
+        out.status.code().map_or("signal".into(), |c| c.to_string())
+    )
+}
+
+fn golden_dir() -> PathBuf {
+    project().join("tests/golden/repl")
+}
+
+#[test]
+fn piped_sessions_match_golden_transcripts() {
+    let mut names: Vec<String> = std::fs::read_dir(golden_dir())
+        .unwrap()
+        .flatten()
+        .filter_map(|e| {
+            let name = e.file_name().into_string().ok()?;
+            name.strip_suffix(".in").map(str::to_string)
+        })
+        .collect();
+    names.sort();
+    assert!(!names.is_empty());
+    let mut failures = Vec::new();
+    for name in &names {
+        let input = std::fs::read_to_string(golden_dir().join(format!("{name}.in"))).unwrap();
+        let repo = sample_copy();
+        let actual = piped(repo.path(), &["repl"], &input);
+        let expected_path = golden_dir().join(format!("{name}.out"));
+        if std::env::var_os("UPDATE_GOLDEN").is_some() {
+            std::fs::write(&expected_path, &actual).unwrap();
+            continue;
+        }
+        let expected = std::fs::read_to_string(&expected_path).unwrap_or_default();
+        if actual != expected {
+            failures.push(format!(
+                "{name}: transcript differs\n=== expected\n{expected}=== actual\n{actual}"
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn plain_atomdoc_with_piped_stdin_reads_queries() {
+    let repo = sample_copy();
+    let with_repl = piped(repo.path(), &["repl"], "stats\n");
+    let plain = piped(repo.path(), &[], "stats\n");
+    assert_eq!(plain, with_repl);
+    assert!(plain.contains("orphans"), "{plain}");
+    assert!(plain.ends_with("--- status 0\n"), "{plain}");
+}
+
+#[test]
+fn saved_queries_are_files_the_next_session_runs() {
+    let repo = sample_copy();
+    let first = piped(repo.path(), &["repl"], ":save counts stats\n");
+    assert!(
+        first.contains("saved `counts` to .atomdoc/queries/counts.aq"),
+        "{first}"
+    );
+    let file = std::fs::read_to_string(repo.path().join(".atomdoc/queries/counts.aq")).unwrap();
+    assert!(file.lines().any(|l| l == "stats"), "{file}");
+    let second = piped(repo.path(), &["repl"], ":run\n:run counts\n");
+    assert!(second.contains("counts: stats"), "{second}");
+    assert!(second.contains("documents"), "{second}");
+    // Nothing was written into the docs tree.
+    let stray: Vec<_> = walk(&repo.path().join("docs"))
+        .into_iter()
+        .filter(|p| !sample().join(p.strip_prefix(repo.path()).unwrap()).exists())
+        .collect();
+    assert!(stray.is_empty(), "{stray:?}");
+}
+
+#[test]
+fn reload_picks_up_files_edited_during_the_session() {
+    use std::io::{BufRead, BufReader, Write};
+    let repo = sample_copy();
+    let bin = assert_cmd::cargo::cargo_bin("atomdoc");
+    let mut child = Command::new(bin)
+        .env("NO_COLOR", "1")
+        .arg("--repo")
+        .arg(repo.path())
+        .arg("repl")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut reload = || -> String {
+        writeln!(stdin, ":reload").unwrap();
+        stdin.flush().unwrap();
+        let mut line = String::new();
+        stdout.read_line(&mut line).unwrap();
+        line
+    };
+    let first = reload();
+    assert_eq!(first, "reloaded: 37 documents (was 37)\n");
+    std::fs::write(
+        repo.path().join("docs/atomic/testing/new-topic.md"),
+        "# New\n",
+    )
+    .unwrap();
+    assert_eq!(reload(), "reloaded: 38 documents (was 37)\n");
+    drop(stdin);
+    assert!(child.wait().unwrap().success());
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(walk(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}
+
+/// A tmux server of our own (its own socket), killed when the test ends.
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn start(command: &str, cwd: &Path) -> Option<Tmux> {
+        if Command::new("tmux").arg("-V").output().is_err() {
+            eprintln!("tmux is not installed: skipping the end-to-end REPL test");
+            return None;
+        }
+        let socket = format!("atomdoc-test-{}", std::process::id());
+        let status = Command::new("tmux")
+            .args(["-L", &socket, "-f", "/dev/null", "new-session", "-d"])
+            .args(["-s", "repl", "-x", "100", "-y", "30", "-c"])
+            .arg(cwd)
+            .arg(command)
+            .status()
+            .expect("tmux runs");
+        assert!(status.success(), "tmux new-session failed");
+        Some(Tmux { socket })
+    }
+
+    fn tmux(&self, args: &[&str]) -> String {
+        let out = Command::new("tmux")
+            .args(["-L", &self.socket])
+            .args(args)
+            .output()
+            .expect("tmux runs");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn send(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", "repl"];
+        args.extend(keys);
+        self.tmux(&args);
+    }
+
+    fn pane(&self) -> String {
+        self.tmux(&["capture-pane", "-p", "-t", "repl"])
+    }
+
+    /// Waits until the pane shows `text` (up to a generous limit; this is not a timing
+    /// assertion, only how long we are willing to wait for a slow machine).
+    fn wait_for(&self, text: &str) -> String {
+        let start = Instant::now();
+        loop {
+            let pane = self.pane();
+            if pane.contains(text) {
+                return pane;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(60),
+                "the pane never showed {text:?}:\n{pane}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    fn alive(&self) -> bool {
+        Command::new("tmux")
+            .args(["-L", &self.socket, "has-session", "-t", "repl"])
+            .output()
+            .is_ok_and(|o| o.status.success())
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .args(["-L", &self.socket, "kill-server"])
+            .output();
+    }
+}
+
+#[test]
+fn end_to_end_in_a_real_terminal() {
+    let repo = sample_copy();
+    let bin = assert_cmd::cargo::cargo_bin("atomdoc");
+    let command = format!(
+        "env NO_COLOR=1 HOME={home} {bin} --repo {repo} repl; echo SESSION-ENDED; sleep 30",
+        home = repo.path().display(),
+        bin = bin.display(),
+        repo = repo.path().display(),
+    );
+    let Some(t) = Tmux::start(&command, repo.path()) else {
+        return;
+    };
+    let banner = t.wait_for("atomdoc>");
+    assert!(
+        banner.contains("37 documents") && banner.contains(":help"),
+        "{banner}"
+    );
+
+    // Tab after `in` lists the categories and subcategories.
+    t.send(&["orphans in ", "Tab"]);
+    let pane = t.wait_for("observability");
+    for name in ["integrations", "services", "testing", "integrations/redis"] {
+        assert!(pane.contains(name), "{name} not offered:\n{pane}");
+    }
+    // Clear the line and ask a question.
+    t.send(&["C-u", "stats", "Enter"]);
+    let pane = t.wait_for("orphans                5");
+    assert!(pane.contains("documents             37"), "{pane}");
+
+    // A typo shows an error and the REPL keeps going.
+    t.send(&[":frobnicate", "Enter"]);
+    t.wait_for("unknown command `:frobnicate`");
+
+    // Ctrl-D leaves; the history was saved in the repository's .atomdoc folder.
+    t.send(&["C-d"]);
+    t.wait_for("SESSION-ENDED");
+    assert!(t.alive());
+    let history = std::fs::read_to_string(repo.path().join(".atomdoc/history")).unwrap();
+    assert!(history.contains("stats"), "{history}");
+}
