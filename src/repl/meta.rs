@@ -232,7 +232,7 @@ const HELP_COMMANDS: &str = "\
 ";
 
 const HELP_KEYS: &str = "\
-Tab        complete (press again to list)     →  or Ctrl-F   accept the grey hint
+Tab        complete (lists when several fit)  →             accept the grey hint
 ↑ ↓        history (saved between sessions)  Ctrl-R        search history
 Ctrl-C     cancel the line                    Ctrl-D        leave
 An unclosed quote or parenthesis continues the query on the next line.

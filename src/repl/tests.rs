@@ -334,3 +334,76 @@ fn hints_are_dimmed() {
         "\x1b[2m <document>\x1b[0m"
     );
 }
+
+fn sample_session() -> super::Session {
+    let repo = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/sample");
+    super::Session::new(Box::new(move || {
+        let (location, config) = crate::config::locate(Some(&repo), None, &repo)?;
+        Ok(crate::workspace::Workspace::load(location, config)?)
+    }))
+    .unwrap()
+}
+
+fn run(session: &mut super::Session, line: &str) -> (String, String, bool) {
+    let origin = super::engine::Origin {
+        name: "test".into(),
+        line: 1,
+    };
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let (_, ok) = session.handle(line, &origin, &mut out, &mut err).unwrap();
+    (
+        String::from_utf8(out).unwrap(),
+        String::from_utf8(err).unwrap(),
+        ok,
+    )
+}
+
+#[test]
+fn long_answers_are_cut_to_the_screen_and_more_shows_the_rest() {
+    let mut session = sample_session();
+    let (full, _, _) = run(&mut session, "stats");
+    let all: Vec<&str> = full.lines().collect();
+    assert!(all.len() > 12, "{full}");
+    session.page_height = Some(12);
+    let (first, _, ok) = run(&mut session, "stats");
+    assert!(ok);
+    let first: Vec<&str> = first.lines().collect();
+    assert_eq!(first.len(), 10);
+    assert_eq!(&first[..9], &all[..9]);
+    assert_eq!(
+        first[9],
+        format!(
+            "… {} more lines (:more shows them; `limit N` asks for fewer)",
+            all.len() - 9
+        )
+    );
+    let (second, _, _) = run(&mut session, ":more");
+    let mut shown: Vec<&str> = first[..9].to_vec();
+    shown.extend(second.lines().filter(|l| !l.starts_with('…')));
+    let (third, _, _) = run(&mut session, ":more");
+    shown.extend(third.lines().filter(|l| !l.starts_with('…')));
+    assert_eq!(shown, all);
+    assert_eq!(run(&mut session, ":more").0, "nothing more to show\n");
+}
+
+#[test]
+fn banner_counts_the_tree() {
+    let session = sample_session();
+    assert_eq!(
+        session.banner(),
+        "atomdoc · 37 documents, 144 links, 13 broken, 5 orphans · Tab completes · :help · Ctrl-D quits"
+    );
+    let vocab = session.vocabulary();
+    assert!(vocab.categories.contains(&"integrations".to_string()));
+    assert!(
+        vocab
+            .subcategories
+            .contains(&"integrations/redis".to_string())
+    );
+    assert!(
+        vocab
+            .documents
+            .contains(&"integrations/redis/key-naming".to_string())
+    );
+    assert!(!vocab.documents.iter().any(|d| d.ends_with("TEMPLATE")));
+}
