@@ -8,6 +8,8 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+pub mod query;
+
 use crate::config;
 use crate::graph::Stats;
 use crate::render;
@@ -57,6 +59,8 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = StatsFormat::Table)]
         format: StatsFormat,
     },
+    /// Ask a question of the docs graph: "orphans", "broken in services", "links from a to b" …
+    Query(query::QueryArgs),
     /// Interactive shell: Tab completion, hints, history, :help (reads queries line by line
     /// when standard input is not a terminal)
     Repl,
@@ -84,6 +88,7 @@ pub fn main() -> ExitCode {
 pub fn run(cli: Cli) -> anyhow::Result<u8> {
     let command = match cli.command {
         None | Some(Command::Repl) => return repl(&cli.global),
+        Some(Command::Query(args)) => return query::run(&cli.global, args),
         Some(command) => command,
     };
     let workspace = load(&cli.global)?;
@@ -97,7 +102,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
                 StatsFormat::Table => render::stats::table(&mut out, &stats)?,
             }
         }
-        Command::Repl => unreachable!("handled above"),
+        Command::Query(_) | Command::Repl => unreachable!("handled above"),
     }
     out.flush()?;
     Ok(report_warnings(&workspace))

@@ -40,7 +40,7 @@ pub enum Slot {
     /// After a field in a condition: an operator.
     Operator,
     /// After `field op`: one of the field's values, when they are a closed set.
-    Value(&'static str),
+    Value { field: &'static str, links: bool },
     /// After `orphans by`: a link kind.
     LinkKind,
     /// After `sort by field`: a direction or the next clause.
@@ -166,7 +166,7 @@ fn placeholder(line: &str) -> Option<&'static str> {
         Slot::PlaceOrDocument => "<category or document>",
         Slot::Field { .. } => "<field>",
         Slot::Operator => "= != < <= > >= ~",
-        Slot::Value(_) => "<value>",
+        Slot::Value { .. } => "<value>",
         Slot::LinkKind => "related|inline",
         Slot::Direction => "asc|desc",
         Slot::Exactly(word) => word,
@@ -280,7 +280,7 @@ fn complete_query(
     };
     let list = match slot {
         Slot::Start => {
-            let mut list = keywords(vocab::SOURCES);
+            let mut list = keywords(&vocab::sources());
             if at_line_start {
                 list.extend(
                     vocab
@@ -306,10 +306,10 @@ fn complete_query(
         Slot::PlaceOrDocument => names(typed, &[&vocab.categories, &vocab.subcategories], vocab),
         Slot::Document => names(typed, &[], vocab),
         Slot::Field { links } => {
-            let mut list = keywords(if links {
-                vocab::LINK_FIELDS
+            let mut list = keywords(&if links {
+                vocab::link_fields()
             } else {
-                vocab::DOC_FIELDS
+                vocab::doc_fields()
             });
             if typed.is_empty() || "not".starts_with(typed) {
                 list.extend(keywords(&["not"]));
@@ -318,12 +318,12 @@ fn complete_query(
         }
         Slot::Operator => {
             if typed.is_empty() {
-                keywords(vocab::OPERATORS)
+                keywords(&vocab::operators())
             } else {
                 Vec::new()
             }
         }
-        Slot::Value(field) => keywords(vocab::field_values(field)),
+        Slot::Value { field, links } => keywords(&vocab::field_values(field, links)),
         Slot::LinkKind => keywords(&["related", "inline"]),
         Slot::Direction => keywords(&["asc", "desc", "limit"]),
         Slot::Exactly(word) => keywords(&[word]),
@@ -333,33 +333,31 @@ fn complete_query(
     (word_start, list)
 }
 
-/// Category/subcategory names starting with `typed`, then documents whose path contains it
-/// anywhere (so `conn` finds `integrations/redis/connection-pooling`).
+/// Category/subcategory names and documents starting with `typed`; when none does, those
+/// with a word starting with it anywhere in the path (so `pool` finds
+/// `integrations/redis/connection-pooling`). Prefix matches alone keep Tab's longest common
+/// prefix useful (`serv` → `services`).
 fn names(typed: &str, groups: &[&Vec<String>], vocab: &Vocabulary) -> Vec<Candidate> {
     let lower = typed.to_lowercase();
-    let mut list: Vec<Candidate> = groups
-        .iter()
-        .flat_map(|g| g.iter())
+    // With nothing typed, documents would drown the categories: offer them only once the
+    // user has typed something, or when there are no groups at all.
+    let docs: &[String] = if typed.is_empty() && !groups.is_empty() {
+        &[]
+    } else {
+        &vocab.documents
+    };
+    let all = || groups.iter().flat_map(|g| g.iter()).chain(docs.iter());
+    let prefix: Vec<Candidate> = all()
         .filter(|n| n.to_lowercase().starts_with(&lower))
         .map(|n| Candidate::plain(n))
         .collect();
-    let mut prefix_docs = Vec::new();
-    let mut other_docs = Vec::new();
-    for doc in &vocab.documents {
-        let low = doc.to_lowercase();
-        if low.starts_with(&lower) {
-            prefix_docs.push(Candidate::plain(doc));
-        } else if !lower.is_empty() && matches_fragment(&low, &lower) {
-            other_docs.push(Candidate::plain(doc));
-        }
+    if !prefix.is_empty() || lower.is_empty() {
+        return prefix;
     }
-    // With nothing typed, documents would drown the categories: offer them only once the
-    // user has typed something, or when there are no groups at all.
-    if !typed.is_empty() || groups.is_empty() {
-        list.extend(prefix_docs);
-        list.extend(other_docs);
-    }
-    list
+    all()
+        .filter(|n| matches_fragment(&n.to_lowercase(), &lower))
+        .map(|n| Candidate::plain(n))
+        .collect()
 }
 
 /// Whether `fragment` starts a word of `path` (after `/`, `-`, `_` or `.`): `pool` finds
@@ -402,7 +400,7 @@ pub fn slot(head: &str, tokens: &[Tok]) -> Slot {
         return Slot::Start;
     };
     let prev = word(1);
-    let is_field = |w: &str| vocab::DOC_FIELDS.contains(&w) || vocab::LINK_FIELDS.contains(&w);
+    let is_field = vocab::is_field;
     match last.as_str() {
         "in" => Slot::Place,
         "of" => Slot::Document,
@@ -418,11 +416,13 @@ pub fn slot(head: &str, tokens: &[Tok]) -> Slot {
         "depth" => Slot::Free("<number>"),
         "backlinks" | "neighbors" if tokens.len() == 1 => Slot::Exactly("of"),
         "path" if tokens.len() == 1 => Slot::Exactly("from"),
-        w if vocab::OPERATORS.contains(&w) => {
+        w if vocab::operators().contains(&w) => {
             let field = prev.unwrap_or_default();
-            match vocab::field_values(&field) {
-                [] => Slot::Free("<value>"),
-                _ => Slot::Value(static_field(&field)),
+            match static_field(&field) {
+                Some(field) if !vocab::field_values(field, links).is_empty() => {
+                    Slot::Value { field, links }
+                }
+                _ => Slot::Free("<value>"),
             }
         }
         w if is_field(w)
@@ -437,11 +437,10 @@ pub fn slot(head: &str, tokens: &[Tok]) -> Slot {
     }
 }
 
-fn static_field(field: &str) -> &'static str {
-    ["kind", "reason", "status", "orphan"]
+fn static_field(field: &str) -> Option<&'static str> {
+    crate::query::field_names()
         .into_iter()
         .find(|f| *f == field)
-        .unwrap_or("")
 }
 
 /// What may follow a complete clause, given the query's source and what was already said.

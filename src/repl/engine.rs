@@ -1,7 +1,9 @@
 //! The REPL's one door into the query language: text in, rendered answer (or rendered error)
-//! out. It calls the same entry points as `atomdoc query`, so a query answers the same in
-//! both places.
+//! out. It calls the same entry points as `atomdoc query` (`query::parse`, `query::eval`,
+//! `render::rows`), so a query answers the same in both places.
 
+use crate::query;
+use crate::render::rows;
 use crate::workspace::Workspace;
 
 /// How answers are printed (`:format`).
@@ -39,37 +41,44 @@ pub struct Origin {
     pub line: usize,
 }
 
-/// Evaluates `text` and renders the answer; the error is the rendered caret message.
+/// A rendered answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Answer {
+    pub text: String,
+    /// The count line (`143 documents`), repeated when a long table is cut.
+    pub summary: String,
+}
+
+fn render_errors(text: &str, origin: &Origin, errors: &[query::QueryError]) -> String {
+    query::render_errors(text, &origin.name, origin.line, errors)
+}
+
+/// Parses, evaluates and renders `text`; the error is the rendered caret message.
 pub fn answer(
     workspace: &Workspace,
     text: &str,
     format: Format,
     styled: bool,
     origin: &Origin,
-) -> Result<String, String> {
-    let _ = styled;
+) -> Result<Answer, String> {
+    let parsed = query::parse(text).map_err(|e| render_errors(text, origin, &e.0))?;
+    let found = query::eval(&parsed, workspace).map_err(|e| render_errors(text, origin, &[e]))?;
+    let records = rows::records(&found, &parsed, &workspace.corpus);
     let mut out = Vec::new();
-    match text.trim() {
-        "stats" => {
-            let stats = crate::graph::Stats::compute(&workspace.corpus, &workspace.graph);
-            match format {
-                Format::Json => crate::render::stats::json(&mut out, &stats),
-                _ => crate::render::stats::table(&mut out, &stats),
-            }
-            .map_err(|e| e.to_string())?;
-            Ok(String::from_utf8_lossy(&out).into_owned())
-        }
-        other => Err(format!(
-            "error: this build answers only `stats`; the query language is not in it yet\n --> {}:{}:1\n  |\n  | {}\n",
-            origin.name,
-            origin.line,
-            crate::render::sanitize(other)
-        )),
+    match format {
+        Format::Table => rows::table(&mut out, &records, styled),
+        Format::Json => rows::json(&mut out, &records),
+        Format::Csv => rows::csv(&mut out, &records),
     }
+    .map_err(|e| format!("error: {e}\n"))?;
+    Ok(Answer {
+        text: String::from_utf8_lossy(&out).into_owned(),
+        summary: rows::count_line(&records),
+    })
 }
 
 /// The query in its desugared core form (`:explain`).
 pub fn explain(text: &str, origin: &Origin) -> Result<String, String> {
-    let _ = (text, origin);
-    Err("error: :explain needs the query language, which is not in this build yet\n".into())
+    let parsed = query::parse(text).map_err(|e| render_errors(text, origin, &e.0))?;
+    Ok(parsed.core().to_string())
 }

@@ -57,9 +57,7 @@ fn query(out: &mut String, src: &str) {
         out.push_str(&src[at..t.start]);
         let text = t.text(src);
         let style = match &t.kind {
-            TokKind::Word if vocab::KEYWORDS.contains(&text.to_ascii_lowercase().as_str()) => {
-                Some(KEYWORD)
-            }
+            TokKind::Word if vocab::is_keyword(text) => Some(KEYWORD),
             TokKind::Word if text.chars().all(|c| c.is_ascii_digit()) => Some(NUMBER),
             TokKind::Word => None,
             TokKind::Str { .. } => Some(STRING),

@@ -1,9 +1,11 @@
 //! A forgiving scan of a partly typed line, for highlighting, completion and the "is this line
 //! finished?" check. It never fails: half a string or a stray character is a token too.
 
+use crate::query::{self, TokenKind};
+
 /// Whether `c` may appear in a bare word (the query language's rule).
 pub fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | '/' | '#')
+    query::lex::is_word_char(c)
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,74 +36,44 @@ impl Tok {
     }
 }
 
-/// Splits `src` into tokens with byte ranges.
+/// Splits `src` into tokens with byte ranges, with the query language's own lexer: its
+/// errors become `Stray` tokens (or mark a string as unclosed) so the whole line is covered.
+/// Returns the tokens and the number of stray characters.
 pub fn scan(src: &str) -> (Vec<Tok>, usize) {
-    let mut tokens = Vec::new();
+    let (tokens, errors) = query::lex(src);
+    let mut out: Vec<Tok> = tokens
+        .iter()
+        .map(|t| {
+            let kind = match &t.kind {
+                TokenKind::Word => TokKind::Word,
+                TokenKind::Str(_) => TokKind::Str {
+                    closed: !errors.iter().any(|e| e.span.start == t.span.start),
+                },
+                TokenKind::Op(_) => TokKind::Op,
+                TokenKind::LParen => TokKind::LParen,
+                TokenKind::RParen => TokKind::RParen,
+                TokenKind::Comma => TokKind::Comma,
+            };
+            Tok {
+                kind,
+                start: t.span.start,
+                end: t.span.end,
+            }
+        })
+        .collect();
     let mut stray = 0;
-    let mut chars = src.char_indices().peekable();
-    while let Some((start, c)) = chars.next() {
-        if c.is_whitespace() {
-            continue;
+    for e in &errors {
+        if !tokens.iter().any(|t| t.span.start == e.span.start) {
+            stray += 1;
+            out.push(Tok {
+                kind: TokKind::Stray,
+                start: e.span.start,
+                end: e.span.end.max(e.span.start),
+            });
         }
-        let mut end = start + c.len_utf8();
-        let kind = if is_word_char(c) {
-            while let Some(&(i, c)) = chars.peek() {
-                if !is_word_char(c) {
-                    break;
-                }
-                end = i + c.len_utf8();
-                chars.next();
-            }
-            TokKind::Word
-        } else if c == '"' || c == '\'' {
-            let mut closed = false;
-            end = src.len();
-            while let Some((i, d)) = chars.next() {
-                if d == '\\' {
-                    if let Some(&(_, next)) = chars.peek()
-                        && (next == c || next == '\\')
-                    {
-                        chars.next();
-                    }
-                    continue;
-                }
-                if d == c {
-                    closed = true;
-                    end = i + 1;
-                    break;
-                }
-            }
-            TokKind::Str { closed }
-        } else {
-            match c {
-                '(' => TokKind::LParen,
-                ')' => TokKind::RParen,
-                ',' => TokKind::Comma,
-                '~' => TokKind::Op,
-                '=' | '!' | '<' | '>' => {
-                    if let Some(&(i, '=')) = chars.peek() {
-                        end = i + 1;
-                        chars.next();
-                    } else if c == '!' {
-                        stray += 1;
-                        tokens.push(Tok {
-                            kind: TokKind::Stray,
-                            start,
-                            end,
-                        });
-                        continue;
-                    }
-                    TokKind::Op
-                }
-                _ => {
-                    stray += 1;
-                    TokKind::Stray
-                }
-            }
-        };
-        tokens.push(Tok { kind, start, end });
     }
-    (tokens, stray)
+    out.sort_by_key(|t| t.start);
+    (out, stray)
 }
 
 /// Whether the line ends inside a quoted string.

@@ -272,6 +272,29 @@ mod tests {
     }
 
     #[test]
+    fn every_example_in_the_help_parses() {
+        let mut checked = 0;
+        for topic in [None, Some("queries")] {
+            for line in help(topic).unwrap().lines() {
+                let Some(text) = line.strip_prefix("  ") else {
+                    continue;
+                };
+                let example = text.split("  ").next().unwrap().trim();
+                let first = example.split_whitespace().next().unwrap_or("");
+                if !crate::query::SOURCES.contains(&first) || example.contains(['<', '|', '[']) {
+                    continue;
+                }
+                assert!(
+                    crate::query::parse(example).is_ok(),
+                    "help example does not parse: {example}"
+                );
+                checked += 1;
+            }
+        }
+        assert!(checked >= 12, "only {checked} examples found");
+    }
+
+    #[test]
     fn errors_say_what_to_type() {
         assert!(Meta::parse(":frobnicate").unwrap_err().contains(":help"));
         assert_eq!(

@@ -53,6 +53,8 @@ pub struct Session {
     pub page_height: Option<usize>,
     /// What is left of the last answer after it was cut (`:more`).
     rest: Vec<String>,
+    /// The last answer's count line.
+    summary: String,
 }
 
 impl Session {
@@ -66,6 +68,7 @@ impl Session {
             styled: false,
             page_height: None,
             rest: Vec::new(),
+            summary: String::new(),
         })
     }
 
@@ -119,7 +122,7 @@ impl Session {
         let elapsed = started.elapsed();
         let ok = match result {
             Ok(answer) => {
-                self.print_paged(&answer, out)?;
+                self.print_paged(&answer.text, &answer.summary, out)?;
                 true
             }
             Err(message) => {
@@ -134,9 +137,10 @@ impl Session {
     }
 
     /// Prints `answer`, cut to the page height with a count of what was left out.
-    fn print_paged(&mut self, answer: &str, out: &mut dyn Write) -> io::Result<()> {
+    fn print_paged(&mut self, answer: &str, summary: &str, out: &mut dyn Write) -> io::Result<()> {
         let lines: Vec<String> = answer.lines().map(str::to_string).collect();
         self.rest.clear();
+        self.summary = summary.to_string();
         self.show(lines, out)
     }
 
@@ -150,8 +154,9 @@ impl Session {
                 }
                 writeln!(
                     out,
-                    "… {} more lines (:more shows them; `limit N` asks for fewer)",
-                    self.rest.len()
+                    "… {} more lines ({} in all): :more shows them, `limit N` asks for fewer",
+                    self.rest.len(),
+                    self.summary
                 )?;
             }
             _ => {
@@ -293,8 +298,8 @@ impl Session {
 }
 
 /// Reads entries from `input` line by line (no prompt, no editing): a line that leaves a
-/// quote or parenthesis open continues on the next; blank lines and `#` comments are
-/// skipped. Every answer is printed; an error is printed and the next line is read.
+/// quote or parenthesis open continues on the next (up to a blank line); blank lines and `#`
+/// comments are skipped. Every answer is printed; an error is printed and the next line is read.
 /// Returns whether every entry succeeded.
 pub fn run_piped(
     session: &mut Session,
@@ -320,6 +325,21 @@ pub fn run_piped(
                     continue;
                 }
                 first_line = number;
+            } else if line.trim().is_empty() {
+                // A blank line ends an entry left open by a stray quote, so one typo does
+                // not swallow the rest of a script.
+                let origin = Origin {
+                    name: "stdin".into(),
+                    line: first_line,
+                };
+                let (step, ok) = session.handle(&entry, &origin, out, err)?;
+                out.flush()?;
+                all_ok &= ok;
+                entry.clear();
+                if step == Step::Quit {
+                    break;
+                }
+                continue;
             } else {
                 entry.push('\n');
             }

@@ -86,6 +86,25 @@ fn after_in_categories_and_subcategories() {
             "integrations/redis/key-naming"
         ]
     );
+    // Prefix matches first and alone, so Tab extends to their common prefix…
+    assert_eq!(
+        words("orphans in serv"),
+        vec![
+            "services",
+            "services/fastapi",
+            "services/fastapi/app-factory",
+            "services/service-catalog"
+        ]
+    );
+    // …and any word of a path when nothing starts with what was typed.
+    assert_eq!(
+        words("orphans in redis"),
+        vec![
+            "integrations/redis",
+            "integrations/redis/connection-pooling",
+            "integrations/redis/key-naming"
+        ]
+    );
     let (start, _) = complete("broken in serv");
     assert_eq!(start, "broken in ".len());
 }
@@ -156,7 +175,10 @@ fn after_where_and_sort_by_fields_of_the_rows() {
         !link_fields.contains(&"inlinks".to_string()),
         "{link_fields:?}"
     );
-    assert_eq!(words("docs where in"), vec!["inlinks"]);
+    assert_eq!(
+        words("docs where in"),
+        vec!["inlinks", "inrelated", "ininline"]
+    );
     assert_eq!(words("docs where kind = index and wo"), vec!["words"]);
     assert_eq!(words("docs sort by ti"), vec!["title"]);
     assert_eq!(words("docs where (su"), vec!["subcategory"]);
@@ -167,7 +189,7 @@ fn operators_values_and_next_clauses() {
     assert!(words("docs where words ").contains(&">=".to_string()));
     assert_eq!(
         words("broken where reason = "),
-        vec!["anchor", "missing", "outside", "placeholder"]
+        vec!["missing", "anchor", "outside", "placeholder"]
     );
     assert_eq!(words("broken where reason = an"), vec!["anchor"]);
     assert_eq!(words("orphans by "), vec!["related", "inline"]);
@@ -373,8 +395,9 @@ fn long_answers_are_cut_to_the_screen_and_more_shows_the_rest() {
     assert_eq!(
         first[9],
         format!(
-            "… {} more lines (:more shows them; `limit N` asks for fewer)",
-            all.len() - 9
+            "… {} more lines ({} in all): :more shows them, `limit N` asks for fewer",
+            all.len() - 9,
+            all.last().unwrap()
         )
     );
     let (second, _, _) = run(&mut session, ":more");

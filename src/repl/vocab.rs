@@ -5,6 +5,7 @@
 //! folder, and refreshes it on `:reload` and `:save`.
 
 use crate::corpus::{Corpus, DocKind, strip_root};
+use crate::query::{self, Field, Op, RowKind};
 
 /// The names completion draws from, taken from one loaded tree.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -44,95 +45,56 @@ impl Vocabulary {
     }
 }
 
-/// Words that start a query (its source).
-pub const SOURCES: &[&str] = &[
-    "backlinks",
-    "broken",
-    "categories",
-    "docs",
-    "hubs",
-    "links",
-    "matrix",
-    "neighbors",
-    "orphans",
-    "path",
-    "stats",
-];
+/// Words that start a query (its source), from the parser's table; spelling variants
+/// (`neighbours`) are left out so Tab offers one of each.
+pub fn sources() -> Vec<&'static str> {
+    let mut list: Vec<&'static str> = query::SOURCES
+        .iter()
+        .copied()
+        .filter(|s| *s != "neighbours")
+        .collect();
+    list.sort_unstable();
+    list
+}
 
-/// Words that may follow a complete source or condition.
-pub const CLAUSES: &[&str] = &[
-    "and", "depth", "from", "in", "limit", "missing", "not", "or", "sort", "to", "where", "with",
-];
+/// Whether `word` is a keyword of the language (for highlighting).
+pub fn is_keyword(word: &str) -> bool {
+    query::is_keyword(word)
+}
 
-/// Every keyword of the language, for highlighting.
-pub const KEYWORDS: &[&str] = &[
-    "all",
-    "and",
-    "as",
-    "asc",
-    "backlinks",
-    "broken",
-    "by",
-    "categories",
-    "depth",
-    "desc",
-    "docs",
-    "from",
-    "has",
-    "hubs",
-    "in",
-    "limit",
-    "links",
-    "matrix",
-    "missing",
-    "neighbors",
-    "not",
-    "of",
-    "or",
-    "orphans",
-    "path",
-    "section",
-    "sort",
-    "stats",
-    "to",
-    "where",
-    "with",
-];
+/// Field names of document rows, in the documentation's order.
+pub fn doc_fields() -> Vec<&'static str> {
+    query::DOC_FIELDS.iter().map(|f| f.name()).collect()
+}
 
-/// Fields of document rows.
-pub const DOC_FIELDS: &[&str] = &[
-    "path",
-    "title",
-    "category",
-    "subcategory",
-    "kind",
-    "inlinks",
-    "outlinks",
-    "related",
-    "broken",
-    "words",
-    "sections",
-    "orphan",
-];
+/// Field names of link rows.
+pub fn link_fields() -> Vec<&'static str> {
+    query::LINK_FIELDS.iter().map(|f| f.name()).collect()
+}
 
-/// Fields of link rows.
-pub const LINK_FIELDS: &[&str] = &[
-    "source", "target", "resolved", "kind", "status", "reason", "line", "column",
-];
+/// Whether `word` names a field of either row kind.
+pub fn is_field(word: &str) -> bool {
+    query::field_names().contains(&word)
+}
 
-/// The values a field takes, when they are a closed set.
-pub fn field_values(field: &str) -> &'static [&'static str] {
-    match field {
-        "kind" => &["index", "meta", "topic", "related", "inline"],
-        "reason" => &["anchor", "missing", "outside", "placeholder"],
-        "status" => &["ok", "external", "broken"],
-        "orphan" => &["true", "false"],
-        _ => &[],
-    }
+/// The values a field takes, when they are a closed set (`kind` takes the values of both
+/// row kinds when the rows are not known).
+pub fn field_values(field: &str, links: bool) -> Vec<&'static str> {
+    let kind = if links {
+        RowKind::Link
+    } else {
+        RowKind::Document
+    };
+    Field::lookup(kind, field)
+        .and_then(Field::allowed_values)
+        .map(<[_]>::to_vec)
+        .unwrap_or_default()
 }
 
 /// The comparison operators.
-pub const OPERATORS: &[&str] = &["=", "!=", "<", "<=", ">", ">=", "~"];
+pub fn operators() -> Vec<&'static str> {
+    Op::ALL.iter().map(|o| o.as_str()).collect()
+}
 
 /// Whether rows of a query starting with `source` are links (else documents).
 pub fn source_has_links(source: &str) -> bool {

@@ -262,10 +262,22 @@ fn end_to_end_in_a_real_terminal() {
     for name in ["integrations", "services", "testing", "integrations/redis"] {
         assert!(pane.contains(name), "{name} not offered:\n{pane}");
     }
-    // Clear the line and ask a question.
-    t.send(&["C-u", "stats", "Enter"]);
-    let pane = t.wait_for("orphans                5");
-    assert!(pane.contains("documents             37"), "{pane}");
+    // A unique start completes to the longest common prefix; Enter answers.
+    t.send(&["serv", "Tab"]);
+    t.wait_for("atomdoc> orphans in services");
+    t.send(&["Enter"]);
+    let pane = t.wait_for("1 document");
+    assert!(
+        pane.contains("docs/atomic/services/service-catalog.md"),
+        "{pane}"
+    );
+
+    // A grey hint from the grammar, accepted with the right arrow.
+    t.send(&["C-l", "hubs lim"]);
+    t.wait_for("atomdoc> hubs limit");
+    t.send(&["Right", " 2", "Enter"]);
+    let pane = t.wait_for("2 documents");
+    assert!(pane.contains("message-consuming.md"), "{pane}");
 
     // A typo shows an error and the REPL keeps going.
     t.send(&[":frobnicate", "Enter"]);
@@ -276,5 +288,5 @@ fn end_to_end_in_a_real_terminal() {
     t.wait_for("SESSION-ENDED");
     assert!(t.alive());
     let history = std::fs::read_to_string(repo.path().join(".atomdoc/history")).unwrap();
-    assert!(history.contains("stats"), "{history}");
+    assert!(history.contains("orphans in services"), "{history}");
 }
