@@ -416,6 +416,7 @@ pub fn slot(head: &str, tokens: &[Tok]) -> Slot {
         "depth" => Slot::Free("<number>"),
         "backlinks" | "neighbors" if tokens.len() == 1 => Slot::Exactly("of"),
         "path" if tokens.len() == 1 => Slot::Exactly("from"),
+        "all" if tokens.len() == 1 => Slot::Exactly("links"),
         w if vocab::operators().contains(&w) => {
             let field = prev.unwrap_or_default();
             match static_field(&field) {

@@ -20,6 +20,8 @@ pub mod vocab;
 use std::io::{self, BufRead, Write};
 use std::time::Instant;
 
+use unicode_width::UnicodeWidthStr;
+
 use rustyline::error::ReadlineError;
 use rustyline::history::DefaultHistory;
 use rustyline::{CompletionType, Config, Editor};
@@ -51,6 +53,8 @@ pub struct Session {
     pub styled: bool,
     /// Lines of the screen an answer may fill before it is cut (`None`: never cut).
     pub page_height: Option<usize>,
+    /// Columns of the screen, to count the rows a wrapped line takes.
+    pub page_width: Option<usize>,
     /// What is left of the last answer after it was cut (`:more`).
     rest: Vec<String>,
     /// The last answer's count line.
@@ -67,6 +71,7 @@ impl Session {
             timing: false,
             styled: false,
             page_height: None,
+            page_width: None,
             rest: Vec::new(),
             summary: String::new(),
         })
@@ -145,10 +150,28 @@ impl Session {
     }
 
     fn show(&mut self, mut lines: Vec<String>, out: &mut dyn Write) -> io::Result<()> {
+        // Screen rows each line takes once the terminal wraps it.
+        let rows = |line: &str| match self.page_width {
+            Some(width) if width > 0 => {
+                let w = highlight::strip(line).width();
+                w.div_ceil(width).max(1)
+            }
+            _ => 1,
+        };
+        let total: usize = lines.iter().map(|l| rows(l)).sum();
         let room = self.page_height.map(|h| h.saturating_sub(3).max(5));
         match room {
-            Some(room) if lines.len() > room + 1 => {
-                self.rest = lines.split_off(room);
+            Some(room) if total > room + 1 => {
+                let mut used = 0;
+                let mut keep = 0;
+                for l in &lines {
+                    used += rows(l);
+                    if used > room {
+                        break;
+                    }
+                    keep += 1;
+                }
+                self.rest = lines.split_off(keep.max(1));
                 for l in &lines {
                     writeln!(out, "{l}")?;
                 }
@@ -393,7 +416,9 @@ pub fn run_interactive(session: &mut Session, use_repo_for_history: bool) -> any
     session.styled = anstream::AutoStream::choice(&io::stdout()) != anstream::ColorChoice::Never;
     println!("{}", session.banner());
     loop {
-        session.page_height = editor.dimensions().map(|(_, rows)| rows as usize);
+        let size = editor.dimensions();
+        session.page_height = size.map(|(_, rows)| rows as usize);
+        session.page_width = size.map(|(cols, _)| cols as usize);
         match editor.readline("atomdoc> ") {
             Ok(line) => {
                 if line.trim().is_empty() {

@@ -197,6 +197,8 @@ fn operators_values_and_next_clauses() {
     assert_eq!(words("docs sort by words "), vec!["asc", "desc", "limit"]);
     assert_eq!(words("docs missing "), vec!["section"]);
     assert_eq!(words("backlinks "), vec!["of"]);
+    assert_eq!(words("all "), vec!["links"]);
+    assert!(words("all links where ").contains(&"status".to_string()));
     assert_eq!(words("path from services/service-catalog "), vec!["to"]);
     assert_eq!(
         words("orphans "),
@@ -407,6 +409,25 @@ fn long_answers_are_cut_to_the_screen_and_more_shows_the_rest() {
     shown.extend(third.lines().filter(|l| !l.starts_with('…')));
     assert_eq!(shown, all);
     assert_eq!(run(&mut session, ":more").0, "nothing more to show\n");
+}
+
+#[test]
+fn wrapped_lines_count_as_the_rows_they_take() {
+    let mut session = sample_session();
+    let (full, _, _) = run(&mut session, "stats");
+    let all: Vec<&str> = full.lines().collect();
+    // The stats table is about 40 columns wide: two rows each on a 20-column screen.
+    assert!(all[1..5].iter().all(|l| l.chars().count() > 20));
+    session.page_height = Some(12);
+    session.page_width = Some(20);
+    let (first, _, _) = run(&mut session, "stats");
+    let shown: usize = first.lines().count() - 1;
+    let rows: usize = all[..shown]
+        .iter()
+        .map(|l| l.chars().count().div_ceil(20))
+        .sum();
+    assert!(rows <= 9, "{rows} rows shown for a room of 9:\n{first}");
+    assert!(shown < 9, "{first}");
 }
 
 #[test]
