@@ -47,6 +47,8 @@ pub struct Answer {
     pub text: String,
     /// The count line (`143 documents`), repeated when a long table is cut.
     pub summary: String,
+    /// The rows themselves (what `:export` draws).
+    pub rows: query::Rows,
 }
 
 fn render_errors(text: &str, origin: &Origin, errors: &[query::QueryError]) -> String {
@@ -74,6 +76,7 @@ pub fn answer(
     Ok(Answer {
         text: String::from_utf8_lossy(&out).into_owned(),
         summary: rows::count_line(&records),
+        rows: found,
     })
 }
 

@@ -59,6 +59,8 @@ pub struct Session {
     rest: Vec<String>,
     /// The last answer's count line.
     summary: String,
+    /// The last answer's rows (`:export`).
+    last: Option<crate::query::Rows>,
 }
 
 impl Session {
@@ -74,6 +76,7 @@ impl Session {
             page_width: None,
             rest: Vec::new(),
             summary: String::new(),
+            last: None,
         })
     }
 
@@ -128,6 +131,7 @@ impl Session {
         let ok = match result {
             Ok(answer) => {
                 self.print_paged(&answer.text, &answer.summary, out)?;
+                self.last = Some(answer.rows);
                 true
             }
             Err(message) => {
