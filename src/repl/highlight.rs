@@ -53,11 +53,13 @@ fn query(out: &mut String, src: &str) {
     let (tokens, _) = lexical::scan(src);
     let mut depth = 0usize;
     let mut at = 0;
-    for t in &tokens {
+    for (i, t) in tokens.iter().enumerate() {
+        // A keyword spelling followed by an operator is a field (`broken > 0`).
+        let is_field = tokens.get(i + 1).is_some_and(|n| n.kind == TokKind::Op);
         out.push_str(&src[at..t.start]);
         let text = t.text(src);
         let style = match &t.kind {
-            TokKind::Word if vocab::is_keyword(text) => Some(KEYWORD),
+            TokKind::Word if vocab::is_keyword(text) && !is_field => Some(KEYWORD),
             TokKind::Word if text.chars().all(|c| c.is_ascii_digit()) => Some(NUMBER),
             TokKind::Word => None,
             TokKind::Str { .. } => Some(STRING),

@@ -349,6 +349,13 @@ fn highlighting_marks_keywords_strings_numbers_operators_and_errors() {
         "{meta:?}"
     );
     assert_eq!(h.highlight("   ", 0), "   ");
+    // `broken` names a field before an operator, a source at the start.
+    assert_eq!(
+        h.highlight("broken where broken > 1", 0),
+        format!(
+            "{KEYWORD}broken{RESET} {KEYWORD}where{RESET} broken {OPERATOR}>{RESET} {NUMBER}1{RESET}"
+        )
+    );
 }
 
 #[test]

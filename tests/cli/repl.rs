@@ -279,6 +279,12 @@ fn end_to_end_in_a_real_terminal() {
     let pane = t.wait_for("2 documents");
     assert!(pane.contains("message-consuming.md"), "{pane}");
 
+    // Ctrl-C drops the line being edited; the next line starts clean.
+    t.send(&["C-l", "docs where wor", "C-c"]);
+    t.send(&["orphans by related", "Enter"]);
+    let pane = t.wait_for("7 documents");
+    assert!(!pane.contains("error"), "the cancelled line ran:\n{pane}");
+
     // A typo shows an error and the REPL keeps going.
     t.send(&[":frobnicate", "Enter"]);
     t.wait_for("unknown command `:frobnicate`");
