@@ -33,6 +33,8 @@ pub enum Slot {
     Place,
     /// After `of`, or `from`/`to` in `path`: a document.
     Document,
+    /// After `suggest related for`: a document, or `orphans`.
+    SuggestFor,
     /// After `from`/`to` in `links`: a category, a subcategory or a document.
     PlaceOrDocument,
     /// After `where`, `and`, `or`, `not`, `(`, `sort by`: a field name.
@@ -163,6 +165,7 @@ fn placeholder(line: &str) -> Option<&'static str> {
         Slot::Start => return None,
         Slot::Place => "<category or document>",
         Slot::Document => "<document>",
+        Slot::SuggestFor => "<document> | orphans",
         Slot::PlaceOrDocument => "<category or document>",
         Slot::Field { .. } => "<field>",
         Slot::Operator => "= != < <= > >= ~",
@@ -305,6 +308,11 @@ fn complete_query(
         Slot::Place => names(typed, &[&vocab.categories, &vocab.subcategories], vocab),
         Slot::PlaceOrDocument => names(typed, &[&vocab.categories, &vocab.subcategories], vocab),
         Slot::Document => names(typed, &[], vocab),
+        Slot::SuggestFor => {
+            let mut list = keywords(&["orphans"]);
+            list.extend(names(typed, &[], vocab));
+            list
+        }
         Slot::Field { links } => {
             let mut list = keywords(&if links {
                 vocab::link_fields()
@@ -404,7 +412,8 @@ pub fn slot(head: &str, tokens: &[Tok]) -> Slot {
     match last.as_str() {
         "in" => Slot::Place,
         "of" => Slot::Document,
-        "from" | "to" if source.as_deref() == Some("path") => Slot::Document,
+        "from" | "to" if matches!(source.as_deref(), Some("path" | "similar")) => Slot::Document,
+        "for" if source.as_deref() == Some("suggest") => Slot::SuggestFor,
         "from" | "to" => Slot::PlaceOrDocument,
         "where" | "and" | "or" | "not" | "(" => Slot::Field { links },
         "by" if prev.as_deref() == Some("sort") => Slot::Field { links },
@@ -417,6 +426,12 @@ pub fn slot(head: &str, tokens: &[Tok]) -> Slot {
         "backlinks" | "neighbors" if tokens.len() == 1 => Slot::Exactly("of"),
         "path" if tokens.len() == 1 => Slot::Exactly("from"),
         "all" if tokens.len() == 1 => Slot::Exactly("links"),
+        "search" if tokens.len() == 1 => Slot::Free("\"<words>\""),
+        "similar" if tokens.len() == 1 => Slot::Exactly("to"),
+        "suggest" if tokens.len() == 1 => Slot::Exactly("related"),
+        "related" if source.as_deref() == Some("suggest") && tokens.len() == 2 => {
+            Slot::Exactly("for")
+        }
         w if vocab::operators().contains(&w) => {
             let field = prev.unwrap_or_default();
             match static_field(&field) {

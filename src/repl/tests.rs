@@ -198,6 +198,16 @@ fn operators_values_and_next_clauses() {
     assert_eq!(words("docs missing "), vec!["section"]);
     assert_eq!(words("backlinks "), vec!["of"]);
     assert_eq!(words("all "), vec!["links"]);
+    // The full-text sources (when the build has them) take a string or a document.
+    assert!(words("search ").is_empty());
+    assert_eq!(words("similar "), vec!["to"]);
+    assert_eq!(
+        words("similar to key"),
+        vec!["integrations/redis/key-naming"]
+    );
+    assert_eq!(words("suggest "), vec!["related"]);
+    assert_eq!(words("suggest related "), vec!["for"]);
+    assert_eq!(words("suggest related for or"), vec!["orphans"]);
     assert!(words("all links where ").contains(&"status".to_string()));
     assert_eq!(words("path from services/service-catalog "), vec!["to"]);
     assert_eq!(
