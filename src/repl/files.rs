@@ -92,13 +92,14 @@ pub fn load_saved(repo: &Path, name: &str) -> Result<String, String> {
     }
 }
 
-/// Saves `query` as `NAME.aq` atomically (a temporary file renamed over the old one).
-/// The query is written on one line (line breaks become spaces), as saved-query files hold
-/// one query per line.
-pub fn save(repo: &Path, name: &str, query: &str) -> io::Result<PathBuf> {
+/// Saves `query` as `NAME.aq` atomically (a temporary file renamed over the old one);
+/// returns the file and whether it replaced an older query. The query is written on one
+/// line (line breaks become spaces), as saved-query files hold one query per line.
+pub fn save(repo: &Path, name: &str, query: &str) -> io::Result<(PathBuf, bool)> {
     let dir = queries_dir(repo);
     std::fs::create_dir_all(&dir)?;
     let path = dir.join(format!("{name}.aq"));
+    let replaced = path.exists();
     let tmp = dir.join(format!(".{name}.aq.tmp-{}", std::process::id()));
     let one_line: String = query
         .chars()
@@ -114,7 +115,7 @@ pub fn save(repo: &Path, name: &str, query: &str) -> io::Result<PathBuf> {
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
     }
-    result.map(|()| path)
+    result.map(|()| (path, replaced))
 }
 
 #[cfg(test)]
@@ -138,7 +139,7 @@ mod tests {
             "docs where (kind = index  or words > 3)"
         );
         // Overwriting replaces the query; no temporary file is left behind.
-        save(dir.path(), "zeta", "broken").unwrap();
+        assert!(save(dir.path(), "zeta", "broken").unwrap().1);
         assert_eq!(load_saved(dir.path(), "zeta").unwrap(), "broken");
         let leftovers: Vec<_> = std::fs::read_dir(queries_dir(dir.path()))
             .unwrap()

@@ -225,7 +225,7 @@ const HELP_COMMANDS: &str = "\
 :reload              re-read the docs tree (after you edit files)
 :explain QUERY       the query in its core form: source, filter, sort, limit
 :save NAME QUERY     save a query to .atomdoc/queries/NAME.aq
-:run [NAME]          run a saved query (alone: list them)
+:run [NAME]          run a saved query (alone: list them); @NAME does the same
 :export dot FILE     write the last result as a Graphviz graph (when export is available)
 :more                the rest of a result that was cut to the screen
 :quit                leave (also Ctrl-D)

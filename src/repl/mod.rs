@@ -114,6 +114,10 @@ impl Session {
         if text.starts_with(':') {
             return self.meta(text, origin, out, err);
         }
+        // `@NAME` runs a saved query, as `atomdoc query @NAME` does.
+        if let Some(name) = text.strip_prefix('@') {
+            return self.meta(&format!(":run {name}"), origin, out, err);
+        }
         let ok = self.query(text, origin, out, err)?;
         Ok((Step::Continue, ok))
     }
@@ -272,9 +276,14 @@ impl Session {
                 }
             },
             Meta::Save { name, query } => match files::save(&repo, &name, &query) {
-                Ok(path) => {
+                Ok((path, replaced)) => {
                     let shown = path.strip_prefix(&repo).unwrap_or(&path);
-                    writeln!(out, "saved `{name}` to {}", shown.display())?;
+                    let note = if replaced {
+                        " (replacing the old one)"
+                    } else {
+                        ""
+                    };
+                    writeln!(out, "saved `{name}` to {}{note}", shown.display())?;
                     true
                 }
                 Err(e) => {

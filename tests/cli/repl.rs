@@ -106,6 +106,9 @@ fn saved_queries_are_files_the_next_session_runs() {
     let second = piped(repo.path(), &["repl"], ":run\n:run counts\n");
     assert!(second.contains("counts: stats"), "{second}");
     assert!(second.contains("documents"), "{second}");
+    // The one-shot command runs the same file.
+    let one_shot = crate::common::run_ok(repo.path(), &["query", "@counts"]);
+    assert!(second.contains(&one_shot), "{one_shot}\n---\n{second}");
     // Nothing was written into the docs tree.
     let stray: Vec<_> = walk(&repo.path().join("docs"))
         .into_iter()
