@@ -125,8 +125,8 @@ mod tests {
     #[test]
     fn saved_queries_round_trip_and_list_sorted() {
         let dir = tempfile::tempdir().unwrap();
-        save(dir.path(), "zeta", "orphans").unwrap();
-        let path = save(
+        assert!(!save(dir.path(), "zeta", "orphans").unwrap().1);
+        let (path, _) = save(
             dir.path(),
             "alpha",
             "docs where (kind = index\n or words > 3)",

@@ -210,15 +210,19 @@ impl Tmux {
     /// Waits until the pane shows `text` (up to a generous limit; this is not a timing
     /// assertion, only how long we are willing to wait for a slow machine).
     fn wait_for(&self, text: &str) -> String {
+        self.wait_until(&format!("{text:?}"), |pane| pane.contains(text))
+    }
+
+    fn wait_until(&self, what: &str, done: impl Fn(&str) -> bool) -> String {
         let start = Instant::now();
         loop {
             let pane = self.pane();
-            if pane.contains(text) {
+            if done(&pane) {
                 return pane;
             }
             assert!(
                 start.elapsed() < Duration::from_secs(60),
-                "the pane never showed {text:?}:\n{pane}"
+                "the pane never showed {what}:\n{pane}"
             );
             std::thread::sleep(Duration::from_millis(100));
         }
@@ -283,7 +287,17 @@ fn end_to_end_in_a_real_terminal() {
     assert!(pane.contains("message-consuming.md"), "{pane}");
 
     // Ctrl-C drops the line being edited; the next line starts clean.
-    t.send(&["C-l", "docs where wor", "C-c"]);
+    t.send(&["C-l"]);
+    t.wait_until("a cleared screen", |pane| {
+        pane.matches("atomdoc>").count() == 1
+    });
+    t.send(&["docs where wor"]);
+    t.wait_for("atomdoc> docs where wor");
+    t.send(&["C-c"]);
+    // Keys typed before the fresh prompt is up may be read by the cancelled line's reader.
+    t.wait_until("a fresh prompt", |pane| {
+        pane.matches("atomdoc>").count() == 2
+    });
     t.send(&["orphans by related", "Enter"]);
     let pane = t.wait_for("7 documents");
     assert!(!pane.contains("error"), "the cancelled line ran:\n{pane}");
