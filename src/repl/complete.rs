@@ -118,64 +118,68 @@ pub fn hint<'h>(
                 insert: Some(rest),
             });
         }
-        // A finished word: say what comes after it.
-        return placeholder(&format!("{line} ")).map(|p| Hint {
-            display: format!(" {p}"),
-            insert: None,
+        // A finished word (one that is a candidate itself, or a free word such as a number):
+        // say what comes after it.
+        if !candidates.is_empty() && !candidates.iter().any(|c| c.replacement == typed) {
+            return None;
+        }
+        return placeholder(&format!("{line} ")).map(|(text, insertable)| {
+            let text = format!(" {text}");
+            Hint {
+                insert: insertable.then(|| text.clone()),
+                display: text,
+            }
         });
     }
-    let placeholder = placeholder(line)?;
-    let sep = if line.ends_with(char::is_whitespace) {
-        ""
-    } else {
-        " "
-    };
+    let (text, insertable) = placeholder(line)?;
     Some(Hint {
-        display: format!("{sep}{placeholder}"),
-        insert: None,
+        insert: insertable.then(|| text.clone()),
+        display: text,
     })
 }
 
-/// The dimmed placeholder for what comes after `line` (which ends at a word boundary).
-fn placeholder(line: &str) -> Option<&'static str> {
+/// What comes after `line` (which ends at a word boundary): a placeholder such as
+/// `<document>` (shown only) or the one word that must follow (`by` after `sort`, which →
+/// inserts). The flag says whether the text may be inserted.
+fn placeholder(line: &str) -> Option<(String, bool)> {
+    let shown = |s: &str| Some((s.to_string(), false));
     if let Some(start) = meta_start(line) {
         let body = line[start + 1..].trim_start();
         let (name, rest) = split_word(body);
-        let rest = rest?;
+        let rest = rest?.trim();
         return match meta::Meta::canonical(name)? {
-            "save" if rest.trim().is_empty() => Some("NAME <query>"),
-            "save" if !rest.trim().contains(char::is_whitespace) => Some("<query>"),
-            "run" if rest.trim().is_empty() => Some("NAME"),
-            "format" if rest.trim().is_empty() => Some("table|json|csv"),
-            "help" if rest.trim().is_empty() => Some("[topic]"),
-            "explain" if rest.trim().is_empty() => Some("<query>"),
-            "export" if rest.trim().is_empty() => Some("dot FILE"),
-            "export" if rest.trim() == "dot" => Some("FILE"),
+            "save" if rest.is_empty() => shown("NAME <query>"),
+            "save" if !rest.contains(char::is_whitespace) => shown("<query>"),
+            "run" if rest.is_empty() => shown("NAME"),
+            "format" if rest.is_empty() => shown("table|json|csv"),
+            "help" if rest.is_empty() => shown("[topic]"),
+            "explain" if rest.is_empty() => shown("<query>"),
+            "export" if rest.is_empty() => shown("dot FILE"),
+            "export" if rest == "dot" => shown("FILE"),
             _ => None,
         };
     }
-    if !line.ends_with(char::is_whitespace) {
+    if !line.ends_with(char::is_whitespace) || lexical::open_quote(line) {
         return None;
     }
     let (tokens, _) = lexical::scan(line);
-    if lexical::open_quote(line) {
-        return None;
+    match slot(line, &tokens) {
+        Slot::Start => None,
+        Slot::Place | Slot::PlaceOrDocument => shown("<category or document>"),
+        Slot::Document => shown("<document>"),
+        Slot::SuggestFor => shown("<document> | orphans"),
+        Slot::Field { .. } => shown("<field>"),
+        Slot::Operator => shown("= != < <= > >= ~"),
+        Slot::Value { .. } => shown("<value>"),
+        Slot::LinkKind => shown("related|inline"),
+        Slot::Direction => shown("asc|desc"),
+        Slot::Exactly(word) => Some((word.to_string(), true)),
+        Slot::Free(what) => shown(what),
+        Slot::Next => {
+            let next = next_words(&tokens, line);
+            (!next.is_empty()).then(|| (format!("[{}]", next.join("|")), false))
+        }
     }
-    Some(match slot(line, &tokens) {
-        Slot::Start => return None,
-        Slot::Place => "<category or document>",
-        Slot::Document => "<document>",
-        Slot::SuggestFor => "<document> | orphans",
-        Slot::PlaceOrDocument => "<category or document>",
-        Slot::Field { .. } => "<field>",
-        Slot::Operator => "= != < <= > >= ~",
-        Slot::Value { .. } => "<value>",
-        Slot::LinkKind => "related|inline",
-        Slot::Direction => "asc|desc",
-        Slot::Exactly(word) => word,
-        Slot::Free(what) => what,
-        Slot::Next => return None,
-    })
 }
 
 /// Where a meta-command starts in `before` (its `:`), if the line is one.

@@ -327,6 +327,24 @@ fn hints_from_the_grammar() {
         Some(("tle".into(), Some("tle".into())))
     );
     assert_eq!(hint("docs where s", &[]), None);
+    // After a finished word or clause: the word that must follow (insertable), or the clauses
+    // that may (shown only).
+    assert_eq!(
+        hint("docs sort ", &[]),
+        Some(("by".into(), Some("by".into())))
+    );
+    assert_eq!(
+        hint("docs sort", &[]),
+        Some((" by".into(), Some(" by".into())))
+    );
+    assert_eq!(
+        hint("orphans by related", &[]),
+        Some((" [in|where|sort|limit]".into(), None))
+    );
+    assert_eq!(
+        hint("docs limit 5 ", &[]),
+        Some(("[missing|with|in|where|sort]".into(), None))
+    );
 }
 
 #[test]
@@ -467,4 +485,23 @@ fn banner_counts_the_tree() {
             .contains(&"integrations/redis/key-naming".to_string())
     );
     assert!(!vocab.documents.iter().any(|d| d.ends_with("TEMPLATE")));
+}
+
+proptest::proptest! {
+    /// Whatever is typed and wherever the cursor is, the helper never panics and colouring
+    /// never changes the visible text.
+    #[test]
+    fn any_line_is_safe(
+        line in "(docs|orphans|where|in|of|sort|by|:save|:run|\"|'|\\(|\\)|=|!|~|é|漢|[a-z/ -]){0,12}",
+        cut in 0usize..64,
+    ) {
+        let h = helper();
+        let pos = (0..=line.len()).filter(|i| line.is_char_boundary(*i)).nth(cut).unwrap_or(line.len());
+        let history = DefaultHistory::new();
+        let (start, _) = h.complete(&line, pos, &Context::new(&history)).unwrap();
+        proptest::prop_assert!(start <= pos && line.is_char_boundary(start));
+        let _ = h.hint(&line, line.len(), &Context::new(&history));
+        proptest::prop_assert_eq!(highlight::strip(&h.highlight(&line, pos)), line.clone());
+        let _ = super::lexical::is_incomplete(&line);
+    }
 }
