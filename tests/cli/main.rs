@@ -3,4 +3,5 @@
 //! Each area has its own module; fixtures live in `tests/fixtures/<scenario>/`.
 
 mod common;
+mod export;
 mod foundation;

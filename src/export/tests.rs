@@ -1,0 +1,1 @@
+//! Unit tests for selection, the graph model and each renderer's escaping.
