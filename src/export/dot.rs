@@ -13,8 +13,8 @@ use graphviz_rust::printer::{DotPrinter, PrinterContext};
 use super::{BROKEN_COLOUR, BROKEN_FILL, EdgeKind, ExportGraph, GraphNode, Level, NodeKind};
 use crate::corpus::DocKind;
 
-/// Above this many nodes a document graph merges parallel edge runs (`concentrate`).
-const CONCENTRATE_ABOVE: usize = 80;
+/// Above this many nodes a document graph gets wider ranks and tighter rows.
+const LARGE: usize = 80;
 
 /// The DOT text of `graph`, ending with a newline.
 pub fn render(graph: &ExportGraph) -> String {
@@ -64,6 +64,8 @@ pub fn to_graph(graph: &ExportGraph) -> Graph {
         Stmt::GAttribute(GraphAttributes::Edge(vec![
             attr("color", "#555555"),
             attr("arrowsize", "0.7"),
+            attr("fontname", "Helvetica"),
+            attr("fontsize", "10"),
         ])),
     ];
     stmts.extend(clustered_nodes(graph));
@@ -154,8 +156,12 @@ fn graph_attributes(graph: &ExportGraph) -> Vec<Attribute> {
         }
     };
     attrs.push(attr("label", legend));
-    if graph.level == Level::Doc && graph.nodes.len() > CONCENTRATE_ABOVE {
-        attrs.push(attr("concentrate", "true"));
+    // No `concentrate`: with clusters it crashes Graphviz 2.43 (the version Debian and Ubuntu
+    // ship) on real trees, and at the aggregated levels it would merge A→B with B→A and lose
+    // a count. Large document graphs get a looser layout instead.
+    if graph.level == Level::Doc && graph.nodes.len() > LARGE {
+        attrs.push(attr("ranksep", "1.2"));
+        attrs.push(attr("nodesep", "0.15"));
     }
     attrs
 }

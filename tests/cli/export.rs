@@ -608,3 +608,37 @@ fn large_trees_switch_to_categories_with_a_notice() {
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(json["nodes"].as_array().unwrap().len(), 310);
 }
+
+#[test]
+fn a_large_clustered_document_graph_draws() {
+    // 96 documents in 6 categories and 12 subcategories, each linking to two others across
+    // categories in both link styles: the shape of a real tree, big enough for the large-graph
+    // settings.
+    let mut files = Vec::new();
+    let path = |i: usize| format!("docs/atomic/c{}/s{}/d{i:03}.md", i % 6, i % 12);
+    for i in 0..96 {
+        let links: Vec<String> = [7]
+            .iter()
+            .map(|k| format!("- `{}`", path((i + k) % 96)))
+            .collect();
+        files.push((
+            path(i),
+            format!(
+                "# Doc {i}\n\nSee [next](../../c{}/s{}/d{:03}.md).\n\n## Related Documents\n\n{}\n",
+                (i + 1) % 6,
+                (i + 1) % 12,
+                (i + 1) % 96,
+                links.join("\n")
+            ),
+        ));
+    }
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let dir = tree(&refs);
+    let dot = run_ok(dir.path(), &["export"]);
+    let (graph, _) = valid_dot(&dot);
+    assert_eq!(nodes_of(&graph).len(), 96);
+    assert_eq!(edges_of(&graph).len(), 96 * 2);
+}
