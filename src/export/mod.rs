@@ -18,8 +18,8 @@ mod select;
 #[cfg(test)]
 mod tests;
 
+pub use model::{Drawable, EdgeSource, build_drawable, build_from};
 pub use model::{EdgeKind, ExportGraph, GraphEdge, GraphNode, NodeKind, build};
-pub use model::{EdgeSource, build_from};
 pub use select::{Selection, find_document, select};
 
 use crate::corpus::{DocId, LinkKind};

@@ -180,7 +180,7 @@ pub fn build_from(
             docs.extend(corpus.doc(doc).links.get(i).and_then(|l| l.to_doc));
         }
         selection = Selection {
-            focus: selection.focus,
+            focus: selection.focus.clone(),
             ..Selection::of(docs)
         };
     }
@@ -279,7 +279,7 @@ fn doc_level(
                 subcategory: doc.subcategory.clone(),
                 doc_kind: Some(doc.kind),
                 orphan,
-                focus: selection.focus == Some(id),
+                focus: selection.focus.contains(&id),
                 documents: 1,
                 colour: colours.of(doc.category.as_deref()),
                 ..GraphNode::new(
@@ -409,7 +409,7 @@ fn grouped_level(
             ..GraphNode::new(id.clone(), kind, label, String::new())
         });
         node.documents += 1;
-        if selection.focus == Some(d) {
+        if selection.focus.contains(&d) {
             node.focus = true;
         }
         group_of_doc.insert(d, id);
@@ -466,4 +466,58 @@ fn grouped_level(
             .collect(),
         switched_from: None,
     }
+}
+
+/// A query answer that can be drawn (the CLI maps the query's rows onto it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Drawable {
+    /// A document list: the documents and the links among them (the induced subgraph). The
+    /// `focus` documents (a neighbourhood's centre) are drawn bold.
+    Documents { docs: Vec<DocId>, focus: Vec<DocId> },
+    /// A link list: exactly these links, as (document, index into its `links`), and their ends.
+    Links(Vec<(DocId, usize)>),
+    /// A path: its documents and, between each consecutive pair, the links that join them; the
+    /// two ends are drawn bold.
+    Path(Vec<DocId>),
+}
+
+/// Builds the graph of a query answer.
+pub fn build_drawable(
+    corpus: &Corpus,
+    graph: &DocGraph,
+    drawable: &Drawable,
+    level: Option<Level>,
+    kinds: Kinds,
+) -> ExportGraph {
+    let (selection, edges) = match drawable {
+        Drawable::Documents { docs, focus } => {
+            let mut selection = Selection::of(docs.iter().chain(focus).copied().collect());
+            selection.focus = focus.clone();
+            (selection, EdgeSource::Induced)
+        }
+        Drawable::Links(links) => (Selection::default(), EdgeSource::Links(links.clone())),
+        Drawable::Path(docs) => {
+            let mut links = Vec::new();
+            for pair in docs.windows(2) {
+                let (from, to) = (pair[0], pair[1]);
+                links.extend(
+                    corpus
+                        .doc(from)
+                        .links
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, l)| l.to_doc == Some(to) && kinds.accepts(l.kind))
+                        .map(|(i, _)| (from, i)),
+                );
+            }
+            let mut selection = Selection::of(docs.clone());
+            selection.focus = [docs.first(), docs.last()]
+                .into_iter()
+                .flatten()
+                .copied()
+                .collect();
+            (selection, EdgeSource::Links(links))
+        }
+    };
+    build_from(corpus, graph, &selection, &edges, level, kinds)
 }

@@ -6,11 +6,12 @@ use crate::graph::DocGraph;
 
 use super::{ExportError, Options};
 
-/// The documents to draw, in path order, and the document the drawing is centred on.
+/// The documents to draw, in path order, and the documents the drawing is about (the
+/// `--around` document, the ends of a path), drawn with a bold border.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Selection {
     pub docs: Vec<DocId>,
-    pub focus: Option<DocId>,
+    pub focus: Vec<DocId>,
 }
 
 impl Selection {
@@ -18,7 +19,10 @@ impl Selection {
     pub fn of(mut docs: Vec<DocId>) -> Selection {
         docs.sort_unstable();
         docs.dedup();
-        Selection { docs, focus: None }
+        Selection {
+            docs,
+            focus: Vec::new(),
+        }
     }
 
     pub fn contains(&self, doc: DocId) -> bool {
@@ -56,7 +60,7 @@ pub fn select(
         docs.retain(|&d| corpus.doc(d).category.as_deref() == Some(name.as_str()));
     }
     let mut selection = Selection::of(docs);
-    selection.focus = options.around.map(|(doc, _)| doc);
+    selection.focus = options.around.map(|(doc, _)| doc).into_iter().collect();
     Ok(selection)
 }
 

@@ -299,3 +299,85 @@ fn rendering_twice_gives_the_same_text() {
     assert_eq!(mermaid::render(&g), mermaid::render(&g.clone()));
     assert_eq!(json::render(&g), json::render(&g.clone()));
 }
+
+#[test]
+fn query_answers_draw_their_documents_links_or_path() {
+    let (corpus, graph) = tree();
+    let id = |p: &str| corpus.doc_id(&format!("docs/atomic/{p}")).unwrap();
+    let (readme, one, three, two) = (
+        id("README.md"),
+        id("a/one.md"),
+        id("a/x/three.md"),
+        id("b/two.md"),
+    );
+    let edge_list = |g: &ExportGraph| -> Vec<(String, String, EdgeKind)> {
+        g.edges
+            .iter()
+            .map(|e| (e.source.clone(), e.target.clone(), e.kind))
+            .collect()
+    };
+    let p = |s: &str| format!("docs/atomic/{s}");
+
+    // A document list: the induced subgraph.
+    let g = build_drawable(
+        &corpus,
+        &graph,
+        &Drawable::Documents {
+            docs: vec![three, one],
+            focus: vec![],
+        },
+        None,
+        Kinds::default(),
+    );
+    assert_eq!(g.nodes.len(), 3, "two documents and one broken target");
+    assert_eq!(
+        edge_list(&g),
+        [
+            (
+                p("a/one.md"),
+                "broken:docs/atomic/a/gone.md".into(),
+                EdgeKind::Inline
+            ),
+            (p("a/one.md"), p("a/x/three.md"), EdgeKind::Related),
+            (p("a/x/three.md"), p("a/one.md"), EdgeKind::Inline),
+        ]
+    );
+
+    // A link list: exactly those links (the 1st link of one.md is its inline link to two.md).
+    let g = build_drawable(
+        &corpus,
+        &graph,
+        &Drawable::Links(vec![(one, 0)]),
+        None,
+        Kinds::default(),
+    );
+    assert_eq!(
+        edge_list(&g),
+        [(p("a/one.md"), p("b/two.md"), EdgeKind::Inline)]
+    );
+    assert_eq!(g.nodes.len(), 2);
+
+    // A path: every link joining consecutive documents, ends in bold.
+    let g = build_drawable(
+        &corpus,
+        &graph,
+        &Drawable::Path(vec![readme, one, two]),
+        None,
+        Kinds::default(),
+    );
+    assert_eq!(
+        edge_list(&g),
+        [
+            (p("README.md"), p("a/one.md"), EdgeKind::Inline),
+            (p("a/one.md"), p("b/two.md"), EdgeKind::Related),
+            (p("a/one.md"), p("b/two.md"), EdgeKind::Inline),
+        ]
+    );
+    let bold: Vec<&str> = g
+        .nodes
+        .iter()
+        .filter(|n| n.focus)
+        .map(|n| n.id.as_str())
+        .collect();
+    assert_eq!(bold, [p("README.md"), p("b/two.md")]);
+}
