@@ -2,6 +2,8 @@
 //!
 //! Owns stdout, stderr and exit codes; the only place that uses `anyhow`.
 
+pub mod export;
+
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -64,6 +66,8 @@ pub enum Command {
     /// Interactive shell: Tab completion, hints, history, :help (reads queries line by line
     /// when standard input is not a terminal)
     Repl,
+    /// Draw the document graph as Graphviz DOT (or SVG/PNG/PDF through Graphviz), JSON or Mermaid
+    Export(export::ExportArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -103,6 +107,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
             }
         }
         Command::Query(_) | Command::Repl => unreachable!("handled above"),
+        Command::Export(args) => export::run(&workspace, &args, &mut out)?,
     }
     out.flush()?;
     Ok(report_warnings(&workspace))

@@ -100,22 +100,59 @@ pub fn save(repo: &Path, name: &str, query: &str) -> io::Result<(PathBuf, bool)>
     std::fs::create_dir_all(&dir)?;
     let path = dir.join(format!("{name}.aq"));
     let replaced = path.exists();
-    let tmp = dir.join(format!(".{name}.aq.tmp-{}", std::process::id()));
     let one_line: String = query
         .chars()
         .map(|c| if c == '\n' || c == '\r' { ' ' } else { c })
         .collect();
+    let text = format!("# saved from the atomdoc REPL\n{}\n", one_line.trim());
+    let result = write_atomically(&path, text.as_bytes());
+    result.map(|()| (path, replaced))
+}
+
+/// Where `:export` may write `file` (relative to the current folder): anywhere but inside
+/// the docs tree.
+pub fn export_target(repo: &Path, root: &str, file: &str) -> Result<PathBuf, String> {
+    let cwd = std::env::current_dir().map_err(|e| e.to_string())?;
+    let path = cwd.join(file);
+    let parent = path
+        .parent()
+        .filter(|p| p.is_dir())
+        .ok_or_else(|| format!("cannot write {file}: its folder does not exist"))?;
+    let name = path
+        .file_name()
+        .ok_or_else(|| format!("cannot write {file}: name a file"))?;
+    let parent = parent.canonicalize().map_err(|e| e.to_string())?;
+    let docs = repo
+        .join(root)
+        .canonicalize()
+        .unwrap_or_else(|_| repo.join(root));
+    if parent.starts_with(&docs) {
+        return Err(format!(
+            "refusing to write {file} inside the docs tree ({}); choose a file outside it",
+            docs.display()
+        ));
+    }
+    Ok(parent.join(name))
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same folder, renamed into place.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
     let result = (|| {
         let mut f = std::fs::File::create(&tmp)?;
-        writeln!(f, "# saved from the atomdoc REPL")?;
-        writeln!(f, "{}", one_line.trim())?;
+        f.write_all(bytes)?;
         f.sync_all()?;
-        std::fs::rename(&tmp, &path)
+        std::fs::rename(&tmp, path)
     })();
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
     }
-    result.map(|()| (path, replaced))
+    result
 }
 
 #[cfg(test)]

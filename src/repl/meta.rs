@@ -226,7 +226,7 @@ const HELP_COMMANDS: &str = "\
 :explain QUERY       the query in its core form: source, filter, sort, limit
 :save NAME QUERY     save a query to .atomdoc/queries/NAME.aq
 :run [NAME]          run a saved query (alone: list them); @NAME does the same
-:export dot FILE     write the last result as a Graphviz graph (when export is available)
+:export dot FILE     write the last answer as a Graphviz graph (not inside the docs tree)
 :more                the rest of a result that was cut to the screen
 :quit                leave (also Ctrl-D)
 ";

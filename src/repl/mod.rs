@@ -315,10 +315,16 @@ impl Session {
                     false
                 }
             },
-            Meta::Export { .. } => {
-                writeln!(err, "error: export is not available in this build")?;
-                false
-            }
+            Meta::Export { what, file } => match self.export(&what, &file) {
+                Ok(message) => {
+                    writeln!(out, "{message}")?;
+                    true
+                }
+                Err(message) => {
+                    writeln!(err, "error: {message}")?;
+                    false
+                }
+            },
             Meta::More => {
                 if self.rest.is_empty() {
                     writeln!(out, "nothing more to show")?;
@@ -330,6 +336,61 @@ impl Session {
             }
         };
         Ok((Step::Continue, ok))
+    }
+}
+
+impl Session {
+    /// `:export dot FILE`: the last answer as a Graphviz graph, written atomically to FILE
+    /// (relative to the current folder; never inside the docs tree).
+    fn export(&self, what: &str, file: &str) -> Result<String, String> {
+        use crate::export::{self, Drawable, Kinds};
+        use crate::query::Rows;
+        if !what.eq_ignore_ascii_case("dot") {
+            return Err(format!(
+                "cannot export as `{what}`: :export knows `dot` (use `atomdoc export` for JSON and Mermaid)"
+            ));
+        }
+        let Some(rows) = &self.last else {
+            return Err("nothing to draw yet: run a query, then :export dot FILE".into());
+        };
+        let drawable = match rows {
+            Rows::Documents(docs) => Drawable::Documents {
+                docs: docs.clone(),
+                focus: Vec::new(),
+            },
+            Rows::Neighbors(found) => Drawable::Documents {
+                docs: found.iter().map(|&(d, _)| d).collect(),
+                focus: found
+                    .iter()
+                    .filter(|(_, n)| *n == 0)
+                    .map(|&(d, _)| d)
+                    .collect(),
+            },
+            Rows::Links(links) => Drawable::Links(links.iter().map(|l| (l.doc, l.link)).collect()),
+            Rows::Path { docs, .. } if docs.is_empty() => {
+                return Err("the last path query found no path: nothing to draw".into());
+            }
+            Rows::Path { docs, .. } => Drawable::Path(docs.clone()),
+            Rows::Table(_) => {
+                return Err(
+                    "the last answer is a summary table; draw documents, links, neighbors or a path"
+                        .into(),
+                );
+            }
+        };
+        let ws = &self.workspace;
+        let graph =
+            export::build_drawable(&ws.corpus, &ws.graph, &drawable, None, Kinds::default());
+        let text = export::dot::render(&graph);
+        let path = files::export_target(&ws.location.repo, &ws.location.root, file)?;
+        files::write_atomically(&path, text.as_bytes())
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        let count = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
+        Ok(format!(
+            "wrote {file} ({}, {})",
+            count(graph.nodes.len(), "node"),
+            count(graph.edges.len(), "edge")
+        ))
     }
 }
 

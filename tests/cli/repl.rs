@@ -152,6 +152,39 @@ fn reload_picks_up_files_edited_during_the_session() {
     assert!(child.wait().unwrap().success());
 }
 
+#[test]
+fn export_draws_the_last_answer_outside_the_docs_tree() {
+    let repo = sample_copy();
+    let out_dir = tempfile::tempdir().unwrap();
+    let dot = out_dir.path().join("orphans.dot");
+    let inside = repo.path().join("docs/atomic/graph.dot");
+    let input = format!(
+        ":export dot {dot}\norphans in services\n:export dot {dot}\n:export svg x.svg\n:export dot {inside}\nstats\n:export dot {dot}\n",
+        dot = dot.display(),
+        inside = inside.display()
+    );
+    let transcript = piped(repo.path(), &["repl"], &input);
+    assert!(transcript.contains("nothing to draw yet"), "{transcript}");
+    assert!(
+        transcript.contains("orphans.dot (1 node, 0 edges)"),
+        "{transcript}"
+    );
+    assert!(
+        transcript.contains("cannot export as `svg`"),
+        "{transcript}"
+    );
+    assert!(transcript.contains("refusing to write"), "{transcript}");
+    assert!(transcript.contains("summary table"), "{transcript}");
+    assert!(transcript.ends_with("--- status 2\n"), "{transcript}");
+    let text = std::fs::read_to_string(&dot).unwrap();
+    assert!(text.starts_with("digraph"), "{text}");
+    assert!(
+        text.contains("docs/atomic/services/service-catalog.md"),
+        "{text}"
+    );
+    assert!(!inside.exists());
+}
+
 fn walk(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     for entry in std::fs::read_dir(dir).unwrap().flatten() {
