@@ -22,4 +22,6 @@ pub mod config;
 pub mod corpus;
 pub mod graph;
 pub mod render;
+pub mod search;
+pub mod store;
 pub mod workspace;
