@@ -379,7 +379,8 @@ fn truncated_or_garbled_cache_files_are_rebuilt() {
     let expected_stats = uncached(tree.path(), &["stats", "--format", "json"]);
     let (expected_search, _) = ranked_search(tree.path(), cache.path());
 
-    let damages: [(&str, fn(&Path)); 3] = [
+    type Damage = fn(&Path);
+    let damages: [(&str, Damage); 3] = [
         ("truncate", |p| {
             let len = fs::metadata(p).unwrap().len();
             fs::OpenOptions::new()
