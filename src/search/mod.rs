@@ -5,6 +5,7 @@
 //! Owns: everything that knows tantivy. Must not: walk or read the docs tree (the caller hands
 //! it documents and, for best-match lines, file text), decide where the index lives (`store`).
 
+pub mod related;
 pub mod suggest;
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
@@ -165,7 +166,9 @@ pub struct SearchQuery {
 }
 
 impl SearchQuery {
-    /// Splits `text` into words and `"inner phrases"`; a leading `~` asks for fuzzy matching.
+    /// Splits `text` into words and `"inner phrases"`; a leading `~` asks for fuzzy matching,
+    /// which applies to every word, quoted or not (`~"rabitmq"`): a typo-tolerant phrase
+    /// would match too loosely to be useful.
     pub fn parse(text: &str, fuzzy: bool) -> SearchQuery {
         let mut q = SearchQuery {
             fuzzy,
@@ -181,7 +184,7 @@ impl SearchQuery {
             if i > 0 {
                 in_phrase = !in_phrase;
             }
-            if in_phrase {
+            if in_phrase && !q.fuzzy {
                 if !part.trim().is_empty() {
                     q.phrases.push(part.trim().to_string());
                 }
@@ -654,6 +657,9 @@ mod tests {
         let q = SearchQuery::parse("~rabitmq", false);
         assert_eq!(q.words, ["rabitmq"]);
         assert!(q.fuzzy);
+        let q = SearchQuery::parse(r#"~"rabitmq conumer""#, false);
+        assert_eq!(q.words, ["rabitmq", "conumer"]);
+        assert!(q.phrases.is_empty());
         assert!(SearchQuery::parse("  \"\" ", false).is_empty());
     }
 
