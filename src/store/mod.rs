@@ -330,6 +330,35 @@ fn deps_changed(root: &Path, deps: &[DepStamp]) -> bool {
     deps.iter().any(|d| dep_stat(root, &d.path) != d.stat)
 }
 
+/// Phase timings on stderr when `ATOMDOC_TIMING` is set (for benchmarks; off by default).
+struct Timing {
+    start: Option<Instant>,
+    last: std::cell::Cell<Option<Instant>>,
+}
+
+impl Timing {
+    fn new() -> Timing {
+        let on = std::env::var_os("ATOMDOC_TIMING").is_some();
+        let now = on.then(Instant::now);
+        Timing {
+            start: now,
+            last: std::cell::Cell::new(now),
+        }
+    }
+
+    fn mark(&self, phase: &str) {
+        if let (Some(start), Some(last)) = (self.start, self.last.get()) {
+            let now = Instant::now();
+            eprintln!(
+                "timing: {phase:<16} {:>7.1} ms (total {:.1} ms)",
+                (now - last).as_secs_f64() * 1e3,
+                (now - start).as_secs_f64() * 1e3
+            );
+            self.last.set(Some(now));
+        }
+    }
+}
+
 /// Why the disk cache could not be used; the run goes on in memory.
 struct Fallback(String);
 
@@ -339,9 +368,12 @@ fn load_disk(
     cache: &Path,
     force_cold: bool,
 ) -> std::io::Result<Loaded> {
+    let timing = Timing::new();
     let repo = DiskRepo::new(&location.repo, config.links.clone())?;
     let (paths, walk_warnings) = scan::walk(&repo, &location.root);
+    timing.mark("walk");
     let stats = scan::stat_all(&location.repo, &paths);
+    timing.mark("stat");
     let key = key(location, config);
     let mut notices = Vec::new();
 
@@ -351,6 +383,7 @@ fn load_disk(
     } else {
         read_snapshot(&snapshot_path, &key, &mut notices)
     };
+    timing.mark("read snapshot");
     if let Some(snap) = prev
         && let d = diff(&snap.files, &paths, &stats)
         && d.candidates.is_empty()
@@ -358,13 +391,10 @@ fn load_disk(
         && !deps_changed(&location.repo, &snap.deps)
     {
         // The fast path: nothing changed, nothing read.
-        return Ok(from_snapshot(
-            snap,
-            cache,
-            walk_warnings,
-            Report::default(),
-            notices,
-        ));
+        timing.mark("diff");
+        let loaded = from_snapshot(snap, cache, walk_warnings, Report::default(), notices);
+        timing.mark("assemble");
+        return Ok(loaded);
     }
 
     match write_disk(
