@@ -8,6 +8,8 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+pub mod query;
+
 use crate::config;
 use crate::graph::Stats;
 use crate::render;
@@ -86,6 +88,8 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = StatsFormat::Table)]
         format: StatsFormat,
     },
+    /// Ask a question of the docs graph: "orphans", "broken in services", "links from a to b" …
+    Query(query::QueryArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -108,6 +112,9 @@ pub fn main() -> ExitCode {
 
 /// Runs one parsed command line; returns the exit status.
 pub fn run(cli: Cli) -> anyhow::Result<u8> {
+    if let Command::Query(args) = cli.command {
+        return query::run(&cli.global, args);
+    }
     let workspace = load(&cli.global)?;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
@@ -138,6 +145,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
                 StatsFormat::Table => render::search::table(&mut out, &rows, color_stdout())?,
             }
         }
+        Command::Query(_) => unreachable!("handled above"),
     }
     out.flush()?;
     print_notices(&workspace);
@@ -255,7 +263,7 @@ pub fn cache_mode(
 }
 
 /// Prints file warnings to stderr; the exit status is `PARTIAL` when a file was skipped.
-fn report_warnings(workspace: &Workspace) -> u8 {
+pub(crate) fn report_warnings(workspace: &Workspace) -> u8 {
     let stderr = std::io::stderr();
     let mut err = stderr.lock();
     for w in &workspace.corpus.warnings {

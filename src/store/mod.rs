@@ -47,7 +47,7 @@ pub const FORMAT_VERSION: u32 = 1;
 /// The snapshot's file name inside the cache folder.
 pub const SNAPSHOT_FILE: &str = "snapshot.bin";
 /// The cache folder under the repository when nothing else is configured.
-pub const DEFAULT_DIR: &str = ".atomdoc";
+pub const DEFAULT_DIR: &str = ".atomdoc/cache";
 const TAG_FILE: &str = "CACHEDIR.TAG";
 const TAG_TEXT: &str = "Signature: 8a477f597d28d172789f06886806bc55\n\
 # This file is a cache directory tag created by atomdoc.\n\
