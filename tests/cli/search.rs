@@ -232,8 +232,8 @@ fn default_cache_folder_is_under_the_repository() {
     let tree = copy_tree(&sample());
     let out = atomdoc_cached(tree.path()).arg("stats").output().unwrap();
     assert_eq!(out.status.code(), Some(0));
-    assert!(tree.path().join(".atomdoc/CACHEDIR.TAG").is_file());
-    assert!(tree.path().join(".atomdoc/snapshot.bin").is_file());
+    assert!(tree.path().join(".atomdoc/cache/CACHEDIR.TAG").is_file());
+    assert!(tree.path().join(".atomdoc/cache/snapshot.bin").is_file());
 }
 
 #[test]
@@ -495,4 +495,125 @@ fn a_read_only_cache_folder_degrades_to_memory() {
     assert_eq!(paths(&hits)[0], POOLING);
     assert_eq!(fs::read_dir(&cache).unwrap().count(), 0, "nothing written");
     fs::set_permissions(&cache, fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+/// `atomdoc query <q> --format json` on the sample, without a cache.
+fn query_json(q: &str) -> Vec<Value> {
+    let out = uncached(&sample(), &["query", q, "--format", "json"]);
+    json(&out).as_array().expect("rows").clone()
+}
+
+#[test]
+fn broken_links_carry_did_you_mean_suggestions() {
+    let rows = query_json("broken");
+    let row = |target: &str| {
+        rows.iter()
+            .find(|r| r["target"] == target)
+            .unwrap_or_else(|| panic!("no broken link to {target}"))
+    };
+    // missing: the same file name elsewhere in the tree.
+    assert_eq!(
+        row("docs/atomic/rabbitmq/message-consuming.md")["suggestions"],
+        serde_json::json!(["docs/atomic/integrations/rabbitmq/message-consuming.md"])
+    );
+    // missing: the closest path (a one-word slip).
+    assert_eq!(
+        row("message-publisher.md")["suggestions"],
+        serde_json::json!(["docs/atomic/integrations/rabbitmq/message-publishing.md"])
+    );
+    // anchor: the closest heading slug.
+    assert_eq!(
+        row("../../integrations/redis/connection-pooling.md#pool-size")["suggestions"],
+        serde_json::json!(["docs/atomic/integrations/redis/connection-pooling.md#pool-sizing"])
+    );
+    // outside and placeholder: nothing to suggest.
+    assert_eq!(
+        row("../../../../../etc/passwd")["suggestions"],
+        serde_json::json!([])
+    );
+    assert_eq!(
+        row("docs/atomic/{category}/{related-file}.md")["suggestions"],
+        serde_json::json!([])
+    );
+    // The table shows them as a hint line under the link.
+    let table = uncached(&sample(), &["query", "broken in services"]);
+    assert!(
+        table
+            .contains("\n  did you mean: docs/atomic/integrations/rabbitmq/message-consuming.md\n"),
+        "{table}"
+    );
+}
+
+#[test]
+fn search_in_the_query_language_combines_with_filters_and_sorting() {
+    let rows = query_json(r#"search "queue" in integrations sort by inlinks desc"#);
+    assert!(rows.len() > 1);
+    let inlinks: Vec<u64> = rows
+        .iter()
+        .map(|r| r["inlinks"].as_u64().unwrap())
+        .collect();
+    assert!(inlinks.windows(2).all(|w| w[0] >= w[1]), "{inlinks:?}");
+    for r in &rows {
+        assert!(
+            r["path"]
+                .as_str()
+                .unwrap()
+                .starts_with("docs/atomic/integrations/")
+        );
+        assert!(r["score"].as_f64().unwrap() > 0.0);
+        assert!(r["snippet"].as_str().unwrap().contains("**"), "{r}");
+        assert!(r["line"].as_u64().is_some());
+    }
+    // Best first without a sort; limit cuts.
+    let rows = query_json(r#"search "connection pool" limit 2"#);
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[0]["path"], POOLING);
+    assert!(rows[0]["score"].as_f64() > rows[1]["score"].as_f64());
+    // A phrase inside the quotes, and typo tolerance.
+    let rows = query_json(r#"search "\"dead letter\"" limit 1"#);
+    assert_eq!(
+        rows[0]["path"],
+        "docs/atomic/integrations/rabbitmq/dead-letter-queues.md"
+    );
+    assert!(!query_json(r#"search ~"rabitmq""#).is_empty());
+    // Combined with a document filter.
+    for r in query_json(r#"search "health" where orphan"#) {
+        let orphans = query_json("orphans");
+        assert!(orphans.iter().any(|o| o["path"] == r["path"]));
+    }
+}
+
+#[test]
+fn similar_documents_exclude_the_document_itself() {
+    let rows = query_json("similar to redis/connection-pooling limit 5");
+    assert_eq!(rows.len(), 5);
+    assert!(rows.iter().all(|r| r["path"] != POOLING));
+    let scores: Vec<f64> = rows.iter().map(|r| r["score"].as_f64().unwrap()).collect();
+    assert!(scores.windows(2).all(|w| w[0] >= w[1]), "{scores:?}");
+}
+
+#[test]
+fn suggest_related_for_orphans_names_who_should_link_to_them() {
+    let orphans: Vec<String> = query_json("orphans in infrastructure")
+        .iter()
+        .map(|r| r["path"].as_str().unwrap().to_string())
+        .collect();
+    let rows = query_json("suggest related for orphans in infrastructure");
+    assert!(!rows.is_empty());
+    for r in &rows {
+        assert!(orphans.iter().any(|o| r["target"] == o.as_str()), "{r}");
+        assert_ne!(r["source"], r["target"]);
+        assert!(r["why"].as_str().unwrap().starts_with("text "));
+    }
+    // For one document: what it should link to, never what it already links to.
+    let linked: Vec<String> = query_json("links from redis/connection-pooling")
+        .iter()
+        .map(|r| r["resolved"].as_str().unwrap().to_string())
+        .collect();
+    let rows = query_json("suggest related for redis/connection-pooling limit 5");
+    assert!(!rows.is_empty() && rows.len() <= 5);
+    for r in &rows {
+        assert_eq!(r["source"], POOLING);
+        assert!(!linked.iter().any(|l| r["target"] == l.as_str()), "{r}");
+    }
 }
