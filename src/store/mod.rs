@@ -179,7 +179,8 @@ fn payload(generation: u64) -> String {
 fn cold_memory(location: &Location, config: &Config) -> std::io::Result<Loaded> {
     let repo = DiskRepo::new(&location.repo, config.links.clone())?;
     let (paths, mut warnings) = scan::walk(&repo, &location.root);
-    let (files, read_warnings) = read_with_progress(&location.repo, paths);
+    let progress = Progress::new(paths.len());
+    let (files, read_warnings) = read_with_progress(&location.repo, paths, &progress);
     warnings.extend(read_warnings);
     let docs = parse_all(&location.root, files, config);
     let report = Report {
@@ -208,32 +209,59 @@ fn parse_all(root: &str, files: Vec<SourceFile>, config: &Config) -> Vec<Documen
         .collect()
 }
 
-/// Reads files, showing a progress bar on a terminal when it takes more than a second.
-fn read_with_progress(repo: &Path, paths: Vec<String>) -> (Vec<SourceFile>, Vec<FileWarning>) {
-    use std::io::IsTerminal;
-    let total = paths.len();
-    if total < 2000 || !std::io::stderr().is_terminal() {
-        return scan::read_all(repo, paths);
+/// A progress bar for a full build: hidden until the build has taken a second, and only
+/// ever drawn on a terminal (indicatif draws nothing when stderr is not one).
+struct Progress {
+    bar: indicatif::ProgressBar,
+    start: Instant,
+    shown: std::cell::Cell<bool>,
+}
+
+impl Progress {
+    /// `steps`: reading and indexing each file.
+    fn new(files: usize) -> Progress {
+        let bar = indicatif::ProgressBar::hidden();
+        bar.set_length(2 * files as u64);
+        Progress {
+            bar,
+            start: Instant::now(),
+            shown: std::cell::Cell::new(false),
+        }
     }
-    // Read in chunks so the bar can appear once a second has passed.
-    let start = Instant::now();
-    let bar = indicatif::ProgressBar::hidden();
-    bar.set_length(total as u64);
-    let mut files = Vec::with_capacity(total);
+
+    fn tick(&self, n: usize, what: &'static str) {
+        self.bar.inc(n as u64);
+        if !self.shown.get() && self.start.elapsed() > Duration::from_secs(1) {
+            self.bar
+                .set_draw_target(indicatif::ProgressDrawTarget::stderr());
+            self.shown.set(true);
+        }
+        if self.shown.get() {
+            self.bar.set_message(what);
+        }
+    }
+}
+
+impl Drop for Progress {
+    fn drop(&mut self) {
+        self.bar.finish_and_clear();
+    }
+}
+
+/// Reads files in chunks, ticking `progress`.
+fn read_with_progress(
+    repo: &Path,
+    paths: Vec<String>,
+    progress: &Progress,
+) -> (Vec<SourceFile>, Vec<FileWarning>) {
+    let mut files = Vec::with_capacity(paths.len());
     let mut warnings = Vec::new();
-    let mut shown = false;
-    for chunk in paths.chunks(500) {
+    for chunk in paths.chunks(1000) {
         let (f, w) = scan::read_all(repo, chunk.to_vec());
         files.extend(f);
         warnings.extend(w);
-        bar.inc(chunk.len() as u64);
-        if !shown && start.elapsed() > Duration::from_secs(1) {
-            bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
-            bar.set_message("reading");
-            shown = true;
-        }
+        progress.tick(chunk.len(), "reading");
     }
-    bar.finish_and_clear();
     (files, warnings)
 }
 
@@ -636,7 +664,8 @@ fn cold_disk(
         .map(String::as_str)
         .zip(stats.iter().copied())
         .collect();
-    let (files, read_warnings) = read_with_progress(&location.repo, paths.to_vec());
+    let progress = Progress::new(paths.len());
+    let (files, read_warnings) = read_with_progress(&location.repo, paths.to_vec(), &progress);
     let (skipped, per_file) = split_warnings(read_warnings);
     let stamps: Vec<FileStamp> = files
         .iter()
@@ -662,7 +691,7 @@ fn cold_disk(
     let generation = new_generation();
     let dir = format!("search-{generation:016x}");
     let index_dir = cache.join(&dir);
-    build_index_dir(&index_dir, &corpus, generation)
+    build_index_dir(&index_dir, &corpus, generation, &progress)
         .map_err(|e| Fallback(format!("cannot write the search index: {e}")))?;
     let search_files = index_files(&index_dir)
         .map_err(|e| Fallback(format!("cannot read the search index: {e}")))?;
@@ -683,13 +712,21 @@ fn cold_disk(
     Ok((loaded, Some(dir)))
 }
 
-fn build_index_dir(dir: &Path, corpus: &Corpus, generation: u64) -> Result<(), String> {
+fn build_index_dir(
+    dir: &Path,
+    corpus: &Corpus,
+    generation: u64,
+    progress: &Progress,
+) -> Result<(), String> {
     let _ = std::fs::remove_dir_all(dir);
     std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
     let (schema, fields) = search::schema();
     let index = tantivy::Index::create_in_dir(dir, schema).map_err(|e| e.to_string())?;
     let writer = search::writer(&index, 2).map_err(|e| e.to_string())?;
-    search::add_all(&writer, &fields, &corpus.docs).map_err(|e| e.to_string())?;
+    for chunk in corpus.docs.chunks(500) {
+        search::add_all(&writer, &fields, chunk).map_err(|e| e.to_string())?;
+        progress.tick(chunk.len(), "indexing");
+    }
     search::commit(writer, &payload(generation)).map_err(|e| e.to_string())
 }
 
