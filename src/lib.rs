@@ -27,4 +27,6 @@ pub mod graph;
 pub mod query;
 pub mod render;
 pub mod repl;
+pub mod search;
+pub mod store;
 pub mod workspace;

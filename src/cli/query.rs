@@ -181,7 +181,15 @@ pub fn run(global: &GlobalArgs, args: QueryArgs) -> anyhow::Result<u8> {
     let mut answers: Vec<(String, Records)> = Vec::new();
     for (t, q) in &parsed {
         match query::eval(q, &workspace) {
-            Ok(rows) => answers.push((t.text.clone(), rows::records(&rows, q, &workspace.corpus))),
+            Ok(rows) => {
+                let mut records = rows::records(&rows, q, &workspace.corpus);
+                if let (query::Source::Search { text, fuzzy }, query::Rows::Scored(hits)) =
+                    (&q.source, &rows)
+                {
+                    super::add_excerpts(&mut records, hits, text, *fuzzy, &workspace);
+                }
+                answers.push((t.text.clone(), records))
+            }
             Err(e) => report.push_str(&query::render_errors(&t.text, &t.origin, t.line, &[e])),
         }
     }

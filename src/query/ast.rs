@@ -51,6 +51,23 @@ pub enum Source {
     Matrix,
     /// Whole-tree counts (the same as `atomdoc stats`). Core.
     Stats,
+    /// Full-text search (BM25), best first: `search "connection pool"`, `search ~"rabitmq"`
+    /// (typo-tolerant). Inner quotes make a phrase. Core.
+    Search { text: String, fuzzy: bool },
+    /// Documents most like one document, best first, excluding it: `similar to <doc>`. Core.
+    Similar(Name),
+    /// Pairs of documents that should link to each other but do not:
+    /// `suggest related for <doc>`, `suggest related for orphans [in X]`. Core.
+    SuggestRelated(RelatedFor),
+}
+
+/// What `suggest related for` is about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RelatedFor {
+    /// Documents this one should link to.
+    Doc(Name),
+    /// For each orphan (in the scope, if given), documents that should link to it.
+    Orphans(Option<Name>),
 }
 
 /// What one row of a source is.
@@ -65,15 +82,20 @@ pub enum RowKind {
 impl Source {
     pub fn row_kind(&self) -> RowKind {
         match self {
-            Source::Docs | Source::Orphans { .. } | Source::Hubs | Source::Neighbors { .. } => {
-                RowKind::Document
-            }
+            Source::Docs
+            | Source::Orphans { .. }
+            | Source::Hubs
+            | Source::Neighbors { .. }
+            | Source::Search { .. }
+            | Source::Similar(_) => RowKind::Document,
             Source::AllLinks | Source::Links | Source::Broken | Source::Backlinks(_) => {
                 RowKind::Link
             }
-            Source::Path { .. } | Source::Categories | Source::Matrix | Source::Stats => {
-                RowKind::Other
-            }
+            Source::Path { .. }
+            | Source::Categories
+            | Source::Matrix
+            | Source::Stats
+            | Source::SuggestRelated(_) => RowKind::Other,
         }
     }
 
@@ -92,6 +114,9 @@ impl Source {
             Source::Categories => "categories",
             Source::Matrix => "matrix",
             Source::Stats => "stats",
+            Source::Search { .. } => "search",
+            Source::Similar(_) => "similar",
+            Source::SuggestRelated(_) => "suggest",
         }
     }
 }
@@ -396,6 +421,13 @@ impl Query {
                     from: name(from),
                     to: name(to),
                 },
+                Source::Similar(n) => Source::Similar(name(n)),
+                Source::SuggestRelated(RelatedFor::Doc(n)) => {
+                    Source::SuggestRelated(RelatedFor::Doc(name(n)))
+                }
+                Source::SuggestRelated(RelatedFor::Orphans(n)) => {
+                    Source::SuggestRelated(RelatedFor::Orphans(n.as_ref().map(name)))
+                }
                 other => other.clone(),
             },
             filter: self.filter.as_ref().map(Expr::without_spans),
@@ -595,6 +627,21 @@ impl fmt::Display for Query {
             Source::Path { from, to } => {
                 write_keyword_name(f, "path from", &from.text)?;
                 write_keyword_name(f, " to", &to.text)?;
+            }
+            Source::Search { text, fuzzy } => {
+                let escaped = text.replace('\\', "\\\\").replace('"', "\\\"");
+                let tilde = if *fuzzy { "~" } else { "" };
+                write!(f, "search {tilde}\"{escaped}\"")?;
+            }
+            Source::Similar(n) => write_keyword_name(f, "similar to", &n.text)?,
+            Source::SuggestRelated(RelatedFor::Doc(n)) => {
+                write_keyword_name(f, "suggest related for", &n.text)?
+            }
+            Source::SuggestRelated(RelatedFor::Orphans(scope)) => {
+                f.write_str("suggest related for orphans")?;
+                if let Some(n) = scope {
+                    write_keyword_name(f, " in", &n.text)?;
+                }
             }
             other => f.write_str(other.keyword())?,
         }

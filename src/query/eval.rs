@@ -12,6 +12,7 @@ use super::error::{QueryError, Span};
 use super::names::{self, Scope};
 use crate::corpus::{Corpus, DocId, DocKind, LinkKind, LinkStatus};
 use crate::graph::{DocGraph, LinkFilter, Stats};
+pub use crate::search::related::RelatedSuggestion;
 
 /// One link: the `link`-th link of document `doc`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -22,7 +23,7 @@ pub struct LinkRef {
 
 /// The answer to a query. Document and link rows keep their identity (ids into the corpus),
 /// so renderers (table, JSON, CSV, DOT) can show whatever they need.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Rows {
     Documents(Vec<DocId>),
     /// Documents with their distance (in link steps) from the `neighbors of` document.
@@ -36,6 +37,19 @@ pub enum Rows {
     },
     /// A summary (`categories`, `matrix`, `stats`).
     Table(Table),
+    /// Documents with a relevance score, best first (`search`, `similar to`).
+    Scored(Vec<(DocId, f32)>),
+    /// Links that should exist (`suggest related for`).
+    Related(Vec<RelatedSuggestion>),
+}
+
+/// What the full-text index answered for a query's source, computed before evaluation
+/// (the index is the one input that is not the corpus or the graph): the hits of `search`
+/// and `similar to`, or the pairs of `suggest related for`.
+#[derive(Debug, Clone, Default)]
+pub struct TextAnswers {
+    pub hits: Vec<(DocId, f32)>,
+    pub related: Vec<RelatedSuggestion>,
 }
 
 impl Rows {
@@ -46,6 +60,8 @@ impl Rows {
             Rows::Links(l) => l.len(),
             Rows::Path { docs, .. } => docs.len(),
             Rows::Table(t) => t.rows.len(),
+            Rows::Scored(s) => s.len(),
+            Rows::Related(r) => r.len(),
         }
     }
 
@@ -70,6 +86,17 @@ pub enum Cell {
     Bool(bool),
     Int(u64),
     Text(String),
+    /// A relevance score in thousandths (printed `12.345`, a number in JSON).
+    Score(u64),
+    /// A list of texts (a JSON array; joined with `, ` elsewhere).
+    List(Vec<String>),
+}
+
+impl Cell {
+    /// A score rounded to thousandths.
+    pub fn score(value: f32) -> Cell {
+        Cell::Score((f64::from(value.max(0.0)) * 1000.0).round() as u64)
+    }
 }
 
 /// Per-document link counts, computed once per evaluation from the corpus's links.
@@ -114,6 +141,17 @@ pub enum Row {
 
 /// Evaluates `query` against a loaded tree.
 pub fn eval(query: &Query, corpus: &Corpus, graph: &DocGraph) -> Result<Rows, QueryError> {
+    eval_with(query, corpus, graph, None)
+}
+
+/// Evaluates `query`, with the full-text answers its source needs (`search`, `similar to`,
+/// `suggest related for`; see [`crate::query::eval`], which computes them).
+pub fn eval_with(
+    query: &Query,
+    corpus: &Corpus,
+    graph: &DocGraph,
+    text: Option<&TextAnswers>,
+) -> Result<Rows, QueryError> {
     let core = query.core();
     let metrics = Metrics::compute(corpus);
     let cx = Cx {
@@ -179,6 +217,23 @@ pub fn eval(query: &Query, corpus: &Corpus, graph: &DocGraph) -> Result<Rows, Qu
         Source::Categories => Rows::Table(truncate(categories(corpus), limit)),
         Source::Matrix => Rows::Table(truncate(matrix(corpus), limit)),
         Source::Stats => Rows::Table(truncate(stats(corpus, graph), limit)),
+        Source::Search { .. } | Source::Similar(_) => {
+            let hits = text.map(|t| t.hits.as_slice()).unwrap_or_default();
+            // Best first; a `sort by` re-sorts stably, so equal keys keep the score order.
+            let mut scored: Vec<(DocId, f32)> = hits
+                .iter()
+                .copied()
+                .filter(|&(d, _)| keep(Row::Doc(d)))
+                .collect();
+            cx.sort(&mut scored, &core.sort, |&(d, _)| Row::Doc(d));
+            scored.truncate(limit);
+            Rows::Scored(scored)
+        }
+        Source::SuggestRelated(_) => {
+            let mut pairs = text.map(|t| t.related.clone()).unwrap_or_default();
+            pairs.truncate(limit);
+            Rows::Related(pairs)
+        }
         Source::Orphans { .. }
         | Source::Broken
         | Source::Links

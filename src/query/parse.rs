@@ -28,6 +28,9 @@ pub const SOURCES: &[&str] = &[
     "categories",
     "matrix",
     "stats",
+    "search",
+    "similar",
+    "suggest",
 ];
 
 /// Words that start a clause after the source.
@@ -196,7 +199,7 @@ impl<'a> Parser<'a> {
         let Some(word) = self.peek_word() else {
             return Err(self.expected_help(
                 "expected a query such as `docs`, `orphans` or `links`",
-                "a query starts with one of: docs, orphans, broken, links, all links, backlinks of, neighbors of, path from, hubs, categories, matrix, stats",
+                "a query starts with one of: docs, orphans, broken, links, all links, backlinks of, neighbors of, path from, hubs, categories, matrix, stats, search, similar to, suggest related for",
             ));
         };
         let start = self.here();
@@ -226,6 +229,60 @@ impl<'a> Parser<'a> {
                 let of = self.name("expected a document after 'of'")?;
                 return Ok(Source::Neighbors { of, depth: 1 });
             }
+            "search" => {
+                self.bump();
+                let fuzzy = if self
+                    .peek()
+                    .is_some_and(|t| t.kind == TokenKind::Op(Op::Contains))
+                {
+                    self.bump();
+                    true
+                } else {
+                    false
+                };
+                let text = match self.peek().cloned() {
+                    Some(Token {
+                        kind: TokenKind::Str(text),
+                        ..
+                    }) if !text.trim().is_empty() => text,
+                    Some(t) if t.kind == TokenKind::Word && !is_keyword(t.text(self.src)) => {
+                        t.text(self.src).to_string()
+                    }
+                    _ => {
+                        return Err(self.expected_help(
+                            "expected the words to search for after 'search'",
+                            "quote them: search \"connection pool\", or search ~\"rabitmq\" to tolerate typos",
+                        ));
+                    }
+                };
+                self.bump();
+                return Ok(Source::Search { text, fuzzy });
+            }
+            "similar" => {
+                self.bump();
+                self.expect("to", "expected 'to' after 'similar'")?;
+                let of = self.name("expected a document after 'similar to'")?;
+                return Ok(Source::Similar(of));
+            }
+            "suggest" => {
+                self.bump();
+                if self.peek_word().as_deref() != Some("related") {
+                    return Err(self.expected("expected 'related' after 'suggest'"));
+                }
+                self.bump();
+                self.expect("for", "expected 'for' after 'suggest related'")?;
+                if self.eat("orphans").is_some() {
+                    let scope = if self.eat("in").is_some() {
+                        Some(self.name("expected a category after 'in'")?)
+                    } else {
+                        None
+                    };
+                    return Ok(Source::SuggestRelated(RelatedFor::Orphans(scope)));
+                }
+                let of =
+                    self.name("expected a document or 'orphans' after 'suggest related for'")?;
+                return Ok(Source::SuggestRelated(RelatedFor::Doc(of)));
+            }
             "path" => {
                 self.bump();
                 self.expect("from", "expected 'from' after 'path'")?;
@@ -244,7 +301,7 @@ impl<'a> Parser<'a> {
                 if let Some(best) = closest(other, SOURCES.iter().copied(), 1).first() {
                     err = err.with_help(format!("did you mean '{best}'?"));
                 } else {
-                    err = err.with_help("a query starts with one of: docs, orphans, broken, links, all links, backlinks of, neighbors of, path from, hubs, categories, matrix, stats");
+                    err = err.with_help("a query starts with one of: docs, orphans, broken, links, all links, backlinks of, neighbors of, path from, hubs, categories, matrix, stats, search, similar to, suggest related for");
                 }
                 self.errors.push(err);
                 return Err(Failed);

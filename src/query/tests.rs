@@ -550,6 +550,19 @@ fn paths(c: &Corpus, src: &str) -> Vec<String> {
             })
             .collect(),
         Rows::Table(t) => t.rows.iter().map(|r| format!("{r:?}")).collect(),
+        Rows::Scored(hits) => hits
+            .iter()
+            .map(|&(d, _)| c.docs[d].rel_path.clone())
+            .collect(),
+        Rows::Related(pairs) => pairs
+            .iter()
+            .map(|p| {
+                format!(
+                    "{}>{}",
+                    c.docs[p.source].rel_path, c.docs[p.target].rel_path
+                )
+            })
+            .collect(),
     }
 }
 
@@ -1031,4 +1044,99 @@ fn fuzz_parser_for_a_while() {
         }
     }
     eprintln!("fuzzed {cases} inputs in {secs} s without a panic");
+}
+
+#[test]
+fn text_sources_parse_and_print_back() {
+    for (src, printed) in [
+        (r#"search "connection pool""#, r#"search "connection pool""#),
+        (
+            r#"search ~"rabitmq" in integrations limit 5"#,
+            r#"search ~"rabitmq" where in integrations limit 5"#,
+        ),
+        (
+            r#"search "say \"hi\"" where orphan"#,
+            r#"search "say \"hi\"" where orphan"#,
+        ),
+        (
+            "search pool sort by inlinks desc",
+            r#"search "pool" sort by inlinks desc"#,
+        ),
+        (
+            "similar to redis/pool limit 5",
+            "similar to redis/pool limit 5",
+        ),
+        (
+            "suggest related for redis/pool",
+            "suggest related for redis/pool",
+        ),
+        ("suggest related for orphans", "suggest related for orphans"),
+        (
+            "suggest related for orphans in integrations",
+            "suggest related for orphans in integrations",
+        ),
+    ] {
+        let q = parse(src).unwrap_or_else(|e| panic!("{src}: {e}"));
+        assert_eq!(q.to_string(), printed, "{src}");
+        assert_eq!(
+            parse(printed).unwrap().without_spans(),
+            q.without_spans(),
+            "{src}"
+        );
+    }
+}
+
+#[test]
+fn text_source_errors() {
+    for (src, message) in [
+        ("search", "expected the words to search for after 'search'"),
+        (
+            "search where",
+            "expected the words to search for after 'search'",
+        ),
+        ("similar redis/pool", "expected 'to' after 'similar'"),
+        ("suggest links", "expected 'related' after 'suggest'"),
+        (
+            "suggest related redis",
+            "expected 'for' after 'suggest related'",
+        ),
+        (
+            "suggest related for orphans where orphan",
+            "'where' applies to lists of documents or links",
+        ),
+    ] {
+        let err = parse(src).expect_err(src);
+        assert!(
+            err.0[0].message.contains(message),
+            "{src}: {}",
+            err.0[0].message
+        );
+    }
+}
+
+#[test]
+fn text_sources_evaluate_from_precomputed_answers() {
+    use crate::query::eval::{TextAnswers, eval_with};
+    let c = tree();
+    let g = DocGraph::build(&c);
+    let ids: Vec<usize> = (0..c.docs.len()).rev().collect();
+    let text = TextAnswers {
+        hits: ids.iter().map(|&d| (d, 10.0 - d as f32)).collect(),
+        related: Vec::new(),
+    };
+    let q = parse(r#"search "x" limit 2"#).unwrap();
+    let Rows::Scored(hits) = eval_with(&q, &c, &g, Some(&text)).unwrap() else {
+        panic!("scored rows")
+    };
+    // The given (best-first) order survives; the limit applies.
+    assert_eq!(hits, text.hits[..2]);
+    let q = parse(r#"search "x" in gamma"#).unwrap();
+    let Rows::Scored(hits) = eval_with(&q, &c, &g, Some(&text)).unwrap() else {
+        panic!("scored rows")
+    };
+    assert!(
+        hits.iter()
+            .all(|&(d, _)| c.docs[d].category.as_deref() == Some("gamma"))
+    );
+    assert!(!hits.is_empty());
 }

@@ -11,9 +11,10 @@ use serde::ser::{SerializeMap, SerializeSeq};
 use unicode_width::UnicodeWidthStr;
 
 use super::sanitize;
-use crate::corpus::Corpus;
+use crate::corpus::{BrokenReason, Corpus};
 use crate::query::ast::{DOC_FIELDS, Field, LINK_FIELDS, Query};
 use crate::query::eval::{Cell, Cx, Metrics, Row, Rows};
+use crate::search::suggest::Suggester;
 
 /// Rows as named columns of cells.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -120,14 +121,33 @@ pub fn records(rows: &Rows, query: &Query, corpus: &Corpus) -> Records {
         }
         Rows::Links(refs) => {
             let cols = columns(query, &LINK_COLUMNS, LINK_FIELDS);
+            let link = |r: &crate::query::eval::LinkRef| &corpus.doc(r.doc).links[r.link];
+            // Broken links that could be fixed get did-you-mean suggestions.
+            let fixable = |r: &crate::query::eval::LinkRef| {
+                matches!(
+                    link(r).broken_reason(),
+                    Some(BrokenReason::Missing | BrokenReason::Anchor)
+                )
+            };
+            let suggest = refs.iter().any(fixable);
+            let mut suggester = Suggester::new(corpus);
+            let mut columns = names(&cols);
+            if suggest {
+                columns.push("suggestions".into());
+            }
             Records {
-                columns: names(&cols),
+                columns,
                 rows: refs
                     .iter()
-                    .map(|&r| {
-                        cols.iter()
-                            .map(|f| cx.value(*f, Row::Link(r)).to_cell())
-                            .collect()
+                    .map(|r| {
+                        let mut row: Vec<Cell> = cols
+                            .iter()
+                            .map(|f| cx.value(*f, Row::Link(*r)).to_cell())
+                            .collect();
+                        if suggest {
+                            row.push(Cell::List(suggester.for_link(r.doc, link(r))));
+                        }
+                        row
                     })
                     .collect(),
                 noun: ("link", "links"),
@@ -138,6 +158,41 @@ pub fn records(rows: &Rows, query: &Query, corpus: &Corpus) -> Records {
             columns: t.columns.clone(),
             rows: t.rows.clone(),
             noun: t.noun,
+            empty_note: None,
+        },
+        Rows::Scored(hits) => {
+            let mut columns = names(&doc_cols);
+            columns.push("score".into());
+            Records {
+                columns,
+                rows: hits
+                    .iter()
+                    .map(|&(id, score)| {
+                        let mut row = doc_cells(id);
+                        row.push(Cell::score(score));
+                        row
+                    })
+                    .collect(),
+                noun: ("document", "documents"),
+                empty_note: None,
+            }
+        }
+        Rows::Related(pairs) => Records {
+            columns: ["source", "target", "score", "why"]
+                .map(String::from)
+                .to_vec(),
+            rows: pairs
+                .iter()
+                .map(|p| {
+                    vec![
+                        Cell::Text(corpus.doc(p.source).path.clone()),
+                        Cell::Text(corpus.doc(p.target).path.clone()),
+                        Cell::score(p.score),
+                        Cell::Text(p.why()),
+                    ]
+                })
+                .collect(),
+            noun: ("suggestion", "suggestions"),
             empty_note: None,
         },
     }
@@ -158,8 +213,14 @@ fn cell_text(c: &Cell) -> String {
         Cell::Bool(b) => b.to_string(),
         Cell::Int(n) => n.to_string(),
         Cell::Text(t) => sanitize(t).into_owned(),
+        Cell::Score(n) => format!("{}.{:03}", n / 1000, n % 1000),
+        Cell::List(items) => sanitize(&items.join(", ")).into_owned(),
     }
 }
+
+/// Columns the table prints as an indented hint line under their row (when not empty)
+/// instead of as a column: long, occasional text such as did-you-mean suggestions.
+pub const HINT_COLUMNS: [&str; 1] = ["suggestions"];
 
 /// An aligned table with a header and a count line. With `styled`, the header is bold and
 /// the count line dimmed (the CLI passes `false` off a terminal and under `NO_COLOR`).
@@ -176,7 +237,11 @@ pub fn table(out: &mut dyn Write, r: &Records, styled: bool) -> io::Result<()> {
         let text = r.empty_note.clone().unwrap_or_else(|| count_line(r));
         return writeln!(out, "{dim}{text}{dim:#}");
     }
+    let hints: Vec<usize> = (0..r.columns.len())
+        .filter(|&i| HINT_COLUMNS.contains(&r.columns[i].as_str()))
+        .collect();
     let keep: Vec<usize> = (0..r.columns.len())
+        .filter(|&i| !hints.contains(&i))
         .filter(|&i| r.rows.iter().any(|row| row[i] != Cell::Null))
         .collect();
     let cells: Vec<Vec<String>> = r
@@ -189,7 +254,7 @@ pub fn table(out: &mut dyn Write, r: &Records, styled: bool) -> io::Result<()> {
         .map(|&i| {
             r.rows
                 .iter()
-                .all(|row| matches!(row[i], Cell::Int(_) | Cell::Null))
+                .all(|row| matches!(row[i], Cell::Int(_) | Cell::Score(_) | Cell::Null))
         })
         .collect();
     let header: Vec<&str> = keep.iter().map(|&i| r.columns[i].as_str()).collect();
@@ -221,9 +286,17 @@ pub fn table(out: &mut dyn Write, r: &Records, styled: bool) -> io::Result<()> {
         s.trim_end().to_string()
     };
     writeln!(out, "{bold}{}{bold:#}", line(&header))?;
-    for row in &cells {
+    for (n, row) in cells.iter().enumerate() {
         let texts: Vec<&str> = row.iter().map(String::as_str).collect();
         writeln!(out, "{}", line(&texts))?;
+        for &i in &hints {
+            if let Cell::List(items) = &r.rows[n][i]
+                && !items.is_empty()
+            {
+                let text = sanitize(&items.join(", ")).into_owned();
+                writeln!(out, "{dim}  did you mean: {text}{dim:#}")?;
+            }
+        }
     }
     writeln!(out, "{dim}{}{dim:#}", count_line(r))
 }
@@ -237,6 +310,14 @@ impl serde::Serialize for JsonCell<'_> {
             Cell::Bool(b) => s.serialize_bool(*b),
             Cell::Int(n) => s.serialize_u64(*n),
             Cell::Text(t) => s.serialize_str(t),
+            Cell::Score(n) => s.serialize_f64(*n as f64 / 1000.0),
+            Cell::List(items) => {
+                let mut seq = s.serialize_seq(Some(items.len()))?;
+                for item in items {
+                    seq.serialize_element(item)?;
+                }
+                seq.end()
+            }
         }
     }
 }
@@ -308,6 +389,7 @@ pub fn csv(out: &mut dyn Write, r: &Records) -> io::Result<()> {
             .iter()
             .map(|c| match c {
                 Cell::Text(t) => guard_formula(t).into_owned(),
+                Cell::List(items) => guard_formula(&items.join("; ")).into_owned(),
                 other => cell_text(other),
             })
             .collect();

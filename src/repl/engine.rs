@@ -42,7 +42,7 @@ pub struct Origin {
 }
 
 /// A rendered answer.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Answer {
     pub text: String,
     /// The count line (`143 documents`), repeated when a long table is cut.

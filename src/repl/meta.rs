@@ -156,6 +156,7 @@ Type a query and press Enter; press Tab at any point to see what may come next.
   backlinks of redis/key-naming        who links to a document
   docs where title ~ \"redis\" sort by inlinks desc limit 5
   path from <document> to <document>   the shortest chain of links
+  search \"connection pool\"             full-text search
   stats                                whole-tree counts
 
 More help: :help queries | fields | names | output | commands | keys
@@ -177,6 +178,9 @@ Sources:
   path from DOC to DOC          the shortest chain of links, following their direction
   hubs [limit N]                the most linked-to documents
   categories | matrix | stats   summaries per category, category × category, whole tree
+  search \"words\"                full-text search, best first (search ~\"typo\" tolerates typos)
+  similar to DOC                documents whose text is closest to DOC
+  suggest related for DOC       links that could be added (also: for orphans)
 
   docs missing section \"Best Practices\"    docs with section \"Checklist\"
 

@@ -367,6 +367,23 @@ impl Session {
                     .collect(),
             },
             Rows::Links(links) => Drawable::Links(links.iter().map(|l| (l.doc, l.link)).collect()),
+            Rows::Scored(found) => Drawable::Documents {
+                docs: found.iter().map(|&(d, _)| d).collect(),
+                focus: Vec::new(),
+            },
+            // Suggested links do not exist yet: draw the documents they would join.
+            Rows::Related(suggestions) => {
+                let mut docs: Vec<_> = suggestions
+                    .iter()
+                    .flat_map(|s| [s.source, s.target])
+                    .collect();
+                docs.sort_unstable();
+                docs.dedup();
+                Drawable::Documents {
+                    docs,
+                    focus: Vec::new(),
+                }
+            }
             Rows::Path { docs, .. } if docs.is_empty() => {
                 return Err("the last path query found no path: nothing to draw".into());
             }

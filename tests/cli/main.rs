@@ -7,3 +7,4 @@ mod export;
 mod foundation;
 mod query;
 mod repl;
+mod search;
