@@ -345,8 +345,8 @@ fn complete_query(
     (word_start, list)
 }
 
-/// Category/subcategory names and documents starting with `typed`; when none does, those
-/// with a word starting with it anywhere in the path (so `pool` finds
+/// Category/subcategory names and documents starting with `typed` (in its case, else in any
+/// case); when none does, those with a word starting with it anywhere in the path (so `pool` finds
 /// `integrations/redis/connection-pooling`). Prefix matches alone keep Tab's longest common
 /// prefix useful (`serv` → `services`).
 fn names(typed: &str, groups: &[&Vec<String>], vocab: &Vocabulary) -> Vec<Candidate> {
@@ -359,11 +359,19 @@ fn names(typed: &str, groups: &[&Vec<String>], vocab: &Vocabulary) -> Vec<Candid
         &vocab.documents
     };
     let all = || groups.iter().flat_map(|g| g.iter()).chain(docs.iter());
+    // Exact case first (`rea` → `real-time`, not `README` too), then any case.
+    let exact: Vec<Candidate> = all()
+        .filter(|n| n.starts_with(typed))
+        .map(|n| Candidate::plain(n))
+        .collect();
+    if !exact.is_empty() || lower.is_empty() {
+        return exact;
+    }
     let prefix: Vec<Candidate> = all()
         .filter(|n| n.to_lowercase().starts_with(&lower))
         .map(|n| Candidate::plain(n))
         .collect();
-    if !prefix.is_empty() || lower.is_empty() {
+    if !prefix.is_empty() {
         return prefix;
     }
     all()

@@ -105,6 +105,13 @@ fn after_in_categories_and_subcategories() {
             "integrations/redis/key-naming"
         ]
     );
+    // Names as typed first; in any case when nothing matches as typed.
+    assert_eq!(words("docs in RE"), vec!["README"]);
+    assert_eq!(words("docs in INTEGRATIONS/RED")[0], "integrations/redis");
+    assert_eq!(
+        words("path from KEY"),
+        vec!["integrations/redis/key-naming"]
+    );
     let (start, _) = complete("broken in serv");
     assert_eq!(start, "broken in ".len());
 }
