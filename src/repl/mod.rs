@@ -337,9 +337,7 @@ impl Session {
         };
         Ok((Step::Continue, ok))
     }
-}
 
-impl Session {
     /// `:export dot FILE`: the last answer as a Graphviz graph, written atomically to FILE
     /// (relative to the current folder; never inside the docs tree).
     fn export(&self, what: &str, file: &str) -> Result<String, String> {
@@ -482,8 +480,9 @@ pub fn run_piped(
     Ok(all_ok)
 }
 
-/// The interactive loop on a terminal. Returns whether the last entry succeeded (the exit
-/// status of an interactive session is 0 unless it could not start).
+/// The interactive loop on a terminal, until `:quit` or Ctrl-D. Errors in entries are shown
+/// and the loop goes on; only a failing terminal ends it with an error. The history is kept
+/// in `<repo>/.atomdoc/history` when `use_repo_for_history` (else in the user's data folder).
 pub fn run_interactive(session: &mut Session, use_repo_for_history: bool) -> anyhow::Result<()> {
     let config = Config::builder()
         .completion_type(CompletionType::List)
