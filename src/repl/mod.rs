@@ -59,6 +59,8 @@ pub struct Session {
     rest: Vec<String>,
     /// The last answer's count line.
     summary: String,
+    /// The last table's header line, repeated on `:more` pages.
+    header: Option<String>,
     /// The last answer's rows (`:export`).
     last: Option<crate::query::Rows>,
 }
@@ -76,6 +78,7 @@ impl Session {
             page_width: None,
             rest: Vec::new(),
             summary: String::new(),
+            header: None,
             last: None,
         })
     }
@@ -154,6 +157,8 @@ impl Session {
         let lines: Vec<String> = answer.lines().map(str::to_string).collect();
         self.rest.clear();
         self.summary = summary.to_string();
+        // A table's header line is shown again above each `:more` page.
+        self.header = (self.format == Format::Table && lines.len() > 1).then(|| lines[0].clone());
         self.show(lines, out)
     }
 
@@ -329,7 +334,10 @@ impl Session {
                 if self.rest.is_empty() {
                     writeln!(out, "nothing more to show")?;
                 } else {
-                    let rest = std::mem::take(&mut self.rest);
+                    let mut rest = std::mem::take(&mut self.rest);
+                    if let Some(header) = &self.header {
+                        rest.insert(0, header.clone());
+                    }
                     self.show(rest, out)?;
                 }
                 true

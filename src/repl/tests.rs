@@ -444,11 +444,15 @@ fn long_answers_are_cut_to_the_screen_and_more_shows_the_rest() {
             all.last().unwrap()
         )
     );
+    // Each further page starts with the table's header again.
     let (second, _, _) = run(&mut session, ":more");
-    let mut shown: Vec<&str> = first[..9].to_vec();
-    shown.extend(second.lines().filter(|l| !l.starts_with('…')));
     let (third, _, _) = run(&mut session, ":more");
-    shown.extend(third.lines().filter(|l| !l.starts_with('…')));
+    let mut shown: Vec<&str> = first[..9].to_vec();
+    for page in [&second, &third] {
+        let mut lines = page.lines();
+        assert_eq!(lines.next(), Some(all[0]));
+        shown.extend(lines.filter(|l| !l.starts_with('…')));
+    }
     assert_eq!(shown, all);
     assert_eq!(run(&mut session, ":more").0, "nothing more to show\n");
 }
