@@ -198,9 +198,11 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
-/// A tmux server of our own (its own socket), killed when the test ends.
+/// A tmux server of our own (its own socket in a temporary folder), killed when the test
+/// ends.
 struct Tmux {
     socket: String,
+    _dir: tempfile::TempDir,
 }
 
 impl Tmux {
@@ -209,21 +211,22 @@ impl Tmux {
             eprintln!("tmux is not installed: skipping the end-to-end REPL test");
             return None;
         }
-        let socket = format!("atomdoc-test-{}", std::process::id());
+        let dir = tempfile::tempdir().expect("temp dir");
+        let socket = dir.path().join("tmux.sock").display().to_string();
         let status = Command::new("tmux")
-            .args(["-L", &socket, "-f", "/dev/null", "new-session", "-d"])
+            .args(["-S", &socket, "-f", "/dev/null", "new-session", "-d"])
             .args(["-s", "repl", "-x", "100", "-y", "30", "-c"])
             .arg(cwd)
             .arg(command)
             .status()
             .expect("tmux runs");
         assert!(status.success(), "tmux new-session failed");
-        Some(Tmux { socket })
+        Some(Tmux { socket, _dir: dir })
     }
 
     fn tmux(&self, args: &[&str]) -> String {
         let out = Command::new("tmux")
-            .args(["-L", &self.socket])
+            .args(["-S", &self.socket])
             .args(args)
             .output()
             .expect("tmux runs");
@@ -263,7 +266,7 @@ impl Tmux {
 
     fn alive(&self) -> bool {
         Command::new("tmux")
-            .args(["-L", &self.socket, "has-session", "-t", "repl"])
+            .args(["-S", &self.socket, "has-session", "-t", "repl"])
             .output()
             .is_ok_and(|o| o.status.success())
     }
@@ -272,7 +275,7 @@ impl Tmux {
 impl Drop for Tmux {
     fn drop(&mut self) {
         let _ = Command::new("tmux")
-            .args(["-L", &self.socket, "kill-server"])
+            .args(["-S", &self.socket, "kill-server"])
             .output();
     }
 }
