@@ -109,7 +109,7 @@ fn friendly_forms_desugar_to_the_core() {
         ("stats", "stats"),
     ];
     for (src, core) in cases {
-        assert_eq!(parse(src).unwrap().core().to_string(), core, "{src}");
+        assert_eq!(parse(src).unwrap().explain(), core, "{src}");
     }
 }
 
@@ -1139,4 +1139,95 @@ fn text_sources_evaluate_from_precomputed_answers() {
             .all(|&(d, _)| c.docs[d].category.as_deref() == Some("gamma"))
     );
     assert!(!hits.is_empty());
+}
+
+/// The queries of the fenced `aq` blocks of a Markdown file (one per line, `#` comments).
+fn aq_blocks(markdown: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut inside = false;
+    for line in markdown.lines() {
+        if line.starts_with("```") {
+            inside = line.trim() == "```aq";
+            continue;
+        }
+        let t = line.trim();
+        if inside && !t.is_empty() && !t.starts_with('#') {
+            out.push(t.to_string());
+        }
+    }
+    out
+}
+
+/// The quoted or bare query after `atomdoc query ` on each line of a Markdown file.
+fn command_line_queries(markdown: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for line in markdown.lines() {
+        let Some((_, rest)) = line.split_once("atomdoc query ") else {
+            continue;
+        };
+        let rest = rest.trim_start();
+        let query = match rest.chars().next() {
+            Some(q @ ('"' | '\'')) => rest[1..].split(q).next().unwrap_or("").to_string(),
+            Some('@' | '-') | None => continue,
+            Some(_) => rest.split_whitespace().next().unwrap_or("").to_string(),
+        };
+        // `atomdoc query "<question>"` is prose, not an example.
+        if !query.starts_with('<') {
+            out.push(query);
+        }
+    }
+    out
+}
+
+#[test]
+fn every_documented_example_parses_and_round_trips() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let doc = std::fs::read_to_string(format!("{root}/docs/query-language.md")).unwrap();
+    let readme = std::fs::read_to_string(format!("{root}/README.md")).unwrap();
+    let mut queries = aq_blocks(&doc);
+    assert!(queries.len() >= 40, "{} examples", queries.len());
+    for issue_example in EXAMPLES.iter().take(26) {
+        let spelled = issue_example.replace(
+            "path from services/fastapi/app-factory to integrations/redis/key-naming",
+            "path from security/authentication-authorization-guide to fastapi/dependency-injection",
+        );
+        assert!(
+            queries.contains(&spelled),
+            "docs lack the example {spelled:?}"
+        );
+    }
+    let from_readme = command_line_queries(&readme);
+    assert!(from_readme.len() >= 5, "{from_readme:?}");
+    queries.extend(from_readme);
+    for src in queries {
+        let q = parse(&src).unwrap_or_else(|e| panic!("{src}: {e}"));
+        let back = parse(&q.to_string()).unwrap();
+        assert_eq!(back.without_spans(), q.without_spans(), "{src}");
+    }
+}
+
+#[test]
+fn the_stats_query_counts_exactly_like_atomdoc_stats() {
+    let c = tree();
+    let g = DocGraph::build(&c);
+    let m = super::eval::Metrics::compute(&c);
+    assert_eq!(
+        super::eval::stats_of(&c, &m),
+        crate::graph::Stats::compute(&c, &g)
+    );
+}
+
+#[test]
+fn shortest_paths_agree_with_the_graph() {
+    let c = tree();
+    let g = DocGraph::build(&c);
+    for a in 0..c.docs.len() {
+        for b in 0..c.docs.len() {
+            assert_eq!(
+                super::eval::shortest_path(&c, a, b),
+                g.shortest_path(a, b, crate::graph::LinkFilter::Any),
+                "{a} → {b}"
+            );
+        }
+    }
 }

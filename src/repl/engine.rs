@@ -83,5 +83,5 @@ pub fn answer(
 /// The query in its desugared core form (`:explain`).
 pub fn explain(text: &str, origin: &Origin) -> Result<String, String> {
     let parsed = query::parse(text).map_err(|e| render_errors(text, origin, &e.0))?;
-    Ok(parsed.core().to_string())
+    Ok(parsed.explain())
 }

@@ -1,7 +1,9 @@
 //! "Did you mean": up to three likely targets for a broken link.
 //!
-//! - reason `missing`: a document with the same file name elsewhere in the tree, then the
-//!   closest document paths by edit distance, then documents whose title matches the file name;
+//! - reason `missing`: a document with the same file name elsewhere in the tree, then one in
+//!   the same folder whose name's words are a subset of the wanted name's (or the reverse),
+//!   then the closest document paths by edit distance, then documents whose title matches the
+//!   file name;
 //! - reason `anchor`: the closest heading slugs (or HTML anchors) of the target document.
 //!
 //! Suggestions are repo-relative paths (`docs/atomic/x/y.md`), with `#slug` for anchors. Pure:
@@ -108,7 +110,26 @@ pub fn missing(corpus: &Corpus, target: &str) -> Vec<String> {
         push(&mut out, p);
     }
 
-    // 2. The closest paths by edit distance: a typo or two, not a different file.
+    // 2. In the same folder, a file whose name's words are a subset of the wanted one's, or
+    //    the reverse (`media-processing-patterns.md` → `media-processing.md`).
+    let folder = want.rsplit_once('/').map_or("", |(d, _)| d);
+    let wanted: Vec<String> = words(name).split(' ').map(str::to_string).collect();
+    for d in &corpus.docs {
+        let (dir, file) = d.path.rsplit_once('/').unwrap_or(("", &d.path));
+        if dir != folder {
+            continue;
+        }
+        let theirs: Vec<String> = words(file).split(' ').map(str::to_string).collect();
+        let subset = |a: &[String], b: &[String]| a.iter().all(|w| b.contains(w));
+        if !theirs.is_empty()
+            && !wanted.is_empty()
+            && (subset(&theirs, &wanted) || subset(&wanted, &theirs))
+        {
+            push(&mut out, &d.path);
+        }
+    }
+
+    // 3. The closest paths by edit distance: a typo or two, not a different file.
     let limit = (want.chars().count() / 10).max(2);
     let want_len = want.chars().count();
     let mut close: Vec<(usize, &str)> = corpus
@@ -123,7 +144,7 @@ pub fn missing(corpus: &Corpus, target: &str) -> Vec<String> {
         push(&mut out, p);
     }
 
-    // 3. A title that reads like the file name.
+    // 4. A title that reads like the file name.
     let wanted_words = words(name);
     if !wanted_words.is_empty() {
         for d in &corpus.docs {
@@ -235,6 +256,17 @@ mod tests {
             ("docs/atomic/redis/connection-pool.md", "# Pool\n"),
             ("docs/atomic/infra/probes.md", "# Health Checks\n"),
         ]);
+        let words = corpus(&[
+            (
+                "docs/atomic/a.md",
+                "# A\n\n[x](media-processing-patterns.md)\n",
+            ),
+            ("docs/atomic/media-processing.md", "# Media\n"),
+        ]);
+        assert_eq!(
+            broken(&words, "docs/atomic/a.md"),
+            [vec!["docs/atomic/media-processing.md".to_string()]]
+        );
         assert_eq!(
             broken(&c, "docs/atomic/a.md"),
             [

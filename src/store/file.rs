@@ -1,20 +1,22 @@
 //! The cache's file format and atomic writes.
 //!
-//! A cache file is `MAGIC` (8 bytes), the format version (u32, little-endian), the payload
-//! length (u64, little-endian), the payload's blake3 hash (32 bytes), then the payload
-//! (postcard). Any mismatch — wrong magic, other version, short file, bad hash, payload that
-//! does not decode — is reported as [`Invalid`], never as a wrong value.
+//! A cache file is `MAGIC` (8 bytes), the format version (u32, little-endian), the number of
+//! parts (u32), then per part its length (u64) and blake3 hash (32 bytes), then the parts'
+//! bytes (postcard). Parts let a large snapshot be checked and decoded on every core. Any
+//! mismatch — wrong magic, other version, short file, bad hash, payload that does not decode —
+//! is reported as [`Invalid`], never as a wrong value.
 
 use std::fs;
 use std::io::Write;
 use std::path::Path;
 
-use serde::Serialize;
+use rayon::prelude::*;
 use serde::de::DeserializeOwned;
 
 /// The first bytes of every cache file.
 pub const MAGIC: &[u8; 8] = b"ATOMDOC\0";
-const HEADER: usize = 8 + 4 + 8 + 32;
+#[cfg(test)]
+const HEADER: usize = 16 + 40;
 
 /// Why a cache file cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,47 +39,87 @@ impl std::fmt::Display for Invalid {
     }
 }
 
-/// Encodes `value` with the header for format `version`.
-pub fn encode<T: Serialize>(value: &T, version: u32) -> Result<Vec<u8>, postcard::Error> {
-    let payload = postcard::to_stdvec(value)?;
-    let mut out = Vec::with_capacity(HEADER + payload.len());
+/// Frames already encoded `parts` with the header for format `version`.
+pub fn encode_parts(parts: &[Vec<u8>], version: u32) -> Vec<u8> {
+    let total: usize = parts.iter().map(Vec::len).sum();
+    let mut out = Vec::with_capacity(16 + parts.len() * 40 + total);
     out.extend_from_slice(MAGIC);
     out.extend_from_slice(&version.to_le_bytes());
-    out.extend_from_slice(&(payload.len() as u64).to_le_bytes());
-    out.extend_from_slice(blake3::hash(&payload).as_bytes());
-    out.extend_from_slice(&payload);
-    Ok(out)
+    out.extend_from_slice(&(parts.len() as u32).to_le_bytes());
+    let hashes: Vec<blake3::Hash> = parts.par_iter().map(|p| blake3::hash(p)).collect();
+    for (p, h) in parts.iter().zip(&hashes) {
+        out.extend_from_slice(&(p.len() as u64).to_le_bytes());
+        out.extend_from_slice(h.as_bytes());
+    }
+    for p in parts {
+        out.extend_from_slice(p);
+    }
+    out
 }
 
-/// Decodes bytes written by [`encode`] with the same `version`.
-pub fn decode<T: DeserializeOwned>(bytes: &[u8], version: u32) -> Result<T, Invalid> {
-    if bytes.len() < HEADER || &bytes[..8] != MAGIC {
+/// Checks the header and every part's length and hash (in parallel); returns the parts.
+pub fn decode_parts(bytes: &[u8], version: u32) -> Result<Vec<&[u8]>, Invalid> {
+    if bytes.len() < 16 || &bytes[..8] != MAGIC {
         return Err(Invalid::Corrupt("bad header".into()));
     }
     let found = u32::from_le_bytes(bytes[8..12].try_into().expect("4 bytes"));
     if found != version {
         return Err(Invalid::Version(found));
     }
-    let len = u64::from_le_bytes(bytes[12..20].try_into().expect("8 bytes"));
-    let payload = &bytes[HEADER..];
-    if payload.len() as u64 != len {
+    let count = u32::from_le_bytes(bytes[12..16].try_into().expect("4 bytes")) as usize;
+    let table_end = count
+        .checked_mul(40)
+        .and_then(|n| n.checked_add(16))
+        .filter(|&end| end <= bytes.len())
+        .ok_or_else(|| Invalid::Corrupt("truncated part table".into()))?;
+    let mut parts = Vec::with_capacity(count);
+    let mut at = table_end;
+    for i in 0..count {
+        let entry = &bytes[16 + i * 40..16 + (i + 1) * 40];
+        let len = u64::from_le_bytes(entry[..8].try_into().expect("8 bytes"));
+        let end = usize::try_from(len)
+            .ok()
+            .and_then(|l| at.checked_add(l))
+            .filter(|&end| end <= bytes.len())
+            .ok_or_else(|| Invalid::Corrupt(format!("part {i} is cut short")))?;
+        parts.push((&bytes[at..end], &entry[8..40]));
+        at = end;
+    }
+    if at != bytes.len() {
         return Err(Invalid::Corrupt(format!(
-            "{} bytes where {len} were written",
-            payload.len()
+            "{} bytes after the last part",
+            bytes.len() - at
         )));
     }
-    if blake3::hash(payload).as_bytes() != &bytes[20..52] {
+    let ok = parts
+        .par_iter()
+        .all(|(p, hash)| blake3::hash(p).as_bytes() == *hash);
+    if !ok {
         return Err(Invalid::Corrupt("checksum mismatch".into()));
     }
-    postcard::from_bytes(payload).map_err(|e| Invalid::Corrupt(e.to_string()))
+    Ok(parts.into_iter().map(|(p, _)| p).collect())
 }
 
-/// Reads and decodes the cache file at `path`.
-pub fn read<T: DeserializeOwned>(path: &Path, version: u32) -> Result<T, Invalid> {
-    match fs::read(path) {
-        Ok(bytes) => decode(&bytes, version),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(Invalid::Absent),
-        Err(e) => Err(Invalid::Corrupt(e.to_string())),
+/// Decodes one postcard part.
+pub fn decode_part<T: DeserializeOwned>(part: &[u8]) -> Result<T, Invalid> {
+    postcard::from_bytes(part).map_err(|e| Invalid::Corrupt(e.to_string()))
+}
+
+/// Encodes `value` as a one-part file for format `version`.
+#[cfg(test)]
+pub fn encode<T: serde::Serialize>(value: &T, version: u32) -> Result<Vec<u8>, postcard::Error> {
+    Ok(encode_parts(&[postcard::to_stdvec(value)?], version))
+}
+
+/// Decodes a one-part file written by [`encode`] with the same `version`.
+#[cfg(test)]
+pub fn decode<T: DeserializeOwned>(bytes: &[u8], version: u32) -> Result<T, Invalid> {
+    match decode_parts(bytes, version)?.as_slice() {
+        [one] => decode_part(one),
+        parts => Err(Invalid::Corrupt(format!(
+            "{} parts where 1 was written",
+            parts.len()
+        ))),
     }
 }
 
@@ -120,7 +162,7 @@ mod tests {
                 Err(Invalid::Corrupt(_))
             ));
         }
-        for i in [0, 13, 30, HEADER + 1] {
+        for i in [0, 13, 20, 30, HEADER + 1] {
             let mut garbled = bytes.clone();
             garbled[i] ^= 0x55;
             assert!(decode::<Vec<String>>(&garbled, 7).is_err(), "byte {i}");

@@ -43,7 +43,7 @@ pub use file::Invalid;
 
 /// Bump whenever the snapshot's layout or the meaning of anything in it changes: an older
 /// cache is then rebuilt with a notice.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 /// The snapshot's file name inside the cache folder.
 pub const SNAPSHOT_FILE: &str = "snapshot.bin";
 /// The cache folder under the repository when nothing else is configured.
@@ -452,8 +452,48 @@ fn load_disk(
     }
 }
 
+/// Documents per snapshot part: parts are checked and decoded in parallel.
+const DOCS_PER_PART: usize = 1000;
+
+/// Reads the snapshot: part 0 is everything but the documents, the other parts hold the
+/// documents in path order.
+fn read_snapshot_file(path: &Path) -> Result<Snapshot, Invalid> {
+    use rayon::prelude::*;
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(Invalid::Absent),
+        Err(e) => return Err(Invalid::Corrupt(e.to_string())),
+    };
+    let parts = file::decode_parts(&bytes, FORMAT_VERSION)?;
+    let Some((head, rest)) = parts.split_first() else {
+        return Err(Invalid::Corrupt("no parts".into()));
+    };
+    let mut snap: Snapshot = file::decode_part(head)?;
+    let chunks: Vec<Vec<Document>> = rest
+        .par_iter()
+        .map(|p| file::decode_part::<Vec<Document>>(p))
+        .collect::<Result<_, _>>()?;
+    snap.corpus.docs = chunks.into_iter().flatten().collect();
+    Ok(snap)
+}
+
+fn encode_snapshot(snap: &mut Snapshot) -> Result<Vec<u8>, postcard::Error> {
+    use rayon::prelude::*;
+    let docs = std::mem::take(&mut snap.corpus.docs);
+    let head = postcard::to_stdvec(&*snap);
+    let mut parts = vec![Vec::new()];
+    let chunks: Result<Vec<Vec<u8>>, _> = docs
+        .par_chunks(DOCS_PER_PART)
+        .map(postcard::to_stdvec)
+        .collect();
+    snap.corpus.docs = docs;
+    parts[0] = head?;
+    parts.extend(chunks?);
+    Ok(file::encode_parts(&parts, FORMAT_VERSION))
+}
+
 fn read_snapshot(path: &Path, key: &[u8; 32], notices: &mut Vec<String>) -> Option<Snapshot> {
-    match file::read::<Snapshot>(path, FORMAT_VERSION) {
+    match read_snapshot_file(path) {
         Ok(s) if &s.key == key => Some(s),
         Ok(_) => None,
         Err(Invalid::Absent) => None,
@@ -907,7 +947,7 @@ fn save(
         .map(|d| (std::mem::take(&mut d.text), std::mem::take(&mut d.code)))
         .collect();
     let warnings = std::mem::take(&mut corpus.warnings);
-    let snap = Snapshot {
+    let mut snap = Snapshot {
         key: key(location, config),
         generation,
         search_dir,
@@ -916,11 +956,10 @@ fn save(
         deps,
         corpus,
     };
-    let bytes = file::encode(&snap, FORMAT_VERSION)
+    let bytes = encode_snapshot(&mut snap)
         .map_err(|e| Fallback(format!("cannot encode the snapshot: {e}")))?;
     file::write_atomic(&cache.join(SNAPSHOT_FILE), &bytes)
         .map_err(|e| Fallback(format!("cannot write the snapshot: {e}")))?;
-    let mut snap = snap;
     for (d, (text, code)) in snap
         .corpus
         .docs
