@@ -17,8 +17,8 @@ use tantivy::query::{
     BooleanQuery, BoostQuery, MoreLikeThisQuery, Occur, PhraseQuery, Query, TermQuery,
 };
 use tantivy::schema::{
-    Field, IndexRecordOption, OwnedValue, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
-    Value,
+    FAST, Field, IndexRecordOption, OwnedValue, STORED, STRING, Schema, TextFieldIndexing,
+    TextOptions, Value,
 };
 use tantivy::snippet::SnippetGenerator;
 use tantivy::tokenizer::TextAnalyzer;
@@ -73,7 +73,8 @@ pub fn schema() -> (Schema, Fields) {
         )
         .set_stored();
     let fields = Fields {
-        path: b.add_text_field("path", STRING | STORED),
+        // A fast field too: hits find their path without reading stored documents.
+        path: b.add_text_field("path", STRING | STORED | FAST),
         title: b.add_text_field("title", text.clone()),
         headings: b.add_text_field("headings", text.clone()),
         body: b.add_text_field("body", text.clone()),
@@ -426,13 +427,29 @@ impl SearchIndex {
             &TopDocs::with_limit(limit).order_by_score(),
             &stats,
         )?;
+        // Paths come from the fast field (no stored document is read per hit).
+        let columns: Vec<Option<tantivy::columnar::StrColumn>> = searcher
+            .segment_readers()
+            .iter()
+            .map(|seg| seg.fast_fields().str("path").ok().flatten())
+            .collect();
         let mut hits = Vec::with_capacity(top.len());
+        let mut path = String::new();
         for (score, addr) in top {
-            let stored: TantivyDocument = searcher.doc(addr)?;
-            let Some(path) = stored.get_first(self.fields.path).and_then(|v| v.as_str()) else {
+            let Some(column) = columns
+                .get(addr.segment_ord as usize)
+                .and_then(Option::as_ref)
+            else {
                 continue;
             };
-            if let Some(doc) = corpus.doc_id(path)
+            let Some(ord) = column.term_ords(addr.doc_id).next() else {
+                continue;
+            };
+            path.clear();
+            if !column.ord_to_str(ord, &mut path).unwrap_or(false) {
+                continue;
+            }
+            if let Some(doc) = corpus.doc_id(&path)
                 && Some(doc) != exclude
             {
                 hits.push(Hit { doc, score });

@@ -2,8 +2,8 @@
 //!
 //! - reason `missing`: a document with the same file name elsewhere in the tree, then one in
 //!   the same folder whose name's words are a subset of the wanted name's (or the reverse),
-//!   then the closest document paths by edit distance, then documents whose title matches the
-//!   file name;
+//!   then file names in the same folder within a typo or two (edit distance), then documents
+//!   whose title matches the file name;
 //! - reason `anchor`: the closest heading slugs (or HTML anchors) of the target document.
 //!
 //! Suggestions are repo-relative paths (`docs/atomic/x/y.md`), with `#slug` for anchors. Pure:
@@ -20,6 +20,7 @@ pub const MAX: usize = 3;
 /// with many links to the same missing file pays once.
 pub struct Suggester<'a> {
     corpus: &'a Corpus,
+    paths: Option<PathIndex<'a>>,
     memo: HashMap<String, Vec<String>>,
 }
 
@@ -27,6 +28,7 @@ impl<'a> Suggester<'a> {
     pub fn new(corpus: &'a Corpus) -> Suggester<'a> {
         Suggester {
             corpus,
+            paths: None,
             memo: HashMap::new(),
         }
     }
@@ -42,7 +44,11 @@ impl<'a> Suggester<'a> {
                 if let Some(found) = self.memo.get(target) {
                     return found.clone();
                 }
-                let found = missing(self.corpus, target);
+                let corpus = self.corpus;
+                let found = self
+                    .paths
+                    .get_or_insert_with(|| PathIndex::new(corpus))
+                    .missing(target);
                 self.memo.insert(target.to_string(), found.clone());
                 found
             }
@@ -76,84 +82,133 @@ fn words(text: &str) -> String {
         .join(" ")
 }
 
-/// Candidates for a missing target, best first.
-pub fn missing(corpus: &Corpus, target: &str) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    let push = |out: &mut Vec<String>, path: &str| {
-        if out.len() < MAX && path != target && !out.iter().any(|p| p == path) {
-            out.push(path.to_string());
-        }
-    };
-    // A link to a folder or without an extension: the document it probably meant.
-    let with_md = if target.ends_with(".md") {
-        None
-    } else {
-        Some(format!("{}.md", target.trim_end_matches('/')))
-    };
-    if let Some(p) = with_md.as_deref()
-        && corpus.doc_id(p).is_some()
-    {
-        push(&mut out, p);
-    }
-    let want = with_md.as_deref().unwrap_or(target);
-    let name = file_name(want);
+/// Lookup tables over the corpus's paths and titles, built once per [`Suggester`], so each
+/// missing target costs a few hash lookups instead of a pass over every document.
+pub struct PathIndex<'a> {
+    corpus: &'a Corpus,
+    by_name: HashMap<&'a str, Vec<DocId>>,
+    by_dir: HashMap<&'a str, Vec<DocId>>,
+    by_title: HashMap<String, Vec<DocId>>,
+}
 
-    // 1. The same file name elsewhere, nearest path first.
-    let mut same: Vec<(usize, &str)> = corpus
-        .docs
-        .iter()
-        .filter(|d| file_name(&d.path) == name)
-        .map(|d| (strsim::levenshtein(&d.path, want), d.path.as_str()))
-        .collect();
-    same.sort_unstable();
-    for (_, p) in same {
-        push(&mut out, p);
-    }
-
-    // 2. In the same folder, a file whose name's words are a subset of the wanted one's, or
-    //    the reverse (`media-processing-patterns.md` → `media-processing.md`).
-    let folder = want.rsplit_once('/').map_or("", |(d, _)| d);
-    let wanted: Vec<String> = words(name).split(' ').map(str::to_string).collect();
-    for d in &corpus.docs {
-        let (dir, file) = d.path.rsplit_once('/').unwrap_or(("", &d.path));
-        if dir != folder {
-            continue;
-        }
-        let theirs: Vec<String> = words(file).split(' ').map(str::to_string).collect();
-        let subset = |a: &[String], b: &[String]| a.iter().all(|w| b.contains(w));
-        if !theirs.is_empty()
-            && !wanted.is_empty()
-            && (subset(&theirs, &wanted) || subset(&wanted, &theirs))
-        {
-            push(&mut out, &d.path);
-        }
-    }
-
-    // 3. The closest paths by edit distance: a typo or two, not a different file.
-    let limit = (want.chars().count() / 10).max(2);
-    let want_len = want.chars().count();
-    let mut close: Vec<(usize, &str)> = corpus
-        .docs
-        .iter()
-        .filter(|d| d.path.len().abs_diff(want_len) <= limit)
-        .map(|d| (strsim::levenshtein(&d.path, want), d.path.as_str()))
-        .filter(|&(dist, _)| dist <= limit)
-        .collect();
-    close.sort_unstable();
-    for (_, p) in close {
-        push(&mut out, p);
-    }
-
-    // 4. A title that reads like the file name.
-    let wanted_words = words(name);
-    if !wanted_words.is_empty() {
-        for d in &corpus.docs {
-            if d.title.as_deref().is_some_and(|t| words(t) == wanted_words) {
-                push(&mut out, &d.path);
+impl<'a> PathIndex<'a> {
+    pub fn new(corpus: &'a Corpus) -> PathIndex<'a> {
+        let mut by_name: HashMap<&str, Vec<DocId>> = HashMap::new();
+        let mut by_dir: HashMap<&str, Vec<DocId>> = HashMap::new();
+        let mut by_title: HashMap<String, Vec<DocId>> = HashMap::new();
+        for (id, d) in corpus.docs.iter().enumerate() {
+            let (dir, file) = d.path.rsplit_once('/').unwrap_or(("", &d.path));
+            by_name.entry(file).or_default().push(id);
+            by_dir.entry(dir).or_default().push(id);
+            if let Some(t) = &d.title {
+                let w = words(t);
+                if !w.is_empty() {
+                    by_title.entry(w).or_default().push(id);
+                }
             }
         }
+        PathIndex {
+            corpus,
+            by_name,
+            by_dir,
+            by_title,
+        }
     }
-    out
+
+    fn path(&self, id: DocId) -> &'a str {
+        &self.corpus.docs[id].path
+    }
+
+    /// Candidates for a missing target, best first.
+    pub fn missing(&self, target: &str) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        let push = |out: &mut Vec<String>, path: &str| {
+            if out.len() < MAX && path != target && !out.iter().any(|p| p == path) {
+                out.push(path.to_string());
+            }
+        };
+        // A link to a folder or without an extension: the document it probably meant.
+        let with_md = if target.ends_with(".md") {
+            None
+        } else {
+            Some(format!("{}.md", target.trim_end_matches('/')))
+        };
+        if let Some(p) = with_md.as_deref()
+            && self.corpus.doc_id(p).is_some()
+        {
+            push(&mut out, p);
+        }
+        let want = with_md.as_deref().unwrap_or(target);
+        let (folder, name) = want.rsplit_once('/').unwrap_or(("", want));
+        let siblings = self.by_dir.get(folder).map(Vec::as_slice).unwrap_or(&[]);
+
+        // 1. The same file name elsewhere, nearest path first.
+        let mut same: Vec<(usize, &str)> = self
+            .by_name
+            .get(name)
+            .into_iter()
+            .flatten()
+            .map(|&id| (strsim::levenshtein(self.path(id), want), self.path(id)))
+            .collect();
+        same.sort_unstable();
+        for (_, p) in same {
+            push(&mut out, p);
+        }
+
+        // 2. In the same folder, a file whose name's words are a subset of the wanted one's,
+        //    or the reverse (`media-processing-patterns.md` → `media-processing.md`).
+        let wanted: Vec<&str> = name_words(name);
+        for &id in siblings {
+            let file = file_name(self.path(id));
+            let theirs = name_words(file);
+            let subset = |a: &[&str], b: &[&str]| a.iter().all(|w| b.contains(w));
+            if !theirs.is_empty()
+                && !wanted.is_empty()
+                && (subset(&theirs, &wanted) || subset(&wanted, &theirs))
+            {
+                push(&mut out, self.path(id));
+            }
+        }
+
+        // 3. A file name in the same folder within a typo or two (a different folder with the
+        //    same file name is rule 1).
+        let limit = (want.chars().count() / 10).max(2);
+        let mut close: Vec<(usize, &str)> = siblings
+            .iter()
+            .map(|&id| {
+                let p = self.path(id);
+                (strsim::levenshtein(file_name(p), name), p)
+            })
+            .filter(|&(dist, _)| dist <= limit)
+            .collect();
+        close.sort_unstable();
+        for (_, p) in close {
+            push(&mut out, p);
+        }
+
+        // 4. A title that reads like the file name.
+        let wanted_words = words(name);
+        if let Some(ids) = self.by_title.get(&wanted_words) {
+            for &id in ids {
+                push(&mut out, self.path(id));
+            }
+        }
+        out
+    }
+}
+
+/// The lower-case words of a file name (`Media-Processing.md` → `media`, `processing`).
+fn name_words(file: &str) -> Vec<&str> {
+    let stem = file.strip_suffix(".md").unwrap_or(file);
+    stem.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
+/// Candidates for a missing target, best first (builds the lookup tables for one call; a
+/// [`Suggester`] keeps them).
+pub fn missing(corpus: &Corpus, target: &str) -> Vec<String> {
+    PathIndex::new(corpus).missing(target)
 }
 
 /// The closest anchors of document `target` to `fragment`, as `path#anchor`.

@@ -41,9 +41,10 @@ use crate::corpus::{Corpus, Document, FileWarning, SourceFile, parse};
 use crate::search::{self, SearchIndex};
 pub use file::Invalid;
 
-/// Bump whenever the snapshot's layout or the meaning of anything in it changes: an older
-/// cache is then rebuilt with a notice.
-pub const FORMAT_VERSION: u32 = 2;
+/// Bump whenever the snapshot's layout, the meaning of anything in it, or the search schema
+/// (`search::schema`) changes: an older cache is then rebuilt with a notice. (Incremental
+/// updates add documents to the existing index, so they must never meet an older schema.)
+pub const FORMAT_VERSION: u32 = 3;
 /// The snapshot's file name inside the cache folder.
 pub const SNAPSHOT_FILE: &str = "snapshot.bin";
 /// The cache folder under the repository when nothing else is configured.
@@ -358,6 +359,18 @@ fn deps_changed(root: &Path, deps: &[DepStamp]) -> bool {
     deps.iter().any(|d| dep_stat(root, &d.path) != d.stat)
 }
 
+/// Size, modification time and inode of a cache file: whether it is still the same file.
+type Signature = (u64, std::time::SystemTime, u64);
+
+fn signature(path: &Path) -> Option<Signature> {
+    let m = std::fs::metadata(path).ok()?;
+    #[cfg(unix)]
+    let inode = std::os::unix::fs::MetadataExt::ino(&m);
+    #[cfg(not(unix))]
+    let inode = 0;
+    Some((m.len(), m.modified().ok()?, inode))
+}
+
 /// Phase timings on stderr when `ATOMDOC_TIMING` is set (for benchmarks; off by default).
 struct Timing {
     start: Option<Instant>,
@@ -406,24 +419,25 @@ fn load_disk(
     let mut notices = Vec::new();
 
     let snapshot_path = cache.join(SNAPSHOT_FILE);
+    let signature_before = signature(&snapshot_path);
     let prev = if force_cold {
         None
     } else {
         read_snapshot(&snapshot_path, &key, &mut notices)
     };
     timing.mark("read snapshot");
-    if let Some(snap) = prev
-        && let d = diff(&snap.files, &paths, &stats)
-        && d.candidates.is_empty()
-        && d.removed.is_empty()
-        && !deps_changed(&location.repo, &snap.deps)
-    {
+    let unchanged = prev.as_ref().is_some_and(|snap| {
+        let d = diff(&snap.files, &paths, &stats);
+        d.candidates.is_empty() && d.removed.is_empty() && !deps_changed(&location.repo, &snap.deps)
+    });
+    if unchanged && let Some(snap) = prev {
         // The fast path: nothing changed, nothing read.
         timing.mark("diff");
         let loaded = from_snapshot(snap, cache, walk_warnings, Report::default(), notices);
         timing.mark("assemble");
         return Ok(loaded);
     }
+    let earlier = prev.map(|snap| (snap, signature_before));
 
     match write_disk(
         location,
@@ -433,6 +447,7 @@ fn load_disk(
         &paths,
         &stats,
         walk_warnings.clone(),
+        earlier,
         force_cold,
     ) {
         Ok(mut loaded) => {
@@ -605,6 +620,7 @@ fn write_disk(
     paths: &[String],
     stats: &[Option<Stat>],
     walk_warnings: Vec<FileWarning>,
+    earlier: Option<(Snapshot, Option<Signature>)>,
     force_cold: bool,
 ) -> Result<Loaded, Fallback> {
     let io = |what: &str, e: &dyn std::fmt::Display| Fallback(format!("{what}: {e}"));
@@ -614,11 +630,13 @@ fn write_disk(
         .ok_or_else(|| Fallback("another atomdoc process holds its lock".into()))?;
     let key = key(location, config);
     let mut notices = Vec::new();
-    // Another process may have refreshed the cache while this one waited for the lock.
-    let prev = if force_cold {
-        None
-    } else {
-        read_snapshot(&cache.join(SNAPSHOT_FILE), &key, &mut Vec::new())
+    // Another process may have refreshed the cache while this one waited for the lock: the
+    // snapshot read before is reused only when the file is still the one it came from.
+    let path = cache.join(SNAPSHOT_FILE);
+    let prev = match earlier {
+        _ if force_cold => None,
+        Some((snap, Some(sig))) if signature(&path) == Some(sig) => Some(snap),
+        _ => read_snapshot(&path, &key, &mut Vec::new()),
     };
     let prev = match prev {
         Some(p) if index_valid(cache, &p.search_dir, &p.search_files) => Some(p),
@@ -829,7 +847,9 @@ fn incremental(
     added.sort();
     changed.sort();
 
+    let timing = Timing::new();
     let parsed = parse_all(&location.root, to_parse, config);
+    timing.mark("read + parse");
     let replaced: HashSet<&str> = removed.iter().chain(&changed).map(String::as_str).collect();
     let mut corpus = snap.corpus;
     let mut docs: Vec<Document> = std::mem::take(&mut corpus.docs)
@@ -862,6 +882,7 @@ fn incremental(
         recording.stamps(&location.repo, snap.deps)
     };
 
+    timing.mark("resolve");
     let mut generation = snap.generation;
     let mut search_files = snap.search_files;
     let content_changed = !added.is_empty() || !removed.is_empty() || !changed.is_empty();
@@ -883,6 +904,7 @@ fn incremental(
         full: false,
         cache: Some(cache.to_path_buf()),
     };
+    timing.mark("search index");
     let loaded = save(
         cache,
         location,
@@ -956,10 +978,13 @@ fn save(
         deps,
         corpus,
     };
+    let timing = Timing::new();
     let bytes = encode_snapshot(&mut snap)
         .map_err(|e| Fallback(format!("cannot encode the snapshot: {e}")))?;
+    timing.mark("encode snapshot");
     file::write_atomic(&cache.join(SNAPSHOT_FILE), &bytes)
         .map_err(|e| Fallback(format!("cannot write the snapshot: {e}")))?;
+    timing.mark("write snapshot");
     for (d, (text, code)) in snap
         .corpus
         .docs

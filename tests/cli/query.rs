@@ -28,6 +28,22 @@ fn golden(name: &str, actual: &str) {
 /// Every example of `docs/query-language.md`, spelled for the sample tree, with its golden
 /// file name.
 const SAMPLE_QUERIES: &[(&str, &str)] = &[
+    (
+        "search-connection-pool",
+        r#"search "connection pool" limit 3"#,
+    ),
+    (
+        "search-fuzzy-in-integrations",
+        r#"search ~"rabitmq" in integrations sort by inlinks desc limit 3"#,
+    ),
+    (
+        "similar-to-connection-pooling",
+        "similar to redis/connection-pooling limit 3",
+    ),
+    (
+        "suggest-related-for-orphans-in-infrastructure",
+        "suggest related for orphans in infrastructure",
+    ),
     ("orphans", "orphans"),
     ("orphans-in-integrations", "orphans in integrations"),
     (
