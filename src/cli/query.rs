@@ -5,7 +5,7 @@
 //! rendered.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::{Context, bail};
 use clap::{Args, ValueEnum};
@@ -83,7 +83,7 @@ fn saved_query(global: &GlobalArgs, name: &str) -> anyhow::Result<QueryText> {
         Some(r) => r.clone(),
         None => config::discover_repo(&cwd),
     };
-    let dir = repo.join(".atomdoc/queries");
+    let dir = crate::repl::files::queries_dir(&repo);
     let path = dir.join(format!("{name}.aq"));
     match std::fs::read_to_string(&path) {
         Ok(text) => {
@@ -98,7 +98,7 @@ fn saved_query(global: &GlobalArgs, name: &str) -> anyhow::Result<QueryText> {
             }
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            let known = saved_names(&dir);
+            let known = crate::repl::files::saved_names(&repo);
             if known.is_empty() {
                 bail!(
                     "no saved query `{name}`: {} does not exist; write the query in that file",
@@ -113,20 +113,6 @@ fn saved_query(global: &GlobalArgs, name: &str) -> anyhow::Result<QueryText> {
         }
         Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
     }
-}
-
-fn saved_names(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .into_iter()
-        .flatten()
-        .flatten()
-        .filter_map(|e| {
-            let name = e.file_name().into_string().ok()?;
-            name.strip_suffix(".aq").map(str::to_string)
-        })
-        .collect();
-    names.sort();
-    names
 }
 
 /// Runs `atomdoc query`; returns the exit status.
