@@ -2,6 +2,8 @@
 //!
 //! Owns stdout, stderr and exit codes; the only place that uses `anyhow`.
 
+pub mod check;
+
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -56,6 +58,10 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = StatsFormat::Table)]
         format: StatsFormat,
     },
+    /// Check documents against the template's rules (for CI): AD001 …, see --explain
+    Check(check::CheckArgs),
+    /// Template coverage per category and subcategory; required-section matrix; taxonomy
+    Coverage(check::CoverageArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -69,6 +75,8 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => ExitCode::from(code),
+        // A reader that went away (`atomdoc check | head -1`) is not an error.
+        Err(err) if is_broken_pipe(&err) => ExitCode::from(exit::OK),
         Err(err) => {
             let _ = writeln!(std::io::stderr(), "error: {err:#}");
             ExitCode::from(exit::USAGE)
@@ -76,22 +84,32 @@ pub fn main() -> ExitCode {
     }
 }
 
+/// Whether an error comes from writing to a closed pipe.
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|e| {
+        e.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
 /// Runs one parsed command line; returns the exit status.
 pub fn run(cli: Cli) -> anyhow::Result<u8> {
-    let workspace = load(&cli.global)?;
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
     match cli.command {
         Command::Stats { format } => {
+            let workspace = load(&cli.global)?;
+            let stdout = std::io::stdout();
+            let mut out = stdout.lock();
             let stats = Stats::compute(&workspace.corpus, &workspace.graph);
             match format {
                 StatsFormat::Json => render::stats::json(&mut out, &stats)?,
                 StatsFormat::Table => render::stats::table(&mut out, &stats)?,
             }
+            out.flush()?;
+            Ok(report_warnings(&workspace))
         }
+        Command::Check(args) => check::check_command(&cli.global, args),
+        Command::Coverage(args) => check::coverage_command(&cli.global, args),
     }
-    out.flush()?;
-    Ok(report_warnings(&workspace))
 }
 
 /// Finds and loads the tree the global flags point at.
@@ -102,7 +120,7 @@ pub fn load(global: &GlobalArgs) -> anyhow::Result<Workspace> {
 }
 
 /// Prints file warnings to stderr; the exit status is `PARTIAL` when a file was skipped.
-fn report_warnings(workspace: &Workspace) -> u8 {
+pub(crate) fn report_warnings(workspace: &Workspace) -> u8 {
     let stderr = std::io::stderr();
     let mut err = stderr.lock();
     for w in &workspace.corpus.warnings {

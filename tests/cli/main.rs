@@ -2,5 +2,6 @@
 //!
 //! Each area has its own module; fixtures live in `tests/fixtures/<scenario>/`.
 
+mod check;
 mod common;
 mod foundation;
