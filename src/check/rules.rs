@@ -376,10 +376,8 @@ pub fn run(
         format!("{}/", corpus.root)
     };
     for l in doc.links.iter().filter(|l| l.kind == LinkKind::Related) {
-        if l.status == LinkStatus::External {
-            continue;
-        }
-        let Some(resolved) = &l.resolved else {
+        // A broken link is AD010–AD013's; suggesting a path that does not exist helps nobody.
+        let (Some(resolved), LinkStatus::Ok) = (&l.resolved, l.status) else {
             continue;
         };
         if !resolved.starts_with(&root_prefix) {

@@ -74,6 +74,26 @@ pub const BUILTIN_CARD: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// Alternatives the universal template's Quick Section Selector spells out for card entries
+/// (the card abbreviates "Client Construction / Configuration" to "Configuration"): category,
+/// card entry, further alternatives. Only the built-in card uses them.
+pub const BUILTIN_ALTERNATIVES: &[(&str, &str, &[&str])] = &[
+    ("architecture", "Rules", &["Principles"]),
+    ("services", "Structure", &["Project Skeleton"]),
+    ("integrations", "Configuration", &["Client Construction"]),
+    ("integrations", "Best Practices", &["Guidelines"]),
+    (
+        "infrastructure",
+        "Config Examples",
+        &["Configuration Examples"],
+    ),
+    ("testing", "Setup", &["Configuration"]),
+    ("testing", "Patterns", &["Examples"]),
+    ("databases", "Setup", &["Configuration"]),
+    ("real-time", "Setup", &["Configuration"]),
+    ("external-integrations", "Auth", &["Configuration"]),
+];
+
 /// The subcategories the universal template names (its section selector and example files).
 pub const BUILTIN_TAXONOMY: &[(&str, &[&str])] = &[
     (
@@ -196,7 +216,7 @@ impl Requirements {
     }
 
     pub fn builtin() -> Requirements {
-        let by_key = BUILTIN_CARD
+        let mut by_key: BTreeMap<String, Vec<Requirement>> = BUILTIN_CARD
             .iter()
             .map(|(k, names)| {
                 (
@@ -205,6 +225,14 @@ impl Requirements {
                 )
             })
             .collect();
+        for (cat, name, alts) in BUILTIN_ALTERNATIVES {
+            if let Some(r) = by_key
+                .get_mut(*cat)
+                .and_then(|rs| rs.iter_mut().find(|r| r.name == *name))
+            {
+                r.alternatives.extend(alts.iter().map(|a| a.to_string()));
+            }
+        }
         let mut taxonomy: Vec<(String, String)> = BUILTIN_TAXONOMY
             .iter()
             .flat_map(|(c, subs)| subs.iter().map(|s| (c.to_string(), s.to_string())))
