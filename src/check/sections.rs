@@ -482,6 +482,7 @@ mod tests {
             ("Managing Connections", "Connection Management", false),
             ("Practices That Are Best", "Best Practices", false),
             ("Preconfiguration", "Configuration", false),
+            ("Unit Tests", "Testing", false),
             ("", "Setup", false),
         ];
         for (heading, req, expected) in cases {

@@ -562,7 +562,14 @@ fn sample_check_fails_on_broken_links() {
     assert_eq!(out.status.code(), Some(1));
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("error[AD010]: broken link"), "{text}");
-    assert!(text.lines().last().unwrap().starts_with("Found "), "{text}");
+    let summary = text.lines().last().unwrap();
+    assert!(summary.starts_with("Found "), "{text}");
+    // The README quotes this line.
+    let readme = std::fs::read_to_string(project().join("README.md")).unwrap();
+    assert!(
+        readme.contains(&format!("`{summary}`")),
+        "README lacks {summary:?}"
+    );
 }
 
 #[test]
