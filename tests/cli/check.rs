@@ -589,3 +589,41 @@ fn closed_pipe_exits_quietly() {
     assert!(!err.contains("Broken pipe"), "{err}");
     assert_ne!(out.status.code(), Some(2), "{err}");
 }
+
+#[test]
+fn paths_restrict_the_check() {
+    let dir = tree_with(&GOOD.replace("Always.", "TODO"));
+    let b = dir.path().join("docs/atomic/architecture/b.md");
+    let text = std::fs::read_to_string(&b).unwrap();
+    std::fs::write(&b, text.replace("Keep it small.", "TODO")).unwrap();
+    let (v, _) = check_json(dir.path(), &["architecture/b.md"]);
+    assert_eq!(v["summary"]["documents"], 1);
+    assert_eq!(v["diagnostics"][0]["path"], "docs/atomic/architecture/b.md");
+    assert_eq!(v["diagnostics"].as_array().unwrap().len(), 1);
+    let (v, _) = check_json(dir.path(), &["docs/atomic/architecture/"]);
+    assert_eq!(v["summary"]["documents"], 3);
+    let out = atomdoc(dir.path())
+        .args(["check", "nowhere"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no checked document matches nowhere"));
+}
+
+#[test]
+fn crlf_and_front_matter_keep_true_lines() {
+    let text = format!(
+        "---\ntitle: x\n---\n{}",
+        GOOD.replace("Always.", "TODO here")
+    )
+    .replace('\n', "\r\n");
+    let dir = tree_with(&text);
+    let out = atomdoc(dir.path()).arg("check").output().unwrap();
+    let human = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        human.contains(
+            "  --> docs/atomic/architecture/a.md:19:1\n   |\n19 | TODO here\n   | ^^^^\n"
+        ),
+        "{human}"
+    );
+}
