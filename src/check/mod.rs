@@ -190,6 +190,34 @@ pub struct Report {
     pub checked: Vec<String>,
 }
 
+/// A finished check run with the settings it used: what `check`, `coverage` and the
+/// `coverage` query source summarise.
+#[derive(Debug, Clone)]
+pub struct Checks {
+    pub settings: Settings,
+    pub report: Report,
+}
+
+impl Checks {
+    /// Validates `[check]` (with the card of the tree's `TEMPLATE.md`, whose text is looked up
+    /// in `sources`) and runs the rules.
+    pub fn run(
+        corpus: &Corpus,
+        graph: &DocGraph,
+        config: &Config,
+        sources: &Sources,
+    ) -> Result<Checks, SettingsError> {
+        let template = corpus
+            .template
+            .as_ref()
+            .and_then(|t| sources.get(&t.path))
+            .map(String::as_str);
+        let settings = Settings::new(config, template)?;
+        let report = check(corpus, graph, sources, &settings);
+        Ok(Checks { settings, report })
+    }
+}
+
 /// Runs every enabled rule over the documents of the configured kinds.
 pub fn check(corpus: &Corpus, graph: &DocGraph, sources: &Sources, settings: &Settings) -> Report {
     let mut report = Report::default();

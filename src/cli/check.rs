@@ -9,7 +9,7 @@ use anyhow::{Context, bail};
 use clap::{Args, ValueEnum};
 
 use super::{exit, load, report_warnings};
-use crate::check::{self, Baseline, Report, Settings, Sources, Totals};
+use crate::check::{self, Baseline, Checks, Report, Settings, Sources, Totals};
 use crate::corpus::parse::strip_bom;
 use crate::corpus::scan;
 use crate::render;
@@ -75,6 +75,19 @@ pub struct CoverageArgs {
     pub format: CoverageFormat,
 }
 
+/// The raw text of every document and of the template, read through `corpus::scan` (the
+/// only reader of the docs tree). A file that cannot be read again is simply absent.
+pub fn read_sources(workspace: &Workspace) -> Sources {
+    let corpus = &workspace.corpus;
+    let mut wanted: Vec<String> = corpus.docs.iter().map(|d| d.path.clone()).collect();
+    wanted.extend(corpus.template.as_ref().map(|t| t.path.clone()));
+    let (files, _) = scan::read_all(&workspace.location.repo, wanted);
+    files
+        .into_iter()
+        .map(|f| (f.path, strip_bom(&f.text).to_string()))
+        .collect()
+}
+
 /// A loaded tree with its check settings and sources, ready to check.
 pub struct Checked {
     pub workspace: Workspace,
@@ -86,21 +99,12 @@ pub struct Checked {
 /// Loads the tree, validates `[check]`, reads the sources and runs the rules.
 pub fn run_checks(global: &super::GlobalArgs, only: &[String]) -> anyhow::Result<Checked> {
     let workspace = load(global)?;
+    let sources = read_sources(&workspace);
     let corpus = &workspace.corpus;
-    let mut wanted: Vec<String> = corpus.docs.iter().map(|d| d.path.clone()).collect();
-    wanted.extend(corpus.template.as_ref().map(|t| t.path.clone()));
-    let (files, _) = scan::read_all(&workspace.location.repo, wanted);
-    let sources: Sources = files
-        .into_iter()
-        .map(|f| (f.path, strip_bom(&f.text).to_string()))
-        .collect();
-    let template = corpus
-        .template
-        .as_ref()
-        .and_then(|t| sources.get(&t.path))
-        .map(String::as_str);
-    let settings = Settings::new(&workspace.config, template)?;
-    let mut report = check::check(corpus, &workspace.graph, &sources, &settings);
+    let Checks {
+        settings,
+        mut report,
+    } = Checks::run(corpus, &workspace.graph, &workspace.config, &sources)?;
     if !only.is_empty() {
         let root = &corpus.root;
         let matches = |path: &str| {
