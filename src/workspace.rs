@@ -2,6 +2,8 @@
 //!
 //! Owns the order of the pipeline's steps; the steps themselves live in `corpus` and `graph`.
 
+use std::collections::HashMap;
+
 use crate::config::{Config, Location};
 use crate::corpus::Corpus;
 use crate::corpus::scan::{self, DiskRepo};
@@ -13,6 +15,11 @@ pub struct Workspace {
     pub config: Config,
     pub corpus: Corpus,
     pub graph: DocGraph,
+    /// Raw text of every file read (documents and the template), BOM stripped, by
+    /// repo-relative path: for the template checks (placeholder text, inline suppression
+    /// comments, the template's card) and for showing source lines. Empty when the workspace
+    /// was built from a corpus alone.
+    pub sources: HashMap<String, String>,
 }
 
 impl Workspace {
@@ -22,8 +29,17 @@ impl Workspace {
         let (paths, mut warnings) = scan::walk(&repo, &location.root);
         let (files, read_warnings) = scan::read_all(&location.repo, paths);
         warnings.extend(read_warnings);
+        let sources = files
+            .iter()
+            .map(|f| {
+                let text = crate::corpus::parse::strip_bom(&f.text).to_string();
+                (f.path.clone(), text)
+            })
+            .collect();
         let corpus = Corpus::build(&location.root, files, warnings, &repo, &config);
-        Ok(Workspace::from_corpus(location, config, corpus))
+        let mut workspace = Workspace::from_corpus(location, config, corpus);
+        workspace.sources = sources;
+        Ok(workspace)
     }
 
     pub fn from_corpus(location: Location, config: Config, corpus: Corpus) -> Workspace {
@@ -33,6 +49,7 @@ impl Workspace {
             config,
             corpus,
             graph,
+            sources: HashMap::new(),
         }
     }
 }

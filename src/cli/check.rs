@@ -75,9 +75,13 @@ pub struct CoverageArgs {
     pub format: CoverageFormat,
 }
 
-/// The raw text of every document and of the template, read through `corpus::scan` (the
-/// only reader of the docs tree). A file that cannot be read again is simply absent.
-pub fn read_sources(workspace: &Workspace) -> Sources {
+/// The raw text of every document and of the template: kept from loading, or read again
+/// through `corpus::scan` (the only reader of the docs tree) when the workspace has none. A
+/// file that cannot be read is simply absent.
+pub fn read_sources(workspace: &mut Workspace) -> Sources {
+    if !workspace.sources.is_empty() {
+        return std::mem::take(&mut workspace.sources);
+    }
     let corpus = &workspace.corpus;
     let mut wanted: Vec<String> = corpus.docs.iter().map(|d| d.path.clone()).collect();
     wanted.extend(corpus.template.as_ref().map(|t| t.path.clone()));
@@ -98,8 +102,8 @@ pub struct Checked {
 
 /// Loads the tree, validates `[check]`, reads the sources and runs the rules.
 pub fn run_checks(global: &super::GlobalArgs, only: &[String]) -> anyhow::Result<Checked> {
-    let workspace = load(global)?;
-    let sources = read_sources(&workspace);
+    let mut workspace = load(global)?;
+    let sources = read_sources(&mut workspace);
     let corpus = &workspace.corpus;
     let Checks {
         settings,
