@@ -62,7 +62,7 @@ pub enum CoverageFormat {
 
 #[derive(Debug, Clone, Args)]
 pub struct CoverageArgs {
-    /// List the documents of this category that miss required sections
+    /// List the documents of this category (or category/subcategory) that miss required sections
     #[arg(value_name = "CATEGORY")]
     pub category: Option<String>,
     /// Category × required section: the share of documents that have it
@@ -302,14 +302,24 @@ pub fn coverage_command(global: &super::GlobalArgs, args: CoverageArgs) -> anyho
         } else {
             render::coverage::taxonomy_table(&mut out, &rows)?;
         }
-    } else if let Some(cat) = &args.category {
-        if !corpus.categories().contains(&cat.as_str()) {
+    } else if let Some(name) = &args.category {
+        let name = name.trim_end_matches('/');
+        let (cat, sub) = match name.split_once('/') {
+            Some((c, s)) => (c, Some(s)),
+            None => (name, None),
+        };
+        let known = match sub {
+            Some(s) => corpus.subcategories().contains(&(cat, s)),
+            None => corpus.categories().contains(&cat),
+        };
+        if !known {
             bail!(
-                "no category `{cat}` in the tree; categories are: {}",
+                "no category `{name}` in the tree; categories are: {}",
                 corpus.categories().join(", ")
             );
         }
-        let rows = check::coverage::missing_sections(corpus, &report, &settings, Some(cat));
+        let mut rows = check::coverage::missing_sections(corpus, &report, &settings, Some(cat));
+        rows.retain(|r| sub.is_none() || r.subcategory.as_deref() == sub);
         if json {
             render::coverage::json(&mut out, &rows)?;
         } else {
