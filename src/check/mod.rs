@@ -14,6 +14,7 @@ pub mod suppress;
 
 use std::collections::{BTreeMap, HashMap};
 
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::config::{Config, LinksConfig};
@@ -220,23 +221,30 @@ impl Checks {
 
 /// Runs every enabled rule over the documents of the configured kinds.
 pub fn check(corpus: &Corpus, graph: &DocGraph, sources: &Sources, settings: &Settings) -> Report {
+    // Documents are independent: run them in parallel, then merge in path order.
+    let per_doc: Vec<(String, Vec<Diagnostic>, usize)> = corpus
+        .docs
+        .par_iter()
+        .enumerate()
+        .filter(|(_, doc)| settings.kinds.contains(&doc.kind))
+        .map(|(id, doc)| {
+            let source = sources.get(&doc.path).map(String::as_str).unwrap_or("");
+            let inline = suppress::Inline::parse(source);
+            let (kept, hidden): (Vec<Diagnostic>, Vec<Diagnostic>) =
+                rules::run(corpus, graph, id, source, settings)
+                    .into_iter()
+                    .partition(|d| {
+                        !(inline.hides(d.code, d.line)
+                            || settings.ignores.hides(d.code, &doc.path, &doc.rel_path))
+                    });
+            (doc.path.clone(), kept, hidden.len())
+        })
+        .collect();
     let mut report = Report::default();
-    for (id, doc) in corpus.docs.iter().enumerate() {
-        if !settings.kinds.contains(&doc.kind) {
-            continue;
-        }
-        report.checked.push(doc.path.clone());
-        let source = sources.get(&doc.path).map(String::as_str).unwrap_or("");
-        let inline = suppress::Inline::parse(source);
-        for d in rules::run(corpus, graph, id, source, settings) {
-            if inline.hides(d.code, d.line)
-                || settings.ignores.hides(d.code, &doc.path, &doc.rel_path)
-            {
-                report.suppressed += 1;
-            } else {
-                report.diagnostics.push(d);
-            }
-        }
+    for (path, kept, hidden) in per_doc {
+        report.checked.push(path);
+        report.diagnostics.extend(kept);
+        report.suppressed += hidden;
     }
     sort(&mut report.diagnostics);
     report
