@@ -3,6 +3,7 @@
 //! Owns: finding the repository, reading the config file, merging command-line overrides.
 //! Must not: read the docs tree (that is `corpus::scan`).
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -41,6 +42,49 @@ pub struct Config {
     /// The cache folder, relative to the repository [default: `.atomdoc`].
     pub cache_dir: Option<String>,
     pub links: LinksConfig,
+    pub check: CheckConfig,
+}
+
+/// `[check]`: which template rules run, how severe they are, and what they expect.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CheckConfig {
+    /// Document kinds the rules apply to (`topic`, `index`, `meta`).
+    pub kinds: Vec<String>,
+    /// When not empty, only these rules run.
+    pub enable: Vec<String>,
+    /// Rules that never run.
+    pub disable: Vec<String>,
+    /// Severity per rule code: `error`, `warning` or `off`.
+    pub severity: BTreeMap<String, String>,
+    /// Per-path ignores: a glob (matched against the repo-relative path and against the path
+    /// relative to the docs root) → rule codes (`"*"` for all).
+    pub ignore: BTreeMap<String, Vec<String>>,
+    /// Required sections per category (`services`) or subcategory (`services/fastapi`);
+    /// overrides the template's Quick Reference Card for that key.
+    pub required_sections: BTreeMap<String, Vec<String>>,
+    /// Fewest related links a document may have (the template asks for 2–3).
+    pub min_related: usize,
+    /// Headings of the template's reference-only sections, which a document must not keep.
+    pub reference_sections: Vec<String>,
+}
+
+impl Default for CheckConfig {
+    fn default() -> Self {
+        CheckConfig {
+            kinds: vec!["topic".into()],
+            enable: Vec::new(),
+            disable: Vec::new(),
+            severity: BTreeMap::new(),
+            ignore: BTreeMap::new(),
+            required_sections: BTreeMap::new(),
+            min_related: 2,
+            reference_sections: vec![
+                "Category-Specific Section Guide".into(),
+                "Validation Checklist".into(),
+            ],
+        }
+    }
 }
 
 /// How links are recognised.

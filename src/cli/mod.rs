@@ -2,6 +2,7 @@
 //!
 //! Owns stdout, stderr and exit codes; the only place that uses `anyhow`.
 
+pub mod check;
 pub mod export;
 
 use std::io::Write;
@@ -98,6 +99,10 @@ pub enum Command {
     Repl,
     /// Draw the document graph as Graphviz DOT (or SVG/PNG/PDF through Graphviz), JSON or Mermaid
     Export(export::ExportArgs),
+    /// Check documents against the template's rules (for CI): AD001 …, see --explain
+    Check(check::CheckArgs),
+    /// Template coverage per category and subcategory; required-section matrix; taxonomy
+    Coverage(check::CoverageArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -111,6 +116,8 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => ExitCode::from(code),
+        // A reader that went away (`atomdoc check | head -1`) is not an error.
+        Err(err) if is_broken_pipe(&err) => ExitCode::from(exit::OK),
         Err(err) => {
             let _ = writeln!(std::io::stderr(), "error: {err:#}");
             ExitCode::from(exit::USAGE)
@@ -118,11 +125,21 @@ pub fn main() -> ExitCode {
     }
 }
 
+/// Whether an error comes from writing to a closed pipe.
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|e| {
+        e.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
 /// Runs one parsed command line; returns the exit status.
 pub fn run(cli: Cli) -> anyhow::Result<u8> {
     let command = match cli.command {
         None | Some(Command::Repl) => return repl(&cli.global),
         Some(Command::Query(args)) => return query::run(&cli.global, args),
+        Some(Command::Check(args)) => return check::check_command(&cli.global, args),
+        Some(Command::Coverage(args)) => return check::coverage_command(&cli.global, args),
         Some(command) => command,
     };
     let workspace = load(&cli.global)?;
@@ -156,7 +173,9 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
             }
         }
         Command::Export(args) => export::run(&workspace, &args, &mut out)?,
-        Command::Query(_) | Command::Repl => unreachable!("handled above"),
+        Command::Query(_) | Command::Repl | Command::Check(_) | Command::Coverage(_) => {
+            unreachable!("handled above")
+        }
     }
     out.flush()?;
     print_notices(&workspace);

@@ -1,5 +1,7 @@
 //! Renderers: data in, text out through `impl Write`. No IO of their own.
 
+pub mod coverage;
+pub mod diagnostics;
 pub mod rows;
 pub mod search;
 pub mod stats;

@@ -2,6 +2,7 @@
 //!
 //! Each area has its own module; fixtures live in `tests/fixtures/<scenario>/`.
 
+mod check;
 mod common;
 mod export;
 mod foundation;

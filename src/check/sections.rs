@@ -1,0 +1,543 @@
+//! Required sections per category and the lenient rule that matches them to headings.
+//!
+//! The requirements come from the tree's own `TEMPLATE.md` Quick Reference Card (column
+//! "Your Category" → "Required Sections") when it has one, else from [`BUILTIN_CARD`], the card
+//! of the universal atomic-documentation template; `[check.required_sections]` overrides
+//! single keys. The matching rule is written down in `docs/checks.md`:
+//!
+//! * a requirement is one comma-separated entry of the card; `/` separates alternatives that
+//!   count as one requirement (`Upload/Download`, `Client Construction / Configuration`);
+//! * an H2 or H3 heading meets an alternative when the alternative's words appear in the
+//!   heading's words, in order and next to each other, case-insensitively, each requirement
+//!   word being the start of the heading word after both are made singular (so `Config
+//!   Examples` is met by "Configuration Examples", `Rules` by "Guiding Rules").
+//!
+//! Pure: works on text handed in.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::corpus::{Document, Heading};
+
+/// The universal template's Quick Reference Card: category key → required sections.
+/// Written here as data; `docs/checks.md` lists it.
+pub const BUILTIN_CARD: &[(&str, &[&str])] = &[
+    (
+        "architecture",
+        &["Rules", "Matrix", "When to Use", "Anti-Patterns"],
+    ),
+    (
+        "services",
+        &[
+            "Prerequisites",
+            "Structure",
+            "Dependencies",
+            "Entry Point",
+            "Checklist",
+        ],
+    ),
+    (
+        "integrations",
+        &[
+            "Configuration",
+            "Best Practices",
+            "Observability",
+            "Testing",
+        ],
+    ),
+    (
+        "infrastructure",
+        &["Structure", "Best Practices", "Config Examples"],
+    ),
+    ("testing", &["Setup", "Patterns", "Code Examples"]),
+    (
+        "observability",
+        &["Configuration", "Examples", "Best Practices"],
+    ),
+    (
+        "databases",
+        &["Setup", "Connection Management", "Best Practices"],
+    ),
+    (
+        "security",
+        &["Configuration", "Examples", "Threat Mitigation"],
+    ),
+    ("real-time", &["Setup", "Examples", "Connection Management"]),
+    (
+        "file-storage",
+        &["Configuration", "Upload/Download", "Best Practices"],
+    ),
+    (
+        "external-integrations",
+        &["Auth", "Client Setup", "Error Handling"],
+    ),
+];
+
+/// Alternatives the universal template's Quick Section Selector spells out for card entries
+/// (the card abbreviates "Client Construction / Configuration" to "Configuration"): category,
+/// card entry, further alternatives. Only the built-in card uses them.
+pub const BUILTIN_ALTERNATIVES: &[(&str, &str, &[&str])] = &[
+    ("architecture", "Rules", &["Principles"]),
+    ("services", "Structure", &["Project Skeleton"]),
+    ("integrations", "Configuration", &["Client Construction"]),
+    ("integrations", "Best Practices", &["Guidelines"]),
+    (
+        "infrastructure",
+        "Config Examples",
+        &["Configuration Examples"],
+    ),
+    ("testing", "Setup", &["Configuration"]),
+    ("testing", "Patterns", &["Examples"]),
+    ("databases", "Setup", &["Configuration"]),
+    ("real-time", "Setup", &["Configuration"]),
+    ("external-integrations", "Auth", &["Configuration"]),
+];
+
+/// The subcategories the universal template names (its section selector and example files).
+pub const BUILTIN_TAXONOMY: &[(&str, &[&str])] = &[
+    (
+        "services",
+        &["fastapi", "aiogram", "asyncio-workers", "data-services"],
+    ),
+    (
+        "integrations",
+        &["redis", "rabbitmq", "http-communication", "cross-service"],
+    ),
+    (
+        "infrastructure",
+        &[
+            "containerization",
+            "deployment",
+            "api-gateway",
+            "databases",
+            "configuration",
+        ],
+    ),
+    (
+        "testing",
+        &[
+            "unit-testing",
+            "integration-testing",
+            "service-testing",
+            "end-to-end-testing",
+            "quality-assurance",
+        ],
+    ),
+    (
+        "observability",
+        &[
+            "logging",
+            "metrics",
+            "tracing",
+            "error-tracking",
+            "elk-stack",
+        ],
+    ),
+    ("databases", &["postgresql", "postgresql-advanced"]),
+];
+
+/// One required section: its name as the card writes it, and its alternatives.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Requirement {
+    pub name: String,
+    pub alternatives: Vec<String>,
+}
+
+impl Requirement {
+    pub fn parse(entry: &str) -> Option<Requirement> {
+        let name = entry.trim().trim_matches('*').trim();
+        if name.is_empty() {
+            return None;
+        }
+        let alternatives: Vec<String> = name
+            .split('/')
+            .map(|a| a.trim().to_string())
+            .filter(|a| !words(a).is_empty())
+            .collect();
+        if alternatives.is_empty() {
+            return None;
+        }
+        Some(Requirement {
+            name: name.to_string(),
+            alternatives,
+        })
+    }
+
+    /// The first H2/H3 heading of `doc` that meets this requirement.
+    pub fn met_by<'a>(&self, headings: &'a [Heading]) -> Option<&'a Heading> {
+        headings
+            .iter()
+            .filter(|h| h.level == 2 || h.level == 3)
+            .find(|h| self.alternatives.iter().any(|a| heading_meets(&h.text, a)))
+    }
+}
+
+/// Where the requirements came from, for `--explain` and coverage output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Source {
+    /// The tree's own `TEMPLATE.md` card.
+    TreeTemplate,
+    /// The built-in copy of the universal template's card.
+    Builtin,
+}
+
+/// Required sections per category or `category/subcategory` key, and the taxonomy of
+/// subcategories the template names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Requirements {
+    pub source: Source,
+    pub by_key: BTreeMap<String, Vec<Requirement>>,
+    /// `(category, subcategory)` pairs the template names, sorted.
+    pub taxonomy: Vec<(String, String)>,
+}
+
+impl Requirements {
+    /// The tree's card when `template` has one, else the built-in card; then per-key overrides.
+    pub fn resolve(template: Option<&str>, overrides: &BTreeMap<String, Vec<String>>) -> Self {
+        let card = template.and_then(parse_card);
+        let mut req = match card {
+            Some((by_key, taxonomy)) => Requirements {
+                source: Source::TreeTemplate,
+                taxonomy: merge_taxonomy(taxonomy, template.map(selector_taxonomy)),
+                by_key,
+            },
+            None => Requirements::builtin(),
+        };
+        for (key, names) in overrides {
+            let key = normalize_key(key);
+            req.by_key.insert(
+                key,
+                names.iter().filter_map(|n| Requirement::parse(n)).collect(),
+            );
+        }
+        req
+    }
+
+    pub fn builtin() -> Requirements {
+        let mut by_key: BTreeMap<String, Vec<Requirement>> = BUILTIN_CARD
+            .iter()
+            .map(|(k, names)| {
+                (
+                    k.to_string(),
+                    names.iter().filter_map(|n| Requirement::parse(n)).collect(),
+                )
+            })
+            .collect();
+        for (cat, name, alts) in BUILTIN_ALTERNATIVES {
+            if let Some(r) = by_key
+                .get_mut(*cat)
+                .and_then(|rs| rs.iter_mut().find(|r| r.name == *name))
+            {
+                r.alternatives.extend(alts.iter().map(|a| a.to_string()));
+            }
+        }
+        let mut taxonomy: Vec<(String, String)> = BUILTIN_TAXONOMY
+            .iter()
+            .flat_map(|(c, subs)| subs.iter().map(|s| (c.to_string(), s.to_string())))
+            .collect();
+        taxonomy.sort();
+        Requirements {
+            source: Source::Builtin,
+            by_key,
+            taxonomy,
+        }
+    }
+
+    /// The requirements for a document: its `category/subcategory` key if the card has one,
+    /// else its category's; empty when neither is listed.
+    pub fn for_doc(&self, doc: &Document) -> &[Requirement] {
+        let Some(cat) = doc.category.as_deref() else {
+            return &[];
+        };
+        if let Some(sub) = doc.subcategory.as_deref()
+            && let Some(r) = self.by_key.get(&format!("{cat}/{sub}"))
+        {
+            return r;
+        }
+        self.by_key.get(cat).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// The card key that applies to a document, for messages.
+    pub fn key_for(&self, doc: &Document) -> Option<String> {
+        let cat = doc.category.as_deref()?;
+        if let Some(sub) = doc.subcategory.as_deref() {
+            let key = format!("{cat}/{sub}");
+            if self.by_key.contains_key(&key) {
+                return Some(key);
+            }
+        }
+        self.by_key.contains_key(cat).then(|| cat.to_string())
+    }
+}
+
+/// How one requirement fared in one document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Match {
+    pub requirement: String,
+    /// The heading that met it, with its line.
+    pub heading: Option<String>,
+    pub line: Option<u32>,
+}
+
+/// Every requirement of `doc` and the heading that met it, in card order.
+pub fn explain(requirements: &Requirements, doc: &Document) -> Vec<Match> {
+    requirements
+        .for_doc(doc)
+        .iter()
+        .map(|r| {
+            let h = r.met_by(&doc.headings);
+            Match {
+                requirement: r.name.clone(),
+                heading: h.map(|h| h.text.clone()),
+                line: h.map(|h| h.line),
+            }
+        })
+        .collect()
+}
+
+/// The words of a heading or requirement: runs of letters and digits, lower-cased.
+pub fn words(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// A crude singular: `policies` → `policy`, `rules` → `rule`; `process` and short words stay.
+fn singular(word: &str) -> &str {
+    if word.len() > 4 && word.ends_with("ies") {
+        // Handled by the caller comparing prefixes: `dependenc` starts both forms.
+        return &word[..word.len() - 3];
+    }
+    if word.len() > 3 && word.ends_with('s') && !word.ends_with("ss") {
+        return &word[..word.len() - 1];
+    }
+    word
+}
+
+/// Whether a heading's text meets one alternative of a requirement.
+pub fn heading_meets(heading: &str, alternative: &str) -> bool {
+    let hw = words(heading);
+    let rw = words(alternative);
+    if rw.is_empty() || rw.len() > hw.len() {
+        return false;
+    }
+    let rw: Vec<String> = rw.iter().map(|w| stem(w)).collect();
+    let hw: Vec<String> = hw.iter().map(|w| stem(w)).collect();
+    hw.windows(rw.len())
+        .any(|win| win.iter().zip(&rw).all(|(h, r)| h.starts_with(r.as_str())))
+}
+
+fn stem(word: &str) -> String {
+    let s = singular(word);
+    // `dependency` and `dependencies` share `dependenc`.
+    s.strip_suffix('y')
+        .filter(|p| p.len() > 3)
+        .unwrap_or(s)
+        .to_string()
+}
+
+fn normalize_key(raw: &str) -> String {
+    let k = raw.trim().trim_matches('*').trim_matches('`').trim();
+    let k = k.strip_suffix("/*").unwrap_or(k);
+    k.trim_end_matches('/').to_lowercase()
+}
+
+type Card = (BTreeMap<String, Vec<Requirement>>, Vec<(String, String)>);
+
+/// Reads the Quick Reference Card table of a template: the first table whose header has a
+/// "Your Category" and a "Required Sections" column. Also takes subcategories from its
+/// "Example File" column (`fastapi/basic-setup.md` under `services/*`).
+pub fn parse_card(template: &str) -> Option<Card> {
+    let lines: Vec<&str> = template.lines().collect();
+    let mut i = 0;
+    while i < lines.len() {
+        let cells = table_cells(lines[i]);
+        let cat_col = cells
+            .iter()
+            .position(|c| c.eq_ignore_ascii_case("Your Category"));
+        let req_col = cells
+            .iter()
+            .position(|c| c.eq_ignore_ascii_case("Required Sections"));
+        let (Some(cat_col), Some(req_col)) = (cat_col, req_col) else {
+            i += 1;
+            continue;
+        };
+        let example_col = cells
+            .iter()
+            .position(|c| c.eq_ignore_ascii_case("Example File"));
+        let mut by_key = BTreeMap::new();
+        let mut taxonomy = Vec::new();
+        for row in lines.iter().skip(i + 2) {
+            if !row.trim_start().starts_with('|') {
+                break;
+            }
+            let cells = table_cells(row);
+            let (Some(cat), Some(req)) = (cells.get(cat_col), cells.get(req_col)) else {
+                continue;
+            };
+            let key = normalize_key(cat);
+            if key.is_empty() {
+                continue;
+            }
+            let reqs: Vec<Requirement> = req.split(',').filter_map(Requirement::parse).collect();
+            if let Some(example) = example_col.and_then(|c| cells.get(c)) {
+                let example = example.trim_matches('`');
+                if let Some((sub, _)) = example.split_once('/')
+                    && !key.contains('/')
+                    && !sub.is_empty()
+                {
+                    taxonomy.push((key.clone(), sub.to_string()));
+                }
+            }
+            by_key.insert(key, reqs);
+        }
+        return Some((by_key, taxonomy));
+    }
+    None
+}
+
+/// Subcategories named in running text as `category/subcategory` (the universal template's
+/// "**For Service Setup documents** (services/fastapi, services/aiogram, …)" lines).
+fn selector_taxonomy(template: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut fence: Option<String> = None;
+    for line in template.lines() {
+        let t = line.trim_start();
+        if let Some(f) = &fence {
+            if t.starts_with(f.as_str()) {
+                fence = None;
+            }
+            continue;
+        }
+        if t.starts_with("```") || t.starts_with("~~~") {
+            fence = Some(t[..3].to_string());
+            continue;
+        }
+        if !(t.starts_with("**For ") || t.starts_with("For ")) {
+            continue;
+        }
+        let Some(open) = t.find('(') else { continue };
+        let Some(close) = t[open..].find(')') else {
+            continue;
+        };
+        for item in t[open + 1..open + close].split(',') {
+            if let Some((c, s)) = item.trim().split_once('/') {
+                let ok = |x: &str| {
+                    !x.is_empty()
+                        && x.chars()
+                            .all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '-')
+                };
+                if ok(c) && ok(s) {
+                    out.push((c.to_string(), s.to_string()));
+                }
+            }
+        }
+    }
+    out
+}
+
+fn merge_taxonomy(
+    mut a: Vec<(String, String)>,
+    b: Option<Vec<(String, String)>>,
+) -> Vec<(String, String)> {
+    a.extend(b.unwrap_or_default());
+    a.sort();
+    a.dedup();
+    a
+}
+
+fn table_cells(line: &str) -> Vec<String> {
+    let t = line.trim();
+    if !t.starts_with('|') {
+        return Vec::new();
+    }
+    t.trim_matches('|')
+        .split('|')
+        .map(|c| c.trim().trim_matches('*').trim().to_string())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn matching_rule_examples() {
+        let cases = [
+            ("Guiding Rules", "Rules", true),
+            ("Responsibility Matrix", "Matrix", true),
+            ("Anti-Patterns to Avoid", "Anti-Patterns", true),
+            ("Configuration Examples", "Config Examples", true),
+            ("Client Configuration", "Configuration", true),
+            ("Authentication Flow", "Auth", true),
+            ("Best Practice", "Best Practices", true),
+            ("Dependencies", "Dependencies", true),
+            ("Dependency Pinning", "Dependencies", true),
+            ("Test Patterns", "Patterns", true),
+            ("API Client Setup", "Client Setup", true),
+            ("Setup", "Connection Management", false),
+            ("Managing Connections", "Connection Management", false),
+            ("Practices That Are Best", "Best Practices", false),
+            ("Preconfiguration", "Configuration", false),
+            ("Unit Tests", "Testing", false),
+            ("", "Setup", false),
+        ];
+        for (heading, req, expected) in cases {
+            assert_eq!(
+                heading_meets(heading, req),
+                expected,
+                "{heading:?} meets {req:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn alternatives_are_one_requirement() {
+        let r = Requirement::parse("Client Construction / Configuration").unwrap();
+        assert_eq!(r.alternatives, ["Client Construction", "Configuration"]);
+        let r = Requirement::parse("Upload/Download").unwrap();
+        assert_eq!(r.alternatives, ["Upload", "Download"]);
+        assert!(Requirement::parse("  ").is_none());
+    }
+
+    #[test]
+    fn card_is_read_from_a_template() {
+        let t = "# T\n\n## Quick Reference Card\n\n| Your Category | Required Sections | Example File |\n|---|---|---|\n| **services/*** | Prerequisites, Entry Point | `fastapi/basic-setup.md` |\n| **security/** | Configuration, Upload/Download | — |\n";
+        let (card, tax) = parse_card(t).unwrap();
+        assert_eq!(card.keys().collect::<Vec<_>>(), ["security", "services"]);
+        assert_eq!(card["services"][1].name, "Entry Point");
+        assert_eq!(card["security"][1].alternatives, ["Upload", "Download"]);
+        assert_eq!(tax, [("services".to_string(), "fastapi".to_string())]);
+        assert!(parse_card("# no card\n").is_none());
+    }
+
+    #[test]
+    fn builtin_card_covers_every_template_category() {
+        let r = Requirements::builtin();
+        assert_eq!(r.by_key.len(), 11);
+        assert_eq!(
+            r.by_key["file-storage"][1].alternatives,
+            ["Upload", "Download"]
+        );
+        assert!(
+            r.taxonomy
+                .contains(&("databases".into(), "postgresql".into()))
+        );
+        assert_eq!(r.taxonomy.len(), 25);
+    }
+
+    #[test]
+    fn selector_lines_name_subcategories() {
+        let t = "**For Integration documents** (integrations/redis, integrations/rabbitmq), use:\n```\n**For X** (a/b)\n```\n";
+        assert_eq!(
+            selector_taxonomy(t),
+            [
+                ("integrations".to_string(), "redis".to_string()),
+                ("integrations".to_string(), "rabbitmq".to_string())
+            ]
+        );
+    }
+}

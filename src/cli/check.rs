@@ -1,0 +1,385 @@
+//! `atomdoc check` and `atomdoc coverage`: flags → [`check::Settings`] → findings → a
+//! renderer, and the exit status. Reads document sources through `corpus::scan` and writes
+//! nothing but the baseline file, atomically, where `--write-baseline` says.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+use clap::{Args, ValueEnum};
+
+use super::{exit, load, report_warnings};
+use crate::check::{self, Baseline, Checks, Report, Settings, Sources, Totals};
+use crate::corpus::parse::strip_bom;
+use crate::corpus::scan;
+use crate::render;
+use crate::render::diagnostics::Outcome;
+use crate::workspace::Workspace;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    /// rustc/ruff style, with the source line and a caret
+    Human,
+    Json,
+    /// GitHub Actions workflow-command annotations
+    Github,
+    /// SARIF 2.1.0
+    Sarif,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Deny {
+    /// Warnings fail the run too (exit status 1)
+    Warnings,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct CheckArgs {
+    /// Only check these documents or folders (repo-relative, or relative to the docs root)
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<String>,
+    #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
+    pub format: CheckFormat,
+    /// Fail on warnings as well as errors
+    #[arg(long, value_enum, value_name = "WHAT")]
+    pub deny: Option<Deny>,
+    /// Explain a rule (AD001 …); with PATHs, also which heading met which required section
+    #[arg(long, value_name = "CODE")]
+    pub explain: Option<String>,
+    /// Report only findings not recorded in this baseline file
+    #[arg(long, value_name = "FILE", conflicts_with = "write_baseline")]
+    pub baseline: Option<PathBuf>,
+    /// Record today's findings in FILE (written atomically) and exit 0
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CoverageFormat {
+    Table,
+    Json,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct CoverageArgs {
+    /// List the documents of this category (or category/subcategory) that miss required sections
+    #[arg(value_name = "CATEGORY")]
+    pub category: Option<String>,
+    /// Category × required section: the share of documents that have it
+    #[arg(long, conflicts_with_all = ["taxonomy", "category"])]
+    pub matrix: bool,
+    /// The subcategories the template names, present or missing in the tree
+    #[arg(long, conflicts_with = "category")]
+    pub taxonomy: bool,
+    #[arg(long, value_enum, default_value_t = CoverageFormat::Table)]
+    pub format: CoverageFormat,
+}
+
+/// The raw text of every document and of the template, read through `corpus::scan` (the only
+/// reader of the docs tree; loading may have come from the cache and read nothing). A file
+/// that cannot be read is simply absent.
+pub fn read_sources(workspace: &Workspace) -> Sources {
+    let corpus = &workspace.corpus;
+    let mut wanted: Vec<String> = corpus.docs.iter().map(|d| d.path.clone()).collect();
+    wanted.extend(corpus.template.as_ref().map(|t| t.path.clone()));
+    let (files, _) = scan::read_all(&workspace.location.repo, wanted);
+    files
+        .into_iter()
+        .map(|f| (f.path, strip_bom(&f.text).to_string()))
+        .collect()
+}
+
+/// A loaded tree with its check settings and sources, ready to check.
+pub struct Checked {
+    pub workspace: Workspace,
+    pub settings: Settings,
+    pub sources: Sources,
+    pub report: Report,
+}
+
+/// Loads the tree, validates `[check]`, reads the sources and runs the rules.
+pub fn run_checks(global: &super::GlobalArgs, only: &[String]) -> anyhow::Result<Checked> {
+    let workspace = load(global)?;
+    let sources = read_sources(&workspace);
+    let corpus = &workspace.corpus;
+    let Checks {
+        settings,
+        mut report,
+    } = Checks::run(corpus, &workspace.graph, &workspace.config, &sources)?;
+    if !only.is_empty() {
+        let root = &corpus.root;
+        let matches = |path: &str| {
+            only.iter().any(|p| {
+                let p = p.trim_start_matches("./").trim_end_matches('/');
+                let rel = crate::corpus::strip_root(root, path);
+                [path, rel]
+                    .iter()
+                    .any(|x| *x == p || x.strip_prefix(p).is_some_and(|r| r.starts_with('/')))
+            })
+        };
+        if !report.checked.iter().any(|p| matches(p)) {
+            bail!(
+                "no checked document matches {}; give paths of documents or folders under {}",
+                only.join(", "),
+                if root.is_empty() {
+                    "the repository"
+                } else {
+                    root
+                }
+            );
+        }
+        report.checked.retain(|p| matches(p));
+        report.diagnostics.retain(|d| matches(&d.path));
+    }
+    Ok(Checked {
+        workspace,
+        settings,
+        sources,
+        report,
+    })
+}
+
+pub fn check_command(global: &super::GlobalArgs, args: CheckArgs) -> anyhow::Result<u8> {
+    if let Some(code) = &args.explain {
+        return explain(global, code, &args.paths);
+    }
+    let Checked {
+        workspace,
+        sources,
+        report,
+        ..
+    } = run_checks(global, &args.paths)?;
+    if let Some(path) = &args.write_baseline {
+        let cwd = std::env::current_dir()?;
+        let target = cwd.join(path);
+        refuse_docs_tree(&workspace, &target)?;
+        let baseline = Baseline::record(&report.diagnostics);
+        write_atomically(&target, baseline.to_json().as_bytes())
+            .with_context(|| format!("cannot write baseline {}", path.display()))?;
+        let mut err = std::io::stderr().lock();
+        writeln!(
+            err,
+            "wrote {} findings ({} entries) to {}",
+            report.diagnostics.len(),
+            baseline.findings.len(),
+            path.display()
+        )?;
+        return Ok(report_warnings(&workspace));
+    }
+    let (diagnostics, baselined) = match &args.baseline {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).with_context(|| {
+                format!(
+                    "cannot read baseline {}; create it with --write-baseline {}",
+                    path.display(),
+                    path.display()
+                )
+            })?;
+            let baseline = Baseline::parse(&text)
+                .map_err(|e| anyhow::anyhow!("baseline {}: {e}", path.display()))?;
+            baseline.filter(report.diagnostics)
+        }
+        None => (report.diagnostics, 0),
+    };
+    let outcome = Outcome {
+        diagnostics: &diagnostics,
+        checked: report.checked.len(),
+        suppressed: report.suppressed,
+        baselined,
+    };
+    let stdout = std::io::stdout();
+    let color = anstream::AutoStream::choice(&stdout) != anstream::ColorChoice::Never;
+    let mut out = stdout.lock();
+    match args.format {
+        CheckFormat::Human => {
+            render::diagnostics::human::render(&mut out, &outcome, &sources, color)?
+        }
+        CheckFormat::Json => render::diagnostics::json::render(&mut out, &outcome)?,
+        CheckFormat::Github => render::diagnostics::github::render(&mut out, &outcome)?,
+        CheckFormat::Sarif => render::diagnostics::sarif::render(&mut out, &outcome)?,
+    }
+    out.flush()?;
+    let totals: Totals = outcome.totals();
+    let partial = report_warnings(&workspace);
+    if totals.errors > 0 || (args.deny.is_some() && totals.warnings > 0) {
+        Ok(exit::FINDINGS)
+    } else {
+        Ok(partial)
+    }
+}
+
+fn explain(global: &super::GlobalArgs, code: &str, paths: &[String]) -> anyhow::Result<u8> {
+    let Some(rule) = check::rules::info(code) else {
+        bail!(
+            "unknown rule `{code}`; rules are AD001 to AD{:03}",
+            check::RULES.len()
+        );
+    };
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    write!(out, "{}", check::rules::explanation(rule))?;
+    if !matches!(rule.code, "AD003" | "AD008") {
+        out.flush()?;
+        return Ok(exit::OK);
+    }
+    // The section rules: say which card is in force and, for the given documents, which
+    // heading met which requirement. Without a readable tree the text above is the answer.
+    let checked = match run_checks(global, paths) {
+        Ok(c) => c,
+        Err(e) if paths.is_empty() => {
+            let _ = e;
+            out.flush()?;
+            return Ok(exit::OK);
+        }
+        Err(e) => return Err(e),
+    };
+    let req = &checked.settings.requirements;
+    writeln!(
+        out,
+        "\nRequired sections in force (from {}):",
+        match req.source {
+            check::sections::Source::TreeTemplate => "the tree's TEMPLATE.md",
+            check::sections::Source::Builtin => "the built-in template card",
+        }
+    )?;
+    for (key, reqs) in &req.by_key {
+        let names: Vec<&str> = reqs.iter().map(|r| r.name.as_str()).collect();
+        writeln!(out, "  {key}: {}", names.join(", "))?;
+    }
+    if !paths.is_empty() {
+        for path in &checked.report.checked {
+            let Some(id) = checked.workspace.corpus.doc_id(path) else {
+                continue;
+            };
+            let doc = checked.workspace.corpus.doc(id);
+            writeln!(out, "\n{}", render::sanitize(&doc.path))?;
+            let matches = check::coverage::explain(&checked.settings, doc);
+            if matches.is_empty() {
+                writeln!(out, "  no required sections for this document's category")?;
+            }
+            for m in matches {
+                match (&m.heading, m.line) {
+                    (Some(h), Some(line)) => writeln!(
+                        out,
+                        "  {:<24} met by \"{}\" (line {line})",
+                        m.requirement,
+                        render::sanitize(h)
+                    )?,
+                    _ => writeln!(out, "  {:<24} missing", m.requirement)?,
+                }
+            }
+        }
+    }
+    out.flush()?;
+    Ok(exit::OK)
+}
+
+pub fn coverage_command(global: &super::GlobalArgs, args: CoverageArgs) -> anyhow::Result<u8> {
+    let Checked {
+        workspace,
+        settings,
+        report,
+        ..
+    } = run_checks(global, &[])?;
+    let corpus = &workspace.corpus;
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let json = args.format == CoverageFormat::Json;
+    if args.matrix {
+        let rows = check::coverage::matrix(corpus, &report, &settings);
+        if json {
+            render::coverage::json(&mut out, &rows)?;
+        } else {
+            render::coverage::matrix_table(&mut out, &rows)?;
+        }
+    } else if args.taxonomy {
+        let rows = check::coverage::taxonomy(corpus, &settings);
+        if json {
+            render::coverage::json(&mut out, &rows)?;
+        } else {
+            render::coverage::taxonomy_table(&mut out, &rows)?;
+        }
+    } else if let Some(name) = &args.category {
+        let name = name.trim_end_matches('/');
+        let (cat, sub) = match name.split_once('/') {
+            Some((c, s)) => (c, Some(s)),
+            None => (name, None),
+        };
+        let known = match sub {
+            Some(s) => corpus.subcategories().contains(&(cat, s)),
+            None => corpus.categories().contains(&cat),
+        };
+        if !known {
+            bail!(
+                "no category `{name}` in the tree; categories are: {}",
+                corpus.categories().join(", ")
+            );
+        }
+        let mut rows = check::coverage::missing_sections(corpus, &report, &settings, Some(cat));
+        rows.retain(|r| sub.is_none() || r.subcategory.as_deref() == sub);
+        if json {
+            render::coverage::json(&mut out, &rows)?;
+        } else {
+            render::coverage::missing_table(&mut out, &rows)?;
+        }
+    } else {
+        let rows = check::coverage::summary(corpus, &workspace.graph, &report);
+        if json {
+            render::coverage::json(&mut out, &rows)?;
+        } else {
+            render::coverage::summary_table(&mut out, &rows)?;
+        }
+    }
+    out.flush()?;
+    Ok(report_warnings(&workspace))
+}
+
+/// atomdoc never writes into the docs tree.
+fn refuse_docs_tree(workspace: &Workspace, target: &Path) -> anyhow::Result<()> {
+    let root = workspace.location.repo.join(&workspace.location.root);
+    let root = root.canonicalize().unwrap_or(root);
+    let parent = target
+        .parent()
+        .map(|p| {
+            if p.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                p
+            }
+        })
+        .unwrap_or(Path::new("."));
+    let parent = parent
+        .canonicalize()
+        .unwrap_or_else(|_| parent.to_path_buf());
+    if parent.starts_with(&root) {
+        bail!(
+            "refusing to write the baseline into the docs tree ({}); put it next to atomdoc.toml instead",
+            root.display()
+        );
+    }
+    Ok(())
+}
+
+/// Writes `bytes` to a temporary file beside `target`, then renames it into place, so a
+/// reader never sees half a file.
+pub fn write_atomically(target: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = target
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "baseline".into());
+    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    let result = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, target)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
