@@ -12,7 +12,7 @@ use rayon::prelude::*;
 
 use super::links::{Entry, RepoView};
 use super::parse;
-use super::{FileWarning, SourceFile};
+use super::{FileWarning, ParsedDoc, SourceFile};
 use crate::config::LinksConfig;
 
 /// A repository on disk: the answer to [`RepoView`] questions about files that are not
@@ -21,6 +21,9 @@ pub struct DiskRepo {
     root: PathBuf,
     canonical: PathBuf,
     links: LinksConfig,
+    /// Answers already given: many links point at the same few files that are not documents
+    /// (an image, a legacy `.mdc`), and each first answer costs a `stat` and a `realpath`.
+    entries: Mutex<HashMap<String, Entry>>,
     anchors: Mutex<HashMap<String, Vec<String>>>,
 }
 
@@ -30,12 +33,26 @@ impl DiskRepo {
             root: root.to_path_buf(),
             canonical: root.canonicalize()?,
             links,
+            entries: Mutex::new(HashMap::new()),
             anchors: Mutex::new(HashMap::new()),
         })
     }
 
     pub fn root(&self) -> &Path {
         &self.root
+    }
+
+    fn entry_uncached(&self, path: &str) -> Entry {
+        let full = self.root.join(path);
+        match fs::metadata(&full) {
+            Err(_) => {
+                // A dangling symlink or nothing at all.
+                Entry::Missing
+            }
+            Ok(_) if !self.inside(&full) => Entry::Outside,
+            Ok(meta) if meta.is_dir() => Entry::Dir,
+            Ok(_) => Entry::File,
+        }
     }
 
     /// Whether a path that exists stays inside the repository once symlinks are followed.
@@ -47,16 +64,21 @@ impl DiskRepo {
 
 impl RepoView for DiskRepo {
     fn entry(&self, path: &str) -> Entry {
-        let full = self.root.join(path);
-        match fs::metadata(&full) {
-            Err(_) => {
-                // A dangling symlink or nothing at all.
-                Entry::Missing
-            }
-            Ok(_) if !self.inside(&full) => Entry::Outside,
-            Ok(meta) if meta.is_dir() => Entry::Dir,
-            Ok(_) => Entry::File,
+        let cached = self
+            .entries
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(path)
+            .copied();
+        if let Some(entry) = cached {
+            return entry;
         }
+        let entry = self.entry_uncached(path);
+        self.entries
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(path.to_string(), entry);
+        entry
     }
 
     fn anchors(&self, path: &str) -> Vec<String> {
@@ -187,6 +209,40 @@ pub fn read_all(repo: &Path, paths: Vec<String>) -> (Vec<SourceFile>, Vec<FileWa
         }
     }
     (files, warnings)
+}
+
+/// One file's outcome: its content and maybe a warning, or the warning that skipped it.
+type Read<T> = Result<(T, Option<FileWarning>), FileWarning>;
+
+/// Reads and parses the given files in parallel, each in one task, so a file's text is dropped
+/// as soon as it is parsed (peak memory holds parse results, not the whole tree's text).
+/// Results keep the order of `paths`. Warnings as for [`read_all`].
+pub fn read_and_parse(
+    repo: &Path,
+    paths: Vec<String>,
+    links: &LinksConfig,
+) -> (Vec<(String, ParsedDoc)>, Vec<FileWarning>) {
+    let results: Vec<Read<(String, ParsedDoc)>> = paths
+        .into_par_iter()
+        .map(|path| {
+            read_one(repo, path).map(|(file, warning)| {
+                let parsed = parse::parse(&file.text, links);
+                ((file.path, parsed), warning)
+            })
+        })
+        .collect();
+    let mut docs = Vec::with_capacity(results.len());
+    let mut warnings = Vec::new();
+    for r in results {
+        match r {
+            Ok((doc, warning)) => {
+                docs.push(doc);
+                warnings.extend(warning);
+            }
+            Err(w) => warnings.push(w),
+        }
+    }
+    (docs, warnings)
 }
 
 fn read_one(repo: &Path, path: String) -> Result<(SourceFile, Option<FileWarning>), FileWarning> {
