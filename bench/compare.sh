@@ -2,6 +2,7 @@
 # Whole-process benchmarks of atomdoc against its peers on one generated tree.
 #
 #   bench/compare.sh [--docs N] [--seed S] [--runs R] [--bin PATH] [--tree DIR] [--keep]
+#                    [--no-peers]
 #
 # Generates (or reuses, with --tree) a tree from examples/gen_corpus, then measures wall time
 # (hyperfine, median of R runs) and peak memory (/usr/bin/time -v, one run) for:
@@ -22,6 +23,7 @@ runs=5
 bin=""
 tree=""
 keep=0
+peers=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --docs) docs="$2"; shift 2 ;;
@@ -30,7 +32,8 @@ while [ $# -gt 0 ]; do
     --bin) bin="$2"; shift 2 ;;
     --tree) tree="$2"; shift 2 ;;
     --keep) keep=1; shift ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    --no-peers) peers=0; shift ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
     *) echo "error: unknown option $1; see --help" >&2; exit 2 ;;
   esac
 done
@@ -83,15 +86,17 @@ measure() {
     [ "${hf[$i]}" = "--prepare" ] && prep="${hf[$((i + 1))]}"
   done
   [ -n "$prep" ] && bash -c "$prep"
+  # Peers exit non-zero when they find broken links: that is an answer, not a failure.
+  /usr/bin/time -v -o "$work/time.txt" bash -c "$cmd" >/dev/null 2>&1 || true
   local rss
-  rss=$( { /usr/bin/time -v bash -c "$cmd" >/dev/null 2>/dev/null; } 2>&1 |
-    awk -F: '/Maximum resident set size/ {gsub(/ /, "", $2); print $2}')
+  rss=$(awk -F: '/Maximum resident set size/ {gsub(/ /, "", $2); print $2}' "$work/time.txt")
   python3 - "$json" "$label" "$tool" "${rss:-0}" >>"$results" <<'PY'
 import json, sys
 data = json.load(open(sys.argv[1]))["results"][0]
 times = sorted(data["times"])
 median = times[len(times) // 2] if len(times) % 2 else sum(times[len(times) // 2 - 1:len(times) // 2 + 1]) / 2
-print(f"{sys.argv[2]}\t{sys.argv[3]}\t{median:.4f}\t{int(sys.argv[4]) / 1024:.0f}")
+cpu = data["user"] + data["system"]
+print(f"{sys.argv[2]}\t{sys.argv[3]}\t{median:.4f}\t{int(sys.argv[4]) / 1024:.0f}\t{cpu:.4f}")
 PY
 }
 
@@ -129,21 +134,27 @@ if has_cmd index; then
 fi
 
 # --- peers -----------------------------------------------------------------------------------
-if command -v rg >/dev/null; then
+if [ "$peers" = 0 ]; then
+  notes+=("peers skipped (--no-peers)")
+elif command -v rg >/dev/null; then
   measure "read floor: rg link patterns" rg -- \
     "rg -c --no-messages -e '\\]\\(' -e '\`docs/[^\`]*\\.md' $(printf %q "$root")"
 else
   notes+=("rg not installed (apt-get install -y ripgrep); floor skipped")
 fi
 
-if command -v lychee >/dev/null; then
+if [ "$peers" = 0 ]; then
+  :
+elif command -v lychee >/dev/null; then
   measure "broken links: lychee --offline" lychee -- \
     "lychee --offline --include-fragments --no-progress --format compact $(printf %q "$root")"
 else
   notes+=("lychee not installed (cargo install lychee --locked); skipped")
 fi
 
-if command -v iwe >/dev/null; then
+if [ "$peers" = 0 ]; then
+  :
+elif command -v iwe >/dev/null; then
   # iwe works on a project folder; initialise a copy of the docs root so the tree stays clean.
   iwe_dir="$work/iwe"
   cp -r "$root" "$iwe_dir"
@@ -165,7 +176,8 @@ echo
 python3 - "$results" <<'PY'
 import sys
 rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1]) if l.strip()]
-get = lambda label: next((float(r[2]) for r in rows if r[0].startswith(label)), None)
+def get(label):
+    return next(((float(r[2]), float(r[4])) for r in rows if r[0].startswith(label)), None)
 pipeline, index = get("graph pipeline"), get("cold full index")
 pairs = {
     "broken links: lychee": pipeline,
@@ -173,16 +185,18 @@ pairs = {
     "iwe count": pipeline,
     "iwe find": index,
 }
-print("| task | tool | median wall (s) | peak RSS (MB) | atomdoc / peer |")
-print("| --- | --- | ---: | ---: | ---: |")
-for label, tool, secs, rss in rows:
-    ratio = ""
+print("| task | tool | median wall (s) | CPU user+sys (s) | peak RSS (MB) | atomdoc/peer wall | atomdoc/peer CPU |")
+print("| --- | --- | ---: | ---: | ---: | ---: | ---: |")
+for label, tool, secs, rss, cpu in rows:
+    wall_ratio = cpu_ratio = ""
     for prefix, ours in pairs.items():
         if label.startswith(prefix) and ours:
-            ratio = f"{ours / float(secs):.2f}"
-    print(f"| {label} | {tool} | {float(secs):.3f} | {rss} | {ratio} |")
+            wall_ratio = f"{ours[0] / float(secs):.2f}"
+            cpu_ratio = f"{ours[1] / float(cpu):.2f}"
+    print(f"| {label} | {tool} | {float(secs):.3f} | {float(cpu):.3f} | {rss} | {wall_ratio} | {cpu_ratio} |")
 print()
 print("Ratios: atomdoc's graph pipeline (stats) against lychee, rg and iwe count; atomdoc's")
-print("cold full index against iwe find --lexical. Below 1 means atomdoc is faster.")
+print("cold full index against iwe find --lexical. Below 1 means atomdoc is faster. CPU is the")
+print("mean user+sys time per run: on a shared machine it is steadier than wall time.")
 PY
 for n in "${notes[@]}"; do echo "- note: $n"; done
