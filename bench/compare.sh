@@ -54,10 +54,13 @@ work="$(mktemp -d "${TMPDIR:-/tmp}/atomdoc-bench.XXXXXX")"
 cleanup() { [ "$keep" = 1 ] && echo "kept $work" >&2 || rm -rf "$work"; }
 trap cleanup EXIT
 
+origin="gen_corpus --docs $docs --seed $seed"
 if [ -z "$tree" ]; then
   tree="$work/tree"
   (cd "$here" && cargo run --release --locked --quiet --example gen_corpus -- \
     --docs "$docs" --seed "$seed" --out "$tree") >&2
+else
+  origin="given tree"
 fi
 tree="$(cd "$tree" && pwd)"
 root="$tree/docs/atomic"
@@ -170,8 +173,9 @@ fi
 files=$(find "$root" -name '*.md' | wc -l)
 mb=$(du -sm "$root" | cut -f1)
 echo
-echo "Tree: $files Markdown files, ${mb} MB (gen_corpus --docs $docs --seed $seed); $(nproc) cores;" \
-  "$(date -u +%Y-%m-%d); median of $runs runs; peak RSS from one /usr/bin/time -v run."
+echo "Tree: $files Markdown files, ${mb} MB ($origin); $(nproc) cores;" \
+  "$(date -u +%Y-%m-%d); load average $(cut -d' ' -f1-3 /proc/loadavg);" \
+  "median of $runs runs; peak RSS from one /usr/bin/time -v run."
 echo
 python3 - "$results" <<'PY'
 import sys
