@@ -14,7 +14,9 @@
 # skipped with a note. Prints one Markdown table with atomdoc/peer ratios.
 #
 # "Cold" means no atomdoc cache; the OS page cache stays warm (dropping it needs root and
-# would disturb everyone else on the machine), for atomdoc and peers alike.
+# would disturb everyone else on the machine), for atomdoc and peers alike. The re-index step
+# appends a line to one file of the tree and removes <tree>/.atomdoc for the cold index: point
+# --tree only at a generated tree.
 set -euo pipefail
 
 docs=10000
@@ -33,7 +35,7 @@ while [ $# -gt 0 ]; do
     --tree) tree="$2"; shift 2 ;;
     --keep) keep=1; shift ;;
     --no-peers) peers=0; shift ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
     *) echo "error: unknown option $1; see --help" >&2; exit 2 ;;
   esac
 done
