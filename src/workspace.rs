@@ -20,11 +20,9 @@ impl Workspace {
     pub fn load(location: Location, config: Config) -> std::io::Result<Workspace> {
         let repo = DiskRepo::new(&location.repo, config.links.clone())?;
         let (paths, mut warnings) = scan::walk(&repo, &location.root);
-        // Read and parse in one parallel pass: each file is read once and its text dropped
-        // once parsed. `paths` is sorted, and so are the results.
-        let (parsed, read_warnings) = scan::read_and_parse(&location.repo, paths, &config.links);
+        let (files, read_warnings) = scan::read_all(&location.repo, paths);
         warnings.extend(read_warnings);
-        let corpus = Corpus::from_parsed(&location.root, parsed, warnings, &repo);
+        let corpus = Corpus::build(&location.root, files, warnings, &repo, &config);
         Ok(Workspace::from_corpus(location, config, corpus))
     }
 

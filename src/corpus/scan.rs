@@ -12,7 +12,7 @@ use rayon::prelude::*;
 
 use super::links::{Entry, RepoView};
 use super::parse;
-use super::{FileWarning, ParsedDoc, SourceFile};
+use super::{FileWarning, SourceFile};
 use crate::config::LinksConfig;
 
 /// A repository on disk: the answer to [`RepoView`] questions about files that are not
@@ -209,40 +209,6 @@ pub fn read_all(repo: &Path, paths: Vec<String>) -> (Vec<SourceFile>, Vec<FileWa
         }
     }
     (files, warnings)
-}
-
-/// One file's outcome: its content and maybe a warning, or the warning that skipped it.
-type Read<T> = Result<(T, Option<FileWarning>), FileWarning>;
-
-/// Reads and parses the given files in parallel, each in one task, so a file's text is dropped
-/// as soon as it is parsed (peak memory holds parse results, not the whole tree's text).
-/// Results keep the order of `paths`. Warnings as for [`read_all`].
-pub fn read_and_parse(
-    repo: &Path,
-    paths: Vec<String>,
-    links: &LinksConfig,
-) -> (Vec<(String, ParsedDoc)>, Vec<FileWarning>) {
-    let results: Vec<Read<(String, ParsedDoc)>> = paths
-        .into_par_iter()
-        .map(|path| {
-            read_one(repo, path).map(|(file, warning)| {
-                let parsed = parse::parse(&file.text, links);
-                ((file.path, parsed), warning)
-            })
-        })
-        .collect();
-    let mut docs = Vec::with_capacity(results.len());
-    let mut warnings = Vec::new();
-    for r in results {
-        match r {
-            Ok((doc, warning)) => {
-                docs.push(doc);
-                warnings.extend(warning);
-            }
-            Err(w) => warnings.push(w),
-        }
-    }
-    (docs, warnings)
 }
 
 fn read_one(repo: &Path, path: String) -> Result<(SourceFile, Option<FileWarning>), FileWarning> {

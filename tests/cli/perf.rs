@@ -1,6 +1,7 @@
-//! Performance work must not change answers: the fused read-and-parse pass on disk, the cached
-//! `DiskRepo` and the allocation-free anchor comparison give exactly what the reference
-//! in-memory pipeline (`Corpus::build` over `MemRepo`) gives, on generated trees.
+//! Performance work must not change answers: the on-disk pipeline (cached `DiskRepo`,
+//! allocation-free anchor comparison, chunked link resolution, exact-size buffers) gives exactly
+//! what the reference in-memory pipeline (`Corpus::build` over `MemRepo`) gives, on generated
+//! trees.
 
 #[path = "../../examples/gen_corpus/tree.rs"]
 mod gen_tree;
