@@ -159,9 +159,36 @@ pub fn anchor_matches<'a>(
     slugs: impl IntoIterator<Item = &'a str>,
     html: impl IntoIterator<Item = &'a str>,
 ) -> bool {
-    let want = fragment.to_lowercase();
-    slugs.into_iter().any(|s| s.to_lowercase() == want)
-        || html.into_iter().any(|a| a.to_lowercase() == want)
+    let want = Folded::new(fragment);
+    slugs.into_iter().any(|s| want.matches(s)) || html.into_iter().any(|a| want.matches(a))
+}
+
+/// A fragment prepared for case-insensitive comparison with many candidates: lower-cased once,
+/// and compared without allocating when both sides are ASCII (the common case), with exactly
+/// the result of `a.to_lowercase() == b.to_lowercase()`.
+struct Folded<'a> {
+    raw: &'a str,
+    /// `None` when the fragment is ASCII.
+    lower: Option<String>,
+}
+
+impl<'a> Folded<'a> {
+    fn new(raw: &'a str) -> Self {
+        Folded {
+            raw,
+            lower: (!raw.is_ascii()).then(|| raw.to_lowercase()),
+        }
+    }
+
+    fn matches(&self, candidate: &str) -> bool {
+        match &self.lower {
+            None if candidate.is_ascii() => self.raw.eq_ignore_ascii_case(candidate),
+            // Lower-casing never turns non-ASCII into ASCII except for the Kelvin sign and
+            // dotted capital I, so mixed cases take the exact (allocating) path.
+            None => self.raw.to_ascii_lowercase() == candidate.to_lowercase(),
+            Some(lower) => *lower == candidate.to_lowercase(),
+        }
+    }
 }
 
 /// A link target split into path and fragment, before normalisation.

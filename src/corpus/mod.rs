@@ -317,19 +317,25 @@ impl Corpus {
 
     /// Resolves every link of every document; pure apart from what `view` reads.
     pub fn resolve_links(&mut self, view: &dyn RepoView) {
-        let resolved: Vec<Vec<Link>> = self
-            .docs
-            .par_iter()
-            .enumerate()
-            .map(|(id, doc)| {
-                doc.links
-                    .iter()
-                    .map(|link| links::resolve(self, id, link, view))
-                    .collect()
-            })
-            .collect();
-        for (doc, links) in self.docs.iter_mut().zip(resolved) {
-            doc.links = links;
+        // In chunks: resolving reads other documents' paths and headings, never their links,
+        // so each chunk's new links can replace the old ones before the next chunk starts.
+        // Peak memory then holds one chunk's links twice, not the whole tree's.
+        const CHUNK: usize = 2048;
+        for start in (0..self.docs.len()).step_by(CHUNK) {
+            let end = (start + CHUNK).min(self.docs.len());
+            let resolved: Vec<Vec<Link>> = (start..end)
+                .into_par_iter()
+                .map(|id| {
+                    self.docs[id]
+                        .links
+                        .iter()
+                        .map(|link| links::resolve(self, id, link, view))
+                        .collect()
+                })
+                .collect();
+            for (doc, links) in self.docs[start..end].iter_mut().zip(resolved) {
+                doc.links = links;
+            }
         }
     }
 

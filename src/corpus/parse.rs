@@ -298,7 +298,20 @@ pub fn parse(src: &str, config: &LinksConfig) -> ParsedDoc {
     }
     out.intro = out.intro.trim().to_string();
     out.words = out.text.split_whitespace().count();
+    // The text grew by doubling; keep an exact-size copy, since the corpus holds every
+    // document's text at once (about a quarter less memory on large trees).
+    out.text = exact(out.text);
+    out.code = exact(out.code);
     out
+}
+
+/// The same string in an allocation of exactly its length.
+fn exact(s: String) -> String {
+    if s.capacity() == s.len() {
+        s
+    } else {
+        String::from(s.as_str())
+    }
 }
 
 struct CodeBlockState {

@@ -21,6 +21,9 @@ pub struct DiskRepo {
     root: PathBuf,
     canonical: PathBuf,
     links: LinksConfig,
+    /// Answers already given: many links point at the same few files that are not documents
+    /// (an image, a legacy `.mdc`), and each first answer costs a `stat` and a `realpath`.
+    entries: Mutex<HashMap<String, Entry>>,
     anchors: Mutex<HashMap<String, Vec<String>>>,
 }
 
@@ -30,12 +33,26 @@ impl DiskRepo {
             root: root.to_path_buf(),
             canonical: root.canonicalize()?,
             links,
+            entries: Mutex::new(HashMap::new()),
             anchors: Mutex::new(HashMap::new()),
         })
     }
 
     pub fn root(&self) -> &Path {
         &self.root
+    }
+
+    fn entry_uncached(&self, path: &str) -> Entry {
+        let full = self.root.join(path);
+        match fs::metadata(&full) {
+            Err(_) => {
+                // A dangling symlink or nothing at all.
+                Entry::Missing
+            }
+            Ok(_) if !self.inside(&full) => Entry::Outside,
+            Ok(meta) if meta.is_dir() => Entry::Dir,
+            Ok(_) => Entry::File,
+        }
     }
 
     /// Whether a path that exists stays inside the repository once symlinks are followed.
@@ -47,16 +64,21 @@ impl DiskRepo {
 
 impl RepoView for DiskRepo {
     fn entry(&self, path: &str) -> Entry {
-        let full = self.root.join(path);
-        match fs::metadata(&full) {
-            Err(_) => {
-                // A dangling symlink or nothing at all.
-                Entry::Missing
-            }
-            Ok(_) if !self.inside(&full) => Entry::Outside,
-            Ok(meta) if meta.is_dir() => Entry::Dir,
-            Ok(_) => Entry::File,
+        let cached = self
+            .entries
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(path)
+            .copied();
+        if let Some(entry) = cached {
+            return entry;
         }
+        let entry = self.entry_uncached(path);
+        self.entries
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(path.to_string(), entry);
+        entry
     }
 
     fn anchors(&self, path: &str) -> Vec<String> {

@@ -526,3 +526,61 @@ fn odd_input_does_not_panic() {
     let c = corpus(&[(A, "# 日本語\n\n## 日本語の見出し\n\n[x](#日本語の見出し)\n")]);
     assert_eq!(links_of(&c, A)[0].1, LinkStatus::Ok);
 }
+
+mod anchor_comparison {
+    use proptest::prelude::*;
+
+    use crate::corpus::links::anchor_matches;
+
+    /// The comparison the rules define: lower-case both sides, compare.
+    fn by_definition(fragment: &str, candidate: &str) -> bool {
+        fragment.to_lowercase() == candidate.to_lowercase()
+    }
+
+    #[test]
+    fn special_cases_match_the_definition() {
+        let words = [
+            "Setup",
+            "setup",
+            "SETUP",
+            "İstanbul",
+            "i̇stanbul",
+            "istanbul",
+            "K",
+            "k",
+            "Kelvin",
+            "ΣΑΣ",
+            "σας",
+            "σασ",
+            "straße",
+            "STRASSE",
+            "",
+            "-",
+            "é",
+            "É",
+        ];
+        for a in words {
+            for b in words {
+                assert_eq!(
+                    anchor_matches(a, [b], []),
+                    by_definition(a, b),
+                    "{a:?} vs {b:?}"
+                );
+                assert_eq!(
+                    anchor_matches(a, [], [b]),
+                    by_definition(a, b),
+                    "{a:?} vs {b:?}"
+                );
+            }
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn any_strings_match_the_definition(a in "\\PC{0,6}", b in "\\PC{0,6}") {
+            prop_assert_eq!(anchor_matches(&a, [b.as_str()], []), by_definition(&a, &b));
+            let upper = b.to_uppercase();
+            prop_assert_eq!(anchor_matches(&a, [upper.as_str()], []), by_definition(&a, &upper));
+        }
+    }
+}

@@ -6,6 +6,7 @@ mod check;
 mod common;
 mod export;
 mod foundation;
+mod perf;
 mod query;
 mod repl;
 mod search;

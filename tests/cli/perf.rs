@@ -1,0 +1,137 @@
+//! Performance work must not change answers: the on-disk pipeline (cached `DiskRepo`,
+//! allocation-free anchor comparison, chunked link resolution, exact-size buffers) gives exactly
+//! what the reference in-memory pipeline (`Corpus::build` over `MemRepo`) gives, on generated
+//! trees.
+
+#[path = "../../examples/gen_corpus/tree.rs"]
+mod gen_tree;
+
+use std::sync::Mutex;
+
+use atomdoc::config::{self, Config};
+use atomdoc::corpus::links::MemRepo;
+use atomdoc::corpus::{Corpus, SourceFile};
+use atomdoc::graph::{DocGraph, Stats};
+use atomdoc::workspace::Workspace;
+
+use crate::common::run_ok;
+
+const ROOT: &str = "docs/atomic";
+
+/// A generated tree: every file (repo-relative path, text), sorted, and the generator's summary.
+fn generate(spec: &gen_tree::Spec) -> (Vec<(String, String)>, gen_tree::Summary) {
+    let files = Mutex::new(Vec::new());
+    let summary = gen_tree::generate::<()>(spec, |p, t| {
+        files.lock().unwrap().push((p.to_string(), t.to_string()));
+        Ok(())
+    })
+    .unwrap();
+    let mut files = files.into_inner().unwrap();
+    files.sort();
+    (files, summary)
+}
+
+/// The reference: parse everything in memory, resolve against an in-memory repository.
+fn reference(files: &[(String, String)]) -> Corpus {
+    let (docs, extra): (Vec<_>, Vec<_>) = files
+        .iter()
+        .partition(|(p, _)| p.starts_with(ROOT) && p.ends_with(".md"));
+    let sources = docs
+        .iter()
+        .map(|(p, t)| SourceFile {
+            path: p.clone(),
+            text: t.clone(),
+        })
+        .collect();
+    let repo = MemRepo::new(extra.iter().map(|(p, t)| (p.as_str(), t.as_str())));
+    Corpus::build(ROOT, sources, Vec::new(), &repo, &Config::default())
+}
+
+fn edges(graph: &DocGraph) -> Vec<(usize, usize, String, Option<usize>)> {
+    let mut out: Vec<_> = graph
+        .graph
+        .raw_edges()
+        .iter()
+        .map(|e| {
+            (
+                e.source().index(),
+                e.target().index(),
+                format!("{:?}", e.weight.kind),
+                e.weight.link,
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+fn check_equivalent(spec: gen_tree::Spec) {
+    let (files, summary) = generate(&spec);
+    let dir = tempfile::tempdir().unwrap();
+    for (path, text) in &files {
+        let full = dir.path().join(path);
+        std::fs::create_dir_all(full.parent().unwrap()).unwrap();
+        std::fs::write(full, text).unwrap();
+    }
+
+    let expected = reference(&files);
+    let (location, config) = config::locate(Some(dir.path()), None, dir.path()).unwrap();
+    let loaded = Workspace::load(location, config).unwrap();
+
+    assert_eq!(loaded.corpus.docs.len(), expected.docs.len());
+    for (got, want) in loaded.corpus.docs.iter().zip(&expected.docs) {
+        assert_eq!(
+            serde_json::to_value(got).unwrap(),
+            serde_json::to_value(want).unwrap(),
+            "document {} differs",
+            want.path
+        );
+    }
+    assert_eq!(
+        serde_json::to_value(&loaded.corpus).unwrap(),
+        serde_json::to_value(&expected).unwrap()
+    );
+    let expected_graph = DocGraph::build(&expected);
+    assert_eq!(edges(&loaded.graph), edges(&expected_graph));
+    let stats = Stats::compute(&loaded.corpus, &loaded.graph);
+    assert_eq!(stats, Stats::compute(&expected, &expected_graph));
+
+    // The generator's promises hold, so the comparison covers every case.
+    assert_eq!(
+        stats.documents,
+        summary.markdown_files - 1,
+        "all but TEMPLATE.md"
+    );
+    assert_eq!(stats.orphans, summary.planned_orphans);
+    for (reason, n) in &stats.broken {
+        assert!(*n > 0, "no broken link with reason {reason}: {stats:?}");
+    }
+
+    // And the binary answers the same.
+    let json: serde_json::Value =
+        serde_json::from_str(&run_ok(dir.path(), &["stats", "--format", "json"])).unwrap();
+    assert_eq!(json, serde_json::to_value(&stats).unwrap());
+}
+
+#[test]
+fn disk_pipeline_equals_in_memory_reference_on_generated_trees() {
+    for seed in [1, 2] {
+        check_equivalent(gen_tree::Spec {
+            docs: 400,
+            seed,
+            mean_bytes: 3000,
+        });
+    }
+}
+
+#[test]
+fn generator_is_deterministic() {
+    let spec = gen_tree::Spec {
+        docs: 120,
+        seed: 9,
+        mean_bytes: 2000,
+    };
+    assert_eq!(generate(&spec), generate(&spec));
+    let other = gen_tree::Spec { seed: 10, ..spec };
+    assert_ne!(generate(&spec).0, generate(&other).0);
+}
