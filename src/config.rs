@@ -27,7 +27,9 @@ pub enum ConfigError {
         "docs root `{root}` not found in {repo}; pass --root PATH (relative to the repository) or set `root = \"…\"` in {CONFIG_FILE}"
     )]
     NoRoot { root: String, repo: PathBuf },
-    #[error("docs root `{0}` is outside the repository; --root must name a folder inside it")]
+    #[error(
+        "docs root `{0}` is outside the repository (or reached through a symlink that leads out of it); --root must name a folder inside it"
+    )]
     RootOutside(String),
 }
 
@@ -39,6 +41,33 @@ pub struct Config {
     /// The docs root, relative to the repository.
     pub root: Option<String>,
     pub links: LinksConfig,
+    pub limits: Limits,
+}
+
+/// Caps that keep a hostile or runaway tree from exhausting memory or time. A file over a cap
+/// is skipped or trimmed with a warning that names it and the key to raise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Limits {
+    /// Files larger than this many bytes are skipped (not read) with a warning.
+    pub max_file_bytes: u64,
+    /// Links after this many in one file are dropped with a warning.
+    pub max_links_per_file: usize,
+}
+
+impl Limits {
+    /// 100 MiB: well above any hand-written document, so "tens of MB" files still work.
+    pub const DEFAULT_MAX_FILE_BYTES: u64 = 100 * 1024 * 1024;
+    pub const DEFAULT_MAX_LINKS_PER_FILE: usize = 1_000_000;
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_file_bytes: Limits::DEFAULT_MAX_FILE_BYTES,
+            max_links_per_file: Limits::DEFAULT_MAX_LINKS_PER_FILE,
+        }
+    }
 }
 
 /// How links are recognised.
@@ -134,6 +163,15 @@ pub fn locate(
             root: raw_root,
             repo,
         });
+    }
+    // A docs root reached through a symlink that leads out of the repository would make
+    // atomdoc read files outside it.
+    let inside = match (repo.canonicalize(), repo.join(&root).canonicalize()) {
+        (Ok(r), Ok(d)) => d.starts_with(r),
+        _ => false,
+    };
+    if !inside {
+        return Err(ConfigError::RootOutside(raw_root));
     }
     Ok((Location { repo, root }, config))
 }

@@ -18,9 +18,10 @@ pub struct Workspace {
 impl Workspace {
     /// Reads and parses every document under the docs root and builds the graph.
     pub fn load(location: Location, config: Config) -> std::io::Result<Workspace> {
-        let repo = DiskRepo::new(&location.repo, config.links.clone())?;
+        let repo = DiskRepo::new(&location.repo, config.links.clone())?
+            .with_max_file_bytes(config.limits.max_file_bytes);
         let (paths, mut warnings) = scan::walk(&repo, &location.root);
-        let (files, read_warnings) = scan::read_all(&location.repo, paths);
+        let (files, read_warnings) = scan::read_all_with(&location.repo, paths, &config.limits);
         warnings.extend(read_warnings);
         let corpus = Corpus::build(&location.root, files, warnings, &repo, &config);
         Ok(Workspace::from_corpus(location, config, corpus))

@@ -203,6 +203,7 @@ impl Corpus {
         view: &dyn RepoView,
         config: &Config,
     ) -> Corpus {
+        let max_links = config.limits.max_links_per_file;
         let mut parsed: Vec<(String, ParsedDoc)> = files
             .into_par_iter()
             .map(|f| {
@@ -211,6 +212,20 @@ impl Corpus {
             })
             .collect();
         parsed.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut warnings = warnings;
+        for (path, doc) in &mut parsed {
+            if doc.links.len() > max_links {
+                warnings.push(FileWarning {
+                    path: path.clone(),
+                    message: format!(
+                        "has {} links; only the first {max_links} are kept (raise `max_links_per_file` under [limits] in atomdoc.toml)",
+                        doc.links.len()
+                    ),
+                    skipped: false,
+                });
+                doc.links.truncate(max_links);
+            }
+        }
         Corpus::from_parsed(root, parsed, warnings, view)
     }
 

@@ -4,3 +4,5 @@
 
 mod common;
 mod foundation;
+mod fuzzing;
+mod hostile;
