@@ -106,7 +106,13 @@ fn report_warnings(workspace: &Workspace) -> u8 {
     let stderr = std::io::stderr();
     let mut err = stderr.lock();
     for w in &workspace.corpus.warnings {
-        let _ = writeln!(err, "warning: {}: {}", render::sanitize(&w.path), w.message);
+        // Messages can quote OS errors that repeat the path: sanitise both.
+        let _ = writeln!(
+            err,
+            "warning: {}: {}",
+            render::sanitize(&w.path),
+            render::sanitize(&w.message)
+        );
     }
     if workspace.corpus.warnings.iter().any(|w| w.skipped) {
         exit::PARTIAL

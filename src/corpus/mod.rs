@@ -6,6 +6,8 @@
 
 pub mod links;
 pub mod parse;
+#[cfg(test)]
+mod proptests;
 pub mod scan;
 #[cfg(test)]
 mod tests;

@@ -6,3 +6,4 @@ mod common;
 mod foundation;
 mod fuzzing;
 mod hostile;
+mod output_safety;
