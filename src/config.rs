@@ -14,10 +14,10 @@ pub const DEFAULT_ROOT: &str = "docs/atomic";
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    #[error("cannot read {path}: {source}")]
+    #[error("cannot read {path}: {reason}")]
     Read {
         path: PathBuf,
-        source: std::io::Error,
+        reason: std::io::Error,
     },
     #[error("{path}: {message}")]
     Parse { path: PathBuf, message: String },
@@ -103,18 +103,55 @@ impl Config {
     /// Reads `atomdoc.toml` from `repo` when it exists; the defaults otherwise.
     pub fn load(repo: &Path) -> Result<Config, ConfigError> {
         let path = repo.join(CONFIG_FILE);
-        match std::fs::read_to_string(&path) {
+        match read_config_file(repo, &path) {
             Ok(text) => {
                 Config::parse(&text).map_err(|message| ConfigError::Parse { path, message })
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Config::default()),
-            Err(source) => Err(ConfigError::Read { path, source }),
+            Err(reason) => Err(ConfigError::Read { path, reason }),
         }
     }
 
     pub fn parse(text: &str) -> Result<Config, String> {
         toml::from_str(text).map_err(|e| e.to_string().trim_end().to_string())
     }
+}
+
+/// `atomdoc.toml` is at most this long: a config file, not a data file.
+const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
+
+/// Reads the config file only when it is a regular file inside the repository and not huge: a
+/// committed symlink to `/dev/zero` or to a file elsewhere must not hang atomdoc or leak
+/// another file's contents into an error message.
+fn read_config_file(repo: &Path, path: &Path) -> std::io::Result<String> {
+    use std::io::{Error, ErrorKind, Read};
+    let meta = std::fs::metadata(path)?;
+    let inside = match (repo.canonicalize(), path.canonicalize()) {
+        (Ok(r), Ok(p)) => p.starts_with(r),
+        _ => false,
+    };
+    if !inside {
+        return Err(Error::other(
+            "it is a symlink leading outside the repository; make it a regular file",
+        ));
+    }
+    if !meta.is_file() {
+        return Err(Error::other("not a regular file"));
+    }
+    let mut text = String::new();
+    std::fs::File::open(path)?
+        .take(MAX_CONFIG_BYTES + 1)
+        .read_to_string(&mut text)
+        .map_err(|e| match e.kind() {
+            ErrorKind::InvalidData => Error::other("not valid UTF-8"),
+            _ => e,
+        })?;
+    if text.len() as u64 > MAX_CONFIG_BYTES {
+        return Err(Error::other(format!(
+            "larger than {MAX_CONFIG_BYTES} bytes; is it really a config file?"
+        )));
+    }
+    Ok(text)
 }
 
 /// Where the tree is: the repository and the docs root inside it.

@@ -109,6 +109,22 @@ pub fn walk(repo: &DiskRepo, root: &str) -> (Vec<String>, Vec<FileWarning>) {
     let escaped_in_filter = Arc::clone(&escaped);
     let mut files = Vec::new();
     let mut warnings = Vec::new();
+    // The ignore crate reads `.gitignore`/`.ignore` in the root and in every folder above it
+    // up to the repository: refuse to walk when one of them is unsafe to read.
+    let mut dir = Some(start.as_path());
+    while let Some(d) = dir.filter(|d| d.starts_with(&repo.root)) {
+        if let Some(problem) = unsafe_ignore_file(d, &canonical) {
+            warnings.push(FileWarning {
+                path: repo_relative(&repo.root, &problem).unwrap_or_else(|| root.to_string()),
+                message:
+                    "ignore file is not a regular file inside the repository; docs root not walked"
+                        .into(),
+                skipped: true,
+            });
+            return (files, warnings);
+        }
+        dir = d.parent();
+    }
     let walker = WalkBuilder::new(&start)
         // Hidden folders are skipped below; hidden files are documents like any other.
         .hidden(false)
@@ -127,6 +143,25 @@ pub fn walk(repo: &DiskRepo, root: &str) -> (Vec<String>, Vec<FileWarning>) {
                     .path()
                     .canonicalize()
                     .is_ok_and(|c| c.starts_with(&canonical));
+            // A folder's ignore files are read when the walk enters it, so check them first.
+            let bad_ignore = (!hidden_dir
+                && !escapes
+                && e.depth() > 0
+                && e.file_type().is_some_and(|t| t.is_dir()))
+            .then(|| unsafe_ignore_file(e.path(), &canonical))
+            .flatten();
+            if let Some(bad) = bad_ignore {
+                escaped_in_filter
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .push(FileWarning {
+                        path: repo_relative(&repo_root, &bad)
+                            .unwrap_or_else(|| bad.display().to_string()),
+                        message: "ignore file is not a regular file inside the repository; its folder is skipped".into(),
+                        skipped: true,
+                    });
+                return false;
+            }
             // A dangling symlink cannot be canonicalised either: it is simply not there.
             if escapes && !hidden_dir && e.path().exists() {
                 escaped_in_filter
@@ -166,6 +201,29 @@ pub fn walk(repo: &DiskRepo, root: &str) -> (Vec<String>, Vec<FileWarning>) {
     files.sort();
     files.dedup();
     (files, warnings)
+}
+
+/// The ignore files the walk reads in a folder.
+const IGNORE_FILES: [&str; 2] = [".gitignore", ".ignore"];
+
+/// An ignore file of `dir` that must not be read: a symlink leading out of the repository, or
+/// something that is not a regular file (a pipe or `/dev/zero` would hang the walk).
+fn unsafe_ignore_file(dir: &Path, canonical_repo: &Path) -> Option<PathBuf> {
+    IGNORE_FILES.iter().map(|name| dir.join(name)).find(|p| {
+        let Ok(link) = fs::symlink_metadata(p) else {
+            return false;
+        };
+        if link.file_type().is_symlink() {
+            let inside = p
+                .canonicalize()
+                .is_ok_and(|c| c.starts_with(canonical_repo));
+            let regular = fs::metadata(p).is_ok_and(|m| m.is_file());
+            // A dangling symlink is not read by anyone: harmless.
+            fs::metadata(p).is_ok() && !(inside && regular)
+        } else {
+            !link.is_file()
+        }
+    })
 }
 
 fn walk_warning(repo: &Path, err: &ignore::Error) -> FileWarning {

@@ -509,3 +509,72 @@ fn listing(dir: &Path) -> Vec<std::path::PathBuf> {
     all.sort();
     all
 }
+
+/// A git checkout can hold symlinks (not pipes or devices): one committed as `atomdoc.toml`,
+/// `.gitignore` or `.ignore` pointing at `/dev/zero` would hang a reader that trusted it.
+#[cfg(unix)]
+#[test]
+fn config_and_ignore_files_that_are_symlinks_to_devices_do_not_hang() {
+    use std::os::unix::fs::symlink;
+    if !Path::new("/dev/zero").exists() {
+        eprintln!("note: no /dev/zero; skipped");
+        return;
+    }
+    let dir = hostile_tree(&[]);
+    symlink("/dev/zero", dir.path().join("atomdoc.toml")).unwrap();
+    let (out, _, err) = stats(dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        err.contains("atomdoc.toml: it is a symlink leading outside the repository"),
+        "{err}"
+    );
+    fs::remove_file(dir.path().join("atomdoc.toml")).unwrap();
+
+    // In a folder under the root: that folder is skipped, the rest answered.
+    fs::create_dir_all(dir.path().join("docs/atomic/trap")).unwrap();
+    fs::write(dir.path().join("docs/atomic/trap/t.md"), "# T\n").unwrap();
+    symlink("/dev/zero", dir.path().join("docs/atomic/trap/.gitignore")).unwrap();
+    let (out, json, err) = stats(dir.path());
+    assert_eq!(out.status.code(), Some(3), "{err}");
+    assert!(
+        err.contains("warning: docs/atomic/trap/.gitignore: ignore file is not a regular file inside the repository; its folder is skipped"),
+        "{err}"
+    );
+    assert_eq!(json["documents"], 2);
+    assert_good_answers(&json);
+    fs::remove_file(dir.path().join("docs/atomic/trap/.gitignore")).unwrap();
+
+    // At the repository root (read before the walk starts): nothing is walked.
+    symlink("/dev/zero", dir.path().join(".ignore")).unwrap();
+    let (out, json, err) = stats(dir.path());
+    assert_eq!(out.status.code(), Some(3), "{err}");
+    assert!(
+        err.contains("warning: .ignore: ignore file is not a regular file"),
+        "{err}"
+    );
+    assert_eq!(json["documents"], 0);
+}
+
+#[test]
+fn an_oversized_config_file_is_an_error() {
+    let dir = hostile_tree(&[]);
+    let huge = "# comment\n".repeat(200_000);
+    fs::write(dir.path().join("atomdoc.toml"), huge).unwrap();
+    let (out, _, err) = stats(dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        err.contains("atomdoc.toml") && err.contains("larger than"),
+        "{err}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_config_symlink_inside_the_repository_is_read() {
+    let dir = hostile_tree(&[("config/atomdoc.toml", "root = \"docs/atomic/good\"\n")]);
+    std::os::unix::fs::symlink("config/atomdoc.toml", dir.path().join("atomdoc.toml")).unwrap();
+    let (out, json, err) = stats(dir.path());
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert_eq!(json["documents"], 2);
+    assert!(json["by_category"].as_object().unwrap().is_empty());
+}
