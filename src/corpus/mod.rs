@@ -306,6 +306,7 @@ impl Corpus {
 
     /// Resolves every link of every document; pure apart from what `view` reads.
     pub fn resolve_links(&mut self, view: &dyn RepoView) {
+        let anchors = links::AnchorSets::new(self);
         let resolved: Vec<Vec<Link>> = self
             .docs
             .par_iter()
@@ -313,7 +314,7 @@ impl Corpus {
             .map(|(id, doc)| {
                 doc.links
                     .iter()
-                    .map(|link| links::resolve(self, id, link, view))
+                    .map(|link| links::resolve_with(self, id, link, view, &anchors))
                     .collect()
             })
             .collect();

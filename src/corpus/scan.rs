@@ -2,7 +2,7 @@
 //! disk. Hidden folders are skipped, `.gitignore` is respected, symlinks that lead out of the
 //! repository are not followed, and symlink loops end the descent instead of hanging.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -24,6 +24,7 @@ pub struct DiskRepo {
     links: LinksConfig,
     max_file_bytes: u64,
     anchors: Mutex<HashMap<String, Vec<String>>>,
+    anchor_sets: Mutex<HashMap<String, std::sync::Arc<HashSet<String>>>>,
 }
 
 impl DiskRepo {
@@ -34,7 +35,31 @@ impl DiskRepo {
             links,
             max_file_bytes: Limits::DEFAULT_MAX_FILE_BYTES,
             anchors: Mutex::new(HashMap::new()),
+            anchor_sets: Mutex::new(HashMap::new()),
         })
+    }
+
+    /// The anchors of `path`, lower-cased, read once.
+    fn anchor_set(&self, path: &str) -> std::sync::Arc<HashSet<String>> {
+        if let Some(set) = self
+            .anchor_sets
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(path)
+        {
+            return set.clone();
+        }
+        let set: std::sync::Arc<HashSet<String>> = std::sync::Arc::new(
+            self.anchors(path)
+                .iter()
+                .map(|a| a.to_lowercase())
+                .collect(),
+        );
+        self.anchor_sets
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(path.to_string(), set.clone());
+        set
     }
 
     /// Files larger than `max` bytes are never read for their anchors.
@@ -66,6 +91,10 @@ impl RepoView for DiskRepo {
             Ok(meta) if meta.is_dir() => Entry::Dir,
             Ok(_) => Entry::File,
         }
+    }
+
+    fn has_anchor(&self, path: &str, fragment: &str) -> bool {
+        self.anchor_set(path).contains(&fragment.to_lowercase())
     }
 
     fn anchors(&self, path: &str) -> Vec<String> {

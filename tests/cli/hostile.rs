@@ -578,3 +578,37 @@ fn a_config_symlink_inside_the_repository_is_read() {
     assert_eq!(json["documents"], 2);
     assert!(json["by_category"].as_object().unwrap().is_empty());
 }
+
+/// Fragment checks are set lookups: 20 000 headings × 20 000 fragment links (to the same file,
+/// to another document, to a Markdown file outside the docs root) would otherwise be 10⁹
+/// comparisons. Half the fragments match, half do not.
+#[test]
+fn many_headings_and_many_fragment_links_resolve_quickly_and_right() {
+    let n = 20_000;
+    let mut headings = String::from("# Many\n\n");
+    for i in 0..n {
+        headings.push_str(&format!("## Heading {i}\n\n"));
+    }
+    let mut links = String::from("# Links\n\n");
+    for i in 0..n {
+        let frag = if i % 2 == 0 {
+            format!("heading-{i}")
+        } else {
+            format!("nope-{i}")
+        };
+        links.push_str(&format!(
+            "[a](heads.md#{frag}) [b](../../guide.md#{}) [c](#LINKS)\n",
+            frag.to_uppercase()
+        ));
+    }
+    let dir = hostile_tree(&[
+        ("docs/atomic/many/heads.md", &headings),
+        ("docs/atomic/many/links.md", &links),
+        ("docs/guide.md", &headings),
+    ]);
+    let (out, json, err) = stats(dir.path());
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert_eq!(json["broken"]["anchor"], n, "{json}");
+    assert_eq!(json["edges"]["inline"], n);
+    assert_good_answers(&json);
+}
