@@ -214,7 +214,12 @@ pub fn walk(repo: &DiskRepo, root: &str) -> (Vec<String>, Vec<FileWarning>) {
                     match repo_relative(&repo.root, e.path()) {
                         Some(rel) => files.push(rel),
                         None => warnings.push(FileWarning {
-                            path: e.path().display().to_string(),
+                            path: e
+                                .path()
+                                .strip_prefix(&repo.root)
+                                .unwrap_or(e.path())
+                                .to_string_lossy()
+                                .replace('\\', "/"),
                             message: "file name is not valid UTF-8; skipped".into(),
                             skipped: true,
                         }),

@@ -612,3 +612,24 @@ fn many_headings_and_many_fragment_links_resolve_quickly_and_right() {
     assert_eq!(json["edges"]["inline"], n);
     assert_good_answers(&json);
 }
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_file_name_that_is_not_utf8_is_skipped_with_a_warning() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = hostile_tree(&[]);
+    let name = std::ffi::OsStr::from_bytes(b"caf\xe9.md");
+    let path = dir.path().join("docs/atomic/good").join(name);
+    fs::write(&path, "# Latin-1 name\n\n[b](b.md)\n").unwrap();
+    let (out, json, err) = stats(dir.path());
+    assert_eq!(out.status.code(), Some(3), "{err}");
+    assert!(
+        err.contains(
+            "warning: docs/atomic/good/caf\u{fffd}.md: file name is not valid UTF-8; skipped"
+        ),
+        "{err}"
+    );
+    assert_eq!(json["documents"], 2);
+    assert_good_answers(&json);
+    assert_clean_stderr(&err);
+}
