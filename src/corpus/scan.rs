@@ -401,12 +401,38 @@ fn read_one(
 }
 
 /// Reads at most `max` bytes; `None` when the file holds more.
+///
+/// The file is opened without blocking and checked again through the open handle, so a file
+/// swapped for a named pipe after the last check is refused instead of blocking forever.
 fn read_capped(path: &Path, max: u64) -> std::io::Result<Option<Vec<u8>>> {
+    let file = open_nonblocking(path)?;
+    if !file.metadata()?.is_file() {
+        return Err(std::io::Error::other("not a regular file"));
+    }
     let mut bytes = Vec::new();
-    fs::File::open(path)?
-        .take(max.saturating_add(1))
-        .read_to_end(&mut bytes)?;
+    file.take(max.saturating_add(1)).read_to_end(&mut bytes)?;
     Ok((bytes.len() as u64 <= max).then_some(bytes))
+}
+
+/// `O_NONBLOCK`: opening a FIFO for reading returns at once instead of waiting for a writer.
+/// Reads from regular files ignore it.
+#[cfg(any(target_os = "linux", target_os = "android"))]
+const O_NONBLOCK: i32 = 0o4000;
+#[cfg(all(unix, not(any(target_os = "linux", target_os = "android"))))]
+const O_NONBLOCK: i32 = 0x0004;
+
+#[cfg(unix)]
+fn open_nonblocking(path: &Path) -> std::io::Result<fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(O_NONBLOCK)
+        .open(path)
+}
+
+#[cfg(not(unix))]
+fn open_nonblocking(path: &Path) -> std::io::Result<fs::File> {
+    fs::File::open(path)
 }
 
 /// Bytes → text. UTF-8 as is; UTF-16 with a byte-order mark decoded; anything else decoded
@@ -536,6 +562,24 @@ mod tests {
                 .starts_with("200 bytes is over the 100-byte limit; skipped"),
             "{warnings:?}"
         );
+    }
+
+    /// A named pipe swapped in after every check is refused by the read itself, not waited on.
+    #[cfg(unix)]
+    #[test]
+    fn reading_a_pipe_returns_at_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let pipe = dir.path().join("p.md");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&pipe)
+            .status()
+            .is_ok_and(|s| s.success());
+        if !made {
+            eprintln!("note: mkfifo unavailable; skipped");
+            return;
+        }
+        let err = read_capped(&pipe, 100).unwrap_err();
+        assert_eq!(err.to_string(), "not a regular file");
     }
 
     #[test]
