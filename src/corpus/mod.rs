@@ -130,6 +130,9 @@ pub struct Document {
     pub text: String,
     /// Text of the fenced and indented code blocks, for full-text search.
     pub code: String,
+    /// Links dropped by the `[limits] max_links_per_file` cap (0 almost always).
+    #[serde(default)]
+    pub links_dropped: usize,
 }
 
 impl Document {
@@ -214,21 +217,12 @@ impl Corpus {
             })
             .collect();
         parsed.sort_by(|a, b| a.0.cmp(&b.0));
-        let mut warnings = warnings;
-        for (path, doc) in &mut parsed {
-            if doc.links.len() > max_links {
-                warnings.push(FileWarning {
-                    path: path.clone(),
-                    message: format!(
-                        "has {} links; only the first {max_links} are kept (raise `max_links_per_file` under [limits] in atomdoc.toml)",
-                        doc.links.len()
-                    ),
-                    skipped: false,
-                });
-                doc.links.truncate(max_links);
-            }
+        for (_, doc) in &mut parsed {
+            cap_links(doc, max_links);
         }
-        Corpus::from_parsed(root, parsed, warnings, view)
+        let mut corpus = Corpus::from_parsed(root, parsed, warnings, view);
+        corpus.note_capped_links(max_links);
+        corpus
     }
 
     /// Builds a corpus from already parsed documents (repo-relative path, parse result).
@@ -272,6 +266,7 @@ impl Corpus {
                 words: p.words,
                 text: p.text,
                 code: p.code,
+                links_dropped: p.links_dropped,
                 path,
                 rel_path,
             };
@@ -292,6 +287,28 @@ impl Corpus {
         corpus.reindex();
         corpus.resolve_links(view);
         corpus
+    }
+
+    /// Adds a warning for every document whose links were cut by the cap (once each, however
+    /// often it is called: a corpus from the cache already has them).
+    pub fn note_capped_links(&mut self, max_links: usize) {
+        for doc in self.docs.iter().chain(&self.template) {
+            if doc.links_dropped == 0 {
+                continue;
+            }
+            let warning = FileWarning {
+                path: doc.path.clone(),
+                message: format!(
+                    "has {} links; only the first {max_links} are kept (raise `max_links_per_file` under [limits] in atomdoc.toml)",
+                    doc.links.len() + doc.links_dropped
+                ),
+                skipped: false,
+            };
+            if !self.warnings.contains(&warning) {
+                self.warnings.push(warning);
+            }
+        }
+        self.warnings.sort_by(|a, b| a.path.cmp(&b.path));
     }
 
     /// Rebuilds the path lookup table (needed after deserialising).
@@ -364,6 +381,15 @@ impl Corpus {
             }
         }
         map
+    }
+}
+
+/// Keeps the first `max` links of a parsed file and counts the rest in `links_dropped`: the
+/// `[limits] max_links_per_file` cap. Every path that turns text into documents applies it.
+pub fn cap_links(doc: &mut ParsedDoc, max: usize) {
+    if doc.links.len() > max {
+        doc.links_dropped = doc.links.len() - max;
+        doc.links.truncate(max);
     }
 }
 
