@@ -120,10 +120,15 @@ impl Config {
 /// `atomdoc.toml` is at most this long: a config file, not a data file.
 const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
 
-/// Reads the config file only when it is a regular file inside the repository and not huge: a
-/// committed symlink to `/dev/zero` or to a file elsewhere must not hang atomdoc or leak
-/// another file's contents into an error message.
 fn read_config_file(repo: &Path, path: &Path) -> std::io::Result<String> {
+    read_repo_text(repo, path, MAX_CONFIG_BYTES)
+}
+
+/// Reads a small text file that the repository provides (the config file, saved queries)
+/// only when it is a regular file inside the repository and at most `max_bytes` long: a
+/// committed symlink to `/dev/zero` or to a file elsewhere must not hang atomdoc or leak
+/// another file's contents into an error message. A missing file is `NotFound`.
+pub fn read_repo_text(repo: &Path, path: &Path, max_bytes: u64) -> std::io::Result<String> {
     use std::io::{Error, ErrorKind, Read};
     let meta = std::fs::metadata(path)?;
     let inside = match (repo.canonicalize(), path.canonicalize()) {
@@ -140,15 +145,15 @@ fn read_config_file(repo: &Path, path: &Path) -> std::io::Result<String> {
     }
     let mut text = String::new();
     std::fs::File::open(path)?
-        .take(MAX_CONFIG_BYTES + 1)
+        .take(max_bytes + 1)
         .read_to_string(&mut text)
         .map_err(|e| match e.kind() {
             ErrorKind::InvalidData => Error::other("not valid UTF-8"),
             _ => e,
         })?;
-    if text.len() as u64 > MAX_CONFIG_BYTES {
+    if text.len() as u64 > max_bytes {
         return Err(Error::other(format!(
-            "larger than {MAX_CONFIG_BYTES} bytes; is it really a config file?"
+            "larger than {max_bytes} bytes; is it the right file?"
         )));
     }
     Ok(text)
