@@ -40,6 +40,8 @@ pub enum ConfigError {
 pub struct Config {
     /// The docs root, relative to the repository.
     pub root: Option<String>,
+    /// The cache folder, relative to the repository [default: `.atomdoc`].
+    pub cache_dir: Option<String>,
     pub links: LinksConfig,
     pub limits: Limits,
 }

@@ -21,5 +21,8 @@ pub mod cli;
 pub mod config;
 pub mod corpus;
 pub mod graph;
+pub mod query;
 pub mod render;
+pub mod search;
+pub mod store;
 pub mod workspace;

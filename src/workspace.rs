@@ -1,11 +1,16 @@
-//! Loading a docs tree into memory: scan → parse → resolve → graph.
+//! Loading a docs tree into memory: scan → parse → resolve → graph, through the on-disk cache.
 //!
-//! Owns the order of the pipeline's steps; the steps themselves live in `corpus` and `graph`.
+//! Owns the order of the pipeline's steps; the steps themselves live in `corpus`, `store` and
+//! `graph`. Every command loads through [`Workspace::open`], so every command refreshes the
+//! cache.
+
+use std::sync::{Mutex, OnceLock};
 
 use crate::config::{Config, Location};
 use crate::corpus::Corpus;
-use crate::corpus::scan::{self, DiskRepo};
 use crate::graph::DocGraph;
+use crate::search::SearchIndex;
+use crate::store::{self, CacheMode, Report, SearchSource};
 
 /// A loaded docs tree: where it is, its settings, its documents and their graph.
 pub struct Workspace {
@@ -13,20 +18,47 @@ pub struct Workspace {
     pub config: Config,
     pub corpus: Corpus,
     pub graph: DocGraph,
+    /// What loading found and did (files added, changed, removed).
+    pub report: Report,
+    /// One-line notices about the cache (rebuilt, unusable, …) for stderr.
+    pub notices: Mutex<Vec<String>>,
+    search_source: SearchSource,
+    search: OnceLock<Result<SearchIndex, String>>,
 }
 
 impl Workspace {
-    /// Reads and parses every document under the docs root and builds the graph.
+    /// Reads and parses every document under the docs root and builds the graph, in memory
+    /// (no cache).
     pub fn load(location: Location, config: Config) -> std::io::Result<Workspace> {
-        let repo = DiskRepo::new(&location.repo, config.links.clone())?
-            .with_max_file_bytes(config.limits.max_file_bytes);
-        let (paths, mut warnings) = scan::walk(&repo, &location.root);
-        let (files, read_warnings) = scan::read_all_with(&location.repo, paths, &config.limits);
-        warnings.extend(read_warnings);
-        let corpus = Corpus::build(&location.root, files, warnings, &repo, &config);
-        Ok(Workspace::from_corpus(location, config, corpus))
+        Workspace::open(location, config, &CacheMode::Memory)
     }
 
+    /// Loads the tree through the cache `mode` names: a stat walk and the snapshot when nothing
+    /// changed, an incremental update when something did, a full build otherwise.
+    pub fn open(
+        location: Location,
+        config: Config,
+        mode: &CacheMode,
+    ) -> std::io::Result<Workspace> {
+        let mut loaded = store::load(&location, &config, mode)?;
+        loaded
+            .corpus
+            .note_capped_links(config.limits.max_links_per_file);
+        let graph = DocGraph::build(&loaded.corpus);
+        Ok(Workspace {
+            location,
+            config,
+            corpus: loaded.corpus,
+            graph,
+            report: loaded.report,
+            notices: Mutex::new(loaded.notices),
+            search_source: loaded.search,
+            search: OnceLock::new(),
+        })
+    }
+
+    /// A workspace over an already built corpus (tests, generated trees); search builds an
+    /// in-memory index from the documents' text.
     pub fn from_corpus(location: Location, config: Config, corpus: Corpus) -> Workspace {
         let graph = DocGraph::build(&corpus);
         Workspace {
@@ -34,6 +66,36 @@ impl Workspace {
             config,
             corpus,
             graph,
+            report: Report::default(),
+            notices: Mutex::new(Vec::new()),
+            search_source: SearchSource::Memory { texts: true },
+            search: OnceLock::new(),
         }
+    }
+
+    /// The full-text index, opened on first use (never for commands that do not search).
+    pub fn search_index(&self) -> Result<&SearchIndex, String> {
+        self.search
+            .get_or_init(|| {
+                let (index, notices) = store::open_search(
+                    &self.location,
+                    &self.config,
+                    &self.search_source,
+                    &self.corpus,
+                )
+                .map_err(|e| format!("cannot open the search index: {e}"))?;
+                self.notices
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .extend(notices);
+                Ok(index)
+            })
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+
+    /// Takes the notices gathered so far.
+    pub fn take_notices(&self) -> Vec<String> {
+        std::mem::take(&mut *self.notices.lock().unwrap_or_else(|e| e.into_inner()))
     }
 }

@@ -8,9 +8,12 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+pub mod query;
+
 use crate::config;
 use crate::graph::Stats;
 use crate::render;
+use crate::store::CacheMode;
 use crate::workspace::Workspace;
 
 /// Exit statuses, as documented in the README.
@@ -47,6 +50,12 @@ pub struct GlobalArgs {
     /// Docs root, relative to the repository [default: docs/atomic]
     #[arg(long, global = true, value_name = "PATH")]
     pub root: Option<String>,
+    /// Cache folder [default: <repo>/.atomdoc, or `cache_dir` in atomdoc.toml]
+    #[arg(long, global = true, value_name = "DIR")]
+    pub cache_dir: Option<PathBuf>,
+    /// Keep everything in memory: read no cache, write none
+    #[arg(long, global = true, conflicts_with = "cache_dir")]
+    pub no_cache: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -56,6 +65,31 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = StatsFormat::Table)]
         format: StatsFormat,
     },
+    /// Build or refresh the cache (snapshot + full-text index) and report what changed
+    Index {
+        #[arg(long, value_enum, default_value_t = StatsFormat::Table)]
+        format: StatsFormat,
+    },
+    /// Full-text search (BM25): words must all match; "inner quotes" make a phrase;
+    /// a leading ~ (or --fuzzy) tolerates typos
+    Search {
+        /// The words to look for, e.g. "connection pool" or '~rabitmq'
+        #[arg(required = true, num_args = 1..)]
+        text: Vec<String>,
+        /// Only documents in this category or category/subcategory
+        #[arg(long = "in", value_name = "CATEGORY")]
+        within: Option<String>,
+        /// At most this many results
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+        /// Tolerate typos in every word
+        #[arg(long)]
+        fuzzy: bool,
+        #[arg(long, value_enum, default_value_t = StatsFormat::Table)]
+        format: StatsFormat,
+    },
+    /// Ask a question of the docs graph: "orphans", "broken in services", "links from a to b" …
+    Query(query::QueryArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -78,6 +112,9 @@ pub fn main() -> ExitCode {
 
 /// Runs one parsed command line; returns the exit status.
 pub fn run(cli: Cli) -> anyhow::Result<u8> {
+    if let Command::Query(args) = cli.command {
+        return query::run(&cli.global, args);
+    }
     let workspace = load(&cli.global)?;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
@@ -89,20 +126,239 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
                 StatsFormat::Table => render::stats::table(&mut out, &stats)?,
             }
         }
+        Command::Index { format } => match format {
+            StatsFormat::Json => render::search::index_json(&mut out, &workspace.report)?,
+            StatsFormat::Table => render::search::index_table(&mut out, &workspace.report)?,
+        },
+        Command::Search {
+            text,
+            within,
+            limit,
+            fuzzy,
+            format,
+        } => {
+            let rows = search_rows(&workspace, &text.join(" "), fuzzy, within.as_deref(), limit);
+            print_notices(&workspace);
+            let rows = rows?;
+            match format {
+                StatsFormat::Json => render::search::json(&mut out, &rows)?,
+                StatsFormat::Table => render::search::table(&mut out, &rows, color_stdout())?,
+            }
+        }
+        Command::Query(_) => unreachable!("handled above"),
     }
     out.flush()?;
+    print_notices(&workspace);
     Ok(report_warnings(&workspace))
+}
+
+/// Whether stdout gets colour: a terminal, and neither `NO_COLOR` nor a dumb terminal.
+pub fn color_stdout() -> bool {
+    use std::io::IsTerminal;
+    if std::env::var_os("CLICOLOR_FORCE").is_some_and(|v| v != "0") {
+        return true;
+    }
+    std::io::stdout().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        && std::env::var("TERM").map_or(true, |t| t != "dumb")
+}
+
+/// Runs a full-text search and turns the hits into printable rows (with excerpts for the
+/// rows kept).
+pub fn search_rows(
+    workspace: &Workspace,
+    text: &str,
+    fuzzy: bool,
+    within: Option<&str>,
+    limit: usize,
+) -> anyhow::Result<Vec<render::search::SearchRow>> {
+    let query = crate::search::SearchQuery::parse(text, fuzzy);
+    let index = workspace.search_index().map_err(anyhow::Error::msg)?;
+    let corpus = &workspace.corpus;
+    if let Some(scope) = within {
+        let known = corpus.categories().contains(&scope)
+            || corpus
+                .subcategories()
+                .iter()
+                .any(|(c, s)| format!("{c}/{s}") == scope);
+        if !known {
+            anyhow::bail!(
+                "unknown category `{scope}` after --in; categories are: {}",
+                corpus.categories().join(", ")
+            );
+        }
+    }
+    let hits = index.search(corpus, &query)?;
+    let rows = hits
+        .into_iter()
+        .filter(|h| match within {
+            None => true,
+            Some(scope) => {
+                let d = corpus.doc(h.doc);
+                let cat = d.category.as_deref().unwrap_or("");
+                let sub = d
+                    .subcategory
+                    .as_deref()
+                    .map(|s| format!("{cat}/{s}"))
+                    .unwrap_or_default();
+                cat == scope || sub == scope
+            }
+        })
+        .take(limit)
+        .map(|h| {
+            let d = corpus.doc(h.doc);
+            let excerpt = excerpt(workspace, index, &query, h.doc);
+            render::search::SearchRow {
+                path: d.path.clone(),
+                title: d.display_title().to_string(),
+                category: d.category.clone(),
+                kind: d.kind.as_str().to_string(),
+                score: render::search::round_score(h.score),
+                line: excerpt.line,
+                snippet: excerpt.marked(),
+                excerpt,
+            }
+        })
+        .collect();
+    Ok(rows)
+}
+
+/// The excerpt of one hit: best-match line and highlighted fragment. Reads the file for the
+/// line number (the only file read after loading).
+pub fn excerpt(
+    workspace: &Workspace,
+    index: &crate::search::SearchIndex,
+    query: &crate::search::SearchQuery,
+    doc: crate::corpus::DocId,
+) -> crate::search::Excerpt {
+    let path = &workspace.corpus.doc(doc).path;
+    let source = std::fs::read(workspace.location.repo.join(path))
+        .ok()
+        .map(|b| String::from_utf8_lossy(&b).into_owned());
+    index.excerpt(&workspace.corpus, doc, query, source.as_deref())
+}
+
+/// Adds `line` and `snippet` columns (matches between `**`) to the records of a `search`
+/// query, one per hit, in the same order.
+pub fn add_excerpts(
+    records: &mut render::rows::Records,
+    hits: &[(crate::corpus::DocId, f32)],
+    text: &str,
+    fuzzy: bool,
+    workspace: &Workspace,
+) {
+    use crate::query::Cell;
+    let Ok(index) = workspace.search_index() else {
+        return;
+    };
+    let query = crate::search::SearchQuery::parse(text, fuzzy);
+    records.columns.push("line".into());
+    records.columns.push("snippet".into());
+    for (row, &(doc, _)) in records.rows.iter_mut().zip(hits) {
+        let e = excerpt(workspace, index, &query, doc);
+        row.push(e.line.map_or(Cell::Null, |l| Cell::Int(u64::from(l))));
+        row.push(if e.text.is_empty() {
+            Cell::Null
+        } else {
+            Cell::Text(e.marked().trim().to_string())
+        });
+    }
+}
+
+/// Prints the cache's notices (rebuilt, unusable, …) to stderr, once each.
+pub fn print_notices(workspace: &Workspace) {
+    let stderr = std::io::stderr();
+    let mut err = stderr.lock();
+    for n in workspace.take_notices() {
+        let _ = writeln!(err, "{}", render::sanitize(&n));
+    }
 }
 
 /// Finds and loads the tree the global flags point at.
 pub fn load(global: &GlobalArgs) -> anyhow::Result<Workspace> {
     let cwd = std::env::current_dir()?;
     let (location, config) = config::locate(global.repo.as_deref(), global.root.as_deref(), &cwd)?;
-    Ok(Workspace::load(location, config)?)
+    let mode = cache_mode(global, &location, &config, &cwd)?;
+    Ok(Workspace::open(location, config, &mode)?)
+}
+
+/// Where the cache lives: `--no-cache` → memory; `--cache-dir` (relative to the current
+/// folder); `cache_dir` in `atomdoc.toml` (relative to the repository); else `<repo>/.atomdoc`.
+///
+/// The cache is never inside the docs root (atomdoc never writes into the docs tree), and a
+/// `cache_dir` from `atomdoc.toml` — which the repository, maybe a stranger's pull request,
+/// provides — must stay inside the repository.
+pub fn cache_mode(
+    global: &GlobalArgs,
+    location: &config::Location,
+    config: &config::Config,
+    cwd: &std::path::Path,
+) -> anyhow::Result<CacheMode> {
+    let dir = if global.no_cache {
+        return Ok(CacheMode::Memory);
+    } else if let Some(dir) = &global.cache_dir {
+        cwd.join(dir)
+    } else if let Some(dir) = &config.cache_dir {
+        let Some(rel) = crate::corpus::links::normalize(&dir.replace('\\', "/"))
+            .filter(|_| !std::path::Path::new(dir).is_absolute())
+        else {
+            anyhow::bail!(
+                "cache_dir `{dir}` in {} leads outside the repository; use a folder inside it (or --cache-dir)",
+                config::CONFIG_FILE
+            );
+        };
+        location.repo.join(rel)
+    } else {
+        location.repo.join(crate::store::DEFAULT_DIR)
+    };
+    if within(&dir, &location.repo.join(&location.root)) {
+        anyhow::bail!(
+            "cache folder `{}` is inside the docs root; atomdoc never writes into the docs tree: choose another folder",
+            dir.display()
+        );
+    }
+    if global.cache_dir.is_none() && !within(&dir, &location.repo) {
+        anyhow::bail!(
+            "cache folder `{}` leads outside the repository (through a symlink?); use a folder inside it (or --cache-dir)",
+            dir.display()
+        );
+    }
+    Ok(CacheMode::Disk(dir))
+}
+
+/// Whether `path` is `folder` or lies under it, once symlinks are followed (as far as the path
+/// exists: a cache folder may not have been made yet).
+fn within(path: &std::path::Path, folder: &std::path::Path) -> bool {
+    let Ok(folder) = folder.canonicalize() else {
+        return false;
+    };
+    // Canonicalise the longest existing ancestor, then add the rest back.
+    let mut existing = path.to_path_buf();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        match (existing.file_name(), existing.parent()) {
+            (Some(name), Some(parent)) => {
+                rest.push(name.to_os_string());
+                existing = parent.to_path_buf();
+            }
+            _ => return false,
+        }
+    }
+    let Ok(mut full) = existing.canonicalize() else {
+        return false;
+    };
+    for part in rest.iter().rev() {
+        if part == ".." {
+            full.pop();
+        } else if part != "." {
+            full.push(part);
+        }
+    }
+    full.starts_with(folder)
 }
 
 /// Prints file warnings to stderr; the exit status is `PARTIAL` when a file was skipped.
-fn report_warnings(workspace: &Workspace) -> u8 {
+pub(crate) fn report_warnings(workspace: &Workspace) -> u8 {
     let stderr = std::io::stderr();
     let mut err = stderr.lock();
     for w in &workspace.corpus.warnings {

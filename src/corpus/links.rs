@@ -54,6 +54,53 @@ pub enum LinkStatus {
     Broken(BrokenReason),
 }
 
+/// Serde for [`LinkStatus`] inside [`Link`]: the readable tagged form in human-readable
+/// formats (JSON), a one-byte code in compact binary ones (the cache's postcard snapshot,
+/// which cannot decode adjacently tagged enums).
+pub mod status_serde {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use super::{BrokenReason, LinkStatus};
+
+    fn code(status: LinkStatus) -> u8 {
+        match status {
+            LinkStatus::Ok => 0,
+            LinkStatus::External => 1,
+            LinkStatus::Broken(BrokenReason::Missing) => 2,
+            LinkStatus::Broken(BrokenReason::Anchor) => 3,
+            LinkStatus::Broken(BrokenReason::Outside) => 4,
+            LinkStatus::Broken(BrokenReason::Placeholder) => 5,
+        }
+    }
+
+    pub fn serialize<S: Serializer>(status: &LinkStatus, s: S) -> Result<S::Ok, S::Error> {
+        if s.is_human_readable() {
+            status.serialize(s)
+        } else {
+            s.serialize_u8(code(*status))
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<LinkStatus, D::Error> {
+        if d.is_human_readable() {
+            return LinkStatus::deserialize(d);
+        }
+        Ok(match u8::deserialize(d)? {
+            0 => LinkStatus::Ok,
+            1 => LinkStatus::External,
+            2 => LinkStatus::Broken(BrokenReason::Missing),
+            3 => LinkStatus::Broken(BrokenReason::Anchor),
+            4 => LinkStatus::Broken(BrokenReason::Outside),
+            5 => LinkStatus::Broken(BrokenReason::Placeholder),
+            other => {
+                return Err(serde::de::Error::custom(format!(
+                    "unknown link status code {other}"
+                )));
+            }
+        })
+    }
+}
+
 /// What a path inside the repository is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Entry {

@@ -91,6 +91,7 @@ pub struct Link {
     pub kind: LinkKind,
     /// The fragment after `#`, percent-decoded, if any.
     pub fragment: Option<String>,
+    #[serde(with = "links::status_serde")]
     pub status: LinkStatus,
     /// The repo-relative path the link resolves to; `None` for external links and for
     /// targets that cannot be named (outside the repository, placeholders).
@@ -126,9 +127,12 @@ pub struct Document {
     pub code_blocks: Vec<CodeBlock>,
     pub links: Vec<Link>,
     pub words: usize,
-    /// Prose text (no code blocks), for full-text search.
+    /// Prose text (no code blocks), for full-text search. **Empty when the corpus was loaded
+    /// from the on-disk cache** (`store`): the text lives in the search index, not in the
+    /// snapshot the graph needs. Ask `search` for text questions.
     pub text: String,
-    /// Text of the fenced and indented code blocks, for full-text search.
+    /// Text of the fenced and indented code blocks, for full-text search (empty when loaded
+    /// from the cache, like `text`).
     pub code: String,
     /// Links dropped by the `[limits] max_links_per_file` cap (0 almost always).
     #[serde(default)]
@@ -165,6 +169,48 @@ impl Document {
         self.title
             .as_deref()
             .unwrap_or_else(|| self.rel_path.rsplit('/').next().unwrap_or(&self.rel_path))
+    }
+}
+
+impl Document {
+    /// A document from its parse result; links are unresolved (status `Ok`, no target) until
+    /// [`Corpus::resolve_links`] runs.
+    pub fn new(root: &str, path: String, p: ParsedDoc) -> Document {
+        let rel_path = strip_root(root, &path).to_string();
+        let kind = DocKind::of(&rel_path);
+        let mut parts = rel_path.split('/').collect::<Vec<_>>();
+        parts.pop();
+        Document {
+            category: parts.first().map(|s| s.to_string()),
+            subcategory: parts.get(1).map(|s| s.to_string()),
+            kind,
+            title: p.title,
+            intro: p.intro,
+            headings: p.headings,
+            html_anchors: p.html_anchors,
+            code_blocks: p.code_blocks,
+            links: p
+                .links
+                .into_iter()
+                .map(|raw| Link {
+                    line: raw.line,
+                    column: raw.column,
+                    target: raw.target,
+                    syntax: raw.syntax,
+                    kind: raw.kind,
+                    fragment: None,
+                    status: LinkStatus::Ok,
+                    resolved: None,
+                    to_doc: None,
+                })
+                .collect(),
+            words: p.words,
+            text: p.text,
+            code: p.code,
+            links_dropped: p.links_dropped,
+            path,
+            rel_path,
+        }
     }
 }
 
@@ -229,53 +275,36 @@ impl Corpus {
     pub fn from_parsed(
         root: &str,
         parsed: Vec<(String, ParsedDoc)>,
-        mut warnings: Vec<FileWarning>,
+        warnings: Vec<FileWarning>,
         view: &dyn RepoView,
     ) -> Corpus {
-        let mut docs = Vec::with_capacity(parsed.len());
+        let docs = parsed
+            .into_iter()
+            .map(|(path, p)| Document::new(root, path, p))
+            .collect();
+        let mut corpus = Corpus::from_documents(root, docs, warnings);
+        corpus.resolve_links(view);
+        corpus
+    }
+
+    /// Assembles a corpus from documents whose links are not resolved yet (or were resolved
+    /// against the same tree): sorts them by path, keeps the template apart and indexes paths.
+    /// Call [`Corpus::resolve_links`] afterwards when links need (re-)resolving.
+    pub fn from_documents(
+        root: &str,
+        all: Vec<Document>,
+        mut warnings: Vec<FileWarning>,
+    ) -> Corpus {
+        let mut docs = Vec::with_capacity(all.len());
         let mut template = None;
-        for (path, p) in parsed {
-            let rel_path = strip_root(root, &path).to_string();
-            let kind = DocKind::of(&rel_path);
-            let mut parts = rel_path.split('/').collect::<Vec<_>>();
-            parts.pop();
-            let doc = Document {
-                category: parts.first().map(|s| s.to_string()),
-                subcategory: parts.get(1).map(|s| s.to_string()),
-                kind,
-                title: p.title,
-                intro: p.intro,
-                headings: p.headings,
-                html_anchors: p.html_anchors,
-                code_blocks: p.code_blocks,
-                links: p
-                    .links
-                    .into_iter()
-                    .map(|raw| Link {
-                        line: raw.line,
-                        column: raw.column,
-                        target: raw.target,
-                        syntax: raw.syntax,
-                        kind: raw.kind,
-                        fragment: None,
-                        status: LinkStatus::Ok,
-                        resolved: None,
-                        to_doc: None,
-                    })
-                    .collect(),
-                words: p.words,
-                text: p.text,
-                code: p.code,
-                links_dropped: p.links_dropped,
-                path,
-                rel_path,
-            };
-            if kind == DocKind::Template {
+        for doc in all {
+            if doc.kind == DocKind::Template {
                 template = Some(doc);
             } else {
                 docs.push(doc);
             }
         }
+        docs.sort_by(|a, b| a.path.cmp(&b.path));
         warnings.sort_by(|a, b| a.path.cmp(&b.path));
         let mut corpus = Corpus {
             root: root.to_string(),
@@ -285,7 +314,6 @@ impl Corpus {
             by_path: HashMap::new(),
         };
         corpus.reindex();
-        corpus.resolve_links(view);
         corpus
     }
 
@@ -337,6 +365,26 @@ impl Corpus {
             .collect();
         for (doc, links) in self.docs.iter_mut().zip(resolved) {
             doc.links = links;
+        }
+    }
+
+    /// Re-resolves the links of the given documents only (after an incremental update that
+    /// kept the set of document paths, so every other link's resolution still holds).
+    pub fn resolve_links_of(&mut self, ids: &[DocId], view: &dyn RepoView) {
+        let anchors = links::AnchorSets::new(self);
+        let resolved: Vec<(DocId, Vec<Link>)> = ids
+            .par_iter()
+            .map(|&id| {
+                let links = self.docs[id]
+                    .links
+                    .iter()
+                    .map(|link| links::resolve_with(self, id, link, view, &anchors))
+                    .collect();
+                (id, links)
+            })
+            .collect();
+        for (id, links) in resolved {
+            self.docs[id].links = links;
         }
     }
 

@@ -484,6 +484,36 @@ pub fn decode(bytes: Vec<u8>) -> (String, Option<&'static str>) {
     }
 }
 
+/// What a stat of one path found: enough to tell whether a file changed since last time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Stat {
+    pub is_dir: bool,
+    pub size: u64,
+    /// Modification time in nanoseconds since the Unix epoch (0 when unknown).
+    pub mtime: i128,
+}
+
+/// Stats `path` (repo-relative) following symlinks; `None` when it does not exist or cannot
+/// be read. Never reads the file's content.
+pub fn stat(repo: &Path, path: &str) -> Option<Stat> {
+    let meta = fs::metadata(repo.join(path)).ok()?;
+    let mtime = meta
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos() as i128);
+    Some(Stat {
+        is_dir: meta.is_dir(),
+        size: meta.len(),
+        mtime,
+    })
+}
+
+/// [`stat`] for every path, in parallel, in the same order.
+pub fn stat_all(repo: &Path, paths: &[String]) -> Vec<Option<Stat>> {
+    paths.par_iter().map(|p| stat(repo, p)).collect()
+}
+
 #[cfg(test)]
 mod tests {
     //! The tree changing under atomdoc between the walk and the read: driven step by step

@@ -633,3 +633,116 @@ fn a_file_name_that_is_not_utf8_is_skipped_with_a_warning() {
     assert_good_answers(&json);
     assert_clean_stderr(&err);
 }
+
+/// `cache_dir` in `atomdoc.toml` comes from the repository: it may not send atomdoc's writes
+/// outside the repository or into the docs tree. `--cache-dir` is the user's own choice and
+/// may point anywhere except into the docs tree.
+#[test]
+fn cache_folders_never_lead_outside_the_repository_or_into_the_docs_tree() {
+    let outside = tempfile::tempdir().unwrap();
+    let escape = format!(
+        "../{}",
+        outside.path().file_name().unwrap().to_string_lossy()
+    );
+    let cases = [
+        format!("cache_dir = \"{escape}/c\"\n"),
+        format!("cache_dir = \"{}\"\n", outside.path().join("c").display()),
+        "cache_dir = \"docs/atomic/.cache\"\n".to_string(),
+        "cache_dir = \"docs/./atomic/good/../c\"\n".to_string(),
+    ];
+    for config in cases {
+        let dir = hostile_tree(&[("atomdoc.toml", &config)]);
+        let out = crate::common::atomdoc_cached(dir.path())
+            .args(["stats"])
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{config}: {err}");
+        assert!(
+            err.contains("leads outside the repository") || err.contains("inside the docs root"),
+            "{config}: {err}"
+        );
+        assert!(!dir.path().join("docs/atomic/.cache").exists());
+        assert!(!dir.path().join("docs/atomic/c").exists());
+    }
+    assert_eq!(
+        fs::read_dir(outside.path()).unwrap().count(),
+        0,
+        "nothing written outside"
+    );
+
+    // Through a symlink inside the repository that leads out.
+    let dir = hostile_tree(&[("atomdoc.toml", "cache_dir = \"cache\"\n")]);
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(outside.path(), dir.path().join("cache")).unwrap();
+        let out = crate::common::atomdoc_cached(dir.path())
+            .arg("stats")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        assert_eq!(fs::read_dir(outside.path()).unwrap().count(), 0);
+    }
+
+    // --cache-dir inside the docs tree is refused; outside the repository it is fine.
+    let dir = hostile_tree(&[]);
+    let out = crate::common::atomdoc_cached(dir.path())
+        .arg("--cache-dir")
+        .arg(dir.path().join("docs/atomic/good/c"))
+        .arg("stats")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!dir.path().join("docs/atomic/good/c").exists());
+    let out = crate::common::atomdoc_cached(dir.path())
+        .arg("--cache-dir")
+        .arg(outside.path().join("mine"))
+        .arg("stats")
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(outside.path().join("mine").exists());
+}
+
+/// The caps reach the cached path too: a capped file is skipped and a capped link list is
+/// reported on the first (full) run and on the next (snapshot) run alike.
+#[test]
+fn caps_hold_with_the_cache() {
+    let mut many = String::from("# Many\n\n");
+    for _ in 0..30 {
+        many.push_str("[b](../good/b.md)\n");
+    }
+    let big = "# Big\n\n".to_string() + &"x".repeat(10_000);
+    let dir = hostile_tree(&[
+        (
+            "atomdoc.toml",
+            "[limits]\nmax_file_bytes = 5000\nmax_links_per_file = 7\n",
+        ),
+        ("docs/atomic/many/links.md", &many),
+        ("docs/atomic/big/big.md", &big),
+    ]);
+    for run in ["first", "second"] {
+        let out = crate::common::atomdoc_cached(dir.path())
+            .args(["stats", "--format", "json"])
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(3), "{run}: {err}");
+        assert!(
+            err.contains("docs/atomic/many/links.md: has 30 links; only the first 7"),
+            "{run}: {err}"
+        );
+        assert!(
+            err.contains("docs/atomic/big/big.md: 10007 bytes is over the 5000-byte limit"),
+            "{run}: {err}"
+        );
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(json["edges"]["inline"], 7, "{run}");
+        assert_eq!(json["documents"], 3, "{run}");
+    }
+}

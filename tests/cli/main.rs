@@ -3,7 +3,10 @@
 //! Each area has its own module; fixtures live in `tests/fixtures/<scenario>/`.
 
 mod common;
+mod crash;
 mod foundation;
 mod fuzzing;
 mod hostile;
 mod output_safety;
+mod query;
+mod search;

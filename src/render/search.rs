@@ -1,0 +1,110 @@
+//! Search results and `atomdoc index` reports, as a table or JSON.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use super::sanitize;
+use crate::search::Excerpt;
+use crate::store::Report;
+
+/// One search hit, ready to print.
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchRow {
+    pub path: String,
+    pub title: String,
+    pub category: Option<String>,
+    pub kind: String,
+    /// BM25 score, rounded to three decimals.
+    pub score: f64,
+    /// 1-based line of the best match, when found.
+    pub line: Option<u32>,
+    /// The excerpt with `**…**` around each match.
+    pub snippet: String,
+    #[serde(skip)]
+    pub excerpt: Excerpt,
+}
+
+/// Rounds a score for output, so the same ranking prints the same digits.
+pub fn round_score(score: f32) -> f64 {
+    (f64::from(score) * 1000.0).round() / 1000.0
+}
+
+pub fn json(out: &mut dyn Write, rows: &[SearchRow]) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, rows)?;
+    writeln!(out)
+}
+
+/// Numbered hits: `path:line  title  (score)`, then the excerpt indented. `color` highlights
+/// matches (bold yellow) instead of `**` markers.
+pub fn table(out: &mut dyn Write, rows: &[SearchRow], color: bool) -> io::Result<()> {
+    let hl = anstyle::Style::new()
+        .bold()
+        .fg_color(Some(anstyle::AnsiColor::Yellow.into()));
+    let path_style = anstyle::Style::new().bold();
+    for (i, row) in rows.iter().enumerate() {
+        let location = match row.line {
+            Some(line) => format!("{}:{line}", row.path),
+            None => row.path.clone(),
+        };
+        let location = sanitize(&location);
+        if color {
+            write!(out, "{:>3}. {path_style}{location}{path_style:#}", i + 1)?;
+        } else {
+            write!(out, "{:>3}. {location}", i + 1)?;
+        }
+        writeln!(out, "  {}  (score {:.3})", sanitize(&row.title), row.score)?;
+        if !row.excerpt.text.is_empty() {
+            let text = if color {
+                row.excerpt.render(|m| format!("{hl}{}{hl:#}", sanitize(m)))
+            } else {
+                row.snippet.clone()
+            };
+            let text = if color {
+                text
+            } else {
+                sanitize(&text).into_owned()
+            };
+            writeln!(out, "     {}", text.trim())?;
+        }
+    }
+    let n = rows.len();
+    writeln!(out, "{n} result{}", if n == 1 { "" } else { "s" })
+}
+
+/// `atomdoc index`: what changed, in one paragraph.
+pub fn index_table(out: &mut dyn Write, report: &Report) -> io::Result<()> {
+    let place = match &report.cache {
+        Some(dir) => format!("cache {}", dir.display()),
+        None => "in memory (--no-cache)".to_string(),
+    };
+    if report.full {
+        writeln!(out, "indexed {} files from scratch ({place})", report.files)?;
+    } else if report.added.is_empty() && report.changed.is_empty() && report.removed.is_empty() {
+        writeln!(out, "up to date: {} files ({place})", report.files)?;
+    } else {
+        writeln!(
+            out,
+            "updated: {} added, {} changed, {} removed; {} files ({place})",
+            report.added.len(),
+            report.changed.len(),
+            report.removed.len(),
+            report.files
+        )?;
+    }
+    for (sign, paths) in [
+        ("+", &report.added),
+        ("~", &report.changed),
+        ("-", &report.removed),
+    ] {
+        for p in paths {
+            writeln!(out, "  {sign} {}", sanitize(p))?;
+        }
+    }
+    Ok(())
+}
+
+pub fn index_json(out: &mut dyn Write, report: &Report) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, report)?;
+    writeln!(out)
+}

@@ -1,0 +1,1015 @@
+//! The on-disk cache: what makes a second run on the same tree instant.
+//!
+//! Lives in `<repo>/.atomdoc/` (or `--cache-dir`, or `cache_dir` in `atomdoc.toml`):
+//!
+//! | file | what |
+//! | --- | --- |
+//! | `CACHEDIR.TAG` | marks the folder as a cache for backup tools |
+//! | `lock` | advisory lock held while a process writes the cache |
+//! | `snapshot.bin` | format version + checksum + postcard of: the manifest (path, size, mtime, content hash of every Markdown file), the non-document paths link resolution consulted, the parsed corpus with resolved links **without document text**, and the name and file stamps of the search index |
+//! | `search-<generation>/` | the tantivy index; its commit payload is the generation |
+//!
+//! Loading ([`load`]) stat-walks the docs root and compares with the manifest. Nothing
+//! changed: the snapshot is the answer (no file is read). Files changed, added or removed:
+//! only those are read (a file whose size and mtime changed but whose hash did not is not
+//! re-parsed), links of the changed documents and of documents pointing at them are
+//! re-resolved (all links when the set of documents changed), the search index gets a delete
+//! and an add per changed file, and the snapshot is rewritten. No valid snapshot or search
+//! index: everything is rebuilt, with a one-line notice when something was there but unusable.
+//!
+//! Safety: every file is written aside and renamed into place; writers hold the lock; the
+//! snapshot carries a checksum, so a truncated or garbled file is detected, never believed; a
+//! cache that cannot be written (read-only, full disk, busy for too long) degrades to working
+//! in memory with a warning.
+//!
+//! Owns: the cache folder. Must not: write anywhere else, or decide what a command prints.
+
+mod file;
+pub mod lock;
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+
+use crate::config::{Config, Location};
+use crate::corpus::links::{Entry, RepoView};
+use crate::corpus::scan::{self, DiskRepo, Stat};
+use crate::corpus::{Corpus, Document, FileWarning, SourceFile, parse};
+use crate::search::{self, SearchIndex};
+pub use file::Invalid;
+
+/// Bump whenever the snapshot's layout or the meaning of anything in it changes: an older
+/// cache is then rebuilt with a notice.
+pub const FORMAT_VERSION: u32 = 2;
+/// The snapshot's file name inside the cache folder.
+pub const SNAPSHOT_FILE: &str = "snapshot.bin";
+/// The cache folder under the repository when nothing else is configured.
+pub const DEFAULT_DIR: &str = ".atomdoc/cache";
+const TAG_FILE: &str = "CACHEDIR.TAG";
+const TAG_TEXT: &str = "Signature: 8a477f597d28d172789f06886806bc55\n\
+# This file is a cache directory tag created by atomdoc.\n\
+# For information about cache directory tags see https://bford.info/cachedir/\n";
+/// How long a writer waits for another process holding the lock.
+const LOCK_WAIT: Duration = Duration::from_secs(20);
+
+/// Where the cache lives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CacheMode {
+    Disk(PathBuf),
+    /// `--no-cache`: everything in memory, nothing written.
+    Memory,
+}
+
+/// One Markdown file as last seen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileStamp {
+    pub path: String,
+    pub size: u64,
+    pub mtime: i128,
+    pub hash: [u8; 32],
+    /// A warning the file's reading produced (invalid UTF-8), repeated on every run.
+    pub warning: Option<String>,
+}
+
+/// A path that is not a document but that link resolution looked at, as it was then.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct DepStamp {
+    path: String,
+    stat: Option<Stat>,
+}
+
+/// A file of the search index folder.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct IndexFile {
+    name: String,
+    size: u64,
+    mtime: i128,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct Snapshot {
+    /// Hash of what shapes the parse (docs root, link settings): another key is another tree.
+    key: [u8; 32],
+    /// The search index's generation (its commit payload).
+    generation: u64,
+    search_dir: String,
+    search_files: Vec<IndexFile>,
+    files: Vec<FileStamp>,
+    deps: Vec<DepStamp>,
+    corpus: Corpus,
+}
+
+/// What a load found and did, for `atomdoc index` and for tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Report {
+    /// Documents (and the template) in the tree now.
+    pub files: usize,
+    pub added: Vec<String>,
+    pub changed: Vec<String>,
+    pub removed: Vec<String>,
+    /// True when everything was read and parsed (no usable cache, or `--no-cache`).
+    pub full: bool,
+    /// The cache folder in use; `None` in memory.
+    pub cache: Option<PathBuf>,
+}
+
+/// Where the search index comes from.
+#[derive(Debug, Clone)]
+pub enum SearchSource {
+    /// Built in memory on first use; `texts` says whether the corpus still holds the
+    /// documents' text (otherwise the files are read again).
+    Memory { texts: bool },
+    Disk {
+        cache: PathBuf,
+        dir: String,
+        generation: u64,
+        files: Vec<IndexFileStamp>,
+    },
+}
+
+/// Opaque stamp of one search index file (kept to validate the folder before opening it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndexFileStamp(IndexFile);
+
+/// A loaded corpus and how it was loaded.
+pub struct Loaded {
+    pub corpus: Corpus,
+    pub report: Report,
+    /// One-line notices and warnings about the cache, for stderr.
+    pub notices: Vec<String>,
+    pub search: SearchSource,
+}
+
+/// Loads the tree at `location`, through the cache when `mode` is `Disk`.
+pub fn load(location: &Location, config: &Config, mode: &CacheMode) -> std::io::Result<Loaded> {
+    match mode {
+        CacheMode::Memory => cold_memory(location, config),
+        CacheMode::Disk(dir) => load_disk(location, config, dir, false),
+    }
+}
+
+fn key(location: &Location, config: &Config) -> [u8; 32] {
+    let mut h = blake3::Hasher::new();
+    h.update(&FORMAT_VERSION.to_le_bytes());
+    h.update(location.root.as_bytes());
+    h.update(b"\0");
+    h.update(
+        serde_json::to_string(&config.links)
+            .unwrap_or_default()
+            .as_bytes(),
+    );
+    // The caps decide which files and links the snapshot holds.
+    h.update(
+        serde_json::to_string(&config.limits)
+            .unwrap_or_default()
+            .as_bytes(),
+    );
+    *h.finalize().as_bytes()
+}
+
+fn new_generation() -> u64 {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as u64);
+    nanos ^ (u64::from(std::process::id()) << 40)
+}
+
+fn payload(generation: u64) -> String {
+    format!("atomdoc-{generation:016x}")
+}
+
+/// Reads and parses every file: the pipeline without a cache.
+fn cold_memory(location: &Location, config: &Config) -> std::io::Result<Loaded> {
+    let repo = DiskRepo::new(&location.repo, config.links.clone())?
+        .with_max_file_bytes(config.limits.max_file_bytes);
+    let (paths, mut warnings) = scan::walk(&repo, &location.root);
+    let progress = Progress::new(paths.len());
+    let (files, read_warnings) =
+        read_with_progress(&location.repo, paths, &config.limits, &progress);
+    warnings.extend(read_warnings);
+    let docs = parse_all(&location.root, files, config);
+    let report = Report {
+        files: docs.len(),
+        full: true,
+        ..Report::default()
+    };
+    let mut corpus = Corpus::from_documents(&location.root, docs, warnings);
+    corpus.resolve_links(&repo);
+    Ok(Loaded {
+        corpus,
+        report,
+        notices: Vec::new(),
+        search: SearchSource::Memory { texts: true },
+    })
+}
+
+fn parse_all(root: &str, files: Vec<SourceFile>, config: &Config) -> Vec<Document> {
+    use rayon::prelude::*;
+    files
+        .into_par_iter()
+        .map(|f| {
+            let mut parsed = parse::parse(&f.text, &config.links);
+            crate::corpus::cap_links(&mut parsed, config.limits.max_links_per_file);
+            Document::new(root, f.path, parsed)
+        })
+        .collect()
+}
+
+/// A progress bar for a full build: hidden until the build has taken a second, and only
+/// ever drawn on a terminal (indicatif draws nothing when stderr is not one).
+struct Progress {
+    bar: indicatif::ProgressBar,
+    start: Instant,
+    shown: std::cell::Cell<bool>,
+}
+
+impl Progress {
+    /// `steps`: reading and indexing each file.
+    fn new(files: usize) -> Progress {
+        let bar = indicatif::ProgressBar::hidden();
+        bar.set_length(2 * files as u64);
+        Progress {
+            bar,
+            start: Instant::now(),
+            shown: std::cell::Cell::new(false),
+        }
+    }
+
+    fn tick(&self, n: usize, what: &'static str) {
+        self.bar.inc(n as u64);
+        if !self.shown.get() && self.start.elapsed() > Duration::from_secs(1) {
+            self.bar
+                .set_draw_target(indicatif::ProgressDrawTarget::stderr());
+            self.shown.set(true);
+        }
+        if self.shown.get() {
+            self.bar.set_message(what);
+        }
+    }
+}
+
+impl Drop for Progress {
+    fn drop(&mut self) {
+        self.bar.finish_and_clear();
+    }
+}
+
+/// Reads files in chunks, ticking `progress`.
+fn read_with_progress(
+    repo: &Path,
+    paths: Vec<String>,
+    limits: &crate::config::Limits,
+    progress: &Progress,
+) -> (Vec<SourceFile>, Vec<FileWarning>) {
+    let mut files = Vec::with_capacity(paths.len());
+    let mut warnings = Vec::new();
+    for chunk in paths.chunks(1000) {
+        let (f, w) = scan::read_all_with(repo, chunk.to_vec(), limits);
+        files.extend(f);
+        warnings.extend(w);
+        progress.tick(chunk.len(), "reading");
+    }
+    (files, warnings)
+}
+
+/// A [`RepoView`] that remembers every path it was asked about, so a later run can tell
+/// whether those answers still hold.
+struct Recording<'a> {
+    repo: &'a DiskRepo,
+    seen: Mutex<BTreeSet<String>>,
+}
+
+impl RepoView for Recording<'_> {
+    fn entry(&self, path: &str) -> Entry {
+        self.note(path);
+        self.repo.entry(path)
+    }
+    fn anchors(&self, path: &str) -> Vec<String> {
+        self.note(path);
+        self.repo.anchors(path)
+    }
+    fn has_anchor(&self, path: &str, fragment: &str) -> bool {
+        self.note(path);
+        self.repo.has_anchor(path, fragment)
+    }
+}
+
+impl<'a> Recording<'a> {
+    fn new(repo: &'a DiskRepo) -> Self {
+        Recording {
+            repo,
+            seen: Mutex::new(BTreeSet::new()),
+        }
+    }
+    fn note(&self, path: &str) {
+        self.seen
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(path.to_string());
+    }
+    fn stamps(self, root: &Path, mut keep: Vec<DepStamp>) -> Vec<DepStamp> {
+        let seen = self.seen.into_inner().unwrap_or_else(|e| e.into_inner());
+        keep.retain(|d| !seen.contains(&d.path));
+        keep.extend(seen.into_iter().map(|path| DepStamp {
+            stat: dep_stat(root, &path),
+            path,
+        }));
+        keep.sort_by(|a, b| a.path.cmp(&b.path));
+        keep
+    }
+}
+
+/// A dependency's stat; folders only record that they exist (their mtime changes with every
+/// file added inside, which says nothing about link targets).
+fn dep_stat(root: &Path, path: &str) -> Option<Stat> {
+    scan::stat(root, path).map(|s| {
+        if s.is_dir {
+            Stat {
+                is_dir: true,
+                size: 0,
+                mtime: 0,
+            }
+        } else {
+            s
+        }
+    })
+}
+
+/// What changed between the manifest and the stat walk.
+#[derive(Default)]
+struct Diff {
+    /// Paths whose size or mtime differ, or that are new: to be read.
+    candidates: Vec<String>,
+    removed: Vec<String>,
+}
+
+fn diff(prev: &[FileStamp], paths: &[String], stats: &[Option<Stat>]) -> Diff {
+    let old: HashMap<&str, &FileStamp> = prev.iter().map(|s| (s.path.as_str(), s)).collect();
+    let mut d = Diff::default();
+    let mut present = HashSet::with_capacity(paths.len());
+    for (path, stat) in paths.iter().zip(stats) {
+        present.insert(path.as_str());
+        let same = match (old.get(path.as_str()), stat) {
+            (Some(o), Some(s)) => o.size == s.size && o.mtime == s.mtime,
+            _ => false,
+        };
+        if !same {
+            d.candidates.push(path.clone());
+        }
+    }
+    d.removed = prev
+        .iter()
+        .filter(|s| !present.contains(s.path.as_str()))
+        .map(|s| s.path.clone())
+        .collect();
+    d
+}
+
+fn deps_changed(root: &Path, deps: &[DepStamp]) -> bool {
+    deps.iter().any(|d| dep_stat(root, &d.path) != d.stat)
+}
+
+/// Phase timings on stderr when `ATOMDOC_TIMING` is set (for benchmarks; off by default).
+struct Timing {
+    start: Option<Instant>,
+    last: std::cell::Cell<Option<Instant>>,
+}
+
+impl Timing {
+    fn new() -> Timing {
+        let on = std::env::var_os("ATOMDOC_TIMING").is_some();
+        let now = on.then(Instant::now);
+        Timing {
+            start: now,
+            last: std::cell::Cell::new(now),
+        }
+    }
+
+    fn mark(&self, phase: &str) {
+        if let (Some(start), Some(last)) = (self.start, self.last.get()) {
+            let now = Instant::now();
+            eprintln!(
+                "timing: {phase:<16} {:>7.1} ms (total {:.1} ms)",
+                (now - last).as_secs_f64() * 1e3,
+                (now - start).as_secs_f64() * 1e3
+            );
+            self.last.set(Some(now));
+        }
+    }
+}
+
+/// Why the disk cache could not be used; the run goes on in memory.
+struct Fallback(String);
+
+fn load_disk(
+    location: &Location,
+    config: &Config,
+    cache: &Path,
+    force_cold: bool,
+) -> std::io::Result<Loaded> {
+    let timing = Timing::new();
+    let repo = DiskRepo::new(&location.repo, config.links.clone())?
+        .with_max_file_bytes(config.limits.max_file_bytes);
+    let (paths, walk_warnings) = scan::walk(&repo, &location.root);
+    timing.mark("walk");
+    let stats = scan::stat_all(&location.repo, &paths);
+    timing.mark("stat");
+    let key = key(location, config);
+    let mut notices = Vec::new();
+
+    let snapshot_path = cache.join(SNAPSHOT_FILE);
+    let prev = if force_cold {
+        None
+    } else {
+        read_snapshot(&snapshot_path, &key, &mut notices)
+    };
+    timing.mark("read snapshot");
+    if let Some(snap) = prev
+        && let d = diff(&snap.files, &paths, &stats)
+        && d.candidates.is_empty()
+        && d.removed.is_empty()
+        && !deps_changed(&location.repo, &snap.deps)
+    {
+        // The fast path: nothing changed, nothing read.
+        timing.mark("diff");
+        let loaded = from_snapshot(snap, cache, walk_warnings, Report::default(), notices);
+        timing.mark("assemble");
+        return Ok(loaded);
+    }
+
+    match write_disk(
+        location,
+        config,
+        cache,
+        &repo,
+        &paths,
+        &stats,
+        walk_warnings.clone(),
+        force_cold,
+    ) {
+        Ok(mut loaded) => {
+            notices.append(&mut loaded.notices);
+            loaded.notices = notices;
+            Ok(loaded)
+        }
+        Err(Fallback(why)) => {
+            let mut loaded = cold_memory(location, config)?;
+            notices.push(format!(
+                "warning: cannot use the cache in {}: {why}; working in memory",
+                cache.display()
+            ));
+            loaded.notices = notices;
+            Ok(loaded)
+        }
+    }
+}
+
+fn read_snapshot(path: &Path, key: &[u8; 32], notices: &mut Vec<String>) -> Option<Snapshot> {
+    match file::read::<Snapshot>(path, FORMAT_VERSION) {
+        Ok(s) if &s.key == key => Some(s),
+        Ok(_) => None,
+        Err(Invalid::Absent) => None,
+        Err(why) => {
+            notices.push(format!(
+                "note: cache {} is {why}; rebuilding it",
+                path.display()
+            ));
+            None
+        }
+    }
+}
+
+fn from_snapshot(
+    snap: Snapshot,
+    cache: &Path,
+    walk_warnings: Vec<FileWarning>,
+    mut report: Report,
+    notices: Vec<String>,
+) -> Loaded {
+    let mut corpus = snap.corpus;
+    let mut warnings = walk_warnings;
+    warnings.extend(snap.files.iter().filter_map(|s| {
+        Some(FileWarning {
+            path: s.path.clone(),
+            message: s.warning.clone()?,
+            skipped: false,
+        })
+    }));
+    warnings.sort_by(|a, b| a.path.cmp(&b.path));
+    corpus.warnings = warnings;
+    corpus.reindex();
+    report.files = snap.files.len();
+    report.cache = Some(cache.to_path_buf());
+    Loaded {
+        corpus,
+        report,
+        notices,
+        search: SearchSource::Disk {
+            cache: cache.to_path_buf(),
+            dir: snap.search_dir,
+            generation: snap.generation,
+            files: snap.search_files.into_iter().map(IndexFileStamp).collect(),
+        },
+    }
+}
+
+/// Whether `dir` has no write permission bits at all: a folder meant to be read-only, which
+/// atomdoc respects even when it runs as root (who could write there anyway).
+fn read_only(dir: &Path) -> bool {
+    std::fs::metadata(dir).is_ok_and(|m| m.permissions().readonly())
+}
+
+fn prepare_dir(cache: &Path) -> std::io::Result<()> {
+    let existing = cache.ancestors().find(|a| a.exists());
+    if existing.is_some_and(read_only) {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::PermissionDenied,
+            "the folder is read-only",
+        ));
+    }
+    std::fs::create_dir_all(cache)?;
+    let tag = cache.join(TAG_FILE);
+    if std::fs::read_to_string(&tag).ok().as_deref() != Some(TAG_TEXT) {
+        file::write_atomic(&tag, TAG_TEXT.as_bytes())?;
+    }
+    Ok(())
+}
+
+/// The stamps of the files of a search index folder (lock files excepted: readers touch them).
+fn index_files(dir: &Path) -> std::io::Result<Vec<IndexFile>> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.ends_with(".lock") {
+            continue;
+        }
+        let meta = entry.metadata()?;
+        if !meta.is_file() {
+            continue;
+        }
+        let mtime = meta
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_nanos() as i128);
+        out.push(IndexFile {
+            name,
+            size: meta.len(),
+            mtime,
+        });
+    }
+    out.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(out)
+}
+
+fn index_valid(cache: &Path, dir: &str, files: &[IndexFile]) -> bool {
+    !dir.is_empty() && index_files(&cache.join(dir)).is_ok_and(|now| now == files)
+}
+
+/// Updates (or rebuilds) the cache under the lock and returns the loaded tree.
+#[allow(clippy::too_many_arguments)]
+fn write_disk(
+    location: &Location,
+    config: &Config,
+    cache: &Path,
+    repo: &DiskRepo,
+    paths: &[String],
+    stats: &[Option<Stat>],
+    walk_warnings: Vec<FileWarning>,
+    force_cold: bool,
+) -> Result<Loaded, Fallback> {
+    let io = |what: &str, e: &dyn std::fmt::Display| Fallback(format!("{what}: {e}"));
+    prepare_dir(cache).map_err(|e| io("cannot create it", &e))?;
+    let _lock = lock::exclusive(cache, LOCK_WAIT)
+        .map_err(|e| io("cannot lock it", &e))?
+        .ok_or_else(|| Fallback("another atomdoc process holds its lock".into()))?;
+    let key = key(location, config);
+    let mut notices = Vec::new();
+    // Another process may have refreshed the cache while this one waited for the lock.
+    let prev = if force_cold {
+        None
+    } else {
+        read_snapshot(&cache.join(SNAPSHOT_FILE), &key, &mut Vec::new())
+    };
+    let prev = match prev {
+        Some(p) if index_valid(cache, &p.search_dir, &p.search_files) => Some(p),
+        Some(_) => {
+            notices.push(format!(
+                "note: search index in {} is missing or changed; rebuilding it",
+                cache.display()
+            ));
+            None
+        }
+        None => None,
+    };
+
+    let (loaded, new_dir) = match prev {
+        Some(snap) => incremental(
+            location,
+            config,
+            cache,
+            repo,
+            paths,
+            stats,
+            walk_warnings,
+            snap,
+        )?,
+        None => cold_disk(location, config, cache, repo, paths, stats, walk_warnings)?,
+    };
+    if let Some(dir) = new_dir {
+        remove_old_indexes(cache, &dir);
+    }
+    let mut loaded = loaded;
+    loaded.notices.splice(0..0, notices);
+    Ok(loaded)
+}
+
+fn remove_old_indexes(cache: &Path, keep: &str) {
+    let Ok(entries) = std::fs::read_dir(cache) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if name.starts_with("search-") && name != keep {
+            let _ = std::fs::remove_dir_all(e.path());
+        }
+    }
+}
+
+fn stamp(file: &SourceFile, stat: Option<Stat>, warning: Option<String>) -> FileStamp {
+    FileStamp {
+        path: file.path.clone(),
+        size: stat.map_or(0, |s| s.size),
+        mtime: stat.map_or(0, |s| s.mtime),
+        hash: *blake3::hash(file.text.as_bytes()).as_bytes(),
+        warning,
+    }
+}
+
+/// Splits read warnings into the ones that skip a file (reported this run only) and the
+/// per-file ones kept in the manifest.
+fn split_warnings(warnings: Vec<FileWarning>) -> (Vec<FileWarning>, HashMap<String, String>) {
+    let mut skipped = Vec::new();
+    let mut per_file = HashMap::new();
+    for w in warnings {
+        if w.skipped {
+            skipped.push(w);
+        } else {
+            per_file.insert(w.path, w.message);
+        }
+    }
+    (skipped, per_file)
+}
+
+fn cold_disk(
+    location: &Location,
+    config: &Config,
+    cache: &Path,
+    repo: &DiskRepo,
+    paths: &[String],
+    stats: &[Option<Stat>],
+    walk_warnings: Vec<FileWarning>,
+) -> Result<(Loaded, Option<String>), Fallback> {
+    let stat_of: HashMap<&str, Option<Stat>> = paths
+        .iter()
+        .map(String::as_str)
+        .zip(stats.iter().copied())
+        .collect();
+    let progress = Progress::new(paths.len());
+    let (files, read_warnings) =
+        read_with_progress(&location.repo, paths.to_vec(), &config.limits, &progress);
+    let (skipped, per_file) = split_warnings(read_warnings);
+    let stamps: Vec<FileStamp> = files
+        .iter()
+        .map(|f| {
+            let stat = stat_of.get(f.path.as_str()).copied().flatten();
+            stamp(f, stat, per_file.get(&f.path).cloned())
+        })
+        .collect();
+    let docs = parse_all(&location.root, files, config);
+    let report = Report {
+        files: docs.len(),
+        full: true,
+        cache: Some(cache.to_path_buf()),
+        ..Report::default()
+    };
+    let mut warnings = walk_warnings.clone();
+    warnings.extend(skipped.iter().cloned());
+    let mut corpus = Corpus::from_documents(&location.root, docs, warnings);
+    let recording = Recording::new(repo);
+    corpus.resolve_links(&recording);
+    let deps = recording.stamps(&location.repo, Vec::new());
+
+    let generation = new_generation();
+    let dir = format!("search-{generation:016x}");
+    let index_dir = cache.join(&dir);
+    build_index_dir(&index_dir, &corpus, generation, &progress)
+        .map_err(|e| Fallback(format!("cannot write the search index: {e}")))?;
+    let search_files = index_files(&index_dir)
+        .map_err(|e| Fallback(format!("cannot read the search index: {e}")))?;
+    let loaded = save(
+        cache,
+        location,
+        config,
+        corpus,
+        stamps,
+        deps,
+        generation,
+        dir.clone(),
+        search_files,
+        walk_warnings,
+        skipped,
+        report,
+    )?;
+    Ok((loaded, Some(dir)))
+}
+
+fn build_index_dir(
+    dir: &Path,
+    corpus: &Corpus,
+    generation: u64,
+    progress: &Progress,
+) -> Result<(), String> {
+    let _ = std::fs::remove_dir_all(dir);
+    std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
+    let (schema, fields) = search::schema();
+    let index = tantivy::Index::create_in_dir(dir, schema).map_err(|e| e.to_string())?;
+    let writer = search::writer(&index, 2).map_err(|e| e.to_string())?;
+    for chunk in corpus.docs.chunks(500) {
+        search::add_all(&writer, &fields, chunk).map_err(|e| e.to_string())?;
+        progress.tick(chunk.len(), "indexing");
+    }
+    search::commit(writer, &payload(generation)).map_err(|e| e.to_string())
+}
+
+#[allow(clippy::too_many_arguments)]
+fn incremental(
+    location: &Location,
+    config: &Config,
+    cache: &Path,
+    repo: &DiskRepo,
+    paths: &[String],
+    stats: &[Option<Stat>],
+    walk_warnings: Vec<FileWarning>,
+    snap: Snapshot,
+) -> Result<(Loaded, Option<String>), Fallback> {
+    let d = diff(&snap.files, paths, stats);
+    let deps_moved = deps_changed(&location.repo, &snap.deps);
+    let stat_of: HashMap<&str, Option<Stat>> = paths
+        .iter()
+        .map(String::as_str)
+        .zip(stats.iter().copied())
+        .collect();
+    let (files, read_warnings) =
+        scan::read_all_with(&location.repo, d.candidates.clone(), &config.limits);
+    let (skipped, per_file) = split_warnings(read_warnings);
+
+    let mut stamps: HashMap<String, FileStamp> = snap
+        .files
+        .into_iter()
+        .map(|s| (s.path.clone(), s))
+        .collect();
+    let mut removed: Vec<String> = d.removed;
+    // A file that was there and now cannot be read is gone from the corpus too.
+    for w in &skipped {
+        if stamps.contains_key(&w.path) {
+            removed.push(w.path.clone());
+        }
+    }
+    for p in &removed {
+        stamps.remove(p);
+    }
+    let mut added = Vec::new();
+    let mut changed = Vec::new();
+    let mut to_parse = Vec::new();
+    for f in files {
+        let stat = stat_of.get(f.path.as_str()).copied().flatten();
+        let new = stamp(&f, stat, per_file.get(&f.path).cloned());
+        match stamps.get(&f.path) {
+            Some(old) if old.hash == new.hash => {}
+            Some(_) => {
+                changed.push(f.path.clone());
+                to_parse.push(f);
+            }
+            None => {
+                added.push(f.path.clone());
+                to_parse.push(f);
+            }
+        }
+        stamps.insert(new.path.clone(), new);
+    }
+    removed.sort();
+    added.sort();
+    changed.sort();
+
+    let parsed = parse_all(&location.root, to_parse, config);
+    let replaced: HashSet<&str> = removed.iter().chain(&changed).map(String::as_str).collect();
+    let mut corpus = snap.corpus;
+    let mut docs: Vec<Document> = std::mem::take(&mut corpus.docs)
+        .into_iter()
+        .chain(corpus.template.take())
+        .filter(|d| !replaced.contains(d.path.as_str()))
+        .collect();
+    docs.extend(parsed);
+    let mut warnings = walk_warnings.clone();
+    warnings.extend(skipped.iter().cloned());
+    let mut corpus = Corpus::from_documents(&location.root, docs, warnings);
+    let recording = Recording::new(repo);
+    let deps = if !added.is_empty() || !removed.is_empty() || deps_moved {
+        // Document ids moved or non-document targets changed: resolve everything again.
+        corpus.resolve_links(&recording);
+        recording.stamps(&location.repo, Vec::new())
+    } else {
+        let touched: HashSet<&str> = changed.iter().map(String::as_str).collect();
+        let ids: Vec<usize> = (0..corpus.docs.len())
+            .filter(|&id| {
+                let doc = corpus.doc(id);
+                touched.contains(doc.path.as_str())
+                    || doc
+                        .links
+                        .iter()
+                        .any(|l| l.resolved.as_deref().is_some_and(|r| touched.contains(r)))
+            })
+            .collect();
+        corpus.resolve_links_of(&ids, &recording);
+        recording.stamps(&location.repo, snap.deps)
+    };
+
+    let mut generation = snap.generation;
+    let mut search_files = snap.search_files;
+    let content_changed = !added.is_empty() || !removed.is_empty() || !changed.is_empty();
+    if content_changed {
+        generation = new_generation();
+        let index_dir = cache.join(&snap.search_dir);
+        update_index_dir(&index_dir, &corpus, &removed, &changed, &added, generation)
+            .map_err(|e| Fallback(format!("cannot update the search index: {e}")))?;
+        search_files = index_files(&index_dir)
+            .map_err(|e| Fallback(format!("cannot read the search index: {e}")))?;
+    }
+    let mut stamps: Vec<FileStamp> = stamps.into_values().collect();
+    stamps.sort_by(|a, b| a.path.cmp(&b.path));
+    let report = Report {
+        files: stamps.len(),
+        added,
+        changed,
+        removed,
+        full: false,
+        cache: Some(cache.to_path_buf()),
+    };
+    let loaded = save(
+        cache,
+        location,
+        config,
+        corpus,
+        stamps,
+        deps,
+        generation,
+        snap.search_dir,
+        search_files,
+        walk_warnings,
+        skipped,
+        report,
+    )?;
+    Ok((loaded, None))
+}
+
+fn update_index_dir(
+    dir: &Path,
+    corpus: &Corpus,
+    removed: &[String],
+    changed: &[String],
+    added: &[String],
+    generation: u64,
+) -> Result<(), String> {
+    let index = tantivy::Index::open_in_dir(dir).map_err(|e| e.to_string())?;
+    let (_, fields) = search::schema();
+    let writer = search::writer(&index, 1).map_err(|e| e.to_string())?;
+    for p in removed.iter().chain(changed) {
+        search::delete_path(&writer, &fields, p);
+    }
+    let fresh: Vec<&Document> = changed
+        .iter()
+        .chain(added)
+        .filter_map(|p| corpus.doc_id(p).map(|id| corpus.doc(id)))
+        .collect();
+    search::add_all(&writer, &fields, fresh).map_err(|e| e.to_string())?;
+    search::commit(writer, &payload(generation)).map_err(|e| e.to_string())
+}
+
+/// Writes the snapshot (without document text) and returns the loaded tree.
+#[allow(clippy::too_many_arguments)]
+fn save(
+    cache: &Path,
+    location: &Location,
+    config: &Config,
+    mut corpus: Corpus,
+    files: Vec<FileStamp>,
+    deps: Vec<DepStamp>,
+    generation: u64,
+    search_dir: String,
+    search_files: Vec<IndexFile>,
+    walk_warnings: Vec<FileWarning>,
+    skipped: Vec<FileWarning>,
+    report: Report,
+) -> Result<Loaded, Fallback> {
+    // Text stays out of the snapshot: it lives in the search index.
+    let texts: Vec<(String, String)> = corpus
+        .docs
+        .iter_mut()
+        .chain(corpus.template.as_mut())
+        .map(|d| (std::mem::take(&mut d.text), std::mem::take(&mut d.code)))
+        .collect();
+    let warnings = std::mem::take(&mut corpus.warnings);
+    let snap = Snapshot {
+        key: key(location, config),
+        generation,
+        search_dir,
+        search_files,
+        files,
+        deps,
+        corpus,
+    };
+    let bytes = file::encode(&snap, FORMAT_VERSION)
+        .map_err(|e| Fallback(format!("cannot encode the snapshot: {e}")))?;
+    file::write_atomic(&cache.join(SNAPSHOT_FILE), &bytes)
+        .map_err(|e| Fallback(format!("cannot write the snapshot: {e}")))?;
+    let mut snap = snap;
+    for (d, (text, code)) in snap
+        .corpus
+        .docs
+        .iter_mut()
+        .chain(snap.corpus.template.as_mut())
+        .zip(texts)
+    {
+        d.text = text;
+        d.code = code;
+    }
+    snap.corpus.warnings = warnings;
+    let mut loaded = from_snapshot(snap, cache, walk_warnings, report.clone(), Vec::new());
+    // Keep this run's skipped-file warnings (they are not in the manifest).
+    loaded.corpus.warnings.extend(skipped);
+    loaded.corpus.warnings.sort_by(|a, b| a.path.cmp(&b.path));
+    loaded.corpus.warnings.dedup();
+    loaded.report = Report {
+        files: loaded.report.files,
+        ..report
+    };
+    Ok(loaded)
+}
+
+/// Opens the search index for a loaded tree: the cached one when it is intact, else a rebuilt
+/// one (with a notice), else one built in memory. Returns the index and notices for stderr.
+pub fn open_search(
+    location: &Location,
+    config: &Config,
+    source: &SearchSource,
+    corpus: &Corpus,
+) -> std::io::Result<(SearchIndex, Vec<String>)> {
+    let mut notices = Vec::new();
+    if let SearchSource::Disk {
+        cache,
+        dir,
+        generation,
+        files,
+    } = source
+    {
+        let files: Vec<IndexFile> = files.iter().map(|f| f.0.clone()).collect();
+        let why = if index_valid(cache, dir, &files) {
+            match SearchIndex::open(&cache.join(dir), &payload(*generation)) {
+                Ok(index) => return Ok((index, notices)),
+                Err(why) => why,
+            }
+        } else {
+            "files are missing or changed".to_string()
+        };
+        notices.push(format!(
+            "note: search index in {} is unusable ({why}); rebuilding it",
+            cache.display()
+        ));
+        let rebuilt = load_disk(location, config, cache, true)?;
+        notices.extend(rebuilt.notices);
+        if let SearchSource::Disk {
+            cache,
+            dir,
+            generation,
+            ..
+        } = &rebuilt.search
+            && let Ok(index) = SearchIndex::open(&cache.join(dir), &payload(*generation))
+        {
+            return Ok((index, notices));
+        }
+        let index = search::build_in_ram(&rebuilt.corpus).map_err(std::io::Error::other)?;
+        return Ok((index, notices));
+    }
+    if matches!(source, SearchSource::Memory { texts: true }) {
+        let index = search::build_in_ram(corpus).map_err(std::io::Error::other)?;
+        return Ok((index, notices));
+    }
+    let fresh = cold_memory(location, config)?;
+    let index = search::build_in_ram(&fresh.corpus).map_err(std::io::Error::other)?;
+    Ok((index, notices))
+}

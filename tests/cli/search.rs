@@ -1,0 +1,619 @@
+//! Full-text search and the on-disk cache: ranking on the sample tree, incremental updates,
+//! corruption, format versions, concurrent processes, read-only cache folders.
+//!
+//! Every test that uses a cache works on a copy of the sample tree in a temporary folder, or
+//! points `--cache-dir` at one: nothing is ever written into `examples/sample`.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use crate::common::{atomdoc, atomdoc_cached, copy_tree, sample};
+
+const POOLING: &str = "docs/atomic/integrations/redis/connection-pooling.md";
+
+/// Runs atomdoc on `repo` with the cache in `cache` and returns (stdout, stderr), asserting
+/// exit status 0.
+fn cached(repo: &Path, cache: &Path, args: &[&str]) -> (String, String) {
+    let out = atomdoc_cached(repo)
+        .arg("--cache-dir")
+        .arg(cache)
+        .args(args)
+        .output()
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(0), "atomdoc {args:?}: {stderr}");
+    (String::from_utf8(out.stdout).expect("utf-8"), stderr)
+}
+
+fn uncached(repo: &Path, args: &[&str]) -> String {
+    let out = atomdoc(repo).args(args).output().expect("runs");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("utf-8")
+}
+
+fn json(text: &str) -> Value {
+    serde_json::from_str(text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
+}
+
+/// The paths of a JSON search answer, in order.
+fn paths(answer: &str) -> Vec<String> {
+    json(answer)
+        .as_array()
+        .expect("an array")
+        .iter()
+        .map(|r| r["path"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// Paths and rounded scores: what a rebuilt index must reproduce exactly.
+fn ranked(answer: &str) -> Vec<(String, String)> {
+    json(answer)
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["path"].as_str().unwrap().to_string(),
+                format!("{:.2}", r["score"].as_f64().unwrap()),
+            )
+        })
+        .collect()
+}
+
+const QUERIES: [&[&str]; 4] = [
+    &[
+        "search",
+        "connection",
+        "pool",
+        "--format",
+        "json",
+        "--limit",
+        "50",
+    ],
+    &["search", "~rabitmq", "--format", "json", "--limit", "50"],
+    &["search", "\"dead letter\"", "--format", "json"],
+    &["search", "health", "--format", "json", "--limit", "50"],
+];
+
+/// Every answer the tests compare: stats and a few searches.
+fn answers(repo: &Path, cache: Option<&Path>) -> (String, Vec<Vec<String>>) {
+    let run = |args: &[&str]| match cache {
+        Some(c) => cached(repo, c, args).0,
+        None => uncached(repo, args),
+    };
+    let stats = run(&["stats", "--format", "json"]);
+    let searches = QUERIES.iter().map(|q| paths(&run(q))).collect();
+    (stats, searches)
+}
+
+#[test]
+fn ranking_on_the_sample_tree() {
+    let repo = sample();
+    let top = |args: &[&str]| paths(&uncached(&repo, args));
+    assert_eq!(
+        top(&["search", "connection", "pool", "--format", "json"])[0],
+        POOLING
+    );
+    assert_eq!(
+        top(&["search", "\"dead letter\"", "--format", "json"])[0],
+        "docs/atomic/integrations/rabbitmq/dead-letter-queues.md"
+    );
+    assert_eq!(
+        top(&["search", "health", "probes", "--format", "json"])[0],
+        "docs/atomic/infrastructure/health-checks.md"
+    );
+    // Every word must match: no document talks about both.
+    assert!(top(&["search", "zanzibar", "pool", "--format", "json"]).is_empty());
+}
+
+#[test]
+fn fuzzy_search_finds_the_word_and_highlights_it() {
+    let out = uncached(&sample(), &["search", "~rabitmq", "--format", "json"]);
+    let rows = json(&out);
+    let rows = rows.as_array().unwrap();
+    assert!(!rows.is_empty());
+    for row in rows {
+        let snippet = row["snippet"].as_str().unwrap().to_lowercase();
+        assert!(snippet.contains("**rabbitmq**"), "{snippet}");
+        assert!(row["line"].as_u64().is_some());
+    }
+    // Without the tilde the typo finds nothing.
+    assert!(
+        paths(&uncached(
+            &sample(),
+            &["search", "rabitmq", "--format", "json"]
+        ))
+        .is_empty()
+    );
+}
+
+#[test]
+fn search_rows_carry_score_snippet_and_line() {
+    let repo = sample();
+    let out = uncached(
+        &repo,
+        &["search", "pool", "--format", "json", "--limit", "1"],
+    );
+    let rows = json(&out);
+    let row = &rows[0];
+    assert_eq!(row["path"], POOLING);
+    assert_eq!(row["title"], "Redis Connection Pooling");
+    assert!(row["score"].as_f64().unwrap() > 0.0);
+    let snippet = row["snippet"].as_str().unwrap();
+    assert!(snippet.contains("**pool**"), "{snippet}");
+    // The line holds the match.
+    let line = row["line"].as_u64().unwrap() as usize;
+    let text = fs::read_to_string(repo.join(POOLING)).unwrap();
+    let held = text.lines().nth(line - 1).unwrap().to_lowercase();
+    assert!(held.contains("pool"), "line {line}: {held}");
+
+    let table = uncached(&repo, &["search", "pool", "--limit", "2"]);
+    assert!(table.contains(&format!("  1. {POOLING}:{line}")), "{table}");
+    assert!(table.trim_end().ends_with("2 results"), "{table}");
+}
+
+#[test]
+fn search_in_a_category_and_unknown_category() {
+    let repo = sample();
+    let found = paths(&uncached(
+        &repo,
+        &[
+            "search",
+            "queue",
+            "--in",
+            "integrations",
+            "--format",
+            "json",
+            "--limit",
+            "50",
+        ],
+    ));
+    assert!(!found.is_empty());
+    assert!(
+        found
+            .iter()
+            .all(|p| p.starts_with("docs/atomic/integrations/"))
+    );
+    let sub = paths(&uncached(
+        &repo,
+        &[
+            "search",
+            "queue",
+            "--in",
+            "integrations/rabbitmq",
+            "--format",
+            "json",
+        ],
+    ));
+    assert!(
+        sub.iter()
+            .all(|p| p.starts_with("docs/atomic/integrations/rabbitmq/"))
+    );
+
+    let out = atomdoc(&repo)
+        .args(["search", "queue", "--in", "integratons"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("unknown category `integratons`"), "{err}");
+}
+
+#[test]
+fn the_cache_answers_like_a_fresh_run_and_reports_nothing_new() {
+    let tree = copy_tree(&sample());
+    let cache = tempfile::tempdir().unwrap();
+    let (first, _) = cached(tree.path(), cache.path(), &["index", "--format", "json"]);
+    let first = json(&first);
+    assert_eq!(first["full"], true);
+    assert_eq!(first["files"], 38);
+    assert!(cache.path().join("CACHEDIR.TAG").is_file());
+    assert!(cache.path().join("snapshot.bin").is_file());
+
+    let (second, _) = cached(tree.path(), cache.path(), &["index"]);
+    assert!(second.starts_with("up to date: 38 files"), "{second}");
+    assert_eq!(
+        answers(tree.path(), Some(cache.path())),
+        answers(tree.path(), None)
+    );
+    // Nothing was written into the docs tree.
+    assert!(!tree.path().join(".atomdoc").exists());
+}
+
+#[test]
+fn default_cache_folder_is_under_the_repository() {
+    let tree = copy_tree(&sample());
+    let out = atomdoc_cached(tree.path()).arg("stats").output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(tree.path().join(".atomdoc/cache/CACHEDIR.TAG").is_file());
+    assert!(tree.path().join(".atomdoc/cache/snapshot.bin").is_file());
+}
+
+#[test]
+fn incremental_updates_equal_a_fresh_index() {
+    let tree = copy_tree(&sample());
+    let cache = tempfile::tempdir().unwrap();
+    let root = tree.path().join("docs/atomic");
+    cached(tree.path(), cache.path(), &["index"]);
+
+    // Edit: a new word appears in one document.
+    let pooling = tree.path().join(POOLING);
+    let mut text = fs::read_to_string(&pooling).unwrap();
+    text.push_str("\nThe zanzibar pool never sleeps.\n");
+    fs::write(&pooling, &text).unwrap();
+    let (report, _) = cached(tree.path(), cache.path(), &["index", "--format", "json"]);
+    let report = json(&report);
+    assert_eq!(report["changed"], serde_json::json!([POOLING]));
+    assert_eq!(report["full"], false);
+    let (hits, _) = cached(
+        tree.path(),
+        cache.path(),
+        &["search", "zanzibar", "--format", "json"],
+    );
+    assert_eq!(paths(&hits), [POOLING]);
+    assert_eq!(
+        answers(tree.path(), Some(cache.path())),
+        answers(tree.path(), None)
+    );
+
+    // Add: a new document that links to an existing one and is linked from nowhere.
+    let added = "docs/atomic/integrations/redis/zanzibar-locks.md";
+    fs::write(
+        tree.path().join(added),
+        "# Zanzibar Locks\n\nShort-lived locks.\n\n## Related Documents\n\n- `docs/atomic/integrations/redis/key-naming.md`\n",
+    )
+    .unwrap();
+    let (report, _) = cached(tree.path(), cache.path(), &["index", "--format", "json"]);
+    assert_eq!(json(&report)["added"], serde_json::json!([added]));
+    let (hits, _) = cached(
+        tree.path(),
+        cache.path(),
+        &["search", "zanzibar", "--format", "json"],
+    );
+    let mut found = paths(&hits);
+    found.sort();
+    assert_eq!(found, [POOLING, added]);
+    assert_eq!(
+        answers(tree.path(), Some(cache.path())),
+        answers(tree.path(), None)
+    );
+
+    // Delete: a linked document disappears, so links to it break.
+    let gone = "docs/atomic/integrations/redis/key-naming.md";
+    fs::remove_file(tree.path().join(gone)).unwrap();
+    let (report, _) = cached(tree.path(), cache.path(), &["index", "--format", "json"]);
+    assert_eq!(json(&report)["removed"], serde_json::json!([gone]));
+    assert_eq!(
+        answers(tree.path(), Some(cache.path())),
+        answers(tree.path(), None)
+    );
+
+    // Rename: one removed, one added.
+    let from = root.join("security/api-authentication.md");
+    let to = root.join("security/api-auth.md");
+    fs::rename(&from, &to).unwrap();
+    let (report, _) = cached(tree.path(), cache.path(), &["index", "--format", "json"]);
+    let report = json(&report);
+    assert_eq!(
+        report["added"],
+        serde_json::json!(["docs/atomic/security/api-auth.md"])
+    );
+    assert_eq!(
+        report["removed"],
+        serde_json::json!(["docs/atomic/security/api-authentication.md"])
+    );
+    assert_eq!(
+        answers(tree.path(), Some(cache.path())),
+        answers(tree.path(), None)
+    );
+
+    // Touch without a change: nothing to re-parse.
+    let same = fs::read(&to).unwrap();
+    fs::write(&to, same).unwrap();
+    let (report, _) = cached(tree.path(), cache.path(), &["index", "--format", "json"]);
+    let report = json(&report);
+    assert_eq!(report["changed"], serde_json::json!([]));
+    assert_eq!(report["added"], serde_json::json!([]));
+}
+
+#[test]
+fn a_changed_non_document_target_is_seen() {
+    // A link to a file outside the docs root (not a document) breaks when that file goes.
+    let tree = copy_tree(&sample());
+    let cache = tempfile::tempdir().unwrap();
+    fs::write(tree.path().join("notes.md"), "# Notes\n\n## Setup\n").unwrap();
+    let doc = tree.path().join("docs/atomic/security/secrets-handling.md");
+    let mut text = fs::read_to_string(&doc).unwrap();
+    text.push_str("\nSee [notes](../../../notes.md#setup).\n");
+    fs::write(&doc, text).unwrap();
+    cached(tree.path(), cache.path(), &["index"]);
+    fs::write(tree.path().join("notes.md"), "# Notes\n\n## Other\n").unwrap();
+    assert_eq!(
+        answers(tree.path(), Some(cache.path())),
+        answers(tree.path(), None)
+    );
+    fs::remove_file(tree.path().join("notes.md")).unwrap();
+    assert_eq!(
+        answers(tree.path(), Some(cache.path())),
+        answers(tree.path(), None)
+    );
+}
+
+/// Every regular file under `dir`, recursively.
+fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in fs::read_dir(dir).unwrap() {
+        let e = e.unwrap();
+        if e.file_type().unwrap().is_dir() {
+            out.extend(files_under(&e.path()));
+        } else {
+            out.push(e.path());
+        }
+    }
+    out.sort();
+    out
+}
+
+/// A search whose scores a rebuilt index must reproduce.
+fn ranked_search(repo: &Path, cache: &Path) -> (Vec<(String, String)>, String) {
+    let (out, err) = cached(
+        repo,
+        cache,
+        &["search", "connection", "pool", "--format", "json"],
+    );
+    (ranked(&out), err)
+}
+
+#[test]
+fn truncated_or_garbled_cache_files_are_rebuilt() {
+    let tree = copy_tree(&sample());
+    let cache = tempfile::tempdir().unwrap();
+    cached(tree.path(), cache.path(), &["index"]);
+    let expected_stats = uncached(tree.path(), &["stats", "--format", "json"]);
+    let (expected_search, _) = ranked_search(tree.path(), cache.path());
+
+    type Damage = fn(&Path);
+    let damages: [(&str, Damage); 3] = [
+        ("truncate", |p| {
+            let len = fs::metadata(p).unwrap().len();
+            fs::OpenOptions::new()
+                .write(true)
+                .open(p)
+                .unwrap()
+                .set_len(len / 2)
+                .unwrap();
+        }),
+        ("empty", |p| fs::write(p, b"").unwrap()),
+        ("garble", |p| {
+            let mut bytes = fs::read(p).unwrap();
+            let mid = bytes.len() / 2;
+            for b in bytes.iter_mut().skip(mid).take(16) {
+                *b ^= 0xA5;
+            }
+            if bytes.is_empty() {
+                bytes.extend_from_slice(b"garbage");
+            }
+            fs::write(p, bytes).unwrap();
+        }),
+    ];
+    for (how, damage) in damages {
+        // Refresh first: a previous round may have left a rebuilt cache with new file names.
+        cached(tree.path(), cache.path(), &["search", "pool"]);
+        for file in files_under(cache.path()) {
+            let name = file.file_name().unwrap().to_string_lossy().into_owned();
+            if name.ends_with(".lock") || name == "lock" {
+                continue;
+            }
+            if !file.exists() {
+                continue;
+            }
+            damage(&file);
+            let (stats, _) = cached(tree.path(), cache.path(), &["stats", "--format", "json"]);
+            assert_eq!(stats, expected_stats, "{how} {name}: stats");
+            let (search, _) = ranked_search(tree.path(), cache.path());
+            assert_eq!(search, expected_search, "{how} {name}: search");
+        }
+    }
+}
+
+#[test]
+fn a_snapshot_from_another_format_version_is_rebuilt_with_a_notice() {
+    let tree = copy_tree(&sample());
+    let cache = tempfile::tempdir().unwrap();
+    cached(tree.path(), cache.path(), &["index"]);
+    let snapshot = cache.path().join("snapshot.bin");
+    let mut bytes = fs::read(&snapshot).unwrap();
+    bytes[8..12].copy_from_slice(&999u32.to_le_bytes());
+    fs::write(&snapshot, bytes).unwrap();
+    let (out, err) = cached(tree.path(), cache.path(), &["index"]);
+    assert!(err.contains("format version 999"), "{err}");
+    assert_eq!(err.trim().lines().count(), 1, "one line: {err}");
+    assert!(out.starts_with("indexed 38 files from scratch"), "{out}");
+    let (_, err) = cached(tree.path(), cache.path(), &["index"]);
+    assert_eq!(err, "");
+}
+
+#[test]
+fn concurrent_processes_agree() {
+    let tree = copy_tree(&sample());
+    let cache = tempfile::tempdir().unwrap();
+    let expected = answers(tree.path(), None);
+    let spawn = || {
+        atomdoc_cached(tree.path())
+            .arg("--cache-dir")
+            .arg(cache.path())
+            .args([
+                "search",
+                "connection",
+                "pool",
+                "--format",
+                "json",
+                "--limit",
+                "50",
+            ])
+            .output()
+    };
+    std::thread::scope(|s| {
+        let handles: Vec<_> = (0..4).map(|_| s.spawn(spawn)).collect();
+        for h in handles {
+            let out = h.join().unwrap().unwrap();
+            assert_eq!(
+                out.status.code(),
+                Some(0),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            assert_eq!(
+                paths(&String::from_utf8(out.stdout).unwrap()),
+                expected.1[0]
+            );
+        }
+    });
+    assert_eq!(answers(tree.path(), Some(cache.path())), expected);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_read_only_cache_folder_degrades_to_memory() {
+    use std::os::unix::fs::PermissionsExt;
+    let tree = copy_tree(&sample());
+    let parent = tempfile::tempdir().unwrap();
+    let cache = parent.path().join("ro");
+    fs::create_dir(&cache).unwrap();
+    fs::set_permissions(&cache, fs::Permissions::from_mode(0o555)).unwrap();
+    let (stats, err) = cached(tree.path(), &cache, &["stats", "--format", "json"]);
+    assert!(err.contains("working in memory"), "{err}");
+    assert_eq!(stats, uncached(tree.path(), &["stats", "--format", "json"]));
+    let (hits, _) = cached(tree.path(), &cache, &["search", "pool", "--format", "json"]);
+    assert_eq!(paths(&hits)[0], POOLING);
+    assert_eq!(fs::read_dir(&cache).unwrap().count(), 0, "nothing written");
+    fs::set_permissions(&cache, fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+/// `atomdoc query <q> --format json` on the sample, without a cache.
+fn query_json(q: &str) -> Vec<Value> {
+    let out = uncached(&sample(), &["query", q, "--format", "json"]);
+    json(&out).as_array().expect("rows").clone()
+}
+
+#[test]
+fn broken_links_carry_did_you_mean_suggestions() {
+    let rows = query_json("broken");
+    let row = |target: &str| {
+        rows.iter()
+            .find(|r| r["target"] == target)
+            .unwrap_or_else(|| panic!("no broken link to {target}"))
+    };
+    // missing: the same file name elsewhere in the tree.
+    assert_eq!(
+        row("docs/atomic/rabbitmq/message-consuming.md")["suggestions"],
+        serde_json::json!(["docs/atomic/integrations/rabbitmq/message-consuming.md"])
+    );
+    // missing: the closest path (a one-word slip).
+    assert_eq!(
+        row("message-publisher.md")["suggestions"],
+        serde_json::json!(["docs/atomic/integrations/rabbitmq/message-publishing.md"])
+    );
+    // anchor: the closest heading slug.
+    assert_eq!(
+        row("../../integrations/redis/connection-pooling.md#pool-size")["suggestions"],
+        serde_json::json!(["docs/atomic/integrations/redis/connection-pooling.md#pool-sizing"])
+    );
+    // outside and placeholder: nothing to suggest.
+    assert_eq!(
+        row("../../../../../etc/passwd")["suggestions"],
+        serde_json::json!([])
+    );
+    assert_eq!(
+        row("docs/atomic/{category}/{related-file}.md")["suggestions"],
+        serde_json::json!([])
+    );
+    // The table shows them as a hint line under the link.
+    let table = uncached(&sample(), &["query", "broken in services"]);
+    assert!(
+        table
+            .contains("\n  did you mean: docs/atomic/integrations/rabbitmq/message-consuming.md\n"),
+        "{table}"
+    );
+}
+
+#[test]
+fn search_in_the_query_language_combines_with_filters_and_sorting() {
+    let rows = query_json(r#"search "queue" in integrations sort by inlinks desc"#);
+    assert!(rows.len() > 1);
+    let inlinks: Vec<u64> = rows
+        .iter()
+        .map(|r| r["inlinks"].as_u64().unwrap())
+        .collect();
+    assert!(inlinks.windows(2).all(|w| w[0] >= w[1]), "{inlinks:?}");
+    for r in &rows {
+        assert!(
+            r["path"]
+                .as_str()
+                .unwrap()
+                .starts_with("docs/atomic/integrations/")
+        );
+        assert!(r["score"].as_f64().unwrap() > 0.0);
+        assert!(r["snippet"].as_str().unwrap().contains("**"), "{r}");
+        assert!(r["line"].as_u64().is_some());
+    }
+    // Best first without a sort; limit cuts.
+    let rows = query_json(r#"search "connection pool" limit 2"#);
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[0]["path"], POOLING);
+    assert!(rows[0]["score"].as_f64() > rows[1]["score"].as_f64());
+    // A phrase inside the quotes, and typo tolerance.
+    let rows = query_json(r#"search "\"dead letter\"" limit 1"#);
+    assert_eq!(
+        rows[0]["path"],
+        "docs/atomic/integrations/rabbitmq/dead-letter-queues.md"
+    );
+    assert!(!query_json(r#"search ~"rabitmq""#).is_empty());
+    // Combined with a document filter.
+    for r in query_json(r#"search "health" where orphan"#) {
+        let orphans = query_json("orphans");
+        assert!(orphans.iter().any(|o| o["path"] == r["path"]));
+    }
+}
+
+#[test]
+fn similar_documents_exclude_the_document_itself() {
+    let rows = query_json("similar to redis/connection-pooling limit 5");
+    assert_eq!(rows.len(), 5);
+    assert!(rows.iter().all(|r| r["path"] != POOLING));
+    let scores: Vec<f64> = rows.iter().map(|r| r["score"].as_f64().unwrap()).collect();
+    assert!(scores.windows(2).all(|w| w[0] >= w[1]), "{scores:?}");
+}
+
+#[test]
+fn suggest_related_for_orphans_names_who_should_link_to_them() {
+    let orphans: Vec<String> = query_json("orphans in infrastructure")
+        .iter()
+        .map(|r| r["path"].as_str().unwrap().to_string())
+        .collect();
+    let rows = query_json("suggest related for orphans in infrastructure");
+    assert!(!rows.is_empty());
+    for r in &rows {
+        assert!(orphans.iter().any(|o| r["target"] == o.as_str()), "{r}");
+        assert_ne!(r["source"], r["target"]);
+        assert!(r["why"].as_str().unwrap().starts_with("text "));
+    }
+    // For one document: what it should link to, never what it already links to.
+    let linked: Vec<String> = query_json("links from redis/connection-pooling")
+        .iter()
+        .map(|r| r["resolved"].as_str().unwrap().to_string())
+        .collect();
+    let rows = query_json("suggest related for redis/connection-pooling limit 5");
+    assert!(!rows.is_empty() && rows.len() <= 5);
+    for r in &rows {
+        assert_eq!(r["source"], POOLING);
+        assert!(!linked.iter().any(|l| r["target"] == l.as_str()), "{r}");
+    }
+}
