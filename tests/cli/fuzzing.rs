@@ -12,6 +12,8 @@ use std::time::{Duration, Instant};
 
 #[path = "../fuzz/ingest.rs"]
 mod ingest;
+#[path = "../fuzz/query.rs"]
+mod query;
 
 /// The saved inputs of one target, sorted by name.
 fn saved(target: &str) -> Vec<(String, Vec<u8>)> {
@@ -245,4 +247,139 @@ fn random_ingest_long() {
         });
     let runs = random_ingest(seed, Budget::Time(Duration::from_secs(secs)));
     eprintln!("random_ingest_long: seed {seed}, {runs} inputs in {secs} s, no failure");
+}
+
+#[test]
+fn saved_query_inputs_pass_the_check() {
+    let inputs = saved("query");
+    assert!(!inputs.is_empty(), "no saved inputs");
+    for (name, data) in inputs {
+        let outcome = std::panic::catch_unwind(|| query::check(&data));
+        assert!(outcome.is_ok(), "saved input {name} fails the query check");
+    }
+}
+
+/// Query-language pieces: every keyword and field, operators, values, and odd characters.
+fn query_pieces() -> Vec<String> {
+    let mut pieces: Vec<String> = atomdoc::query::keywords().map(String::from).collect();
+    pieces.extend(atomdoc::query::field_names().into_iter().map(String::from));
+    for p in [
+        " ",
+        " ",
+        " ",
+        "=",
+        "!=",
+        "<",
+        "<=",
+        ">",
+        ">=",
+        "~",
+        "(",
+        ")",
+        ",",
+        "\"",
+        "'",
+        "\"x\"",
+        "\"a b\"",
+        "0",
+        "1",
+        "-1",
+        "99999999999999999999",
+        "2.5",
+        "true",
+        "false",
+        "*",
+        "-",
+        "/",
+        "#",
+        "@",
+        "\n",
+        "\t",
+        "é",
+        "文",
+        "\u{1b}",
+        "\\",
+        "integrations",
+        "redis",
+        "services",
+        "a.md",
+        "docs/atomic/cat/a.md",
+        "cat",
+        "sub",
+        "~pool",
+        "\"unterminated",
+    ] {
+        pieces.push(p.to_string());
+    }
+    pieces
+}
+
+fn generate_query(rng: &mut Rng, pieces: &[String]) -> Vec<u8> {
+    let mut text = String::new();
+    for _ in 0..rng.below(16) {
+        text.push_str(&pieces[rng.below(pieces.len())]);
+        if rng.below(3) > 0 {
+            text.push(' ');
+        }
+    }
+    let mut data = text.into_bytes();
+    if rng.below(10) == 0 && !data.is_empty() {
+        let at = rng.below(data.len());
+        data[at] = rng.next() as u8;
+    }
+    data
+}
+
+fn random_query(seed: u64, budget: Budget) -> usize {
+    let pieces = query_pieces();
+    let mut rng = Rng::new(seed);
+    let start = Instant::now();
+    let mut runs = 0;
+    loop {
+        match budget {
+            Budget::Runs(n) if runs >= n => break,
+            Budget::Time(t) if start.elapsed() >= t => break,
+            _ => {}
+        }
+        let data = generate_query(&mut rng, &pieces);
+        if std::panic::catch_unwind(|| query::check(&data)).is_err() {
+            let path = std::env::temp_dir().join(format!("atomdoc-query-crash-{seed}-{runs}"));
+            std::fs::write(&path, &data).unwrap();
+            panic!(
+                "query check failed; input saved to {} (copy it into tests/fuzz/regressions/query/)",
+                path.display()
+            );
+        }
+        runs += 1;
+    }
+    runs
+}
+
+#[test]
+fn random_query_short() {
+    random_query(0x9e37, Budget::Runs(500));
+}
+
+/// The long stable run: `ATOMDOC_FUZZ_SECS` seconds (default 60), seed `ATOMDOC_FUZZ_SEED`.
+#[test]
+#[ignore = "long-running fuzz harness; run by hand"]
+fn random_query_long() {
+    let secs = env_or("ATOMDOC_FUZZ_SECS", 60);
+    let seed = env_or("ATOMDOC_FUZZ_SEED", now_seed());
+    let runs = random_query(seed, Budget::Time(Duration::from_secs(secs)));
+    eprintln!("random_query_long: seed {seed}, {runs} inputs in {secs} s, no failure");
+}
+
+fn env_or(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(default)
+}
+
+fn now_seed() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos() as u64
 }
