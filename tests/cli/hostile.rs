@@ -746,3 +746,31 @@ fn caps_hold_with_the_cache() {
         assert_eq!(json["documents"], 3, "{run}");
     }
 }
+
+/// A saved query is a file the repository provides: a committed symlink to a device or to a
+/// file outside the repository is refused, not read.
+#[cfg(unix)]
+#[test]
+fn a_saved_query_that_is_a_symlink_out_of_the_repository_is_refused() {
+    let dir = hostile_tree(&[(".atomdoc/queries/ok.aq", "orphans\n")]);
+    let queries = dir.path().join(".atomdoc/queries");
+    std::os::unix::fs::symlink("/dev/zero", queries.join("zero.aq")).unwrap();
+    let outside = tree(&[("secret.aq", "docs where title = \"secret\"\n")]);
+    std::os::unix::fs::symlink(outside.path().join("secret.aq"), queries.join("leak.aq")).unwrap();
+    for name in ["@zero", "@leak"] {
+        let out = atomdoc(dir.path())
+            .args(["query", name])
+            .timeout(Duration::from_secs(120))
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{name}: {err}");
+        assert!(
+            err.contains("symlink leading outside the repository"),
+            "{err}"
+        );
+        assert!(!err.contains("secret"), "{err}");
+    }
+    let out = atomdoc(dir.path()).args(["query", "@ok"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+}

@@ -67,3 +67,73 @@ fn stats_json_encodes_names_as_json_strings() {
     let json: serde_json::Value = serde_json::from_str(&out).expect("valid JSON");
     assert_eq!(json["by_category"][EVIL], 1, "the name round-trips exactly");
 }
+
+/// Titles that a spreadsheet would run as formulas, or that carry terminal escapes.
+fn formula_tree() -> tempfile::TempDir {
+    crate::common::tree(&[
+        ("docs/atomic/c/eq.md", "# =HYPERLINK(\"http://x\",\"y\")\n"),
+        ("docs/atomic/c/plus.md", "# +1+1\n"),
+        ("docs/atomic/c/minus.md", "# -2+3\n"),
+        ("docs/atomic/c/at.md", "# @SUM(A1)\n"),
+        ("docs/atomic/c/tab.md", "# \tx\n"),
+        (
+            "docs/atomic/c/esc.md",
+            "# red \u{1b}[31mtitle\u{1b}[0m \u{202e}x\n",
+        ),
+        ("docs/atomic/c/plain.md", "# Plain = fine\n"),
+    ])
+}
+
+#[test]
+fn query_csv_guards_formulas_and_keeps_plain_text() {
+    let dir = formula_tree();
+    let (out, _) = run(dir.path(), &["query", "docs", "--format", "csv"]);
+    let mut reader = csv::Reader::from_reader(out.as_bytes());
+    let headers = reader.headers().unwrap().clone();
+    let title = headers.iter().position(|h| h == "title").unwrap();
+    let titles: Vec<String> = reader
+        .records()
+        .map(|r| r.unwrap()[title].to_string())
+        .collect();
+    for t in &titles {
+        assert!(
+            !t.starts_with(['=', '+', '-', '@', '\t', '\r']),
+            "a formula reaches the spreadsheet: {t:?}"
+        );
+    }
+    assert!(
+        titles.contains(&"'=HYPERLINK(\"http://x\",\"y\")".to_string()),
+        "{titles:?}"
+    );
+    assert!(titles.contains(&"'@SUM(A1)".to_string()), "{titles:?}");
+    assert!(titles.contains(&"Plain = fine".to_string()), "{titles:?}");
+}
+
+#[test]
+fn query_table_escapes_and_json_round_trips() {
+    let dir = formula_tree();
+    let (table, _) = run(dir.path(), &["query", "docs"]);
+    assert_inert(&table);
+    assert!(
+        table.contains(r"red \u{1b}[31mtitle\u{1b}[0m \u{202e}x"),
+        "{table}"
+    );
+    let (json, _) = run(dir.path(), &["query", "docs", "--format", "json"]);
+    assert!(!json.contains('\u{1b}'));
+    let value: serde_json::Value = serde_json::from_str(&json).expect("valid JSON");
+    assert!(
+        value.to_string().contains("red \\u001b[31mtitle"),
+        "JSON keeps the exact title: {value}"
+    );
+}
+
+#[test]
+fn query_errors_escape_the_query_text() {
+    let dir = formula_tree();
+    let out = atomdoc(dir.path())
+        .args(["query", "docs where title = \u{1b}]0;owned\u{7}"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_inert(&String::from_utf8_lossy(&out.stderr));
+}
