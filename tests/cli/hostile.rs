@@ -634,7 +634,6 @@ fn a_file_name_that_is_not_utf8_is_skipped_with_a_warning() {
     assert_clean_stderr(&err);
 }
 
-<<<<<<< HEAD
 /// `cache_dir` in `atomdoc.toml` comes from the repository: it may not send atomdoc's writes
 /// outside the repository or into the docs tree. `--cache-dir` is the user's own choice and
 /// may point anywhere except into the docs tree.
@@ -748,8 +747,6 @@ fn caps_hold_with_the_cache() {
     }
 }
 
-=======
->>>>>>> 418c597 (Saved queries read through config::read_repo_text (symlink to /dev/zero or outside refused); output-safety tests for query table/JSON/CSV and query errors)
 /// A saved query is a file the repository provides: a committed symlink to a device or to a
 /// file outside the repository is refused, not read.
 #[cfg(unix)]
