@@ -15,10 +15,10 @@ pub const DEFAULT_ROOT: &str = "docs/atomic";
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    #[error("cannot read {path}: {source}")]
+    #[error("cannot read {path}: {reason}")]
     Read {
         path: PathBuf,
-        source: std::io::Error,
+        reason: std::io::Error,
     },
     #[error("{path}: {message}")]
     Parse { path: PathBuf, message: String },
@@ -28,7 +28,9 @@ pub enum ConfigError {
         "docs root `{root}` not found in {repo}; pass --root PATH (relative to the repository) or set `root = \"…\"` in {CONFIG_FILE}"
     )]
     NoRoot { root: String, repo: PathBuf },
-    #[error("docs root `{0}` is outside the repository; --root must name a folder inside it")]
+    #[error(
+        "docs root `{0}` is outside the repository (or reached through a symlink that leads out of it); --root must name a folder inside it"
+    )]
     RootOutside(String),
 }
 
@@ -43,6 +45,33 @@ pub struct Config {
     pub cache_dir: Option<String>,
     pub links: LinksConfig,
     pub check: CheckConfig,
+    pub limits: Limits,
+}
+
+/// Caps that keep a hostile or runaway tree from exhausting memory or time. A file over a cap
+/// is skipped or trimmed with a warning that names it and the key to raise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Limits {
+    /// Files larger than this many bytes are skipped (not read) with a warning.
+    pub max_file_bytes: u64,
+    /// Links after this many in one file are dropped with a warning.
+    pub max_links_per_file: usize,
+}
+
+impl Limits {
+    /// 100 MiB: well above any hand-written document, so "tens of MB" files still work.
+    pub const DEFAULT_MAX_FILE_BYTES: u64 = 100 * 1024 * 1024;
+    pub const DEFAULT_MAX_LINKS_PER_FILE: usize = 1_000_000;
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_file_bytes: Limits::DEFAULT_MAX_FILE_BYTES,
+            max_links_per_file: Limits::DEFAULT_MAX_LINKS_PER_FILE,
+        }
+    }
 }
 
 /// `[check]`: which template rules run, how severe they are, and what they expect.
@@ -120,18 +149,60 @@ impl Config {
     /// Reads `atomdoc.toml` from `repo` when it exists; the defaults otherwise.
     pub fn load(repo: &Path) -> Result<Config, ConfigError> {
         let path = repo.join(CONFIG_FILE);
-        match std::fs::read_to_string(&path) {
+        match read_config_file(repo, &path) {
             Ok(text) => {
                 Config::parse(&text).map_err(|message| ConfigError::Parse { path, message })
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Config::default()),
-            Err(source) => Err(ConfigError::Read { path, source }),
+            Err(reason) => Err(ConfigError::Read { path, reason }),
         }
     }
 
     pub fn parse(text: &str) -> Result<Config, String> {
         toml::from_str(text).map_err(|e| e.to_string().trim_end().to_string())
     }
+}
+
+/// `atomdoc.toml` is at most this long: a config file, not a data file.
+const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
+
+fn read_config_file(repo: &Path, path: &Path) -> std::io::Result<String> {
+    read_repo_text(repo, path, MAX_CONFIG_BYTES)
+}
+
+/// Reads a small text file that the repository provides (the config file, saved queries)
+/// only when it is a regular file inside the repository and at most `max_bytes` long: a
+/// committed symlink to `/dev/zero` or to a file elsewhere must not hang atomdoc or leak
+/// another file's contents into an error message. A missing file is `NotFound`.
+pub fn read_repo_text(repo: &Path, path: &Path, max_bytes: u64) -> std::io::Result<String> {
+    use std::io::{Error, ErrorKind, Read};
+    let meta = std::fs::metadata(path)?;
+    let inside = match (repo.canonicalize(), path.canonicalize()) {
+        (Ok(r), Ok(p)) => p.starts_with(r),
+        _ => false,
+    };
+    if !inside {
+        return Err(Error::other(
+            "it is a symlink leading outside the repository; make it a regular file",
+        ));
+    }
+    if !meta.is_file() {
+        return Err(Error::other("not a regular file"));
+    }
+    let mut text = String::new();
+    std::fs::File::open(path)?
+        .take(max_bytes + 1)
+        .read_to_string(&mut text)
+        .map_err(|e| match e.kind() {
+            ErrorKind::InvalidData => Error::other("not valid UTF-8"),
+            _ => e,
+        })?;
+    if text.len() as u64 > max_bytes {
+        return Err(Error::other(format!(
+            "larger than {max_bytes} bytes; is it the right file?"
+        )));
+    }
+    Ok(text)
 }
 
 /// Where the tree is: the repository and the docs root inside it.
@@ -180,6 +251,15 @@ pub fn locate(
             root: raw_root,
             repo,
         });
+    }
+    // A docs root reached through a symlink that leads out of the repository would make
+    // atomdoc read files outside it.
+    let inside = match (repo.canonicalize(), repo.join(&root).canonicalize()) {
+        (Ok(r), Ok(d)) => d.starts_with(r),
+        _ => false,
+    };
+    if !inside {
+        return Err(ConfigError::RootOutside(raw_root));
     }
     Ok((Location { repo, root }, config))
 }

@@ -40,7 +40,10 @@ impl Workspace {
         config: Config,
         mode: &CacheMode,
     ) -> std::io::Result<Workspace> {
-        let loaded = store::load(&location, &config, mode)?;
+        let mut loaded = store::load(&location, &config, mode)?;
+        loaded
+            .corpus
+            .note_capped_links(config.limits.max_links_per_file);
         let graph = DocGraph::build(&loaded.corpus);
         Ok(Workspace {
             location,

@@ -82,7 +82,8 @@ pub fn read_sources(workspace: &Workspace) -> Sources {
     let corpus = &workspace.corpus;
     let mut wanted: Vec<String> = corpus.docs.iter().map(|d| d.path.clone()).collect();
     wanted.extend(corpus.template.as_ref().map(|t| t.path.clone()));
-    let (files, _) = scan::read_all(&workspace.location.repo, wanted);
+    let (files, _) =
+        scan::read_all_with(&workspace.location.repo, wanted, &workspace.config.limits);
     files
         .into_iter()
         .map(|f| (f.path, strip_bom(&f.text).to_string()))

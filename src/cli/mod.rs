@@ -308,27 +308,83 @@ pub fn print_notices(workspace: &Workspace) {
 pub fn load(global: &GlobalArgs) -> anyhow::Result<Workspace> {
     let cwd = std::env::current_dir()?;
     let (location, config) = config::locate(global.repo.as_deref(), global.root.as_deref(), &cwd)?;
-    let mode = cache_mode(global, &location, &config, &cwd);
+    let mode = cache_mode(global, &location, &config, &cwd)?;
     Ok(Workspace::open(location, config, &mode)?)
 }
 
 /// Where the cache lives: `--no-cache` → memory; `--cache-dir` (relative to the current
 /// folder); `cache_dir` in `atomdoc.toml` (relative to the repository); else `<repo>/.atomdoc`.
+///
+/// The cache is never inside the docs root (atomdoc never writes into the docs tree), and a
+/// `cache_dir` from `atomdoc.toml` — which the repository, maybe a stranger's pull request,
+/// provides — must stay inside the repository.
 pub fn cache_mode(
     global: &GlobalArgs,
     location: &config::Location,
     config: &config::Config,
     cwd: &std::path::Path,
-) -> CacheMode {
-    if global.no_cache {
-        CacheMode::Memory
+) -> anyhow::Result<CacheMode> {
+    let dir = if global.no_cache {
+        return Ok(CacheMode::Memory);
     } else if let Some(dir) = &global.cache_dir {
-        CacheMode::Disk(cwd.join(dir))
+        cwd.join(dir)
     } else if let Some(dir) = &config.cache_dir {
-        CacheMode::Disk(location.repo.join(dir))
+        let Some(rel) = crate::corpus::links::normalize(&dir.replace('\\', "/"))
+            .filter(|_| !std::path::Path::new(dir).is_absolute())
+        else {
+            anyhow::bail!(
+                "cache_dir `{dir}` in {} leads outside the repository; use a folder inside it (or --cache-dir)",
+                config::CONFIG_FILE
+            );
+        };
+        location.repo.join(rel)
     } else {
-        CacheMode::Disk(location.repo.join(crate::store::DEFAULT_DIR))
+        location.repo.join(crate::store::DEFAULT_DIR)
+    };
+    if within(&dir, &location.repo.join(&location.root)) {
+        anyhow::bail!(
+            "cache folder `{}` is inside the docs root; atomdoc never writes into the docs tree: choose another folder",
+            dir.display()
+        );
     }
+    if global.cache_dir.is_none() && !within(&dir, &location.repo) {
+        anyhow::bail!(
+            "cache folder `{}` leads outside the repository (through a symlink?); use a folder inside it (or --cache-dir)",
+            dir.display()
+        );
+    }
+    Ok(CacheMode::Disk(dir))
+}
+
+/// Whether `path` is `folder` or lies under it, once symlinks are followed (as far as the path
+/// exists: a cache folder may not have been made yet).
+fn within(path: &std::path::Path, folder: &std::path::Path) -> bool {
+    let Ok(folder) = folder.canonicalize() else {
+        return false;
+    };
+    // Canonicalise the longest existing ancestor, then add the rest back.
+    let mut existing = path.to_path_buf();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        match (existing.file_name(), existing.parent()) {
+            (Some(name), Some(parent)) => {
+                rest.push(name.to_os_string());
+                existing = parent.to_path_buf();
+            }
+            _ => return false,
+        }
+    }
+    let Ok(mut full) = existing.canonicalize() else {
+        return false;
+    };
+    for part in rest.iter().rev() {
+        if part == ".." {
+            full.pop();
+        } else if part != "." {
+            full.push(part);
+        }
+    }
+    full.starts_with(folder)
 }
 
 /// Prints file warnings to stderr; the exit status is `PARTIAL` when a file was skipped.
@@ -336,7 +392,13 @@ pub(crate) fn report_warnings(workspace: &Workspace) -> u8 {
     let stderr = std::io::stderr();
     let mut err = stderr.lock();
     for w in &workspace.corpus.warnings {
-        let _ = writeln!(err, "warning: {}: {}", render::sanitize(&w.path), w.message);
+        // Messages can quote OS errors that repeat the path: sanitise both.
+        let _ = writeln!(
+            err,
+            "warning: {}: {}",
+            render::sanitize(&w.path),
+            render::sanitize(&w.message)
+        );
     }
     if workspace.corpus.warnings.iter().any(|w| w.skipped) {
         exit::PARTIAL

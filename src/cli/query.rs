@@ -85,7 +85,9 @@ fn saved_query(global: &GlobalArgs, name: &str) -> anyhow::Result<QueryText> {
     };
     let dir = crate::repl::files::queries_dir(&repo);
     let path = dir.join(format!("{name}.aq"));
-    match std::fs::read_to_string(&path) {
+    // The repository provides this file: a committed symlink to `/dev/zero` or elsewhere must
+    // not hang atomdoc or be read.
+    match config::read_repo_text(&repo, &path, 1024 * 1024) {
         Ok(text) => {
             let queries = queries_in(&path.display().to_string(), &text);
             match queries.len() {

@@ -4,6 +4,8 @@
 //!
 //! The rules are written down in `docs/links.md`.
 
+use std::collections::HashSet;
+
 use percent_encoding::percent_decode_str;
 use serde::{Deserialize, Serialize};
 
@@ -116,6 +118,40 @@ pub trait RepoView: Sync {
     /// Heading slugs and HTML anchors of the Markdown file at `path`, which exists and is not a
     /// document of the corpus (e.g. `docs/guides/x.md` when the root is `docs/atomic`).
     fn anchors(&self, path: &str) -> Vec<String>;
+    /// Whether `fragment` names one of [`RepoView::anchors`] of `path` (ignoring case). Views
+    /// that cache should override this with a set lookup: a file with many headings linked many
+    /// times would otherwise cost headings × links.
+    fn has_anchor(&self, path: &str, fragment: &str) -> bool {
+        let anchors = self.anchors(path);
+        anchor_matches(fragment, anchors.iter().map(String::as_str), [])
+    }
+}
+
+/// The anchors of every document of a corpus, lower-cased, as sets: one lookup per link
+/// instead of a scan of every heading (a hostile file with 100 000 headings and 100 000
+/// fragment links would otherwise take minutes).
+pub struct AnchorSets(Vec<HashSet<String>>);
+
+impl AnchorSets {
+    pub fn new(corpus: &Corpus) -> AnchorSets {
+        AnchorSets(
+            corpus
+                .docs
+                .iter()
+                .map(|d| {
+                    d.headings
+                        .iter()
+                        .map(|h| h.slug.to_lowercase())
+                        .chain(d.html_anchors.iter().map(|a| a.to_lowercase()))
+                        .collect()
+                })
+                .collect(),
+        )
+    }
+
+    pub fn has(&self, doc: DocId, fragment: &str) -> bool {
+        self.0[doc].contains(&fragment.to_lowercase())
+    }
 }
 
 /// Whether a destination has a URL scheme (`https:`, `mailto:` …). A protocol-relative
@@ -233,6 +269,31 @@ fn split_target(link: &Link) -> Split {
 
 /// Resolves one link of document `from`.
 pub fn resolve(corpus: &Corpus, from: DocId, link: &Link, view: &dyn RepoView) -> Link {
+    resolve_in(corpus, from, link, view, None)
+}
+
+/// [`resolve`] with the corpus's anchors precomputed: use it to resolve many links.
+pub fn resolve_with(
+    corpus: &Corpus,
+    from: DocId,
+    link: &Link,
+    view: &dyn RepoView,
+    anchors: &AnchorSets,
+) -> Link {
+    resolve_in(corpus, from, link, view, Some(anchors))
+}
+
+fn resolve_in(
+    corpus: &Corpus,
+    from: DocId,
+    link: &Link,
+    view: &dyn RepoView,
+    anchors: Option<&AnchorSets>,
+) -> Link {
+    let has_anchor = |doc: DocId, fragment: &str| match anchors {
+        Some(sets) => sets.has(doc, fragment),
+        None => corpus.doc(doc).has_anchor(fragment),
+    };
     let mut out = Link {
         fragment: None,
         status: LinkStatus::Ok,
@@ -258,7 +319,7 @@ pub fn resolve(corpus: &Corpus, from: DocId, link: &Link, view: &dyn RepoView) -
     if split.path.is_empty() && !split.from_root {
         out.resolved = Some(source.path.clone());
         if let Some(f) = &split.fragment
-            && !source.has_anchor(f)
+            && !has_anchor(from, f)
         {
             out.status = LinkStatus::Broken(BrokenReason::Anchor);
         }
@@ -283,9 +344,8 @@ pub fn resolve(corpus: &Corpus, from: DocId, link: &Link, view: &dyn RepoView) -
     // Documents of the corpus are known without asking the filesystem.
     if let Some(target) = corpus.doc_id(&path) {
         out.resolved = Some(path);
-        let doc = corpus.doc(target);
         if let Some(f) = &split.fragment
-            && !doc.has_anchor(f)
+            && !has_anchor(target, f)
         {
             out.status = LinkStatus::Broken(BrokenReason::Anchor);
         }
@@ -319,11 +379,9 @@ pub fn resolve(corpus: &Corpus, from: DocId, link: &Link, view: &dyn RepoView) -
         Entry::File => {
             if let Some(f) = &split.fragment
                 && path.ends_with(".md")
+                && !view.has_anchor(&path, f)
             {
-                let anchors = view.anchors(&path);
-                if !anchor_matches(f, anchors.iter().map(String::as_str), []) {
-                    out.status = LinkStatus::Broken(BrokenReason::Anchor);
-                }
+                out.status = LinkStatus::Broken(BrokenReason::Anchor);
             }
             out.resolved = Some(path);
         }

@@ -6,6 +6,8 @@
 
 pub mod links;
 pub mod parse;
+#[cfg(test)]
+mod proptests;
 pub mod scan;
 #[cfg(test)]
 mod tests;
@@ -132,6 +134,9 @@ pub struct Document {
     /// Text of the fenced and indented code blocks, for full-text search (empty when loaded
     /// from the cache, like `text`).
     pub code: String,
+    /// Links dropped by the `[limits] max_links_per_file` cap (0 almost always).
+    #[serde(default)]
+    pub links_dropped: usize,
 }
 
 impl Document {
@@ -202,6 +207,7 @@ impl Document {
             words: p.words,
             text: p.text,
             code: p.code,
+            links_dropped: p.links_dropped,
             path,
             rel_path,
         }
@@ -248,6 +254,7 @@ impl Corpus {
         view: &dyn RepoView,
         config: &Config,
     ) -> Corpus {
+        let max_links = config.limits.max_links_per_file;
         let mut parsed: Vec<(String, ParsedDoc)> = files
             .into_par_iter()
             .map(|f| {
@@ -256,7 +263,12 @@ impl Corpus {
             })
             .collect();
         parsed.sort_by(|a, b| a.0.cmp(&b.0));
-        Corpus::from_parsed(root, parsed, warnings, view)
+        for (_, doc) in &mut parsed {
+            cap_links(doc, max_links);
+        }
+        let mut corpus = Corpus::from_parsed(root, parsed, warnings, view);
+        corpus.note_capped_links(max_links);
+        corpus
     }
 
     /// Builds a corpus from already parsed documents (repo-relative path, parse result).
@@ -305,6 +317,28 @@ impl Corpus {
         corpus
     }
 
+    /// Adds a warning for every document whose links were cut by the cap (once each, however
+    /// often it is called: a corpus from the cache already has them).
+    pub fn note_capped_links(&mut self, max_links: usize) {
+        for doc in self.docs.iter().chain(&self.template) {
+            if doc.links_dropped == 0 {
+                continue;
+            }
+            let warning = FileWarning {
+                path: doc.path.clone(),
+                message: format!(
+                    "has {} links; only the first {max_links} are kept (raise `max_links_per_file` under [limits] in atomdoc.toml)",
+                    doc.links.len() + doc.links_dropped
+                ),
+                skipped: false,
+            };
+            if !self.warnings.contains(&warning) {
+                self.warnings.push(warning);
+            }
+        }
+        self.warnings.sort_by(|a, b| a.path.cmp(&b.path));
+    }
+
     /// Rebuilds the path lookup table (needed after deserialising).
     pub fn reindex(&mut self) {
         self.by_path = self
@@ -321,6 +355,7 @@ impl Corpus {
         // so each chunk's new links can replace the old ones before the next chunk starts.
         // Peak memory then holds one chunk's links twice, not the whole tree's.
         const CHUNK: usize = 2048;
+        let anchors = links::AnchorSets::new(self);
         for start in (0..self.docs.len()).step_by(CHUNK) {
             let end = (start + CHUNK).min(self.docs.len());
             let resolved: Vec<Vec<Link>> = (start..end)
@@ -329,7 +364,7 @@ impl Corpus {
                     self.docs[id]
                         .links
                         .iter()
-                        .map(|link| links::resolve(self, id, link, view))
+                        .map(|link| links::resolve_with(self, id, link, view, &anchors))
                         .collect()
                 })
                 .collect();
@@ -342,13 +377,14 @@ impl Corpus {
     /// Re-resolves the links of the given documents only (after an incremental update that
     /// kept the set of document paths, so every other link's resolution still holds).
     pub fn resolve_links_of(&mut self, ids: &[DocId], view: &dyn RepoView) {
+        let anchors = links::AnchorSets::new(self);
         let resolved: Vec<(DocId, Vec<Link>)> = ids
             .par_iter()
             .map(|&id| {
                 let links = self.docs[id]
                     .links
                     .iter()
-                    .map(|link| links::resolve(self, id, link, view))
+                    .map(|link| links::resolve_with(self, id, link, view, &anchors))
                     .collect();
                 (id, links)
             })
@@ -399,6 +435,15 @@ impl Corpus {
             }
         }
         map
+    }
+}
+
+/// Keeps the first `max` links of a parsed file and counts the rest in `links_dropped`: the
+/// `[limits] max_links_per_file` cap. Every path that turns text into documents applies it.
+pub fn cap_links(doc: &mut ParsedDoc, max: usize) {
+    if doc.links.len() > max {
+        doc.links_dropped = doc.links.len() - max;
+        doc.links.truncate(max);
     }
 }
 

@@ -83,6 +83,9 @@ pub struct ParsedDoc {
     pub words: usize,
     pub text: String,
     pub code: String,
+    /// Links found past the `[limits] max_links_per_file` cap and dropped (see
+    /// [`super::cap_links`]); 0 when parsed without a cap.
+    pub links_dropped: usize,
 }
 
 /// Maps byte offsets to 1-based line and character column.

@@ -2,10 +2,11 @@
 //! disk. Hidden folders are skipped, `.gitignore` is respected, symlinks that lead out of the
 //! repository are not followed, and symlink loops end the descent instead of hanging.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fs;
+use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use ignore::WalkBuilder;
 use rayon::prelude::*;
@@ -13,7 +14,7 @@ use rayon::prelude::*;
 use super::links::{Entry, RepoView};
 use super::parse;
 use super::{FileWarning, SourceFile};
-use crate::config::LinksConfig;
+use crate::config::{Limits, LinksConfig};
 
 /// A repository on disk: the answer to [`RepoView`] questions about files that are not
 /// documents. Never reads or stats anything outside the repository.
@@ -24,7 +25,9 @@ pub struct DiskRepo {
     /// Answers already given: many links point at the same few files that are not documents
     /// (an image, a legacy `.mdc`), and each first answer costs a `stat` and a `realpath`.
     entries: Mutex<HashMap<String, Entry>>,
+    max_file_bytes: u64,
     anchors: Mutex<HashMap<String, Vec<String>>>,
+    anchor_sets: Mutex<HashMap<String, std::sync::Arc<HashSet<String>>>>,
 }
 
 impl DiskRepo {
@@ -34,8 +37,39 @@ impl DiskRepo {
             canonical: root.canonicalize()?,
             links,
             entries: Mutex::new(HashMap::new()),
+            max_file_bytes: Limits::DEFAULT_MAX_FILE_BYTES,
             anchors: Mutex::new(HashMap::new()),
+            anchor_sets: Mutex::new(HashMap::new()),
         })
+    }
+
+    /// The anchors of `path`, lower-cased, read once.
+    fn anchor_set(&self, path: &str) -> std::sync::Arc<HashSet<String>> {
+        if let Some(set) = self
+            .anchor_sets
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(path)
+        {
+            return set.clone();
+        }
+        let set: std::sync::Arc<HashSet<String>> = std::sync::Arc::new(
+            self.anchors(path)
+                .iter()
+                .map(|a| a.to_lowercase())
+                .collect(),
+        );
+        self.anchor_sets
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(path.to_string(), set.clone());
+        set
+    }
+
+    /// Files larger than `max` bytes are never read for their anchors.
+    pub fn with_max_file_bytes(mut self, max: u64) -> DiskRepo {
+        self.max_file_bytes = max;
+        self
     }
 
     pub fn root(&self) -> &Path {
@@ -81,6 +115,10 @@ impl RepoView for DiskRepo {
         entry
     }
 
+    fn has_anchor(&self, path: &str, fragment: &str) -> bool {
+        self.anchor_set(path).contains(&fragment.to_lowercase())
+    }
+
     fn anchors(&self, path: &str) -> Vec<String> {
         if let Some(found) = self
             .anchors
@@ -91,9 +129,13 @@ impl RepoView for DiskRepo {
             return found.clone();
         }
         let full = self.root.join(path);
-        let found = match self.inside(&full).then(|| fs::read(&full)) {
-            Some(Ok(bytes)) => {
-                let doc = parse::parse(&String::from_utf8_lossy(&bytes), &self.links);
+        // Only regular files inside the repository and under the size cap are read: a FIFO or
+        // a device named `x.md` would block or never end.
+        let readable = self.inside(&full)
+            && fs::metadata(&full).is_ok_and(|m| m.is_file() && m.len() <= self.max_file_bytes);
+        let found = match readable.then(|| read_capped(&full, self.max_file_bytes)) {
+            Some(Ok(Some(bytes))) => {
+                let doc = parse::parse(&decode(bytes).0, &self.links);
                 let mut all: Vec<String> = doc.headings.into_iter().map(|h| h.slug).collect();
                 all.extend(doc.html_anchors);
                 all
@@ -113,8 +155,27 @@ impl RepoView for DiskRepo {
 pub fn walk(repo: &DiskRepo, root: &str) -> (Vec<String>, Vec<FileWarning>) {
     let start = repo.root.join(root);
     let canonical = repo.canonical.clone();
+    let repo_root = repo.root.clone();
+    let escaped: Arc<Mutex<Vec<FileWarning>>> = Arc::default();
+    let escaped_in_filter = Arc::clone(&escaped);
     let mut files = Vec::new();
     let mut warnings = Vec::new();
+    // The ignore crate reads `.gitignore`/`.ignore` in the root and in every folder above it
+    // up to the repository: refuse to walk when one of them is unsafe to read.
+    let mut dir = Some(start.as_path());
+    while let Some(d) = dir.filter(|d| d.starts_with(&repo.root)) {
+        if let Some(problem) = unsafe_ignore_file(d, &canonical) {
+            warnings.push(FileWarning {
+                path: repo_relative(&repo.root, &problem).unwrap_or_else(|| root.to_string()),
+                message:
+                    "ignore file is not a regular file inside the repository; docs root not walked"
+                        .into(),
+                skipped: true,
+            });
+            return (files, warnings);
+        }
+        dir = d.parent();
+    }
     let walker = WalkBuilder::new(&start)
         // Hidden folders are skipped below; hidden files are documents like any other.
         .hidden(false)
@@ -133,6 +194,37 @@ pub fn walk(repo: &DiskRepo, root: &str) -> (Vec<String>, Vec<FileWarning>) {
                     .path()
                     .canonicalize()
                     .is_ok_and(|c| c.starts_with(&canonical));
+            // A folder's ignore files are read when the walk enters it, so check them first.
+            let bad_ignore = (!hidden_dir
+                && !escapes
+                && e.depth() > 0
+                && e.file_type().is_some_and(|t| t.is_dir()))
+            .then(|| unsafe_ignore_file(e.path(), &canonical))
+            .flatten();
+            if let Some(bad) = bad_ignore {
+                escaped_in_filter
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .push(FileWarning {
+                        path: repo_relative(&repo_root, &bad)
+                            .unwrap_or_else(|| bad.display().to_string()),
+                        message: "ignore file is not a regular file inside the repository; its folder is skipped".into(),
+                        skipped: true,
+                    });
+                return false;
+            }
+            // A dangling symlink cannot be canonicalised either: it is simply not there.
+            if escapes && !hidden_dir && e.path().exists() {
+                escaped_in_filter
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .push(FileWarning {
+                        path: repo_relative(&repo_root, e.path())
+                            .unwrap_or_else(|| e.path().display().to_string()),
+                        message: "symlink leads outside the repository; not followed".into(),
+                        skipped: false,
+                    });
+            }
             !hidden_dir && !escapes
         })
         .build();
@@ -144,7 +236,12 @@ pub fn walk(repo: &DiskRepo, root: &str) -> (Vec<String>, Vec<FileWarning>) {
                     match repo_relative(&repo.root, e.path()) {
                         Some(rel) => files.push(rel),
                         None => warnings.push(FileWarning {
-                            path: e.path().display().to_string(),
+                            path: e
+                                .path()
+                                .strip_prefix(&repo.root)
+                                .unwrap_or(e.path())
+                                .to_string_lossy()
+                                .replace('\\', "/"),
                             message: "file name is not valid UTF-8; skipped".into(),
                             skipped: true,
                         }),
@@ -154,15 +251,49 @@ pub fn walk(repo: &DiskRepo, root: &str) -> (Vec<String>, Vec<FileWarning>) {
             Err(err) => warnings.push(walk_warning(&repo.root, &err)),
         }
     }
+    warnings.extend(std::mem::take(
+        &mut *escaped.lock().unwrap_or_else(|p| p.into_inner()),
+    ));
     files.sort();
     files.dedup();
     (files, warnings)
+}
+
+/// The ignore files the walk reads in a folder.
+const IGNORE_FILES: [&str; 2] = [".gitignore", ".ignore"];
+
+/// An ignore file of `dir` that must not be read: a symlink leading out of the repository, or
+/// something that is not a regular file (a pipe or `/dev/zero` would hang the walk).
+fn unsafe_ignore_file(dir: &Path, canonical_repo: &Path) -> Option<PathBuf> {
+    IGNORE_FILES.iter().map(|name| dir.join(name)).find(|p| {
+        let Ok(link) = fs::symlink_metadata(p) else {
+            return false;
+        };
+        if link.file_type().is_symlink() {
+            let inside = p
+                .canonicalize()
+                .is_ok_and(|c| c.starts_with(canonical_repo));
+            let regular = fs::metadata(p).is_ok_and(|m| m.is_file());
+            // A dangling symlink is not read by anyone: harmless.
+            fs::metadata(p).is_ok() && !(inside && regular)
+        } else {
+            !link.is_file()
+        }
+    })
 }
 
 fn walk_warning(repo: &Path, err: &ignore::Error) -> FileWarning {
     let path = walk_error_path(err)
         .and_then(|p| repo_relative(repo, p))
         .unwrap_or_else(|| repo.display().to_string());
+    if is_loop(err) {
+        // The folder's files are already reached through its real path: nothing is missing.
+        return FileWarning {
+            path,
+            message: "symlink loop; not followed".into(),
+            skipped: false,
+        };
+    }
     let message = match err.io_error() {
         Some(io) => format!("cannot read: {io}; skipped"),
         None => format!("{err}; skipped"),
@@ -171,6 +302,37 @@ fn walk_warning(repo: &Path, err: &ignore::Error) -> FileWarning {
         path,
         message,
         skipped: true,
+    }
+}
+
+/// "Too many levels of symbolic links" (`std::io::ErrorKind::FilesystemLoop` is unstable).
+#[cfg(target_os = "linux")]
+const ELOOP: i32 = 40;
+#[cfg(not(target_os = "linux"))]
+const ELOOP: i32 = 62;
+
+fn is_loop(err: &ignore::Error) -> bool {
+    match err {
+        ignore::Error::Loop { .. } => true,
+        ignore::Error::WithPath { err, .. } | ignore::Error::WithDepth { err, .. } => is_loop(err),
+        // A symlink that points at itself (or a chain of them): nothing behind it to miss.
+        // The io error may wrap walkdir's error, which wraps the OS error: walk the chain.
+        _ => {
+            let mut cause: Option<&(dyn std::error::Error + 'static)> = err
+                .io_error()
+                .map(|io| io as &(dyn std::error::Error + 'static));
+            while let Some(e) = cause {
+                if let Some(io) = e.downcast_ref::<std::io::Error>() {
+                    if io.raw_os_error() == Some(ELOOP) {
+                        return true;
+                    }
+                    cause = io.get_ref().map(|inner| inner as _);
+                } else {
+                    cause = e.source();
+                }
+            }
+            false
+        }
     }
 }
 
@@ -190,12 +352,17 @@ pub fn repo_relative(repo: &Path, path: &Path) -> Option<String> {
     Some(parts?.join("/"))
 }
 
-/// Reads the given files in parallel. Invalid UTF-8 is decoded lossily with a warning; an
-/// unreadable file is skipped with a warning.
-pub fn read_all(repo: &Path, paths: Vec<String>) -> (Vec<SourceFile>, Vec<FileWarning>) {
+/// Reads the given files in parallel. UTF-16 (with a byte-order mark) is decoded, invalid
+/// UTF-8 is decoded lossily, each with a warning; a file that cannot be read, is no longer a
+/// regular file, or is larger than `limits.max_file_bytes` is skipped with a warning.
+pub fn read_all_with(
+    repo: &Path,
+    paths: Vec<String>,
+    limits: &Limits,
+) -> (Vec<SourceFile>, Vec<FileWarning>) {
     let results: Vec<Result<(SourceFile, Option<FileWarning>), FileWarning>> = paths
         .into_par_iter()
-        .map(|path| read_one(repo, path))
+        .map(|path| read_one(repo, path, limits.max_file_bytes))
         .collect();
     let mut files = Vec::with_capacity(results.len());
     let mut warnings = Vec::new();
@@ -211,25 +378,127 @@ pub fn read_all(repo: &Path, paths: Vec<String>) -> (Vec<SourceFile>, Vec<FileWa
     (files, warnings)
 }
 
-fn read_one(repo: &Path, path: String) -> Result<(SourceFile, Option<FileWarning>), FileWarning> {
-    let bytes = fs::read(repo.join(&path)).map_err(|e| FileWarning {
+fn read_one(
+    repo: &Path,
+    path: String,
+    max_bytes: u64,
+) -> Result<(SourceFile, Option<FileWarning>), FileWarning> {
+    let skip = |message: String| FileWarning {
         path: path.clone(),
-        message: format!("cannot read: {e}; skipped"),
+        message,
         skipped: true,
-    })?;
-    let (text, warning) = match String::from_utf8(bytes) {
-        Ok(text) => (text, None),
-        Err(e) => {
-            let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
-            let warning = FileWarning {
-                path: path.clone(),
-                message: "not valid UTF-8; decoded with replacement characters".into(),
-                skipped: false,
-            };
-            (text, Some(warning))
-        }
     };
+    let full = repo.join(&path);
+    // The walk saw a regular file, but the tree may have changed since: check again.
+    let meta = fs::metadata(&full).map_err(|e| skip(format!("cannot read: {e}; skipped")))?;
+    if !meta.is_file() {
+        return Err(skip("no longer a regular file; skipped".into()));
+    }
+    let too_big = |size: u64| {
+        skip(format!(
+            "{size} bytes is over the {max_bytes}-byte limit; skipped (raise `max_file_bytes` under [limits] in atomdoc.toml)"
+        ))
+    };
+    if meta.len() > max_bytes {
+        return Err(too_big(meta.len()));
+    }
+    let bytes = match read_capped(&full, max_bytes) {
+        Ok(Some(bytes)) => bytes,
+        // The file grew past the cap after the size check.
+        Ok(None) => return Err(too_big(max_bytes + 1)),
+        Err(e) => return Err(skip(format!("cannot read: {e}; skipped"))),
+    };
+    let (text, note) = decode(bytes);
+    let warning = note.map(|message| FileWarning {
+        path: path.clone(),
+        message: message.into(),
+        skipped: false,
+    });
     Ok((SourceFile { path, text }, warning))
+}
+
+/// Reads at most `max` bytes; `None` when the file holds more.
+///
+/// The file is opened without blocking and checked again through the open handle, so a file
+/// swapped for a named pipe after the last check is refused instead of blocking forever.
+fn read_capped(path: &Path, max: u64) -> std::io::Result<Option<Vec<u8>>> {
+    let file = open_nonblocking(path)?;
+    if !file.metadata()?.is_file() {
+        return Err(std::io::Error::other("not a regular file"));
+    }
+    let mut bytes = Vec::new();
+    file.take(max.saturating_add(1)).read_to_end(&mut bytes)?;
+    Ok((bytes.len() as u64 <= max).then_some(bytes))
+}
+
+/// `O_NONBLOCK`: opening a FIFO for reading returns at once instead of waiting for a writer.
+/// Reads from regular files ignore it.
+#[cfg(any(target_os = "linux", target_os = "android"))]
+const O_NONBLOCK: i32 = 0o4000;
+#[cfg(all(unix, not(any(target_os = "linux", target_os = "android"))))]
+const O_NONBLOCK: i32 = 0x0004;
+
+#[cfg(unix)]
+fn open_nonblocking(path: &Path) -> std::io::Result<fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(O_NONBLOCK)
+        .open(path)
+}
+
+#[cfg(not(unix))]
+fn open_nonblocking(path: &Path) -> std::io::Result<fs::File> {
+    fs::File::open(path)
+}
+
+/// Bytes → text. UTF-8 as is; UTF-16 with a byte-order mark decoded; anything else decoded
+/// lossily. The note, if any, says what the user should know about the file's encoding.
+pub fn decode(bytes: Vec<u8>) -> (String, Option<&'static str>) {
+    let utf16 = |be: bool| {
+        let units = bytes[2..].chunks(2).map(|c| match (c, be) {
+            ([a, b], true) => u16::from_be_bytes([*a, *b]),
+            ([a, b], false) => u16::from_le_bytes([*a, *b]),
+            // An odd trailing byte cannot be a UTF-16 unit: make it a replacement character.
+            _ => 0xDC00,
+        });
+        char::decode_utf16(units)
+            .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
+            .collect::<String>()
+    };
+    match bytes.get(..2) {
+        Some([0xFF, 0xFE]) => {
+            return (
+                utf16(false),
+                Some(
+                    "encoded as UTF-16LE; decoded (atomdoc expects UTF-8; other tools may not read it)",
+                ),
+            );
+        }
+        Some([0xFE, 0xFF]) => {
+            return (
+                utf16(true),
+                Some(
+                    "encoded as UTF-16BE; decoded (atomdoc expects UTF-8; other tools may not read it)",
+                ),
+            );
+        }
+        _ => {}
+    }
+    let has_nul = bytes.contains(&0);
+    match String::from_utf8(bytes) {
+        Ok(text) if has_nul => (
+            text,
+            Some(
+                "contains NUL bytes (is it a binary file?); they are read as replacement characters",
+            ),
+        ),
+        Ok(text) => (text, None),
+        Err(e) => (
+            String::from_utf8_lossy(e.as_bytes()).into_owned(),
+            Some("not valid UTF-8; decoded with replacement characters"),
+        ),
+    }
 }
 
 /// What a stat of one path found: enough to tell whether a file changed since last time.
@@ -260,4 +529,115 @@ pub fn stat(repo: &Path, path: &str) -> Option<Stat> {
 /// [`stat`] for every path, in parallel, in the same order.
 pub fn stat_all(repo: &Path, paths: &[String]) -> Vec<Option<Stat>> {
     paths.par_iter().map(|p| stat(repo, p)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    //! The tree changing under atomdoc between the walk and the read: driven step by step
+    //! through the same functions `Workspace::load` calls, so nothing races.
+
+    use super::*;
+    use crate::config::Config;
+    use crate::corpus::Corpus;
+
+    fn repo(files: &[(&str, &str)]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        for (path, text) in files {
+            let full = dir.path().join(path);
+            fs::create_dir_all(full.parent().unwrap()).unwrap();
+            fs::write(full, text).unwrap();
+        }
+        dir
+    }
+
+    #[test]
+    fn a_file_deleted_or_replaced_between_walk_and_read_is_skipped_with_a_warning() {
+        let dir = repo(&[
+            ("docs/a.md", "# A\n\n[b](b.md) [c](c.md) [d](d.md)\n"),
+            ("docs/b.md", "# B\n"),
+            ("docs/c.md", "# C\n"),
+            ("docs/d.md", "# D\n"),
+        ]);
+        let disk = DiskRepo::new(dir.path(), Config::default().links).unwrap();
+        let (paths, warnings) = walk(&disk, "docs");
+        assert_eq!(paths.len(), 4);
+        assert!(warnings.is_empty());
+        fs::remove_file(dir.path().join("docs/b.md")).unwrap();
+        fs::remove_file(dir.path().join("docs/c.md")).unwrap();
+        fs::create_dir(dir.path().join("docs/c.md")).unwrap();
+        let (files, warnings) = read_all_with(dir.path(), paths, &Limits::default());
+        assert_eq!(files.len(), 2);
+        let said: Vec<(&str, &str)> = warnings
+            .iter()
+            .map(|w| (w.path.as_str(), w.message.as_str()))
+            .collect();
+        assert_eq!(said.len(), 2, "{said:?}");
+        assert_eq!(said[0].0, "docs/b.md");
+        assert!(said[0].1.starts_with("cannot read: "), "{said:?}");
+        assert!(said[0].1.ends_with("; skipped"), "{said:?}");
+        assert_eq!(said[1], ("docs/c.md", "no longer a regular file; skipped"));
+        assert!(warnings.iter().all(|w| w.skipped));
+        // The rest of the answers are about what is there now.
+        let corpus = Corpus::build("docs", files, warnings, &disk, &Config::default());
+        let a = &corpus.docs[corpus.doc_id("docs/a.md").unwrap()];
+        let reasons: Vec<_> = a.links.iter().map(|l| l.broken_reason()).collect();
+        use crate::corpus::BrokenReason::Missing;
+        // b.md is gone; c.md is now a folder (fine, no README); d.md is a document.
+        assert_eq!(reasons, [Some(Missing), None, None]);
+        assert_eq!(a.links[2].to_doc, corpus.doc_id("docs/d.md"));
+    }
+
+    #[test]
+    fn a_file_rewritten_between_walk_and_read_is_read_as_it_is_now() {
+        let dir = repo(&[("docs/a.md", "# Old\n"), ("docs/b.md", "# B\n")]);
+        let disk = DiskRepo::new(dir.path(), Config::default().links).unwrap();
+        let (paths, _) = walk(&disk, "docs");
+        fs::write(dir.path().join("docs/a.md"), "# New\n\n[b](b.md)\n").unwrap();
+        fs::write(dir.path().join("docs/b.md"), "x".repeat(200)).unwrap();
+        let limits = Limits {
+            max_file_bytes: 100,
+            ..Limits::default()
+        };
+        let (files, warnings) = read_all_with(dir.path(), paths, &limits);
+        assert_eq!(files.len(), 1);
+        assert!(files[0].text.starts_with("# New"));
+        assert_eq!(warnings.len(), 1);
+        assert_eq!(warnings[0].path, "docs/b.md");
+        assert!(
+            warnings[0]
+                .message
+                .starts_with("200 bytes is over the 100-byte limit; skipped"),
+            "{warnings:?}"
+        );
+    }
+
+    /// A named pipe swapped in after every check is refused by the read itself, not waited on.
+    #[cfg(unix)]
+    #[test]
+    fn reading_a_pipe_returns_at_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let pipe = dir.path().join("p.md");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&pipe)
+            .status()
+            .is_ok_and(|s| s.success());
+        if !made {
+            eprintln!("note: mkfifo unavailable; skipped");
+            return;
+        }
+        let err = read_capped(&pipe, 100).unwrap_err();
+        assert_eq!(err.to_string(), "not a regular file");
+    }
+
+    #[test]
+    fn decoding_covers_utf16_nul_and_invalid_utf8() {
+        let le: Vec<u8> = [0xFF, 0xFE, b'#', 0, b' ', 0, b'A', 0].to_vec();
+        assert_eq!(decode(le).0, "# A");
+        let be: Vec<u8> = [0xFE, 0xFF, 0, b'#', 0, b' ', 0, b'A', 0xD8].to_vec();
+        // An odd trailing byte becomes a replacement character, never a panic.
+        assert_eq!(decode(be).0, "# A\u{fffd}");
+        assert_eq!(decode(vec![0xFF]).0, "\u{fffd}");
+        assert!(decode(b"a\0b".to_vec()).1.unwrap().contains("NUL"));
+        assert_eq!(decode(b"plain".to_vec()), ("plain".into(), None));
+    }
 }

@@ -12,7 +12,8 @@ pub fn json(out: &mut dyn Write, stats: &Stats) -> io::Result<()> {
 pub fn table(out: &mut dyn Write, stats: &Stats) -> io::Result<()> {
     let mut rows: Vec<(String, String)> = vec![("documents".into(), stats.documents.to_string())];
     for (cat, n) in &stats.by_category {
-        rows.push((format!("  in {cat}"), n.to_string()));
+        // Category names are folder names: anything may be in them.
+        rows.push((format!("  in {}", super::sanitize(cat)), n.to_string()));
     }
     for (kind, n) in &stats.by_kind {
         rows.push((format!("  {kind}"), n.to_string()));

@@ -44,7 +44,7 @@ pub use file::Invalid;
 /// Bump whenever the snapshot's layout, the meaning of anything in it, or the search schema
 /// (`search::schema`) changes: an older cache is then rebuilt with a notice. (Incremental
 /// updates add documents to the existing index, so they must never meet an older schema.)
-pub const FORMAT_VERSION: u32 = 3;
+pub const FORMAT_VERSION: u32 = 4;
 /// The snapshot's file name inside the cache folder.
 pub const SNAPSHOT_FILE: &str = "snapshot.bin";
 /// The cache folder under the repository when nothing else is configured.
@@ -162,6 +162,12 @@ fn key(location: &Location, config: &Config) -> [u8; 32] {
             .unwrap_or_default()
             .as_bytes(),
     );
+    // The caps decide which files and links the snapshot holds.
+    h.update(
+        serde_json::to_string(&config.limits)
+            .unwrap_or_default()
+            .as_bytes(),
+    );
     *h.finalize().as_bytes()
 }
 
@@ -178,10 +184,12 @@ fn payload(generation: u64) -> String {
 
 /// Reads and parses every file: the pipeline without a cache.
 fn cold_memory(location: &Location, config: &Config) -> std::io::Result<Loaded> {
-    let repo = DiskRepo::new(&location.repo, config.links.clone())?;
+    let repo = DiskRepo::new(&location.repo, config.links.clone())?
+        .with_max_file_bytes(config.limits.max_file_bytes);
     let (paths, mut warnings) = scan::walk(&repo, &location.root);
     let progress = Progress::new(paths.len());
-    let (files, read_warnings) = read_with_progress(&location.repo, paths, &progress);
+    let (files, read_warnings) =
+        read_with_progress(&location.repo, paths, &config.limits, &progress);
     warnings.extend(read_warnings);
     let docs = parse_all(&location.root, files, config);
     let report = Report {
@@ -204,7 +212,8 @@ fn parse_all(root: &str, files: Vec<SourceFile>, config: &Config) -> Vec<Documen
     files
         .into_par_iter()
         .map(|f| {
-            let parsed = parse::parse(&f.text, &config.links);
+            let mut parsed = parse::parse(&f.text, &config.links);
+            crate::corpus::cap_links(&mut parsed, config.limits.max_links_per_file);
             Document::new(root, f.path, parsed)
         })
         .collect()
@@ -253,12 +262,13 @@ impl Drop for Progress {
 fn read_with_progress(
     repo: &Path,
     paths: Vec<String>,
+    limits: &crate::config::Limits,
     progress: &Progress,
 ) -> (Vec<SourceFile>, Vec<FileWarning>) {
     let mut files = Vec::with_capacity(paths.len());
     let mut warnings = Vec::new();
     for chunk in paths.chunks(1000) {
-        let (f, w) = scan::read_all(repo, chunk.to_vec());
+        let (f, w) = scan::read_all_with(repo, chunk.to_vec(), limits);
         files.extend(f);
         warnings.extend(w);
         progress.tick(chunk.len(), "reading");
@@ -281,6 +291,10 @@ impl RepoView for Recording<'_> {
     fn anchors(&self, path: &str) -> Vec<String> {
         self.note(path);
         self.repo.anchors(path)
+    }
+    fn has_anchor(&self, path: &str, fragment: &str) -> bool {
+        self.note(path);
+        self.repo.has_anchor(path, fragment)
     }
 }
 
@@ -410,7 +424,8 @@ fn load_disk(
     force_cold: bool,
 ) -> std::io::Result<Loaded> {
     let timing = Timing::new();
-    let repo = DiskRepo::new(&location.repo, config.links.clone())?;
+    let repo = DiskRepo::new(&location.repo, config.links.clone())?
+        .with_max_file_bytes(config.limits.max_file_bytes);
     let (paths, walk_warnings) = scan::walk(&repo, &location.root);
     timing.mark("walk");
     let stats = scan::stat_all(&location.repo, &paths);
@@ -723,7 +738,8 @@ fn cold_disk(
         .zip(stats.iter().copied())
         .collect();
     let progress = Progress::new(paths.len());
-    let (files, read_warnings) = read_with_progress(&location.repo, paths.to_vec(), &progress);
+    let (files, read_warnings) =
+        read_with_progress(&location.repo, paths.to_vec(), &config.limits, &progress);
     let (skipped, per_file) = split_warnings(read_warnings);
     let stamps: Vec<FileStamp> = files
         .iter()
@@ -806,7 +822,8 @@ fn incremental(
         .map(String::as_str)
         .zip(stats.iter().copied())
         .collect();
-    let (files, read_warnings) = scan::read_all(&location.repo, d.candidates.clone());
+    let (files, read_warnings) =
+        scan::read_all_with(&location.repo, d.candidates.clone(), &config.limits);
     let (skipped, per_file) = split_warnings(read_warnings);
 
     let mut stamps: HashMap<String, FileStamp> = snap

@@ -4,8 +4,12 @@
 
 mod check;
 mod common;
+mod crash;
 mod export;
 mod foundation;
+mod fuzzing;
+mod hostile;
+mod output_safety;
 mod perf;
 mod query;
 mod repl;
