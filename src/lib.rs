@@ -11,7 +11,9 @@
 //!    external, broken for a reason) following the rules in `docs/links.md`.
 //! 5. [`graph`] builds the petgraph document graph and answers graph questions (orphans,
 //!    neighbours, paths, stats).
-//! 6. [`cli`] turns flags into settings, runs the command and renders the answer.
+//! 6. [`export`] draws a selection of the graph as DOT, JSON or Mermaid (pure; `cli` writes
+//!    the files and runs Graphviz).
+//! 7. [`cli`] turns flags into settings, runs the command and renders the answer.
 //!
 //! [`workspace::Workspace`] strings steps 2–5 together.
 
@@ -20,6 +22,7 @@
 pub mod cli;
 pub mod config;
 pub mod corpus;
+pub mod export;
 pub mod graph;
 pub mod render;
 pub mod workspace;

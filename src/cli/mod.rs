@@ -2,6 +2,8 @@
 //!
 //! Owns stdout, stderr and exit codes; the only place that uses `anyhow`.
 
+pub mod export;
+
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -56,6 +58,8 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = StatsFormat::Table)]
         format: StatsFormat,
     },
+    /// Draw the document graph as Graphviz DOT (or SVG/PNG/PDF through Graphviz), JSON or Mermaid
+    Export(export::ExportArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -89,6 +93,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
                 StatsFormat::Table => render::stats::table(&mut out, &stats)?,
             }
         }
+        Command::Export(args) => export::run(&workspace, &args, &mut out)?,
     }
     out.flush()?;
     Ok(report_warnings(&workspace))

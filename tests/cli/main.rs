@@ -3,6 +3,7 @@
 //! Each area has its own module; fixtures live in `tests/fixtures/<scenario>/`.
 
 mod common;
+mod export;
 mod foundation;
 mod fuzzing;
 mod hostile;

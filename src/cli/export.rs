@@ -1,0 +1,315 @@
+//! `atomdoc export`: flags → export options → text on stdout, or a file written atomically
+//! (`.svg`/`.png`/`.pdf` rendered by Graphviz's `dot` through graphviz-rust).
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+use clap::{Args, ValueEnum};
+use graphviz_rust::cmd::{CommandArg, Format as DotFormat};
+
+use crate::export::{self, ExportGraph, Kinds, Level, Options};
+use crate::workspace::Workspace;
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Output format [default: from the -o file's extension, else dot]
+    #[arg(value_enum, value_name = "FORMAT")]
+    pub format: Option<ExportFormat>,
+    /// Output format, as a flag (same as the positional FORMAT)
+    #[arg(long = "format", value_enum, value_name = "FORMAT")]
+    pub format_flag: Option<ExportFormat>,
+    /// Draw documents, subcategories or categories [default: doc, or category above 300 documents]
+    #[arg(long, value_enum)]
+    pub level: Option<LevelArg>,
+    /// Only the documents of this category
+    #[arg(long = "in", value_name = "CATEGORY")]
+    pub within: Option<String>,
+    /// Only this document and its neighbours (path, file name or title)
+    #[arg(long, value_name = "DOC")]
+    pub around: Option<String>,
+    /// Link steps from --around, in either direction
+    #[arg(long, value_name = "N", requires = "around", default_value_t = 1)]
+    pub depth: usize,
+    /// Link kinds to draw, comma-separated [default: related,inline]
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "KINDS")]
+    pub kinds: Vec<KindArg>,
+    /// Write to FILE (.dot/.gv, .svg/.png/.pdf through Graphviz, .json, .mmd) instead of stdout
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    Dot,
+    Json,
+    Mermaid,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LevelArg {
+    Doc,
+    Subcategory,
+    Category,
+}
+
+impl From<LevelArg> for Level {
+    fn from(l: LevelArg) -> Level {
+        match l {
+            LevelArg::Doc => Level::Doc,
+            LevelArg::Subcategory => Level::Subcategory,
+            LevelArg::Category => Level::Category,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum KindArg {
+    Related,
+    Inline,
+}
+
+/// Where the drawing goes and in what form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Sink {
+    Stdout(ExportFormat),
+    /// Text of the format, written to the file.
+    Text(PathBuf, ExportFormat),
+    /// DOT rendered by Graphviz into an image or document.
+    Rendered(PathBuf, Rendered),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rendered {
+    Svg,
+    Png,
+    Pdf,
+}
+
+impl Rendered {
+    fn dot_format(self) -> DotFormat {
+        match self {
+            Rendered::Svg => DotFormat::Svg,
+            Rendered::Png => DotFormat::Png,
+            Rendered::Pdf => DotFormat::Pdf,
+        }
+    }
+}
+
+fn format_name(f: ExportFormat) -> &'static str {
+    match f {
+        ExportFormat::Dot => "dot",
+        ExportFormat::Json => "json",
+        ExportFormat::Mermaid => "mermaid",
+    }
+}
+
+/// Decides the sink from the format (positional or flag) and the `-o` file's extension.
+pub fn sink(
+    positional: Option<ExportFormat>,
+    flag: Option<ExportFormat>,
+    output: Option<&Path>,
+) -> anyhow::Result<Sink> {
+    let format = match (positional, flag) {
+        (Some(a), Some(b)) if a != b => bail!(
+            "two formats given ({} and --format {}); give one",
+            format_name(a),
+            format_name(b)
+        ),
+        (a, b) => a.or(b),
+    };
+    let Some(path) = output else {
+        return Ok(Sink::Stdout(format.unwrap_or(ExportFormat::Dot)));
+    };
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let implied = match ext.as_str() {
+        "dot" | "gv" => Some(ExportFormat::Dot),
+        "json" => Some(ExportFormat::Json),
+        "mmd" | "mermaid" => Some(ExportFormat::Mermaid),
+        "svg" | "png" | "pdf" => {
+            let rendered = match ext.as_str() {
+                "svg" => Rendered::Svg,
+                "png" => Rendered::Png,
+                _ => Rendered::Pdf,
+            };
+            if let Some(f) = format.filter(|&f| f != ExportFormat::Dot) {
+                bail!(
+                    "{} is drawn by Graphviz from DOT, not from {}; drop the format, or write -o FILE.{}",
+                    path.display(),
+                    format_name(f),
+                    if f == ExportFormat::Json {
+                        "json"
+                    } else {
+                        "mmd"
+                    }
+                );
+            }
+            return Ok(Sink::Rendered(path.to_path_buf(), rendered));
+        }
+        _ => None,
+    };
+    match (format, implied) {
+        (Some(f), Some(i)) if f != i => bail!(
+            "{} looks like {} output but the format is {}; change the extension or the format",
+            path.display(),
+            format_name(i),
+            format_name(f)
+        ),
+        (Some(f), _) | (None, Some(f)) => Ok(Sink::Text(path.to_path_buf(), f)),
+        (None, None) => bail!(
+            "cannot tell the format of {} from its extension; use .dot, .gv, .svg, .png, .pdf, .json or .mmd, or name the format (dot, json, mermaid)",
+            path.display()
+        ),
+    }
+}
+
+/// Runs `atomdoc export`.
+pub fn run(workspace: &Workspace, args: &ExportArgs, out: &mut dyn Write) -> anyhow::Result<()> {
+    let sink = sink(args.format, args.format_flag, args.output.as_deref())?;
+    if let Sink::Text(path, _) | Sink::Rendered(path, _) = &sink {
+        refuse_docs_tree(workspace, path)?;
+    }
+    let mut kinds = Kinds {
+        related: args.kinds.is_empty(),
+        inline: args.kinds.is_empty(),
+    };
+    for k in &args.kinds {
+        match k {
+            KindArg::Related => kinds.related = true,
+            KindArg::Inline => kinds.inline = true,
+        }
+    }
+    let around = match &args.around {
+        Some(name) => Some((export::find_document(&workspace.corpus, name)?, args.depth)),
+        None => None,
+    };
+    let options = Options {
+        level: args.level.map(Level::from),
+        within: args.within.clone(),
+        around,
+        kinds,
+    };
+    let graph = export::build(&workspace.corpus, &workspace.graph, &options)?;
+    notice_switch(&graph);
+    emit(&graph, &sink, out)
+}
+
+/// Tells stderr when a large drawing switched to the category level.
+pub fn notice_switch(graph: &ExportGraph) {
+    if let Some(n) = graph.switched_from {
+        let _ = writeln!(
+            std::io::stderr(),
+            "note: {n} documents are too many to draw one by one (more than {}); drawing the category graph instead. Pass --level doc to draw them anyway, or narrow the drawing with --in or --around",
+            export::AUTO_CATEGORY_THRESHOLD
+        );
+    }
+}
+
+/// Prints or writes `graph` to `sink`.
+pub fn emit(graph: &ExportGraph, sink: &Sink, out: &mut dyn Write) -> anyhow::Result<()> {
+    let text = |f: ExportFormat| match f {
+        ExportFormat::Dot => export::dot::render(graph),
+        ExportFormat::Json => export::json::render(graph),
+        ExportFormat::Mermaid => export::mermaid::render(graph),
+    };
+    match sink {
+        Sink::Stdout(f) => out.write_all(text(*f).as_bytes())?,
+        Sink::Text(path, f) => write_atomically(path, text(*f).as_bytes())?,
+        Sink::Rendered(path, kind) => {
+            let bytes = render_with_dot(export::dot::render(graph), *kind, path)?;
+            write_atomically(path, &bytes)?;
+        }
+    }
+    Ok(())
+}
+
+/// Runs Graphviz's `dot` on `dot_text`; a missing `dot` is said plainly.
+fn render_with_dot(dot_text: String, kind: Rendered, path: &Path) -> anyhow::Result<Vec<u8>> {
+    match graphviz_rust::exec_dot(dot_text, vec![CommandArg::Format(kind.dot_format())]) {
+        Ok(bytes) => Ok(bytes),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let stem = path.with_extension("dot");
+            bail!(
+                "cannot draw {}: Graphviz's `dot` program is not installed (or not on PATH). Install the `graphviz` package (apt-get install graphviz, brew install graphviz, …), or write DOT, which needs nothing: -o {}",
+                path.display(),
+                stem.display()
+            )
+        }
+        Err(e) => bail!(
+            "Graphviz's `dot` failed to draw {}: {}",
+            path.display(),
+            e.to_string().trim()
+        ),
+    }
+}
+
+/// atomdoc never writes into the docs tree; an output file there is refused. (When the docs
+/// root is the repository itself, the repository is not off limits: the file is not Markdown,
+/// so it never becomes a document.)
+fn refuse_docs_tree(workspace: &Workspace, path: &Path) -> anyhow::Result<()> {
+    if workspace.location.root.is_empty() {
+        return Ok(());
+    }
+    let docs = workspace.location.repo.join(&workspace.location.root);
+    let Ok(docs) = docs.canonicalize() else {
+        return Ok(());
+    };
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let parent = parent
+        .canonicalize()
+        .with_context(|| format!("cannot write {}: its folder does not exist", path.display()))?;
+    if parent.starts_with(&docs) {
+        bail!(
+            "refusing to write {} inside the docs tree ({}); atomdoc never writes there, so choose a file outside it",
+            path.display(),
+            docs.display()
+        );
+    }
+    Ok(())
+}
+
+/// Writes `bytes` to a temporary file next to `path`, then renames it over `path`, so readers
+/// never see half a file.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("atomdoc-export");
+    let mut attempt = 0u32;
+    let (tmp, mut file) = loop {
+        let tmp = dir.join(format!(".{name}.{}.{attempt}.tmp", std::process::id()));
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)
+        {
+            Ok(f) => break (tmp, f),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && attempt < 100 => {
+                attempt += 1
+            }
+            Err(e) => {
+                return Err(e).with_context(|| format!("cannot write {}", path.display()));
+            }
+        }
+    };
+    let written = file
+        .write_all(bytes)
+        .and_then(|()| file.sync_all())
+        .and_then(|()| std::fs::rename(&tmp, path));
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(e).with_context(|| format!("cannot write {}", path.display()));
+    }
+    Ok(())
+}
