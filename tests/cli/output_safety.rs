@@ -137,3 +137,83 @@ fn query_errors_escape_the_query_text() {
     assert_eq!(out.status.code(), Some(2));
     assert_inert(&String::from_utf8_lossy(&out.stderr));
 }
+
+/// Folder names and titles that try to end a DOT string, add a node or an attribute, use a
+/// Graphviz `\N` escape, or smuggle HTML/ANSI into a rendered graph.
+fn graph_tree() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("docs/atomic/c\"]; evil [label=\"x");
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(
+        folder.join("a.md"),
+        "# T\"]; injected [shape=box label=\"pwn\n\n[x](b.md)\n",
+    )
+    .unwrap();
+    std::fs::write(
+        folder.join("b.md"),
+        "# B \\N \\G &lt;img src=x onerror=alert(1)&gt; \u{1b}[31m\n",
+    )
+    .unwrap();
+    dir
+}
+
+#[test]
+fn export_dot_keeps_names_inside_their_strings() {
+    let dir = graph_tree();
+    let (dot, _) = run(dir.path(), &["export", "dot"]);
+    assert_inert(&dot);
+    // Every statement that names a node names one of the two documents, in quotes.
+    assert!(
+        !dot.contains("\n  evil") && !dot.contains("\n    injected"),
+        "{dot}"
+    );
+    assert!(
+        dot.contains(r#"label="T\"]; injected [shape=box label=\"pwn""#),
+        "{dot}"
+    );
+    assert!(
+        dot.contains(r"B \\N \\G"),
+        "a Graphviz escape stays literal: {dot}"
+    );
+    // When Graphviz is installed, it agrees: exactly two nodes, with the literal labels.
+    let Ok(mut child) = std::process::Command::new("dot")
+        .arg("-Tplain")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+    else {
+        eprintln!("note: Graphviz `dot` not installed; DOT checked as text only");
+        return;
+    };
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(dot.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    let plain = String::from_utf8_lossy(&out.stdout);
+    let nodes: Vec<&str> = plain.lines().filter(|l| l.starts_with("node ")).collect();
+    assert_eq!(nodes.len(), 2, "{plain}");
+}
+
+#[test]
+fn export_mermaid_and_json_escape_names() {
+    let dir = graph_tree();
+    let (mermaid, _) = run(dir.path(), &["export", "mermaid"]);
+    assert_inert(&mermaid);
+    assert!(
+        !mermaid.contains("<img"),
+        "HTML reaches a Mermaid label: {mermaid}"
+    );
+    for line in mermaid.lines().filter(|l| l.contains("[\"")) {
+        // One quoted label per line: the name cannot close it early.
+        assert_eq!(line.matches('"').count(), 2, "{line}");
+    }
+    let (json, _) = run(dir.path(), &["export", "json"]);
+    assert!(!json.contains('\u{1b}'));
+    let value: serde_json::Value = serde_json::from_str(&json).expect("valid JSON");
+    assert!(value.to_string().contains("injected [shape=box"));
+}
