@@ -24,5 +24,6 @@ pub mod config;
 pub mod corpus;
 pub mod export;
 pub mod graph;
+pub mod query;
 pub mod render;
 pub mod workspace;

@@ -10,6 +10,8 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+pub mod query;
+
 use crate::config;
 use crate::graph::Stats;
 use crate::render;
@@ -58,6 +60,8 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = StatsFormat::Table)]
         format: StatsFormat,
     },
+    /// Ask a question of the docs graph: "orphans", "broken in services", "links from a to b" …
+    Query(query::QueryArgs),
     /// Draw the document graph as Graphviz DOT (or SVG/PNG/PDF through Graphviz), JSON or Mermaid
     Export(export::ExportArgs),
 }
@@ -82,6 +86,9 @@ pub fn main() -> ExitCode {
 
 /// Runs one parsed command line; returns the exit status.
 pub fn run(cli: Cli) -> anyhow::Result<u8> {
+    if let Command::Query(args) = cli.command {
+        return query::run(&cli.global, args);
+    }
     let workspace = load(&cli.global)?;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
@@ -93,6 +100,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
                 StatsFormat::Table => render::stats::table(&mut out, &stats)?,
             }
         }
+        Command::Query(_) => unreachable!("handled above"),
         Command::Export(args) => export::run(&workspace, &args, &mut out)?,
     }
     out.flush()?;
@@ -107,7 +115,7 @@ pub fn load(global: &GlobalArgs) -> anyhow::Result<Workspace> {
 }
 
 /// Prints file warnings to stderr; the exit status is `PARTIAL` when a file was skipped.
-fn report_warnings(workspace: &Workspace) -> u8 {
+pub(crate) fn report_warnings(workspace: &Workspace) -> u8 {
     let stderr = std::io::stderr();
     let mut err = stderr.lock();
     for w in &workspace.corpus.warnings {

@@ -1,5 +1,6 @@
 //! Renderers: data in, text out through `impl Write`. No IO of their own.
 
+pub mod rows;
 pub mod stats;
 
 /// Replaces control characters (including ESC, so no ANSI sequence from a document reaches

@@ -1,0 +1,253 @@
+//! `atomdoc query`: one query, a file of queries (`--file`), or a saved query (`@NAME`).
+//!
+//! Every query is parsed before the tree is loaded, so a typo costs no scan; all syntax
+//! errors of all queries are reported together (exit 2). Then each query is evaluated and
+//! rendered.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+use clap::{Args, ValueEnum};
+
+use super::{GlobalArgs, exit, load, report_warnings};
+use crate::config;
+use crate::query::{self, Query};
+use crate::render::rows::{self, Records};
+
+#[derive(Debug, Args)]
+pub struct QueryArgs {
+    /// The query, e.g. "orphans in integrations" (words are joined with spaces);
+    /// `@NAME` runs the saved query <repo>/.atomdoc/queries/NAME.aq
+    #[arg(value_name = "QUERY")]
+    pub query: Vec<String>,
+    /// Run the queries in FILE: one per line, `#` starts a comment line
+    #[arg(long, value_name = "FILE", conflicts_with = "query")]
+    pub file: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Exit with status 1 when any query returns rows (a CI gate)
+    #[arg(long)]
+    pub fail_if_any: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Table,
+    Json,
+    Csv,
+    /// A Graphviz DOT drawing of the answer (the same as `as dot` in the query)
+    Dot,
+}
+
+/// A query's text and where it came from, for error messages.
+pub struct QueryText {
+    pub origin: String,
+    pub line: usize,
+    pub text: String,
+}
+
+/// The queries in a `.aq` file: one per non-blank line; lines starting with `#` are
+/// comments.
+pub fn queries_in(origin: &str, content: &str) -> Vec<QueryText> {
+    content
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| {
+            let t = l.trim();
+            !t.is_empty() && !t.starts_with('#')
+        })
+        .map(|(i, l)| QueryText {
+            origin: origin.to_string(),
+            line: i + 1,
+            text: l.trim_end().to_string(),
+        })
+        .collect()
+}
+
+/// Whether `name` is a valid saved-query name (it becomes a file name).
+fn valid_saved_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+fn saved_query(global: &GlobalArgs, name: &str) -> anyhow::Result<QueryText> {
+    if !valid_saved_name(name) {
+        bail!(
+            "saved query name `{name}` is not valid: use letters, digits, `-` and `_` (a file .atomdoc/queries/NAME.aq)"
+        );
+    }
+    let cwd = std::env::current_dir()?;
+    let repo = match &global.repo {
+        Some(r) => r.clone(),
+        None => config::discover_repo(&cwd),
+    };
+    let dir = repo.join(".atomdoc/queries");
+    let path = dir.join(format!("{name}.aq"));
+    match std::fs::read_to_string(&path) {
+        Ok(text) => {
+            let queries = queries_in(&path.display().to_string(), &text);
+            match queries.len() {
+                1 => Ok(queries.into_iter().next().expect("one query")),
+                0 => bail!("{} holds no query", path.display()),
+                n => bail!(
+                    "{} holds {n} queries; a saved query holds one (run files of several with --file)",
+                    path.display()
+                ),
+            }
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let known = saved_names(&dir);
+            if known.is_empty() {
+                bail!(
+                    "no saved query `{name}`: {} does not exist; write the query in that file",
+                    path.display()
+                )
+            }
+            bail!(
+                "no saved query `{name}` in {}; saved queries: {}",
+                dir.display(),
+                known.join(", ")
+            )
+        }
+        Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
+    }
+}
+
+fn saved_names(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| {
+            let name = e.file_name().into_string().ok()?;
+            name.strip_suffix(".aq").map(str::to_string)
+        })
+        .collect();
+    names.sort();
+    names
+}
+
+/// Runs `atomdoc query`; returns the exit status.
+pub fn run(global: &GlobalArgs, args: QueryArgs) -> anyhow::Result<u8> {
+    let texts: Vec<QueryText> = match (&args.file, args.query.as_slice()) {
+        (Some(file), _) => {
+            let content = std::fs::read_to_string(file)
+                .with_context(|| format!("cannot read query file {}", file.display()))?;
+            let qs = queries_in(&file.display().to_string(), &content);
+            if qs.is_empty() {
+                bail!(
+                    "{} holds no query (one per line; `#` starts a comment)",
+                    file.display()
+                );
+            }
+            qs
+        }
+        (None, []) => bail!(
+            "no query given: pass one, e.g. `atomdoc query \"orphans\"`, or --file FILE, or @NAME"
+        ),
+        (None, [one]) if one.starts_with('@') => vec![saved_query(global, &one[1..])?],
+        (None, words) => vec![QueryText {
+            origin: "query".into(),
+            line: 1,
+            text: words.join(" "),
+        }],
+    };
+    if args.format == Format::Csv && texts.len() > 1 {
+        bail!(
+            "--format csv prints one table, and the file holds {} queries; use --format json or table",
+            texts.len()
+        );
+    }
+
+    // 1. Parse everything first: report every syntax error of every query at once.
+    let mut parsed: Vec<(&QueryText, Query)> = Vec::new();
+    let mut report = String::new();
+    for t in &texts {
+        match query::parse(&t.text) {
+            Ok(q) => parsed.push((t, q)),
+            Err(errs) => {
+                report.push_str(&query::render_errors(&t.text, &t.origin, t.line, &errs.0))
+            }
+        }
+    }
+    if !report.is_empty() {
+        eprint!("{report}");
+        return Ok(exit::USAGE);
+    }
+
+    // A drawing shows one answer.
+    let drawing = args.format == Format::Dot || parsed.iter().any(|(_, q)| q.output.is_some());
+    if drawing && parsed.len() > 1 {
+        bail!(
+            "a drawing (`as dot`, --format dot) shows one query's answer, and there are {} queries; run the one to draw on its own",
+            parsed.len()
+        );
+    }
+
+    // 2. Load the tree once and evaluate every query.
+    let workspace = load(global)?;
+    if drawing {
+        let (t, q) = &parsed[0];
+        let rows = match query::eval(q, &workspace) {
+            Ok(rows) => rows,
+            Err(e) => {
+                eprint!("{}", query::render_errors(&t.text, &t.origin, t.line, &[e]));
+                return Ok(exit::USAGE);
+            }
+        };
+        let stdout = std::io::stdout();
+        let mut out = stdout.lock();
+        super::export::draw_answer(&workspace, q, &rows, &mut out)?;
+        out.flush()?;
+        let status = report_warnings(&workspace);
+        if args.fail_if_any && !rows.is_empty() {
+            return Ok(exit::FINDINGS);
+        }
+        return Ok(status);
+    }
+    let mut answers: Vec<(String, Records)> = Vec::new();
+    for (t, q) in &parsed {
+        match query::eval(q, &workspace) {
+            Ok(rows) => answers.push((t.text.clone(), rows::records(&rows, q, &workspace.corpus))),
+            Err(e) => report.push_str(&query::render_errors(&t.text, &t.origin, t.line, &[e])),
+        }
+    }
+    if !report.is_empty() {
+        eprint!("{report}");
+        return Ok(exit::USAGE);
+    }
+
+    // 3. Print.
+    let stdout = std::io::stdout();
+    let styled = anstream::AutoStream::choice(&stdout) != anstream::ColorChoice::Never;
+    let mut out = anstream::AutoStream::auto(stdout.lock());
+    let many = answers.len() > 1;
+    match args.format {
+        Format::Json if many => rows::json_many(&mut out, &answers)?,
+        Format::Json => rows::json(&mut out, &answers[0].1)?,
+        Format::Csv => rows::csv(&mut out, &answers[0].1)?,
+        Format::Dot => unreachable!("drawings are printed above"),
+        Format::Table => {
+            for (i, (text, records)) in answers.iter().enumerate() {
+                if many {
+                    if i > 0 {
+                        writeln!(out)?;
+                    }
+                    let bold = anstyle::Style::new().bold();
+                    let text = crate::render::sanitize(text);
+                    writeln!(out, "{bold}# {text}{bold:#}")?;
+                }
+                rows::table(&mut out, records, styled)?;
+            }
+        }
+    }
+    out.flush()?;
+    let status = report_warnings(&workspace);
+    if args.fail_if_any && answers.iter().any(|(_, r)| !r.rows.is_empty()) {
+        return Ok(exit::FINDINGS);
+    }
+    Ok(status)
+}

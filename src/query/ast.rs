@@ -1,0 +1,640 @@
+//! The query AST, its printer (which prints parseable source) and the desugaring of the
+//! friendly forms into the small core.
+//!
+//! The core is: a set (`docs` or `all links`, or one of the graph questions), one filter
+//! expression, sort keys and a limit. `orphans`, `broken`, `links`, `backlinks of`, `hubs`,
+//! `in X`, `from X`, `to X`, `missing section`, `with section` are all sugar over it; see
+//! [`Query::core`].
+
+use std::fmt::{self, Write as _};
+
+use super::error::Span;
+pub use super::lex::Op;
+use super::names::is_plain_word;
+use crate::corpus::LinkKind;
+
+/// A parsed query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Query {
+    pub source: Source,
+    /// Every condition of the query joined with `and` (friendly clauses such as `in X`
+    /// become conditions too).
+    pub filter: Option<Expr>,
+    pub sort: Vec<SortKey>,
+    pub limit: Option<usize>,
+    /// `as dot`: draw the answer instead of listing it.
+    pub output: Option<Output>,
+}
+
+/// How a query asks for its answer to be shown (`as dot`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Output {
+    /// A Graphviz DOT drawing: documents with the links among them, links, or a path.
+    Dot,
+}
+
+impl Output {
+    pub const ALL: &[Output] = &[Output::Dot];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Output::Dot => "dot",
+        }
+    }
+}
+
+/// Where the rows come from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// Every document. Core.
+    Docs,
+    /// Every link occurrence in every document: edges, external and broken links. Core.
+    AllLinks,
+    /// Document→document edges (`all links where edge`).
+    Links,
+    /// Broken links (`all links where status = broken`).
+    Broken,
+    /// Topic documents with no incoming edge (of the given kind).
+    Orphans { by: Option<LinkKind> },
+    /// Edges into a document (`all links where edge and to D`).
+    Backlinks(Name),
+    /// Documents by incoming edges, most first (`docs where inlinks > 0 sort by inlinks desc`).
+    Hubs,
+    /// Documents within `depth` link steps of a document, either direction. Core.
+    Neighbors { of: Name, depth: usize },
+    /// The shortest path between two documents, following link direction. Core.
+    Path { from: Name, to: Name },
+    /// Per category and subcategory: documents, links in and out, cross-category links. Core.
+    Categories,
+    /// Category × category edge counts. Core.
+    Matrix,
+    /// Whole-tree counts (the same as `atomdoc stats`). Core.
+    Stats,
+}
+
+/// What one row of a source is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowKind {
+    Document,
+    Link,
+    /// A path, a summary table: not filterable.
+    Other,
+}
+
+impl Source {
+    pub fn row_kind(&self) -> RowKind {
+        match self {
+            Source::Docs | Source::Orphans { .. } | Source::Hubs | Source::Neighbors { .. } => {
+                RowKind::Document
+            }
+            Source::AllLinks | Source::Links | Source::Broken | Source::Backlinks(_) => {
+                RowKind::Link
+            }
+            Source::Path { .. } | Source::Categories | Source::Matrix | Source::Stats => {
+                RowKind::Other
+            }
+        }
+    }
+
+    /// The keyword that starts this source.
+    pub fn keyword(&self) -> &'static str {
+        match self {
+            Source::Docs => "docs",
+            Source::AllLinks => "all links",
+            Source::Links => "links",
+            Source::Broken => "broken",
+            Source::Orphans { .. } => "orphans",
+            Source::Backlinks(_) => "backlinks",
+            Source::Hubs => "hubs",
+            Source::Neighbors { .. } => "neighbors",
+            Source::Path { .. } => "path",
+            Source::Categories => "categories",
+            Source::Matrix => "matrix",
+            Source::Stats => "stats",
+        }
+    }
+}
+
+/// A document or category name as written, with where it was written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Name {
+    pub text: String,
+    pub span: Span,
+}
+
+/// A filter condition.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Expr {
+    And(Box<Expr>, Box<Expr>),
+    Or(Box<Expr>, Box<Expr>),
+    Not(Box<Expr>),
+    /// `field op value`.
+    Compare {
+        field: Field,
+        field_span: Span,
+        op: Op,
+        value: Value,
+        value_span: Span,
+    },
+    /// A boolean field on its own: `where orphan`.
+    Flag {
+        field: Field,
+        span: Span,
+    },
+    /// `in X`: a document in category/subcategory X, or document X itself; a link whose
+    /// source is.
+    In(Name),
+    /// `from X`: a link whose source document is in X.
+    From(Name),
+    /// `to X`: a link whose target document is in X.
+    To(Name),
+    /// `has section "X"`: a document with a heading named X (any level, case-insensitive,
+    /// leading emoji and punctuation ignored).
+    HasSection {
+        name: String,
+        span: Span,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Value {
+    Number(u64),
+    Text(String),
+}
+
+impl Value {
+    pub fn as_text(&self) -> String {
+        match self {
+            Value::Number(n) => n.to_string(),
+            Value::Text(t) => t.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SortKey {
+    pub field: Field,
+    pub span: Span,
+    pub descending: bool,
+}
+
+/// A field of a document row or a link row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Field {
+    // Document fields.
+    Path,
+    Title,
+    Category,
+    Subcategory,
+    DocKind,
+    Inlinks,
+    Outlinks,
+    /// Outgoing links in the Related Documents section.
+    Related,
+    /// Incoming `related` edges.
+    InRelated,
+    /// Incoming `inline` edges.
+    InInline,
+    /// Broken links in the document.
+    Broken,
+    Words,
+    /// H2 headings.
+    Sections,
+    Orphan,
+    // Link fields.
+    Source,
+    Target,
+    Resolved,
+    LinkKind,
+    Status,
+    Reason,
+    Line,
+    Column,
+    Edge,
+}
+
+/// The type of a field's values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldType {
+    Text,
+    Number,
+    Bool,
+}
+
+/// Fields of document rows, in the order the documentation lists them.
+pub const DOC_FIELDS: &[Field] = &[
+    Field::Path,
+    Field::Title,
+    Field::Category,
+    Field::Subcategory,
+    Field::DocKind,
+    Field::Inlinks,
+    Field::Outlinks,
+    Field::Related,
+    Field::InRelated,
+    Field::InInline,
+    Field::Broken,
+    Field::Words,
+    Field::Sections,
+    Field::Orphan,
+];
+
+/// Fields of link rows.
+pub const LINK_FIELDS: &[Field] = &[
+    Field::Source,
+    Field::Line,
+    Field::Column,
+    Field::Target,
+    Field::Resolved,
+    Field::LinkKind,
+    Field::Status,
+    Field::Reason,
+    Field::Edge,
+];
+
+impl Field {
+    pub fn name(self) -> &'static str {
+        match self {
+            Field::Path => "path",
+            Field::Title => "title",
+            Field::Category => "category",
+            Field::Subcategory => "subcategory",
+            Field::DocKind | Field::LinkKind => "kind",
+            Field::Inlinks => "inlinks",
+            Field::Outlinks => "outlinks",
+            Field::Related => "related",
+            Field::InRelated => "inrelated",
+            Field::InInline => "ininline",
+            Field::Broken => "broken",
+            Field::Words => "words",
+            Field::Sections => "sections",
+            Field::Orphan => "orphan",
+            Field::Source => "source",
+            Field::Target => "target",
+            Field::Resolved => "resolved",
+            Field::Status => "status",
+            Field::Reason => "reason",
+            Field::Line => "line",
+            Field::Column => "column",
+            Field::Edge => "edge",
+        }
+    }
+
+    pub fn ty(self) -> FieldType {
+        match self {
+            Field::Inlinks
+            | Field::Outlinks
+            | Field::Related
+            | Field::InRelated
+            | Field::InInline
+            | Field::Broken
+            | Field::Words
+            | Field::Sections
+            | Field::Line
+            | Field::Column => FieldType::Number,
+            Field::Orphan | Field::Edge => FieldType::Bool,
+            _ => FieldType::Text,
+        }
+    }
+
+    /// The values a text field can take, when it is an enumeration.
+    pub fn allowed_values(self) -> Option<&'static [&'static str]> {
+        match self {
+            Field::DocKind => Some(&["topic", "index", "meta"]),
+            Field::LinkKind => Some(&["related", "inline"]),
+            Field::Status => Some(&["ok", "external", "broken"]),
+            Field::Reason => Some(&["missing", "anchor", "outside", "placeholder"]),
+            Field::Orphan | Field::Edge => Some(&["true", "false"]),
+            _ => None,
+        }
+    }
+
+    /// The field called `name` on rows of `kind`.
+    pub fn lookup(kind: RowKind, name: &str) -> Option<Field> {
+        let fields = match kind {
+            RowKind::Document => DOC_FIELDS,
+            RowKind::Link => LINK_FIELDS,
+            RowKind::Other => return None,
+        };
+        fields
+            .iter()
+            .copied()
+            .find(|f| f.name().eq_ignore_ascii_case(name))
+    }
+}
+
+impl Query {
+    /// The query in core form: a `docs`/`all links` set (or a graph question), one filter,
+    /// sort keys and a limit. `q.core().core() == q.core()`, and the core form evaluates to
+    /// the same rows as `q`.
+    pub fn core(&self) -> Query {
+        let (source, pre, default_sort): (Source, Option<Expr>, Vec<SortKey>) = match &self.source {
+            Source::Orphans { by: None } => (Source::Docs, Some(flag(Field::Orphan)), vec![]),
+            Source::Orphans { by: Some(kind) } => {
+                let field = match kind {
+                    LinkKind::Related => Field::InRelated,
+                    LinkKind::Inline => Field::InInline,
+                };
+                (
+                    Source::Docs,
+                    Some(and(
+                        compare(Field::DocKind, Op::Eq, Value::Text("topic".into())),
+                        compare(field, Op::Eq, Value::Number(0)),
+                    )),
+                    vec![],
+                )
+            }
+            Source::Broken => (
+                Source::AllLinks,
+                Some(compare(Field::Status, Op::Eq, Value::Text("broken".into()))),
+                vec![],
+            ),
+            Source::Links => (Source::AllLinks, Some(flag(Field::Edge)), vec![]),
+            Source::Backlinks(name) => (
+                Source::AllLinks,
+                Some(and(flag(Field::Edge), Expr::To(name.clone()))),
+                vec![],
+            ),
+            Source::Hubs => (
+                Source::Docs,
+                Some(compare(Field::Inlinks, Op::Gt, Value::Number(0))),
+                vec![SortKey {
+                    field: Field::Inlinks,
+                    span: Span::default(),
+                    descending: true,
+                }],
+            ),
+            other => (other.clone(), None, vec![]),
+        };
+        let filter = match (pre, self.filter.clone()) {
+            (Some(p), Some(f)) => Some(and(p, f)),
+            (p, f) => p.or(f),
+        };
+        Query {
+            source,
+            filter,
+            sort: if self.sort.is_empty() {
+                default_sort
+            } else {
+                self.sort.clone()
+            },
+            limit: self.limit,
+            output: self.output,
+        }
+    }
+
+    /// The fields the query filters or sorts on (for extra output columns), in first-use
+    /// order.
+    pub fn referenced_fields(&self) -> Vec<Field> {
+        let mut out = Vec::new();
+        if let Some(f) = &self.filter {
+            f.fields(&mut out);
+        }
+        for k in &self.sort {
+            if !out.contains(&k.field) {
+                out.push(k.field);
+            }
+        }
+        out
+    }
+
+    /// The same query with every span set to zero: two queries that differ only in layout
+    /// compare equal after this.
+    pub fn without_spans(&self) -> Query {
+        let name = |n: &Name| Name {
+            text: n.text.clone(),
+            span: Span::default(),
+        };
+        Query {
+            source: match &self.source {
+                Source::Backlinks(n) => Source::Backlinks(name(n)),
+                Source::Neighbors { of, depth } => Source::Neighbors {
+                    of: name(of),
+                    depth: *depth,
+                },
+                Source::Path { from, to } => Source::Path {
+                    from: name(from),
+                    to: name(to),
+                },
+                other => other.clone(),
+            },
+            filter: self.filter.as_ref().map(Expr::without_spans),
+            sort: self
+                .sort
+                .iter()
+                .map(|k| SortKey {
+                    span: Span::default(),
+                    ..k.clone()
+                })
+                .collect(),
+            limit: self.limit,
+            output: self.output,
+        }
+    }
+}
+
+fn flag(field: Field) -> Expr {
+    Expr::Flag {
+        field,
+        span: Span::default(),
+    }
+}
+
+fn compare(field: Field, op: Op, value: Value) -> Expr {
+    Expr::Compare {
+        field,
+        field_span: Span::default(),
+        op,
+        value,
+        value_span: Span::default(),
+    }
+}
+
+/// `a and b`.
+pub fn and(a: Expr, b: Expr) -> Expr {
+    Expr::And(Box::new(a), Box::new(b))
+}
+
+impl Expr {
+    fn fields(&self, out: &mut Vec<Field>) {
+        match self {
+            Expr::And(a, b) | Expr::Or(a, b) => {
+                a.fields(out);
+                b.fields(out);
+            }
+            Expr::Not(e) => e.fields(out),
+            Expr::Compare { field, .. } | Expr::Flag { field, .. } => {
+                if !out.contains(field) {
+                    out.push(*field);
+                }
+            }
+            Expr::In(_) | Expr::From(_) | Expr::To(_) | Expr::HasSection { .. } => {}
+        }
+    }
+
+    pub fn without_spans(&self) -> Expr {
+        let z = Span::default();
+        let name = |n: &Name| Name {
+            text: n.text.clone(),
+            span: z,
+        };
+        match self {
+            Expr::And(a, b) => Expr::And(Box::new(a.without_spans()), Box::new(b.without_spans())),
+            Expr::Or(a, b) => Expr::Or(Box::new(a.without_spans()), Box::new(b.without_spans())),
+            Expr::Not(e) => Expr::Not(Box::new(e.without_spans())),
+            Expr::Compare {
+                field, op, value, ..
+            } => Expr::Compare {
+                field: *field,
+                field_span: z,
+                op: *op,
+                value: value.clone(),
+                value_span: z,
+            },
+            Expr::Flag { field, .. } => Expr::Flag {
+                field: *field,
+                span: z,
+            },
+            Expr::In(n) => Expr::In(name(n)),
+            Expr::From(n) => Expr::From(name(n)),
+            Expr::To(n) => Expr::To(name(n)),
+            Expr::HasSection { name, .. } => Expr::HasSection {
+                name: name.clone(),
+                span: z,
+            },
+        }
+    }
+
+    fn precedence(&self) -> u8 {
+        match self {
+            Expr::Or(..) => 1,
+            Expr::And(..) => 2,
+            Expr::Not(..) => 3,
+            _ => 4,
+        }
+    }
+
+    fn write(&self, f: &mut fmt::Formatter<'_>, min: u8) -> fmt::Result {
+        let parens = self.precedence() < min;
+        if parens {
+            f.write_char('(')?;
+        }
+        match self {
+            // Both are left-associative: a right operand of the same operator needs parentheses.
+            Expr::Or(a, b) => {
+                a.write(f, 1)?;
+                f.write_str(" or ")?;
+                b.write(f, 2)?;
+            }
+            Expr::And(a, b) => {
+                a.write(f, 2)?;
+                f.write_str(" and ")?;
+                b.write(f, 3)?;
+            }
+            Expr::Not(e) => {
+                f.write_str("not ")?;
+                e.write(f, 3)?;
+            }
+            Expr::Compare {
+                field, op, value, ..
+            } => {
+                write!(f, "{} {op} ", field.name())?;
+                match value {
+                    Value::Number(n) => write!(f, "{n}")?,
+                    Value::Text(t) => write_value(f, t)?,
+                }
+            }
+            Expr::Flag { field, .. } => f.write_str(field.name())?,
+            Expr::In(n) => write_keyword_name(f, "in", &n.text)?,
+            Expr::From(n) => write_keyword_name(f, "from", &n.text)?,
+            Expr::To(n) => write_keyword_name(f, "to", &n.text)?,
+            Expr::HasSection { name, .. } => {
+                f.write_str("has section ")?;
+                write_quoted(f, name)?;
+            }
+        }
+        if parens {
+            f.write_char(')')?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Display for Expr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.write(f, 1)
+    }
+}
+
+fn write_keyword_name(f: &mut fmt::Formatter<'_>, keyword: &str, name: &str) -> fmt::Result {
+    write!(f, "{keyword} ")?;
+    write_name(f, name)
+}
+
+/// A name or text value: bare when it lexes back as the same plain word, quoted otherwise.
+fn write_name(f: &mut fmt::Formatter<'_>, text: &str) -> fmt::Result {
+    if is_plain_word(text) {
+        f.write_str(text)
+    } else {
+        write_quoted(f, text)
+    }
+}
+
+/// A value: any word lexes back as the same text in value position (keywords included),
+/// so only non-words and numbers-as-text need quotes.
+fn write_value(f: &mut fmt::Formatter<'_>, text: &str) -> fmt::Result {
+    let bare = !text.is_empty()
+        && text.chars().all(super::lex::is_word_char)
+        && !text.chars().all(|c| c.is_ascii_digit());
+    if bare {
+        f.write_str(text)
+    } else {
+        write_quoted(f, text)
+    }
+}
+
+fn write_quoted(f: &mut fmt::Formatter<'_>, text: &str) -> fmt::Result {
+    f.write_char('"')?;
+    for c in text.chars() {
+        if c == '"' || c == '\\' {
+            f.write_char('\\')?;
+        }
+        f.write_char(c)?;
+    }
+    f.write_char('"')
+}
+
+impl fmt::Display for Query {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.source {
+            Source::Orphans { by: Some(kind) } => write!(f, "orphans by {}", kind.as_str())?,
+            Source::Backlinks(n) => write_keyword_name(f, "backlinks of", &n.text)?,
+            Source::Neighbors { of, depth } => {
+                write_keyword_name(f, "neighbors of", &of.text)?;
+                write!(f, " depth {depth}")?;
+            }
+            Source::Path { from, to } => {
+                write_keyword_name(f, "path from", &from.text)?;
+                write_keyword_name(f, " to", &to.text)?;
+            }
+            other => f.write_str(other.keyword())?,
+        }
+        if let Some(e) = &self.filter {
+            write!(f, " where {e}")?;
+        }
+        for (i, k) in self.sort.iter().enumerate() {
+            f.write_str(if i == 0 { " sort by " } else { ", " })?;
+            f.write_str(k.field.name())?;
+            if k.descending {
+                f.write_str(" desc")?;
+            }
+        }
+        if let Some(n) = self.limit {
+            write!(f, " limit {n}")?;
+        }
+        if let Some(o) = self.output {
+            write!(f, " as {}", o.name())?;
+        }
+        Ok(())
+    }
+}

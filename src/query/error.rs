@@ -1,0 +1,120 @@
+//! Query errors as data (a span, a message, an optional hint) and their rendering with a
+//! caret under the offending text. Parsing and evaluation produce the same error type; the
+//! rendering lives here, apart from both.
+
+use std::fmt;
+
+use unicode_width::UnicodeWidthStr;
+
+/// A byte range in the query text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Span {
+        Span { start, end }
+    }
+
+    /// The smallest span covering both.
+    pub fn to(self, other: Span) -> Span {
+        Span::new(self.start.min(other.start), self.end.max(other.end))
+    }
+}
+
+/// One problem with a query, pointing at the text that caused it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueryError {
+    pub span: Span,
+    /// Lower-case, no final period: `expected a category or document after 'in'`.
+    pub message: String,
+    /// What to do about it, when there is something useful to say.
+    pub help: Option<String>,
+}
+
+impl QueryError {
+    pub fn new(span: Span, message: impl Into<String>) -> QueryError {
+        QueryError {
+            span,
+            message: message.into(),
+            help: None,
+        }
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> QueryError {
+        self.help = Some(help.into());
+        self
+    }
+}
+
+impl fmt::Display for QueryError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for QueryError {}
+
+/// Every error found in one query (the parser collects them rather than stopping at the
+/// first).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueryErrors(pub Vec<QueryError>);
+
+impl fmt::Display for QueryErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let messages: Vec<&str> = self.0.iter().map(|e| e.message.as_str()).collect();
+        f.write_str(&messages.join("; "))
+    }
+}
+
+impl std::error::Error for QueryErrors {}
+
+/// `'x'` for a visible character, its escape for an invisible one.
+pub fn quote_char(c: char) -> String {
+    if c.is_control() || c.is_whitespace() {
+        format!("'{}'", c.escape_default())
+    } else {
+        format!("'{c}'")
+    }
+}
+
+/// Renders errors rustc-style: the message, where (`origin:line:column`), the query line and
+/// a caret line under the span.
+///
+/// `origin` names where the query came from (`query`, `ci-gate.aq`); `line` is its line
+/// number there (1 for a one-shot query).
+pub fn render(src: &str, origin: &str, line: usize, errors: &[QueryError]) -> String {
+    let mut out = String::new();
+    let shown = crate::render::sanitize(src);
+    for e in errors {
+        let start = floor_char_boundary(src, e.span.start.min(src.len()));
+        let end = floor_char_boundary(src, e.span.end.min(src.len())).max(start);
+        let before = &src[..start];
+        let column = before.chars().count() + 1;
+        let pad = crate::render::sanitize(before).width();
+        let width = crate::render::sanitize(&src[start..end]).width().max(1);
+        let gutter = " ".repeat(line.to_string().len());
+        out.push_str(&format!("error: {}\n", e.message));
+        out.push_str(&format!("{gutter}--> {origin}:{line}:{column}\n"));
+        out.push_str(&format!("{gutter} |\n"));
+        out.push_str(&format!("{line} | {shown}\n"));
+        out.push_str(&format!(
+            "{gutter} | {}{}\n",
+            " ".repeat(pad),
+            "^".repeat(width)
+        ));
+        if let Some(help) = &e.help {
+            out.push_str(&format!("{gutter} = help: {help}\n"));
+        }
+    }
+    out
+}
+
+fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
