@@ -252,8 +252,13 @@ fn render_with_dot(dot_text: String, kind: Rendered, path: &Path) -> anyhow::Res
     }
 }
 
-/// atomdoc never writes into the docs tree; an output file there is refused.
+/// atomdoc never writes into the docs tree; an output file there is refused. (When the docs
+/// root is the repository itself, the repository is not off limits: the file is not Markdown,
+/// so it never becomes a document.)
 fn refuse_docs_tree(workspace: &Workspace, path: &Path) -> anyhow::Result<()> {
+    if workspace.location.root.is_empty() {
+        return Ok(());
+    }
     let docs = workspace.location.repo.join(&workspace.location.root);
     let Ok(docs) = docs.canonicalize() else {
         return Ok(());

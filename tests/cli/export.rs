@@ -572,6 +572,19 @@ fn never_writes_into_the_docs_tree() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("inside the docs tree"));
     assert!(!target.exists());
+    // With the repository itself as the docs root, a drawing beside the docs is fine.
+    let target = dir.path().join("graph.dot");
+    let out = atomdoc(dir.path())
+        .args(["--root", ".", "export", "-o", target.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(target.exists());
 }
 
 #[test]
