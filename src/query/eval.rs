@@ -139,14 +139,19 @@ pub fn eval(query: &Query, corpus: &Corpus, graph: &DocGraph) -> Result<Rows, Qu
         Source::AllLinks => {
             let mut refs: Vec<LinkRef> = Vec::new();
             for (doc, d) in corpus.docs.iter().enumerate() {
-                let mut order: Vec<usize> = (0..d.links.len()).collect();
-                order.sort_by_key(|&i| (d.links[i].line, d.links[i].column));
+                let start = refs.len();
                 refs.extend(
-                    order
-                        .into_iter()
+                    (0..d.links.len())
                         .map(|link| LinkRef { doc, link })
                         .filter(|&r| keep(Row::Link(r))),
                 );
+                // The parser emits links in reading order; make sure of it without paying
+                // for a sort when it holds.
+                let mine = &mut refs[start..];
+                let pos = |r: &LinkRef| (d.links[r.link].line, d.links[r.link].column);
+                if !mine.is_sorted_by_key(pos) {
+                    mine.sort_by_key(pos);
+                }
             }
             cx.sort(&mut refs, &core.sort, |&r| Row::Link(r));
             refs.truncate(limit);
@@ -166,9 +171,7 @@ pub fn eval(query: &Query, corpus: &Corpus, graph: &DocGraph) -> Result<Rows, Qu
         Source::Path { from, to } => {
             let a = doc(corpus, from)?;
             let b = doc(corpus, to)?;
-            let mut docs = graph
-                .shortest_path(a, b, LinkFilter::Any)
-                .unwrap_or_default();
+            let mut docs = shortest_path(corpus, a, b).unwrap_or_default();
             docs.truncate(limit);
             Rows::Path {
                 from: a,
@@ -178,7 +181,7 @@ pub fn eval(query: &Query, corpus: &Corpus, graph: &DocGraph) -> Result<Rows, Qu
         }
         Source::Categories => Rows::Table(truncate(categories(corpus), limit)),
         Source::Matrix => Rows::Table(truncate(matrix(corpus), limit)),
-        Source::Stats => Rows::Table(truncate(stats(corpus, graph), limit)),
+        Source::Stats => Rows::Table(truncate(stats(corpus, &metrics), limit)),
         Source::Orphans { .. }
         | Source::Broken
         | Source::Links
@@ -186,6 +189,40 @@ pub fn eval(query: &Query, corpus: &Corpus, graph: &DocGraph) -> Result<Rows, Qu
         | Source::Hubs => unreachable!("core() desugars friendly sources"),
     };
     Ok(rows)
+}
+
+/// The shortest path from `from` to `to` following link direction: breadth-first, the
+/// out-neighbours of each document visited in path order, so the answer is the same as
+/// [`DocGraph::shortest_path`] (a test holds them equal) without its hash maps.
+pub fn shortest_path(corpus: &Corpus, from: DocId, to: DocId) -> Option<Vec<DocId>> {
+    const UNSEEN: usize = usize::MAX;
+    let mut prev = vec![UNSEEN; corpus.docs.len()];
+    prev[from] = from;
+    let mut queue = std::collections::VecDeque::from([from]);
+    let mut next: Vec<DocId> = Vec::new();
+    while let Some(d) = queue.pop_front() {
+        if d == to {
+            let mut path = vec![to];
+            let mut cur = to;
+            while cur != from {
+                cur = prev[cur];
+                path.push(cur);
+            }
+            path.reverse();
+            return Some(path);
+        }
+        next.clear();
+        next.extend(corpus.docs[d].links.iter().filter_map(|l| l.to_doc));
+        next.sort_unstable();
+        next.dedup();
+        for &n in &next {
+            if prev[n] == UNSEEN {
+                prev[n] = d;
+                queue.push_back(n);
+            }
+        }
+    }
+    None
 }
 
 fn truncate(mut t: Table, limit: usize) -> Table {
@@ -217,9 +254,10 @@ enum Pred {
         value: Value,
     },
     Flag(Field),
-    In(Scope),
-    From(Scope),
-    To(Scope),
+    /// Scopes become a membership table over document ids: one lookup per row.
+    In(Vec<bool>),
+    From(Vec<bool>),
+    To(Vec<bool>),
     /// A normalised section name.
     HasSection(String),
 }
@@ -250,11 +288,20 @@ fn compile(corpus: &Corpus, e: &Expr) -> Result<Pred, QueryError> {
             }
         }
         Expr::Flag { field, .. } => Pred::Flag(*field),
-        Expr::In(n) => Pred::In(scope(corpus, n)?),
-        Expr::From(n) => Pred::From(scope(corpus, n)?),
-        Expr::To(n) => Pred::To(scope(corpus, n)?),
+        Expr::In(n) => Pred::In(members(corpus, &scope(corpus, n)?)),
+        Expr::From(n) => Pred::From(members(corpus, &scope(corpus, n)?)),
+        Expr::To(n) => Pred::To(members(corpus, &scope(corpus, n)?)),
         Expr::HasSection { name, .. } => Pred::HasSection(section_key(name)),
     })
+}
+
+fn members(corpus: &Corpus, scope: &Scope) -> Vec<bool> {
+    corpus
+        .docs
+        .iter()
+        .enumerate()
+        .map(|(id, d)| scope.contains(id, d))
+        .collect()
 }
 
 fn check_category(corpus: &Corpus, name: &str, span: Span) -> Result<(), QueryError> {
@@ -277,6 +324,18 @@ pub fn section_key(text: &str) -> String {
     text.trim_start_matches(|c: char| !c.is_alphanumeric())
         .trim_end_matches(|c: char| c.is_whitespace() || c == ':')
         .to_lowercase()
+}
+
+/// Whether heading text `heading` normalises (see [`section_key`]) to `key`, without
+/// allocating.
+fn section_matches(heading: &str, key: &str) -> bool {
+    let name = heading
+        .trim_start_matches(|c: char| !c.is_alphanumeric())
+        .trim_end_matches(|c: char| c.is_whitespace() || c == ':');
+    if name.is_ascii() {
+        return name.eq_ignore_ascii_case(key);
+    }
+    name.chars().flat_map(char::to_lowercase).eq(key.chars())
 }
 
 /// A field's value on one row.
@@ -393,24 +452,21 @@ impl<'a> Cx<'a> {
             Pred::Not(a) => !self.test(a, row),
             Pred::Flag(f) => self.value(*f, row) == FieldValue::Bool(true),
             Pred::Compare { field, op, value } => compare(&self.value(*field, row), *op, value),
-            Pred::In(s) | Pred::From(s) => {
-                let id = match row {
-                    Row::Doc(id) => id,
-                    Row::Link(r) => r.doc,
-                };
-                s.contains(id, &self.corpus.docs[id])
-            }
-            Pred::To(s) => match row {
+            Pred::In(m) | Pred::From(m) => match row {
+                Row::Doc(id) => m[id],
+                Row::Link(r) => m[r.doc],
+            },
+            Pred::To(m) => match row {
                 Row::Link(r) => self.corpus.docs[r.doc].links[r.link]
                     .to_doc
-                    .is_some_and(|t| s.contains(t, &self.corpus.docs[t])),
+                    .is_some_and(|t| m[t]),
                 Row::Doc(_) => false,
             },
             Pred::HasSection(key) => match row {
                 Row::Doc(id) => self.corpus.docs[id]
                     .headings
                     .iter()
-                    .any(|h| section_key(&h.text) == *key),
+                    .any(|h| section_matches(&h.text, key)),
                 Row::Link(_) => false,
             },
         }
@@ -443,21 +499,21 @@ fn compare(v: &FieldValue, op: Op, want: &Value) -> bool {
         (FieldValue::Num(n), Value::Number(w)) => n.cmp(w),
         (FieldValue::Num(_), Value::Text(_)) => return false,
         (FieldValue::Bool(b), w) => {
-            let w = w.as_text() == "true";
+            let w = matches!(w, Value::Text(t) if t == "true");
             return match op {
                 Op::Eq => *b == w,
                 Op::Ne => *b != w,
                 _ => false,
             };
         }
-        (FieldValue::Text(t), w) => {
-            let w = w.as_text();
+        (FieldValue::Text(t), Value::Text(w)) => {
             if op == Op::Contains {
                 // `w` was lower-cased when the filter was compiled.
-                return t.to_lowercase().contains(&w);
+                return contains_ignoring_case(t, w);
             }
             (*t).cmp(w.as_str())
         }
+        (FieldValue::Text(t), Value::Number(n)) => (*t).cmp(n.to_string().as_str()),
     };
     match op {
         Op::Eq => ord == Ordering::Equal,
@@ -470,11 +526,39 @@ fn compare(v: &FieldValue, op: Op, want: &Value) -> bool {
     }
 }
 
+/// Whether `haystack` contains `needle_lower` (already lower-case), ignoring case; allocates
+/// only for non-ASCII text.
+fn contains_ignoring_case(haystack: &str, needle_lower: &str) -> bool {
+    if haystack.is_ascii() && needle_lower.is_ascii() {
+        let (h, n) = (haystack.as_bytes(), needle_lower.as_bytes());
+        return n.is_empty()
+            || h.windows(n.len())
+                .any(|w| w.iter().zip(n).all(|(a, b)| a.to_ascii_lowercase() == *b));
+    }
+    haystack.to_lowercase().contains(needle_lower)
+}
+
 /// The label of the docs root's own files in category columns.
 pub const ROOT_LABEL: &str = "(root)";
 
+/// Each document's category as an index into `corpus.categories()`; the docs root's own
+/// files get `categories().len()`.
+fn category_index(corpus: &Corpus) -> (Vec<String>, Vec<usize>) {
+    let names: Vec<String> = corpus.categories().iter().map(|c| c.to_string()).collect();
+    let index: std::collections::HashMap<&str, usize> = names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.as_str(), i))
+        .collect();
+    let of_doc = corpus
+        .docs
+        .iter()
+        .map(|d| d.category.as_deref().map_or(names.len(), |c| index[c]))
+        .collect();
+    (names, of_doc)
+}
+
 fn categories(corpus: &Corpus) -> Table {
-    // Key: (category, subcategory); "" stands for none.
     #[derive(Default, Clone, Copy)]
     struct Counts {
         docs: u64,
@@ -483,53 +567,82 @@ fn categories(corpus: &Corpus) -> Table {
         cross_out: u64,
         cross_in: u64,
     }
-    let mut rows: BTreeMap<(String, String), Counts> = BTreeMap::new();
-    let key = |id: DocId| {
-        let d = &corpus.docs[id];
-        (
-            d.category.clone().unwrap_or_default(),
-            d.subcategory.clone().unwrap_or_default(),
-        )
-    };
+    let (cats, cat_of) = category_index(corpus);
+    // Groups: one per category (the root last), then one per subcategory.
+    let subs = corpus.subcategories();
+    let sub_index: std::collections::HashMap<(&str, &str), usize> = subs
+        .iter()
+        .enumerate()
+        .map(|(i, &k)| (k, cats.len() + 1 + i))
+        .collect();
+    let groups_of: Vec<(usize, Option<usize>)> = corpus
+        .docs
+        .iter()
+        .zip(&cat_of)
+        .map(|(d, &c)| {
+            let sub = match (&d.category, &d.subcategory) {
+                (Some(c), Some(s)) => Some(sub_index[&(c.as_str(), s.as_str())]),
+                _ => None,
+            };
+            (c, sub)
+        })
+        .collect();
+    let mut counts = vec![Counts::default(); cats.len() + 1 + subs.len()];
     let groups = |id: DocId| {
-        let (c, s) = key(id);
-        let mut g = vec![(c.clone(), String::new())];
-        if !s.is_empty() {
-            g.push((c, s));
-        }
-        g
+        let (c, s) = groups_of[id];
+        std::iter::once(c).chain(s)
     };
     for id in 0..corpus.docs.len() {
         for g in groups(id) {
-            rows.entry(g).or_default().docs += 1;
+            counts[g].docs += 1;
         }
     }
     for (id, d) in corpus.docs.iter().enumerate() {
         for l in &d.links {
             let Some(to) = l.to_doc else { continue };
-            let cross = corpus.docs[id].category != corpus.docs[to].category;
+            let cross = u64::from(cat_of[id] != cat_of[to]);
             for g in groups(id) {
-                let c = rows.entry(g).or_default();
-                c.out += 1;
-                c.cross_out += cross as u64;
+                counts[g].out += 1;
+                counts[g].cross_out += cross;
             }
             for g in groups(to) {
-                let c = rows.entry(g).or_default();
-                c.inn += 1;
-                c.cross_in += cross as u64;
+                counts[g].inn += 1;
+                counts[g].cross_in += cross;
             }
         }
     }
-    let text = |s: &str| {
-        if s.is_empty() {
-            Cell::Null
-        } else {
-            Cell::Text(s.to_string())
-        }
+    let row = |cat: Cell, sub: Cell, n: &Counts| {
+        vec![
+            cat,
+            sub,
+            Cell::Int(n.docs),
+            Cell::Int(n.out),
+            Cell::Int(n.inn),
+            Cell::Int(n.cross_out),
+            Cell::Int(n.cross_in),
+        ]
     };
-    // Named categories first (sorted), the docs root's own files last.
-    let mut ordered: Vec<(&(String, String), &Counts)> = rows.iter().collect();
-    ordered.sort_by_key(|((c, s), _)| (c.is_empty(), c.clone(), s.clone()));
+    let mut rows = Vec::new();
+    for (ci, cat) in cats.iter().enumerate() {
+        rows.push(row(Cell::Text(cat.clone()), Cell::Null, &counts[ci]));
+        for (si, (c, s)) in subs.iter().enumerate() {
+            if c == cat {
+                rows.push(row(
+                    Cell::Text(cat.clone()),
+                    Cell::Text(s.to_string()),
+                    &counts[cats.len() + 1 + si],
+                ));
+            }
+        }
+    }
+    // The docs root's own files, last, when there are any.
+    if counts[cats.len()].docs > 0 {
+        rows.push(row(
+            Cell::Text(ROOT_LABEL.into()),
+            Cell::Null,
+            &counts[cats.len()],
+        ));
+    }
     Table {
         columns: [
             "category",
@@ -542,64 +655,34 @@ fn categories(corpus: &Corpus) -> Table {
         ]
         .map(String::from)
         .to_vec(),
-        rows: ordered
-            .into_iter()
-            .map(|((c, s), n)| {
-                vec![
-                    if c.is_empty() {
-                        Cell::Text(ROOT_LABEL.into())
-                    } else {
-                        text(c)
-                    },
-                    text(s),
-                    Cell::Int(n.docs),
-                    Cell::Int(n.out),
-                    Cell::Int(n.inn),
-                    Cell::Int(n.cross_out),
-                    Cell::Int(n.cross_in),
-                ]
-            })
-            .collect(),
+        rows,
         noun: ("row", "rows"),
     }
 }
 
 fn matrix(corpus: &Corpus) -> Table {
-    let cat = |id: DocId| {
-        corpus.docs[id]
-            .category
-            .clone()
-            .unwrap_or_else(|| ROOT_LABEL.to_string())
-    };
-    let mut names: Vec<String> = corpus.categories().iter().map(|c| c.to_string()).collect();
-    let mut counts: BTreeMap<(String, String), u64> = BTreeMap::new();
+    let (mut names, cat_of) = category_index(corpus);
+    let n = names.len() + 1;
+    let mut counts = vec![0u64; n * n];
     for (id, d) in corpus.docs.iter().enumerate() {
         for l in &d.links {
             if let Some(to) = l.to_doc {
-                *counts.entry((cat(id), cat(to))).or_insert(0) += 1;
+                counts[cat_of[id] * n + cat_of[to]] += 1;
             }
         }
     }
-    if counts
-        .keys()
-        .any(|(a, b)| a == ROOT_LABEL || b == ROOT_LABEL)
-    {
-        names.push(ROOT_LABEL.to_string());
-    }
+    // The docs root's own files get a row and a column only when they have edges.
+    let root = n - 1;
+    let root_used = (0..n).any(|k| counts[root * n + k] > 0 || counts[k * n + root] > 0);
+    let shown: Vec<usize> = (0..n).filter(|&k| k < root || root_used).collect();
+    names.push(ROOT_LABEL.to_string());
     let mut columns = vec!["from".to_string()];
-    columns.extend(names.iter().cloned());
-    let rows = names
+    columns.extend(shown.iter().map(|&k| names[k].clone()));
+    let rows = shown
         .iter()
-        .map(|from| {
-            let mut row = vec![Cell::Text(from.clone())];
-            row.extend(names.iter().map(|to| {
-                Cell::Int(
-                    counts
-                        .get(&(from.clone(), to.clone()))
-                        .copied()
-                        .unwrap_or(0),
-                )
-            }));
+        .map(|&from| {
+            let mut row = vec![Cell::Text(names[from].clone())];
+            row.extend(shown.iter().map(|&to| Cell::Int(counts[from * n + to])));
             row
         })
         .collect();
@@ -610,8 +693,62 @@ fn matrix(corpus: &Corpus) -> Table {
     }
 }
 
-fn stats(corpus: &Corpus, graph: &DocGraph) -> Table {
-    let s = Stats::compute(corpus, graph);
+/// The same numbers as [`Stats::compute`] (a test holds them equal), counted with the
+/// evaluation's per-document metrics instead of string-keyed maps per link.
+pub fn stats_of(corpus: &Corpus, metrics: &Metrics) -> Stats {
+    let mut kinds = [0usize; 3];
+    let mut edges = [0usize; 2];
+    let mut broken = [0usize; 4];
+    let mut orphans = 0;
+    for (id, doc) in corpus.docs.iter().enumerate() {
+        match doc.kind {
+            DocKind::Topic => kinds[0] += 1,
+            DocKind::Index => kinds[1] += 1,
+            DocKind::Meta => kinds[2] += 1,
+            DocKind::Template => {}
+        }
+        if doc.kind == DocKind::Topic && metrics.inlinks[id] == 0 {
+            orphans += 1;
+        }
+        for link in &doc.links {
+            if link.to_doc.is_some() {
+                edges[usize::from(link.kind == LinkKind::Inline)] += 1;
+            }
+            if let Some(r) = link.broken_reason() {
+                let i = crate::corpus::BrokenReason::ALL
+                    .iter()
+                    .position(|&x| x == r)
+                    .unwrap_or(0);
+                broken[i] += 1;
+            }
+        }
+    }
+    let named = |pairs: &[(&str, usize)]| -> BTreeMap<String, usize> {
+        pairs.iter().map(|&(k, v)| (k.to_string(), v)).collect()
+    };
+    Stats {
+        documents: corpus.docs.len(),
+        by_category: corpus.docs_by_category(),
+        by_kind: named(&[
+            (DocKind::Topic.as_str(), kinds[0]),
+            (DocKind::Index.as_str(), kinds[1]),
+            (DocKind::Meta.as_str(), kinds[2]),
+        ]),
+        edges: named(&[
+            (LinkKind::Related.as_str(), edges[0]),
+            (LinkKind::Inline.as_str(), edges[1]),
+        ]),
+        broken: crate::corpus::BrokenReason::ALL
+            .iter()
+            .zip(broken)
+            .map(|(r, n)| (r.as_str().to_string(), n))
+            .collect(),
+        orphans,
+    }
+}
+
+fn stats(corpus: &Corpus, metrics: &Metrics) -> Table {
+    let s = stats_of(corpus, metrics);
     let mut rows = vec![vec![
         Cell::Text("documents".into()),
         Cell::Int(s.documents as u64),

@@ -200,16 +200,20 @@ pub fn resolve_category(corpus: &Corpus, name: &str) -> Result<Scope, NameError>
     {
         n = rest;
     }
-    let cats = corpus.categories();
-    let subs = corpus.subcategories();
-    if cats.contains(&n) {
+    // Exact names first, with one pass over the documents and no allocation.
+    if corpus.docs.iter().any(|d| d.category.as_deref() == Some(n)) {
         return Ok(Scope::Category(n.to_string()));
     }
     if let Some((c, s)) = n.split_once('/')
-        && subs.contains(&(c, s))
+        && corpus
+            .docs
+            .iter()
+            .any(|d| d.category.as_deref() == Some(c) && d.subcategory.as_deref() == Some(s))
     {
         return Ok(Scope::Subcategory(c.to_string(), s.to_string()));
     }
+    let cats = corpus.categories();
+    let subs = corpus.subcategories();
     let by_sub: Vec<&(&str, &str)> = subs.iter().filter(|(_, s)| *s == n).collect();
     if let [(c, s)] = by_sub.as_slice() {
         return Ok(Scope::Subcategory(c.to_string(), s.to_string()));

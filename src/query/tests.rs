@@ -1098,3 +1098,29 @@ fn every_documented_example_parses_and_round_trips() {
         assert_eq!(back.without_spans(), q.without_spans(), "{src}");
     }
 }
+
+#[test]
+fn the_stats_query_counts_exactly_like_atomdoc_stats() {
+    let c = tree();
+    let g = DocGraph::build(&c);
+    let m = super::eval::Metrics::compute(&c);
+    assert_eq!(
+        super::eval::stats_of(&c, &m),
+        crate::graph::Stats::compute(&c, &g)
+    );
+}
+
+#[test]
+fn shortest_paths_agree_with_the_graph() {
+    let c = tree();
+    let g = DocGraph::build(&c);
+    for a in 0..c.docs.len() {
+        for b in 0..c.docs.len() {
+            assert_eq!(
+                super::eval::shortest_path(&c, a, b),
+                g.shortest_path(a, b, crate::graph::LinkFilter::Any),
+                "{a} → {b}"
+            );
+        }
+    }
+}
