@@ -11,9 +11,12 @@
 //!    external, broken for a reason) following the rules in `docs/links.md`.
 //! 5. [`graph`] builds the petgraph document graph and answers graph questions (orphans,
 //!    neighbours, paths, stats).
-//! 6. [`export`] draws a selection of the graph as DOT, JSON or Mermaid (pure; `cli` writes
-//!    the files and runs Graphviz).
-//! 7. [`cli`] turns flags into settings, runs the command and renders the answer.
+//! 6. [`query`] parses a query (`docs/query-language.md`) and evaluates it over the corpus and
+//!    graph into rows; pure.
+//! 7. [`export`] draws a selection of the graph, or a query's answer, as DOT, JSON or Mermaid
+//!    (pure; `cli` writes the files and runs Graphviz).
+//! 8. [`render`] prints rows and summaries as tables, JSON or CSV; [`cli`] turns flags into
+//!    settings, runs the command and owns stdout, stderr and exit codes.
 //!
 //! [`workspace::Workspace`] strings steps 2–5 together.
 

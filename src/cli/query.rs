@@ -18,12 +18,13 @@ use crate::render::rows::{self, Records};
 #[derive(Debug, Args)]
 pub struct QueryArgs {
     /// The query, e.g. "orphans in integrations" (words are joined with spaces);
-    /// `@NAME` runs the saved query <repo>/.atomdoc/queries/NAME.aq
+    /// `@NAME` runs the saved query `<repo>/.atomdoc/queries/NAME.aq`
     #[arg(value_name = "QUERY")]
     pub query: Vec<String>,
     /// Run the queries in FILE: one per line, `#` starts a comment line
     #[arg(long, value_name = "FILE", conflicts_with = "query")]
     pub file: Option<PathBuf>,
+    /// Output: an aligned table for people, JSON (array of row objects) or CSV for programs
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
     /// Exit with status 1 when any query returns rows (a CI gate)

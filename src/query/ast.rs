@@ -383,6 +383,11 @@ impl Query {
         }
     }
 
+    /// The core form as text, for the REPL's `:explain` (parseable, like every printed query).
+    pub fn explain(&self) -> String {
+        self.core().to_string()
+    }
+
     /// The fields the query filters or sorts on (for extra output columns), in first-use
     /// order.
     pub fn referenced_fields(&self) -> Vec<Field> {

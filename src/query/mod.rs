@@ -1,4 +1,5 @@
-//! The query language: text → tokens ([`lex`]) → AST ([`parse`]) → rows ([`eval`]).
+//! The query language: text → tokens ([`lex()`](fn@lex)) → AST ([`parse()`](fn@parse)) →
+//! rows ([`eval()`](fn@eval)).
 //!
 //! One entry point serves the one-shot command, saved queries and the REPL:
 //!

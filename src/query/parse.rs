@@ -5,7 +5,7 @@
 //! Field names and value types are checked here too (the source is known before its
 //! clauses), so every error about the text of a query comes out of [`parse`].
 //!
-//! To add a source: one variant in [`Source`](super::ast::Source), one arm in
+//! To add a source: one variant in [`Source`], one arm in
 //! `Parser::source`, its keyword in [`SOURCES`], one arm in `eval`.
 
 use super::ast::*;

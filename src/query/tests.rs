@@ -109,7 +109,7 @@ fn friendly_forms_desugar_to_the_core() {
         ("stats", "stats"),
     ];
     for (src, core) in cases {
-        assert_eq!(parse(src).unwrap().core().to_string(), core, "{src}");
+        assert_eq!(parse(src).unwrap().explain(), core, "{src}");
     }
 }
 

@@ -363,3 +363,36 @@ fn no_rows_is_success_and_says_so() {
     );
     assert_eq!(out, "path,title,category,kind,inlinks,outlinks\n");
 }
+
+#[test]
+fn colour_only_when_forced_and_never_with_no_color() {
+    let run = |no_color: bool| {
+        let mut cmd = atomdoc(&sample());
+        cmd.env("CLICOLOR_FORCE", "1");
+        if !no_color {
+            cmd.env_remove("NO_COLOR");
+        }
+        let out = cmd.args(["query", "orphans in security"]).output().unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    assert!(run(false).starts_with("\u{1b}[1mpath"), "{:?}", run(false));
+    assert!(!run(true).contains('\u{1b}'));
+    // Off a terminal, without CLICOLOR_FORCE: plain text.
+    let plain = atomdoc(&sample())
+        .env_remove("NO_COLOR")
+        .args(["query", "orphans in security"])
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8(plain.stdout).unwrap().contains('\u{1b}'));
+}
+
+#[test]
+fn the_readme_shows_the_real_output_of_its_main_command() {
+    let readme = std::fs::read_to_string(project().join("README.md")).unwrap();
+    assert!(readme.contains("cargo run --release -- --repo examples/sample query \"orphans\""));
+    let out = run_ok(&sample(), &["query", "orphans"]);
+    assert!(
+        readme.contains(&format!("```text\n{out}```")),
+        "README's sample output is stale; it should read:\n{out}"
+    );
+}
