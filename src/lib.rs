@@ -13,8 +13,8 @@
 //!    neighbours, paths, stats).
 //! 6. [`query`] parses a query (`docs/query-language.md`) and evaluates it over the corpus and
 //!    graph into rows; pure.
-//! 7. [`export`] draws a selection of the graph as DOT, JSON or Mermaid (pure; `cli` writes
-//!    the files and runs Graphviz).
+//! 7. [`export`] draws a selection of the graph, or a query's answer, as DOT, JSON or Mermaid
+//!    (pure; `cli` writes the files and runs Graphviz).
 //! 8. [`render`] prints rows and summaries as tables, JSON or CSV; [`cli`] turns flags into
 //!    settings, runs the command and owns stdout, stderr and exit codes; [`repl`] is the
 //!    interactive shell over the same query entry points.

@@ -8,7 +8,8 @@ use anyhow::{Context, bail};
 use clap::{Args, ValueEnum};
 use graphviz_rust::cmd::{CommandArg, Format as DotFormat};
 
-use crate::export::{self, ExportGraph, Kinds, Level, Options};
+use crate::export::{self, Drawable, ExportGraph, Kinds, Level, Options};
+use crate::query;
 use crate::workspace::Workspace;
 
 #[derive(Debug, Args)]
@@ -25,7 +26,7 @@ pub struct ExportArgs {
     /// Only the documents of this category
     #[arg(long = "in", value_name = "CATEGORY")]
     pub within: Option<String>,
-    /// Only this document and its neighbours (path, file name or title)
+    /// Only this document and its neighbours (a path, or any path suffix naming only it)
     #[arg(long, value_name = "DOC")]
     pub around: Option<String>,
     /// Link steps from --around, in either direction
@@ -184,7 +185,11 @@ pub fn run(workspace: &Workspace, args: &ExportArgs, out: &mut dyn Write) -> any
         }
     }
     let around = match &args.around {
-        Some(name) => Some((export::find_document(&workspace.corpus, name)?, args.depth)),
+        Some(name) => {
+            let doc = query::names::resolve_doc(&workspace.corpus, name)
+                .map_err(|e| anyhow::anyhow!("--around: {e}; {}", e.help()))?;
+            Some((doc, args.depth))
+        }
         None => None,
     };
     let options = Options {
@@ -311,5 +316,37 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
         let _ = std::fs::remove_file(&tmp);
         return Err(e).with_context(|| format!("cannot write {}", path.display()));
     }
+    Ok(())
+}
+
+/// Draws a query's answer as DOT on `out`: a document list with the links among its
+/// documents (a neighbourhood with its centre), a link list as those links, a path as its
+/// documents and the links that join them.
+pub fn draw_answer(
+    workspace: &Workspace,
+    q: &query::Query,
+    rows: &query::Rows,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    let corpus = &workspace.corpus;
+    let Some(drawable) = Drawable::from_rows(rows) else {
+        bail!(
+            "a drawing shows documents, links or a path; `{}` answers with a summary table (`atomdoc export --level category` draws categories)",
+            q.source.keyword()
+        );
+    };
+    if let query::Rows::Path { from, to, docs } = rows
+        && docs.is_empty()
+    {
+        let _ = writeln!(
+            std::io::stderr(),
+            "note: no path from {} to {}; the drawing is empty",
+            corpus.doc(*from).path,
+            corpus.doc(*to).path
+        );
+    }
+    let graph = export::build_drawable(corpus, &workspace.graph, &drawable, None, Kinds::default());
+    notice_switch(&graph);
+    out.write_all(export::dot::render(&graph).as_bytes())?;
     Ok(())
 }

@@ -37,6 +37,8 @@ pub enum Format {
     Table,
     Json,
     Csv,
+    /// A Graphviz DOT drawing of the answer (the same as `as dot` in the query)
+    Dot,
 }
 
 /// A query's text and where it came from, for error messages.
@@ -165,8 +167,36 @@ pub fn run(global: &GlobalArgs, args: QueryArgs) -> anyhow::Result<u8> {
         return Ok(exit::USAGE);
     }
 
+    // A drawing shows one answer.
+    let drawing = args.format == Format::Dot || parsed.iter().any(|(_, q)| q.output.is_some());
+    if drawing && parsed.len() > 1 {
+        bail!(
+            "a drawing (`as dot`, --format dot) shows one query's answer, and there are {} queries; run the one to draw on its own",
+            parsed.len()
+        );
+    }
+
     // 2. Load the tree once and evaluate every query.
     let workspace = load(global)?;
+    if drawing {
+        let (t, q) = &parsed[0];
+        let rows = match query::eval(q, &workspace) {
+            Ok(rows) => rows,
+            Err(e) => {
+                eprint!("{}", query::render_errors(&t.text, &t.origin, t.line, &[e]));
+                return Ok(exit::USAGE);
+            }
+        };
+        let stdout = std::io::stdout();
+        let mut out = stdout.lock();
+        super::export::draw_answer(&workspace, q, &rows, &mut out)?;
+        out.flush()?;
+        let status = report_warnings(&workspace);
+        if args.fail_if_any && !rows.is_empty() {
+            return Ok(exit::FINDINGS);
+        }
+        return Ok(status);
+    }
     let mut answers: Vec<(String, Records)> = Vec::new();
     for (t, q) in &parsed {
         match query::eval(q, &workspace) {
@@ -196,6 +226,7 @@ pub fn run(global: &GlobalArgs, args: QueryArgs) -> anyhow::Result<u8> {
         Format::Json if many => rows::json_many(&mut out, &answers)?,
         Format::Json => rows::json(&mut out, &answers[0].1)?,
         Format::Csv => rows::csv(&mut out, &answers[0].1)?,
+        Format::Dot => unreachable!("drawings are printed above"),
         Format::Table => {
             for (i, (text, records)) in answers.iter().enumerate() {
                 if many {

@@ -20,7 +20,7 @@ mod tests;
 
 pub use model::{Drawable, EdgeSource, build_drawable, build_from};
 pub use model::{EdgeKind, ExportGraph, GraphEdge, GraphNode, NodeKind, build};
-pub use select::{Selection, find_document, select};
+pub use select::{Selection, select};
 
 use crate::corpus::{DocId, LinkKind};
 use crate::graph::LinkFilter;
@@ -104,27 +104,6 @@ pub enum ExportError {
     UnknownCategory { name: String, known: Vec<String> },
     #[error("--kinds selects no link kind; name at least one of related, inline")]
     NoKinds,
-    #[error(
-        "no document `{name}`{}; name it by path (relative to the repository or the docs root), file name or title",
-        suggest(suggestions)
-    )]
-    UnknownDocument {
-        name: String,
-        suggestions: Vec<String>,
-    },
-    #[error("`{name}` could be any of: {}; name it by its path", candidates.join(", "))]
-    AmbiguousDocument {
-        name: String,
-        candidates: Vec<String>,
-    },
-}
-
-fn suggest(near: &[String]) -> String {
-    if near.is_empty() {
-        String::new()
-    } else {
-        format!(" (did you mean {}?)", near.join(", "))
-    }
 }
 
 /// A fixed palette of light fill colours; category `i` (in sorted order over the whole tree)

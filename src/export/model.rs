@@ -481,6 +481,39 @@ pub enum Drawable {
     Path(Vec<DocId>),
 }
 
+impl Drawable {
+    /// What a query answer draws as: documents (with a neighbourhood's centre in focus), links, or a path (empty when none was found). Search hits draw as documents;
+    /// suggested links do not exist yet, so they draw as the documents they would join. A
+    /// summary table (`categories`, `matrix`, `stats`) is not drawable: `None`.
+    pub fn from_rows(rows: &crate::query::Rows) -> Option<Drawable> {
+        use crate::query::Rows;
+        let documents = |docs: Vec<DocId>| Drawable::Documents {
+            docs,
+            focus: Vec::new(),
+        };
+        Some(match rows {
+            Rows::Documents(docs) => documents(docs.clone()),
+            Rows::Scored(hits) => documents(hits.iter().map(|&(d, _)| d).collect()),
+            Rows::Neighbors { of, near } => Drawable::Documents {
+                docs: near.iter().map(|&(d, _)| d).collect(),
+                focus: vec![*of],
+            },
+            Rows::Related(suggestions) => {
+                let mut docs: Vec<DocId> = suggestions
+                    .iter()
+                    .flat_map(|s| [s.source, s.target])
+                    .collect();
+                docs.sort_unstable();
+                docs.dedup();
+                documents(docs)
+            }
+            Rows::Links(links) => Drawable::Links(links.iter().map(|l| (l.doc, l.link)).collect()),
+            Rows::Path { docs, .. } => Drawable::Path(docs.clone()),
+            Rows::Table(_) => return None,
+        })
+    }
+}
+
 /// Builds the graph of a query answer.
 pub fn build_drawable(
     corpus: &Corpus,

@@ -22,6 +22,25 @@ pub struct Query {
     pub filter: Option<Expr>,
     pub sort: Vec<SortKey>,
     pub limit: Option<usize>,
+    /// `as dot`: draw the answer instead of listing it.
+    pub output: Option<Output>,
+}
+
+/// How a query asks for its answer to be shown (`as dot`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Output {
+    /// A Graphviz DOT drawing: documents with the links among them, links, or a path.
+    Dot,
+}
+
+impl Output {
+    pub const ALL: &[Output] = &[Output::Dot];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Output::Dot => "dot",
+        }
+    }
 }
 
 /// Where the rows come from.
@@ -385,6 +404,7 @@ impl Query {
                 self.sort.clone()
             },
             limit: self.limit,
+            output: self.output,
         }
     }
 
@@ -445,6 +465,7 @@ impl Query {
                 })
                 .collect(),
             limit: self.limit,
+            output: self.output,
         }
     }
 }
@@ -662,6 +683,9 @@ impl fmt::Display for Query {
         }
         if let Some(n) = self.limit {
             write!(f, " limit {n}")?;
+        }
+        if let Some(o) = self.output {
+            write!(f, " as {}", o.name())?;
         }
         Ok(())
     }

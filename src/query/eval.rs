@@ -26,8 +26,12 @@ pub struct LinkRef {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Rows {
     Documents(Vec<DocId>),
-    /// Documents with their distance (in link steps) from the `neighbors of` document.
-    Neighbors(Vec<(DocId, usize)>),
+    /// Documents with their distance (in link steps) from the `neighbors of` document `of`
+    /// (which is not among them).
+    Neighbors {
+        of: DocId,
+        near: Vec<(DocId, usize)>,
+    },
     Links(Vec<LinkRef>),
     /// The documents of the shortest path, both ends included; empty when there is none.
     Path {
@@ -56,7 +60,7 @@ impl Rows {
     pub fn len(&self) -> usize {
         match self {
             Rows::Documents(d) => d.len(),
-            Rows::Neighbors(n) => n.len(),
+            Rows::Neighbors { near, .. } => near.len(),
             Rows::Links(l) => l.len(),
             Rows::Path { docs, .. } => docs.len(),
             Rows::Table(t) => t.rows.len(),
@@ -204,7 +208,7 @@ pub fn eval_with(
                 .collect();
             cx.sort(&mut near, &core.sort, |&(d, _)| Row::Doc(d));
             near.truncate(limit);
-            Rows::Neighbors(near)
+            Rows::Neighbors { of: id, near }
         }
         Source::Path { from, to } => {
             let a = doc(corpus, from)?;

@@ -35,7 +35,7 @@ pub const SOURCES: &[&str] = &[
 
 /// Words that start a clause after the source.
 pub const CLAUSES: &[&str] = &[
-    "where", "in", "from", "to", "by", "depth", "missing", "with", "sort", "limit",
+    "where", "in", "from", "to", "by", "depth", "missing", "with", "sort", "limit", "as",
 ];
 
 /// Every other reserved word (operators in words, parts of clauses).
@@ -186,6 +186,7 @@ impl<'a> Parser<'a> {
             filter: None,
             sort: Vec::new(),
             limit: None,
+            output: None,
         };
         while self.peek().is_some() {
             if self.clause(&mut query).is_err() {
@@ -497,6 +498,30 @@ impl<'a> Parser<'a> {
                 self.bump();
                 let (n, _) = self.number("expected a number after 'limit'")?;
                 query.limit = Some(n as usize);
+            }
+            "as" => {
+                self.bump();
+                let output = self
+                    .peek_word()
+                    .and_then(|w| Output::ALL.iter().copied().find(|o| o.name() == w.as_str()));
+                let Some(output) = output else {
+                    return Err(self.expected("expected an output after 'as': dot"));
+                };
+                let end = self.here();
+                self.bump();
+                if matches!(
+                    query.source,
+                    Source::Categories | Source::Matrix | Source::Stats
+                ) {
+                    return Err(self.error(
+                        kw.to(end),
+                        format!(
+                            "'as dot' draws documents, links or a path; `{}` is a summary table (`atomdoc export --level category` draws categories)",
+                            query.source.keyword()
+                        ),
+                    ));
+                }
+                query.output = Some(output);
             }
             _ => {
                 let err = self.expected(

@@ -537,7 +537,7 @@ fn paths(c: &Corpus, src: &str) -> Vec<String> {
     let q = parse(src).unwrap_or_else(|e| panic!("{src}: {e}"));
     match eval(&q, c, &g).unwrap_or_else(|e| panic!("{src}: {e}")) {
         Rows::Documents(ids) => ids.iter().map(|&d| c.docs[d].rel_path.clone()).collect(),
-        Rows::Neighbors(n) => n
+        Rows::Neighbors { near: n, .. } => n
             .iter()
             .map(|&(d, k)| format!("{k}:{}", c.docs[d].rel_path))
             .collect(),
@@ -921,6 +921,7 @@ fn doc_query() -> impl Strategy<Value = Query> {
                 })
                 .collect(),
             limit,
+            output: None,
         })
 }
 

@@ -81,7 +81,7 @@ pub fn records(rows: &Rows, query: &Query, corpus: &Corpus) -> Records {
             noun: ("document", "documents"),
             empty_note: None,
         },
-        Rows::Neighbors(near) => {
+        Rows::Neighbors { near, .. } => {
             let mut columns = vec!["distance".to_string()];
             columns.extend(names(&doc_cols));
             Records {

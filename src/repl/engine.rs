@@ -2,6 +2,7 @@
 //! out. It calls the same entry points as `atomdoc query` (`query::parse`, `query::eval`,
 //! `render::rows`), so a query answers the same in both places.
 
+use crate::export;
 use crate::query;
 use crate::render::rows;
 use crate::workspace::Workspace;
@@ -66,6 +67,27 @@ pub fn answer(
     let parsed = query::parse(text).map_err(|e| render_errors(text, origin, &e.0))?;
     let found = query::eval(&parsed, workspace).map_err(|e| render_errors(text, origin, &[e]))?;
     let records = rows::records(&found, &parsed, &workspace.corpus);
+    if parsed.output.is_some() {
+        // `as dot`: the drawing instead of the table, as `atomdoc query` prints it.
+        let Some(drawable) = export::Drawable::from_rows(&found) else {
+            return Err(format!(
+                "error: `{}` answers with a summary table, which cannot be drawn; drop `as dot`\n",
+                parsed.source.keyword()
+            ));
+        };
+        let graph = export::build_drawable(
+            &workspace.corpus,
+            &workspace.graph,
+            &drawable,
+            None,
+            export::Kinds::default(),
+        );
+        return Ok(Answer {
+            text: export::dot::render(&graph),
+            summary: rows::count_line(&records),
+            rows: found,
+        });
+    }
     let mut out = Vec::new();
     match format {
         Format::Table => rows::table(&mut out, &records, styled),

@@ -350,7 +350,6 @@ impl Session {
     /// (relative to the current folder; never inside the docs tree).
     fn export(&self, what: &str, file: &str) -> Result<String, String> {
         use crate::export::{self, Drawable, Kinds};
-        use crate::query::Rows;
         if !what.eq_ignore_ascii_case("dot") {
             return Err(format!(
                 "cannot export as `{what}`: :export knows `dot` (use `atomdoc export` for JSON and Mermaid)"
@@ -359,42 +358,12 @@ impl Session {
         let Some(rows) = &self.last else {
             return Err("nothing to draw yet: run a query, then :export dot FILE".into());
         };
-        let drawable = match rows {
-            Rows::Documents(docs) => Drawable::Documents {
-                docs: docs.clone(),
-                focus: Vec::new(),
-            },
-            Rows::Neighbors(found) => Drawable::Documents {
-                docs: found.iter().map(|&(d, _)| d).collect(),
-                focus: found
-                    .iter()
-                    .filter(|(_, n)| *n == 0)
-                    .map(|&(d, _)| d)
-                    .collect(),
-            },
-            Rows::Links(links) => Drawable::Links(links.iter().map(|l| (l.doc, l.link)).collect()),
-            Rows::Scored(found) => Drawable::Documents {
-                docs: found.iter().map(|&(d, _)| d).collect(),
-                focus: Vec::new(),
-            },
-            // Suggested links do not exist yet: draw the documents they would join.
-            Rows::Related(suggestions) => {
-                let mut docs: Vec<_> = suggestions
-                    .iter()
-                    .flat_map(|s| [s.source, s.target])
-                    .collect();
-                docs.sort_unstable();
-                docs.dedup();
-                Drawable::Documents {
-                    docs,
-                    focus: Vec::new(),
-                }
-            }
-            Rows::Path { docs, .. } if docs.is_empty() => {
+        let drawable = match Drawable::from_rows(rows) {
+            Some(Drawable::Path(docs)) if docs.is_empty() => {
                 return Err("the last path query found no path: nothing to draw".into());
             }
-            Rows::Path { docs, .. } => Drawable::Path(docs.clone()),
-            Rows::Table(_) => {
+            Some(drawable) => drawable,
+            None => {
                 return Err(
                     "the last answer is a summary table; draw documents, links, neighbors or a path"
                         .into(),

@@ -299,11 +299,11 @@ fn neighbourhood_is_the_document_and_its_neighbours() {
             "{id} is not a neighbour"
         );
     }
-    // Names other than the full path find the same document.
+    // Names other than the full path find the same document (query's naming rules).
     for name in [
         "service-boundaries",
         "architecture/service-boundaries.md",
-        "Service Boundaries in Harbor",
+        "./docs/atomic/architecture/service-boundaries",
     ] {
         assert_eq!(
             run_ok(&sample(), &["export", "--around", name]),
@@ -540,7 +540,7 @@ fn bad_requests_are_usage_errors_that_say_what_to_do() {
         ),
         (
             &["export", "--around", "service-boundary"],
-            "did you mean architecture/service-boundaries.md",
+            "--around: unknown document 'service-boundary'; did you mean architecture/service-boundaries",
         ),
         (&["export", "json", "--format", "dot"], "two formats"),
         (
@@ -654,4 +654,121 @@ fn a_large_clustered_document_graph_draws() {
     let (graph, _) = valid_dot(&dot);
     assert_eq!(nodes_of(&graph).len(), 96);
     assert_eq!(edges_of(&graph).len(), 96 * 2);
+}
+
+#[test]
+fn query_answers_draw_as_dot() {
+    // A document list: the induced subgraph of the five orphans (no links among them).
+    let dot = run_ok(&sample(), &["query", "orphans as dot"]);
+    assert_eq!(
+        dot,
+        run_ok(&sample(), &["query", "orphans", "--format", "dot"])
+    );
+    let (graph, _) = valid_dot(&dot);
+    let nodes = nodes_of(&graph);
+    assert_eq!(nodes.len(), 5);
+    assert!(nodes.values().all(|a| a["style"].contains("dashed")));
+
+    // A link list: exactly the listed links, each with its kind.
+    let listed = run_ok(
+        &sample(),
+        &[
+            "query",
+            "links from services to integrations",
+            "--format",
+            "json",
+        ],
+    );
+    let listed: Vec<serde_json::Value> = serde_json::from_str(&listed).unwrap();
+    let dot = run_ok(
+        &sample(),
+        &["query", "links from services to integrations as dot"],
+    );
+    let (graph, _) = valid_dot(&dot);
+    let edges = edges_of(&graph);
+    assert_eq!(
+        edges.len(),
+        listed.len(),
+        "one edge per listed link here: {edges:?}"
+    );
+    for (from, to, _) in &edges {
+        assert!(from.starts_with("docs/atomic/services/"), "{from}");
+        assert!(to.starts_with("docs/atomic/integrations/"), "{to}");
+    }
+
+    // A path: its documents in a chain, ends in bold.
+    let dot = run_ok(
+        &sample(),
+        &[
+            "query",
+            "path from service-catalog to message-consuming as dot",
+        ],
+    );
+    golden("query-path.dot", &dot);
+    let (graph, _) = valid_dot(&dot);
+    let nodes = nodes_of(&graph);
+    assert_eq!(nodes.len(), 3);
+    let bold: Vec<&String> = nodes
+        .iter()
+        .filter(|(_, a)| a["style"].contains("bold"))
+        .map(|(id, _)| id)
+        .collect();
+    assert_eq!(
+        bold,
+        [
+            "docs/atomic/integrations/rabbitmq/message-consuming.md",
+            "docs/atomic/services/service-catalog.md"
+        ]
+    );
+
+    // A neighbourhood: the centre is drawn (bold) with its neighbours.
+    let dot = run_ok(
+        &sample(),
+        &["query", "neighbors of service-boundaries as dot"],
+    );
+    let (graph, _) = valid_dot(&dot);
+    let around = run_ok(
+        &sample(),
+        &["export", "--around", "service-boundaries", "json"],
+    );
+    let around: serde_json::Value = serde_json::from_str(&around).unwrap();
+    let docs = |n: &&serde_json::Value| n["kind"] == "document";
+    let expected: Vec<&str> = around["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(docs)
+        .map(|n| n["id"].as_str().unwrap())
+        .collect();
+    let drawn = nodes_of(&graph);
+    let drawn: Vec<&str> = drawn
+        .keys()
+        .filter(|id| !id.starts_with("broken:"))
+        .map(String::as_str)
+        .collect();
+    assert_eq!(drawn, expected);
+}
+
+#[test]
+fn summary_tables_cannot_be_drawn() {
+    let out = atomdoc(&sample())
+        .args(["query", "categories as dot"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("`categories` is a summary table"), "{err}");
+    assert!(err.contains("query:1:12"), "{err}");
+    let out = atomdoc(&sample())
+        .args(["query", "matrix", "--format", "dot"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("export --level category"));
+    let out = atomdoc(&sample())
+        .args(["query", "orphans as png"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("expected an output after 'as': dot"));
 }
