@@ -4,6 +4,7 @@
 //! `graph`. Every command loads through [`Workspace::open`], so every command refreshes the
 //! cache.
 
+use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
 
 use crate::config::{Config, Location};
@@ -24,6 +25,7 @@ pub struct Workspace {
     pub notices: Mutex<Vec<String>>,
     search_source: SearchSource,
     search: OnceLock<Result<SearchIndex, String>>,
+    sources: OnceLock<HashMap<String, String>>,
 }
 
 impl Workspace {
@@ -54,6 +56,7 @@ impl Workspace {
             notices: Mutex::new(loaded.notices),
             search_source: loaded.search,
             search: OnceLock::new(),
+            sources: OnceLock::new(),
         })
     }
 
@@ -70,6 +73,7 @@ impl Workspace {
             notices: Mutex::new(Vec::new()),
             search_source: SearchSource::Memory { texts: true },
             search: OnceLock::new(),
+            sources: OnceLock::new(),
         }
     }
 
@@ -92,6 +96,30 @@ impl Workspace {
             })
             .as_ref()
             .map_err(Clone::clone)
+    }
+
+    /// The raw text (BOM stripped) of every document and of the template, by repo-relative
+    /// path, read on first use through `corpus::scan` (a cached load may have read nothing):
+    /// the template checks need what the corpus does not keep (placeholders, suppression
+    /// comments, source lines). A file that cannot be read is simply absent.
+    pub fn sources(&self) -> &HashMap<String, String> {
+        self.sources.get_or_init(|| {
+            let corpus = &self.corpus;
+            let mut wanted: Vec<String> = corpus.docs.iter().map(|d| d.path.clone()).collect();
+            wanted.extend(corpus.template.as_ref().map(|t| t.path.clone()));
+            let (files, _) = crate::corpus::scan::read_all_with(
+                &self.location.repo,
+                wanted,
+                &self.config.limits,
+            );
+            files
+                .into_iter()
+                .map(|f| {
+                    let text = crate::corpus::parse::strip_bom(&f.text).to_string();
+                    (f.path, text)
+                })
+                .collect()
+        })
     }
 
     /// Takes the notices gathered so far.

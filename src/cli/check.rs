@@ -9,9 +9,7 @@ use anyhow::{Context, bail};
 use clap::{Args, ValueEnum};
 
 use super::{exit, load, report_warnings};
-use crate::check::{self, Baseline, Checks, Report, Settings, Sources, Totals};
-use crate::corpus::parse::strip_bom;
-use crate::corpus::scan;
+use crate::check::{self, Baseline, Checks, Report, Settings, Totals};
 use crate::render;
 use crate::render::diagnostics::Outcome;
 use crate::workspace::Workspace;
@@ -75,38 +73,22 @@ pub struct CoverageArgs {
     pub format: CoverageFormat,
 }
 
-/// The raw text of every document and of the template, read through `corpus::scan` (the only
-/// reader of the docs tree; loading may have come from the cache and read nothing). A file
-/// that cannot be read is simply absent.
-pub fn read_sources(workspace: &Workspace) -> Sources {
-    let corpus = &workspace.corpus;
-    let mut wanted: Vec<String> = corpus.docs.iter().map(|d| d.path.clone()).collect();
-    wanted.extend(corpus.template.as_ref().map(|t| t.path.clone()));
-    let (files, _) =
-        scan::read_all_with(&workspace.location.repo, wanted, &workspace.config.limits);
-    files
-        .into_iter()
-        .map(|f| (f.path, strip_bom(&f.text).to_string()))
-        .collect()
-}
-
 /// A loaded tree with its check settings and sources, ready to check.
 pub struct Checked {
     pub workspace: Workspace,
     pub settings: Settings,
-    pub sources: Sources,
     pub report: Report,
 }
 
 /// Loads the tree, validates `[check]`, reads the sources and runs the rules.
 pub fn run_checks(global: &super::GlobalArgs, only: &[String]) -> anyhow::Result<Checked> {
     let workspace = load(global)?;
-    let sources = read_sources(&workspace);
+    let sources = workspace.sources();
     let corpus = &workspace.corpus;
     let Checks {
         settings,
         mut report,
-    } = Checks::run(corpus, &workspace.graph, &workspace.config, &sources)?;
+    } = Checks::run(corpus, &workspace.graph, &workspace.config, sources)?;
     if !only.is_empty() {
         let root = &corpus.root;
         let matches = |path: &str| {
@@ -135,7 +117,6 @@ pub fn run_checks(global: &super::GlobalArgs, only: &[String]) -> anyhow::Result
     Ok(Checked {
         workspace,
         settings,
-        sources,
         report,
     })
 }
@@ -145,10 +126,7 @@ pub fn check_command(global: &super::GlobalArgs, args: CheckArgs) -> anyhow::Res
         return explain(global, code, &args.paths);
     }
     let Checked {
-        workspace,
-        sources,
-        report,
-        ..
+        workspace, report, ..
     } = run_checks(global, &args.paths)?;
     if let Some(path) = &args.write_baseline {
         let cwd = std::env::current_dir()?;
@@ -193,7 +171,7 @@ pub fn check_command(global: &super::GlobalArgs, args: CheckArgs) -> anyhow::Res
     let mut out = stdout.lock();
     match args.format {
         CheckFormat::Human => {
-            render::diagnostics::human::render(&mut out, &outcome, &sources, color)?
+            render::diagnostics::human::render(&mut out, &outcome, workspace.sources(), color)?
         }
         CheckFormat::Json => render::diagnostics::json::render(&mut out, &outcome)?,
         CheckFormat::Github => render::diagnostics::github::render(&mut out, &outcome)?,

@@ -78,6 +78,9 @@ pub enum Source {
     /// Pairs of documents that should link to each other but do not:
     /// `suggest related for <doc>`, `suggest related for orphans [in X]`. Core.
     SuggestRelated(RelatedFor),
+    /// Template coverage per category and subcategory (`atomdoc coverage`); with `of X`, the
+    /// documents of X that miss required sections. Core.
+    Coverage { of: Option<Name> },
 }
 
 /// What `suggest related for` is about.
@@ -114,7 +117,8 @@ impl Source {
             | Source::Categories
             | Source::Matrix
             | Source::Stats
-            | Source::SuggestRelated(_) => RowKind::Other,
+            | Source::SuggestRelated(_)
+            | Source::Coverage { .. } => RowKind::Other,
         }
     }
 
@@ -136,6 +140,7 @@ impl Source {
             Source::Search { .. } => "search",
             Source::Similar(_) => "similar",
             Source::SuggestRelated(_) => "suggest",
+            Source::Coverage { .. } => "coverage",
         }
     }
 }
@@ -453,6 +458,9 @@ impl Query {
                 Source::SuggestRelated(RelatedFor::Orphans(n)) => {
                     Source::SuggestRelated(RelatedFor::Orphans(n.as_ref().map(name)))
                 }
+                Source::Coverage { of } => Source::Coverage {
+                    of: of.as_ref().map(name),
+                },
                 other => other.clone(),
             },
             filter: self.filter.as_ref().map(Expr::without_spans),
@@ -669,6 +677,7 @@ impl fmt::Display for Query {
                     write_keyword_name(f, " in", &n.text)?;
                 }
             }
+            Source::Coverage { of: Some(n) } => write_keyword_name(f, "coverage of", &n.text)?,
             other => f.write_str(other.keyword())?,
         }
         if let Some(e) = &self.filter {

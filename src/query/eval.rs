@@ -241,6 +241,12 @@ pub fn eval_with(
             pairs.truncate(limit);
             Rows::Related(pairs)
         }
+        Source::Coverage { .. } => {
+            return Err(QueryError::new(
+                Span::default(),
+                "coverage needs the whole workspace; evaluate it with `query::eval`",
+            ));
+        }
         Source::Orphans { .. }
         | Source::Broken
         | Source::Links

@@ -18,6 +18,7 @@
 //! Must not: touch the filesystem or the terminal (the CLI reads files and prints).
 
 pub mod ast;
+pub mod coverage;
 pub mod error;
 pub mod eval;
 pub mod lex;
@@ -38,6 +39,10 @@ use crate::workspace::Workspace;
 /// and `suggest related for` first ask the workspace's full-text index (opened on first use)
 /// for their hits; the evaluation itself stays pure.
 pub fn eval(query: &Query, workspace: &Workspace) -> Result<Rows, QueryError> {
+    // `coverage` needs the template checks, which read the workspace's sources and config.
+    if let Source::Coverage { of } = &query.source {
+        return coverage::eval(query, of.as_ref(), workspace);
+    }
     let text = text_answers(query, workspace)?;
     eval::eval_with(query, &workspace.corpus, &workspace.graph, text.as_ref())
 }

@@ -31,6 +31,7 @@ pub const SOURCES: &[&str] = &[
     "search",
     "similar",
     "suggest",
+    "coverage",
 ];
 
 /// Words that start a clause after the source.
@@ -200,7 +201,7 @@ impl<'a> Parser<'a> {
         let Some(word) = self.peek_word() else {
             return Err(self.expected_help(
                 "expected a query such as `docs`, `orphans` or `links`",
-                "a query starts with one of: docs, orphans, broken, links, all links, backlinks of, neighbors of, path from, hubs, categories, matrix, stats, search, similar to, suggest related for",
+                "a query starts with one of: docs, orphans, broken, links, all links, backlinks of, neighbors of, path from, hubs, categories, matrix, stats, search, similar to, suggest related for, coverage",
             ));
         };
         let start = self.here();
@@ -213,6 +214,15 @@ impl<'a> Parser<'a> {
             "categories" => Source::Categories,
             "matrix" => Source::Matrix,
             "stats" => Source::Stats,
+            "coverage" => {
+                self.bump();
+                if self.peek_word().as_deref() == Some("of") {
+                    self.bump();
+                    let of = self.name("expected a category after 'of'")?;
+                    return Ok(Source::Coverage { of: Some(of) });
+                }
+                return Ok(Source::Coverage { of: None });
+            }
             "all" => {
                 self.bump();
                 self.expect("links", "expected 'links' after 'all'")?;

@@ -627,3 +627,69 @@ fn crlf_and_front_matter_keep_true_lines() {
         "{human}"
     );
 }
+
+#[test]
+fn coverage_query_agrees_with_the_coverage_command() {
+    let query: Value = serde_json::from_str(&crate::common::run_ok(
+        &sample(),
+        &["query", "coverage", "--format", "json"],
+    ))
+    .unwrap();
+    let command: Value = serde_json::from_str(&crate::common::run_ok(
+        &sample(),
+        &["coverage", "--format", "json"],
+    ))
+    .unwrap();
+    let query = query.as_array().unwrap();
+    let command = command.as_array().unwrap();
+    // The command adds a total row; the query lists categories and subcategories.
+    assert_eq!(query.len() + 1, command.len());
+    for (q, c) in query.iter().zip(command) {
+        for key in [
+            "category",
+            "subcategory",
+            "documents",
+            "passing",
+            "orphans",
+            "broken_links",
+        ] {
+            assert_eq!(q[key], c[key], "{key} in {q} vs {c}");
+        }
+        assert_eq!(
+            q["passing_pct"].as_u64().unwrap(),
+            c["passing_pct"].as_f64().unwrap().round() as u64
+        );
+    }
+}
+
+#[test]
+fn coverage_of_a_category_lists_missing_sections_with_category_keys() {
+    let dir = tree_with(&GOOD.replace("## When to Use", "## Usage"));
+    let rows: Value = serde_json::from_str(&crate::common::run_ok(
+        dir.path(),
+        &["query", "coverage of architecture", "--format", "json"],
+    ))
+    .unwrap();
+    assert_eq!(
+        rows,
+        serde_json::json!([{
+            "path": "docs/atomic/architecture/a.md",
+            "category": "architecture",
+            "subcategory": null,
+            "missing": "When to Use",
+            "missing_count": 1,
+            "required": 4
+        }])
+    );
+    let out = atomdoc(dir.path())
+        .args(["query", "coverage of architecture", "--fail-if-any"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "a CI gate on missing sections");
+    let out = atomdoc(dir.path())
+        .args(["query", "coverage of nowhere"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown category 'nowhere'"));
+}
