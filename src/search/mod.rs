@@ -6,6 +6,7 @@
 //! it documents and, for best-match lines, file text), decide where the index lives (`store`).
 
 pub mod related;
+pub mod stem;
 pub mod suggest;
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
@@ -29,9 +30,9 @@ use tantivy::{
 
 use crate::corpus::{Corpus, DocId, Document};
 
-/// The tokenizer every text field uses (tantivy's built-in English stemmer), so a word typed
-/// in a query meets the same terms in every field.
-const TOKENIZER: &str = "en_stem";
+/// The tokenizer every text field uses (English stemming, [`stem`]), so a word typed in a
+/// query meets the same terms in every field.
+const TOKENIZER: &str = stem::NAME;
 /// Field boosts: a word in the title counts most, then headings, then prose, then code.
 const BOOSTS: [(&str, f32); 4] = [
     ("title", 3.0),
@@ -145,10 +146,26 @@ pub fn commit(mut writer: IndexWriter, payload: &str) -> tantivy::Result<()> {
     writer.wait_merging_threads()
 }
 
+/// Creates an empty index in `dir` with our analyzer registered.
+pub fn create_dir(dir: &Path) -> Result<Index, String> {
+    let (schema, _) = schema();
+    let index = Index::create_in_dir(dir, schema).map_err(|e| e.to_string())?;
+    stem::register(&index);
+    Ok(index)
+}
+
+/// Opens the index in `dir` with our analyzer registered.
+pub fn open_dir(dir: &Path) -> Result<Index, String> {
+    let index = Index::open_in_dir(dir).map_err(|e| e.to_string())?;
+    stem::register(&index);
+    Ok(index)
+}
+
 /// An in-memory index of every document of a freshly parsed corpus (texts present).
 pub fn build_in_ram(corpus: &Corpus) -> Result<SearchIndex, SearchError> {
     let (schema, fields) = schema();
     let index = Index::create_in_ram(schema);
+    stem::register(&index);
     let w = writer(&index, 2)?;
     add_all(&w, &fields, &corpus.docs)?;
     commit(w, "")?;
@@ -269,7 +286,7 @@ impl SearchIndex {
 
     /// Opens the index in `dir` and checks its schema and commit payload.
     pub fn open(dir: &Path, payload: &str) -> Result<SearchIndex, String> {
-        let index = Index::open_in_dir(dir).map_err(|e| e.to_string())?;
+        let index = open_dir(dir)?;
         let (want, _) = schema();
         if index.schema() != want {
             return Err("schema differs".into());

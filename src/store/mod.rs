@@ -44,7 +44,7 @@ pub use file::Invalid;
 /// Bump whenever the snapshot's layout, the meaning of anything in it, or the search schema
 /// (`search::schema`) changes: an older cache is then rebuilt with a notice. (Incremental
 /// updates add documents to the existing index, so they must never meet an older schema.)
-pub const FORMAT_VERSION: u32 = 4;
+pub const FORMAT_VERSION: u32 = 5;
 /// The snapshot's file name inside the cache folder.
 pub const SNAPSHOT_FILE: &str = "snapshot.bin";
 /// The cache folder under the repository when nothing else is configured.
@@ -794,8 +794,8 @@ fn build_index_dir(
 ) -> Result<(), String> {
     let _ = std::fs::remove_dir_all(dir);
     std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
-    let (schema, fields) = search::schema();
-    let index = tantivy::Index::create_in_dir(dir, schema).map_err(|e| e.to_string())?;
+    let (_, fields) = search::schema();
+    let index = search::create_dir(dir)?;
     let writer = search::writer(&index, 2).map_err(|e| e.to_string())?;
     for chunk in corpus.docs.chunks(500) {
         search::add_all(&writer, &fields, chunk).map_err(|e| e.to_string())?;
@@ -947,7 +947,7 @@ fn update_index_dir(
     added: &[String],
     generation: u64,
 ) -> Result<(), String> {
-    let index = tantivy::Index::open_in_dir(dir).map_err(|e| e.to_string())?;
+    let index = search::open_dir(dir)?;
     let (_, fields) = search::schema();
     let writer = search::writer(&index, 1).map_err(|e| e.to_string())?;
     for p in removed.iter().chain(changed) {
