@@ -106,13 +106,21 @@ pub fn decode_part<T: DeserializeOwned>(part: &[u8]) -> Result<T, Invalid> {
 }
 
 /// Encodes `value` as a one-part file for format `version`.
-#[cfg(test)]
 pub fn encode<T: serde::Serialize>(value: &T, version: u32) -> Result<Vec<u8>, postcard::Error> {
     Ok(encode_parts(&[postcard::to_stdvec(value)?], version))
 }
 
+/// The blake3 hash (hex) recorded for the part of a one-part file, read from its header
+/// (not computed): `None` when the bytes are not a one-part file.
+pub fn single_part_hash(bytes: &[u8]) -> Option<String> {
+    if bytes.len() < 16 + 40 || &bytes[..8] != MAGIC || bytes[12..16] != 1u32.to_le_bytes() {
+        return None;
+    }
+    let hash: [u8; 32] = bytes[24..56].try_into().ok()?;
+    Some(blake3::Hash::from(hash).to_hex().to_string())
+}
+
 /// Decodes a one-part file written by [`encode`] with the same `version`.
-#[cfg(test)]
 pub fn decode<T: DeserializeOwned>(bytes: &[u8], version: u32) -> Result<T, Invalid> {
     match decode_parts(bytes, version)?.as_slice() {
         [one] => decode_part(one),

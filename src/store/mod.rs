@@ -6,7 +6,8 @@
 //! | --- | --- |
 //! | `CACHEDIR.TAG` | marks the folder as a cache for backup tools |
 //! | `lock` | advisory lock held while a process writes the cache |
-//! | `snapshot.bin` | format version + checksum + postcard of: the manifest (path, size, mtime, content hash of every Markdown file), the non-document paths link resolution consulted, the parsed corpus with resolved links **without document text**, and the name and file stamps of the search index |
+//! | `snapshot.bin` | format version + checksum + postcard of: the names of the document parts, the manifest (path, size, mtime, content hash of every Markdown file), the non-document paths link resolution consulted, the parsed corpus with resolved links but without its documents, and the name and file stamps of the search index |
+//! | `parts/<blake3>.bin` | 1,000 parsed documents each (in path order, **without document text**), named by the hash of their contents: an edit writes only the part that changed |
 //! | `search-<generation>/` | the tantivy index; its commit payload is the generation |
 //!
 //! Loading ([`load`]) stat-walks the docs root and compares with the manifest. Nothing
@@ -17,7 +18,8 @@
 //! and an add per changed file, and the snapshot is rewritten. No valid snapshot or search
 //! index: everything is rebuilt, with a one-line notice when something was there but unusable.
 //!
-//! Safety: every file is written aside and renamed into place; writers hold the lock; the
+//! Safety: every file is written aside and renamed into place (parts before the snapshot that
+//! names them; parts neither the new nor the replaced snapshot names are removed after); writers hold the lock; the
 //! snapshot carries a checksum, so a truncated or garbled file is detected, never believed; a
 //! cache that cannot be written (read-only, full disk, busy for too long) degrades to working
 //! in memory with a warning.
@@ -92,6 +94,9 @@ struct IndexFile {
 
 #[derive(Debug, Serialize, Deserialize)]
 struct Snapshot {
+    /// The part files holding the corpus's documents, in path order (see [`PARTS_DIR`]).
+    /// First, so [`SnapshotParts`] can read it alone.
+    doc_parts: Vec<String>,
     /// Hash of what shapes the parse (docs root, link settings): another key is another tree.
     key: [u8; 32],
     /// The search index's generation (its commit payload).
@@ -482,44 +487,107 @@ fn load_disk(
     }
 }
 
-/// Documents per snapshot part: parts are checked and decoded in parallel.
+/// Documents per snapshot part: parts are checked and decoded in parallel, and an edit
+/// rewrites only the part that holds the edited document.
 const DOCS_PER_PART: usize = 1000;
+/// The folder (in the cache folder) of the snapshot's document parts. A part file is named by
+/// the blake3 hash of its contents, so an unchanged part is never written again and a
+/// snapshot file only ever names parts that were complete before it was renamed into place.
+const PARTS_DIR: &str = "parts";
 
-/// Reads the snapshot: part 0 is everything but the documents, the other parts hold the
-/// documents in path order.
+fn part_path(cache: &Path, name: &str) -> PathBuf {
+    cache.join(PARTS_DIR).join(format!("{name}.bin"))
+}
+
+/// Reads the snapshot (`snapshot.bin`: everything but the documents) and its document parts,
+/// checking each part in parallel.
 fn read_snapshot_file(path: &Path) -> Result<Snapshot, Invalid> {
     use rayon::prelude::*;
+    let cache = path.parent().unwrap_or(Path::new("."));
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(Invalid::Absent),
         Err(e) => return Err(Invalid::Corrupt(e.to_string())),
     };
-    let parts = file::decode_parts(&bytes, FORMAT_VERSION)?;
-    let Some((head, rest)) = parts.split_first() else {
-        return Err(Invalid::Corrupt("no parts".into()));
-    };
-    let mut snap: Snapshot = file::decode_part(head)?;
-    let chunks: Vec<Vec<Document>> = rest
+    let mut snap: Snapshot = file::decode(&bytes, FORMAT_VERSION)?;
+    let chunks: Vec<Vec<Document>> = snap
+        .doc_parts
         .par_iter()
-        .map(|p| file::decode_part::<Vec<Document>>(p))
+        .map(|name| {
+            let bytes = std::fs::read(part_path(cache, name))
+                .map_err(|e| Invalid::Corrupt(format!("part {name}: {e}")))?;
+            if file::single_part_hash(&bytes).as_deref() != Some(name.as_str()) {
+                return Err(Invalid::Corrupt(format!(
+                    "part {name} holds other contents"
+                )));
+            }
+            file::decode::<Vec<Document>>(&bytes, FORMAT_VERSION)
+        })
         .collect::<Result<_, _>>()?;
     snap.corpus.docs = chunks.into_iter().flatten().collect();
     Ok(snap)
 }
 
-fn encode_snapshot(snap: &mut Snapshot) -> Result<Vec<u8>, postcard::Error> {
+/// Encodes the snapshot: the snapshot file's bytes, and every document part as (name, bytes).
+#[allow(clippy::type_complexity)]
+fn encode_snapshot(
+    snap: &mut Snapshot,
+) -> Result<(Vec<u8>, Vec<(String, Vec<u8>)>), postcard::Error> {
     use rayon::prelude::*;
     let docs = std::mem::take(&mut snap.corpus.docs);
-    let head = postcard::to_stdvec(&*snap);
-    let mut parts = vec![Vec::new()];
-    let chunks: Result<Vec<Vec<u8>>, _> = docs
+    let parts: Result<Vec<(String, Vec<u8>)>, _> = docs
         .par_chunks(DOCS_PER_PART)
-        .map(postcard::to_stdvec)
+        .map(|chunk| {
+            let bytes = file::encode(&chunk, FORMAT_VERSION)?;
+            let name = file::single_part_hash(&bytes).unwrap_or_default();
+            Ok((name, bytes))
+        })
         .collect();
+    let parts = parts?;
+    snap.doc_parts = parts.iter().map(|(name, _)| name.clone()).collect();
+    let head = file::encode(&*snap, FORMAT_VERSION);
     snap.corpus.docs = docs;
-    parts[0] = head?;
-    parts.extend(chunks?);
-    Ok(file::encode_parts(&parts, FORMAT_VERSION))
+    Ok((head?, parts))
+}
+
+/// Writes the snapshot: new document parts first (an unchanged one is already there), then
+/// the snapshot file, renamed into place; then removes the parts that neither it nor the
+/// snapshot it replaced name (a reader that read the replaced one a moment ago still finds
+/// its parts).
+fn write_snapshot(cache: &Path, head: &[u8], parts: &[(String, Vec<u8>)]) -> std::io::Result<()> {
+    let dir = cache.join(PARTS_DIR);
+    std::fs::create_dir_all(&dir)?;
+    for (name, bytes) in parts {
+        let path = part_path(cache, name);
+        if !path.is_file() {
+            file::write_atomic(&path, bytes)?;
+        }
+    }
+    let path = cache.join(SNAPSHOT_FILE);
+    let replaced = std::fs::read(&path)
+        .ok()
+        .and_then(|b| file::decode::<SnapshotParts>(&b, FORMAT_VERSION).ok())
+        .map(|s| s.doc_parts)
+        .unwrap_or_default();
+    file::write_atomic(&path, head)?;
+    let keep: HashSet<String> = parts
+        .iter()
+        .map(|(name, _)| format!("{name}.bin"))
+        .chain(replaced.iter().map(|name| format!("{name}.bin")))
+        .collect();
+    for entry in std::fs::read_dir(&dir)?.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !keep.contains(&name) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+    Ok(())
+}
+
+/// The start of a [`Snapshot`], enough to know which parts it names.
+#[derive(Deserialize)]
+struct SnapshotParts {
+    doc_parts: Vec<String>,
 }
 
 fn read_snapshot(path: &Path, key: &[u8; 32], notices: &mut Vec<String>) -> Option<Snapshot> {
@@ -987,6 +1055,7 @@ fn save(
         .collect();
     let warnings = std::mem::take(&mut corpus.warnings);
     let mut snap = Snapshot {
+        doc_parts: Vec::new(),
         key: key(location, config),
         generation,
         search_dir,
@@ -996,10 +1065,10 @@ fn save(
         corpus,
     };
     let timing = Timing::new();
-    let bytes = encode_snapshot(&mut snap)
+    let (head, parts) = encode_snapshot(&mut snap)
         .map_err(|e| Fallback(format!("cannot encode the snapshot: {e}")))?;
     timing.mark("encode snapshot");
-    file::write_atomic(&cache.join(SNAPSHOT_FILE), &bytes)
+    write_snapshot(cache, &head, &parts)
         .map_err(|e| Fallback(format!("cannot write the snapshot: {e}")))?;
     timing.mark("write snapshot");
     for (d, (text, code)) in snap

@@ -617,3 +617,59 @@ fn suggest_related_for_orphans_names_who_should_link_to_them() {
         assert!(!linked.iter().any(|l| r["target"] == l.as_str()), "{r}");
     }
 }
+
+/// The part files of the snapshot's documents, by name.
+fn part_names(cache: &Path) -> std::collections::BTreeSet<String> {
+    fs::read_dir(cache.join("parts"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect()
+}
+
+#[test]
+fn an_edit_writes_one_snapshot_part_and_old_parts_are_swept() {
+    // 2,500 documents: three parts of (at most) 1,000 documents.
+    let tree = tempfile::tempdir().unwrap();
+    let root = tree.path().join("docs/atomic/c");
+    fs::create_dir_all(&root).unwrap();
+    for i in 0..2500 {
+        let next = (i + 1) % 2500;
+        fs::write(
+            root.join(format!("d{i:04}.md")),
+            format!("# Doc {i}\n\nSee [next](d{next:04}.md).\n"),
+        )
+        .unwrap();
+    }
+    let cache = tempfile::tempdir().unwrap();
+    cached(tree.path(), cache.path(), &["index"]);
+    let first = part_names(cache.path());
+    assert_eq!(first.len(), 3, "{first:?}");
+
+    // Editing one document rewrites the one part that holds it; the replaced snapshot's
+    // parts stay for a reader that may have just read it.
+    let edited = root.join("d0042.md");
+    fs::write(&edited, "# Doc 42, edited\n\nSee [next](d0043.md).\n").unwrap();
+    cached(tree.path(), cache.path(), &["stats"]);
+    let second = part_names(cache.path());
+    assert!(second.is_superset(&first), "{second:?}");
+    assert_eq!(second.len(), 4, "{second:?}");
+
+    // A second edit: the part only the first snapshot named is swept.
+    fs::write(&edited, "# Doc 42, edited twice\n\nSee [next](d0043.md).\n").unwrap();
+    let (stats, _) = cached(tree.path(), cache.path(), &["stats", "--format", "json"]);
+    let third = part_names(cache.path());
+    assert_eq!(third.len(), 4, "{third:?}");
+    assert_eq!(first.difference(&third).count(), 1, "{third:?}");
+    assert_eq!(stats, uncached(tree.path(), &["stats", "--format", "json"]));
+    let (titles, _) = cached(
+        tree.path(),
+        cache.path(),
+        &[
+            "query",
+            "docs where title ~ \"edited twice\"",
+            "--format",
+            "csv",
+        ],
+    );
+    assert!(titles.contains("d0042.md"), "{titles}");
+}
