@@ -23,6 +23,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod atomic;
 pub mod check;
 pub mod cli;
 pub mod config;

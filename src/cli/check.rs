@@ -133,8 +133,12 @@ pub fn check_command(global: &super::GlobalArgs, args: CheckArgs) -> anyhow::Res
         let target = cwd.join(path);
         refuse_docs_tree(&workspace, &target)?;
         let baseline = Baseline::record(&report.diagnostics);
-        write_atomically(&target, baseline.to_json().as_bytes())
-            .with_context(|| format!("cannot write baseline {}", path.display()))?;
+        crate::atomic::write(
+            &target,
+            baseline.to_json().as_bytes(),
+            crate::atomic::Durability::Synced,
+        )
+        .with_context(|| format!("cannot write baseline {}", path.display()))?;
         let mut err = std::io::stderr().lock();
         writeln!(
             err,
@@ -337,28 +341,4 @@ fn refuse_docs_tree(workspace: &Workspace, target: &Path) -> anyhow::Result<()> 
         );
     }
     Ok(())
-}
-
-/// Writes `bytes` to a temporary file beside `target`, then renames it into place, so a
-/// reader never sees half a file.
-pub fn write_atomically(target: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = target
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = target
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "baseline".into());
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, target)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
 }

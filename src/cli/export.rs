@@ -223,10 +223,10 @@ pub fn emit(graph: &ExportGraph, sink: &Sink, out: &mut dyn Write) -> anyhow::Re
     };
     match sink {
         Sink::Stdout(f) => out.write_all(text(*f).as_bytes())?,
-        Sink::Text(path, f) => write_atomically(path, text(*f).as_bytes())?,
+        Sink::Text(path, f) => write_whole(path, text(*f).as_bytes())?,
         Sink::Rendered(path, kind) => {
             let bytes = render_with_dot(export::dot::render(graph), *kind, path)?;
-            write_atomically(path, &bytes)?;
+            write_whole(path, &bytes)?;
         }
     }
     Ok(())
@@ -280,45 +280,6 @@ fn refuse_docs_tree(workspace: &Workspace, path: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Writes `bytes` to a temporary file next to `path`, then renames it over `path`, so readers
-/// never see half a file.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let name = path
-        .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or("atomdoc-export");
-    let mut attempt = 0u32;
-    let (tmp, mut file) = loop {
-        let tmp = dir.join(format!(".{name}.{}.{attempt}.tmp", std::process::id()));
-        match std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&tmp)
-        {
-            Ok(f) => break (tmp, f),
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && attempt < 100 => {
-                attempt += 1
-            }
-            Err(e) => {
-                return Err(e).with_context(|| format!("cannot write {}", path.display()));
-            }
-        }
-    };
-    let written = file
-        .write_all(bytes)
-        .and_then(|()| file.sync_all())
-        .and_then(|()| std::fs::rename(&tmp, path));
-    if let Err(e) = written {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(e).with_context(|| format!("cannot write {}", path.display()));
-    }
-    Ok(())
-}
-
 /// Draws a query's answer as DOT on `out`: a document list with the links among its
 /// documents (a neighbourhood with its centre), a link list as those links, a path as its
 /// documents and the links that join them.
@@ -349,4 +310,10 @@ pub fn draw_answer(
     notice_switch(&graph);
     out.write_all(export::dot::render(&graph).as_bytes())?;
     Ok(())
+}
+
+/// Writes a drawing whole (see [`crate::atomic`]).
+fn write_whole(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    crate::atomic::write(path, bytes, crate::atomic::Durability::Synced)
+        .with_context(|| format!("cannot write {}", path.display()))
 }

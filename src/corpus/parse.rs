@@ -300,7 +300,7 @@ pub fn parse(src: &str, config: &LinksConfig) -> ParsedDoc {
         }
     }
     out.intro = out.intro.trim().to_string();
-    out.words = out.text.split_whitespace().count();
+    out.words = count_words(&out.text);
     // The text grew by doubling; keep an exact-size copy, since the corpus holds every
     // document's text at once (about a quarter less memory on large trees).
     out.text = exact(out.text);
@@ -354,6 +354,31 @@ fn push_link(
             LinkKind::Inline
         },
     });
+}
+
+/// The number of words (runs of non-whitespace), exactly `text.split_whitespace().count()`,
+/// in one pass over the bytes: ASCII (nearly all of a document) needs no UTF-8 decoding.
+/// A tenth of the graph pipeline's CPU time went to `split_whitespace` before.
+pub fn count_words(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    let mut words = 0;
+    let mut in_word = false;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let (space, len) = if b.is_ascii() {
+            // Unicode White_Space in ASCII: tab, line feed, vertical tab, form feed, carriage
+            // return, space.
+            (matches!(b, b'\t'..=b'\r' | b' '), 1)
+        } else {
+            let c = text[i..].chars().next().unwrap_or(' ');
+            (c.is_whitespace(), c.len_utf8())
+        };
+        words += usize::from(!space && !in_word);
+        in_word = !space;
+        i += len;
+    }
+    words
 }
 
 fn collapse_ws(text: &str) -> String {

@@ -74,6 +74,14 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(512))]
 
     #[test]
+    fn word_count_equals_split_whitespace(text in "(\\PC|[ \t\n\r\u{b}\u{c}\u{85}\u{a0}\u{2000}\u{3000}]){0,60}") {
+        prop_assert_eq!(
+            super::parse::count_words(&text),
+            text.split_whitespace().count()
+        );
+    }
+
+    #[test]
     fn normalize_matches_the_model_and_never_climbs(p in path()) {
         let got = normalize(&p);
         prop_assert_eq!(got.clone(), model(&p).map(|s| s.join("/")));

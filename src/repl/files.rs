@@ -6,7 +6,7 @@
 //! - saved queries: `<repo>/.atomdoc/queries/NAME.aq`, one query per file (the format
 //!   `atomdoc query @NAME` reads), written atomically.
 
-use std::io::{self, Write};
+use std::io;
 use std::path::{Path, PathBuf};
 
 /// The folder for atomdoc's own files in a repository.
@@ -105,7 +105,7 @@ pub fn save(repo: &Path, name: &str, query: &str) -> io::Result<(PathBuf, bool)>
         .map(|c| if c == '\n' || c == '\r' { ' ' } else { c })
         .collect();
     let text = format!("# saved from the atomdoc REPL\n{}\n", one_line.trim());
-    let result = write_atomically(&path, text.as_bytes());
+    let result = crate::atomic::write(&path, text.as_bytes(), crate::atomic::Durability::Synced);
     result.map(|()| (path, replaced))
 }
 
@@ -133,26 +133,6 @@ pub fn export_target(repo: &Path, root: &str, file: &str) -> Result<PathBuf, Str
         ));
     }
     Ok(parent.join(name))
-}
-
-/// Writes `bytes` to `path` through a temporary file in the same folder, renamed into place.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
 }
 
 #[cfg(test)]

@@ -375,7 +375,7 @@ impl Session {
             export::build_drawable(&ws.corpus, &ws.graph, &drawable, None, Kinds::default());
         let text = export::dot::render(&graph);
         let path = files::export_target(&ws.location.repo, &ws.location.root, file)?;
-        files::write_atomically(&path, text.as_bytes())
+        crate::atomic::write(&path, text.as_bytes(), crate::atomic::Durability::Synced)
             .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
         let count = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
         Ok(format!(

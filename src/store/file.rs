@@ -1,14 +1,10 @@
-//! The cache's file format and atomic writes.
+//! The cache's file format.
 //!
 //! A cache file is `MAGIC` (8 bytes), the format version (u32, little-endian), the number of
 //! parts (u32), then per part its length (u64) and blake3 hash (32 bytes), then the parts'
 //! bytes (postcard). Parts let a large snapshot be checked and decoded on every core. Any
 //! mismatch — wrong magic, other version, short file, bad hash, payload that does not decode —
 //! is reported as [`Invalid`], never as a wrong value.
-
-use std::fs;
-use std::io::Write;
-use std::path::Path;
 
 use rayon::prelude::*;
 use serde::de::DeserializeOwned;
@@ -129,29 +125,6 @@ pub fn decode<T: DeserializeOwned>(bytes: &[u8], version: u32) -> Result<T, Inva
             parts.len()
         ))),
     }
-}
-
-/// Writes `bytes` to `path` atomically: into a temporary file in the same folder, then renamed
-/// over `path`. A killed process leaves either the old file or the new one. There is no
-/// fsync: it would cost more than the rest of a warm update, and after a power loss a torn
-/// file fails its checksum and is rebuilt, never believed.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let result = (|| {
-        let mut f = fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        drop(f);
-        fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    result
 }
 
 #[cfg(test)]

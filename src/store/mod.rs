@@ -495,6 +495,12 @@ const DOCS_PER_PART: usize = 1000;
 /// snapshot file only ever names parts that were complete before it was renamed into place.
 const PARTS_DIR: &str = "parts";
 
+/// Writes a cache file whole, without fsync: it would cost more than the rest of a warm
+/// update, and after a power loss a torn file fails its checksum and is rebuilt, never believed.
+fn write_cache_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    crate::atomic::write(path, bytes, crate::atomic::Durability::Unsynced)
+}
+
 fn part_path(cache: &Path, name: &str) -> PathBuf {
     cache.join(PARTS_DIR).join(format!("{name}.bin"))
 }
@@ -560,7 +566,7 @@ fn write_snapshot(cache: &Path, head: &[u8], parts: &[(String, Vec<u8>)]) -> std
     for (name, bytes) in parts {
         let path = part_path(cache, name);
         if !path.is_file() {
-            file::write_atomic(&path, bytes)?;
+            write_cache_file(&path, bytes)?;
         }
     }
     let path = cache.join(SNAPSHOT_FILE);
@@ -569,7 +575,7 @@ fn write_snapshot(cache: &Path, head: &[u8], parts: &[(String, Vec<u8>)]) -> std
         .and_then(|b| file::decode::<SnapshotParts>(&b, FORMAT_VERSION).ok())
         .map(|s| s.doc_parts)
         .unwrap_or_default();
-    file::write_atomic(&path, head)?;
+    write_cache_file(&path, head)?;
     let keep: HashSet<String> = parts
         .iter()
         .map(|(name, _)| format!("{name}.bin"))
@@ -656,7 +662,7 @@ fn prepare_dir(cache: &Path) -> std::io::Result<()> {
     std::fs::create_dir_all(cache)?;
     let tag = cache.join(TAG_FILE);
     if std::fs::read_to_string(&tag).ok().as_deref() != Some(TAG_TEXT) {
-        file::write_atomic(&tag, TAG_TEXT.as_bytes())?;
+        write_cache_file(&tag, TAG_TEXT.as_bytes())?;
     }
     Ok(())
 }
