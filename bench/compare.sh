@@ -134,6 +134,7 @@ fi
 
 if has_cmd index; then
   touched="$(find "$root" -name '*.md' -path '*/redis/*' | sort | head -1)"
+  [ -n "$touched" ] || touched="$(find "$root" -name '*.md' | sort | head -1)"
   measure "re-index after changing one file" atomdoc \
     --prepare "printf '\nEdited at %s.\n' \"\$RANDOM\" >> $(printf %q "$touched")" -- "$(a index)"
 fi

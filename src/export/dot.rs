@@ -169,23 +169,7 @@ fn graph_attributes(graph: &ExportGraph) -> Vec<Attribute> {
 /// Node statements, wrapped in one cluster per category (and, at document level, one nested
 /// cluster per subcategory); nodes without a category come last, outside any cluster.
 fn clustered_nodes(graph: &ExportGraph) -> Vec<Stmt> {
-    // category → subcategory ("" for none) → nodes; BTreeMaps keep the order stable.
-    let mut tree: BTreeMap<&str, BTreeMap<&str, Vec<&GraphNode>>> = BTreeMap::new();
-    let mut loose = Vec::new();
-    for n in &graph.nodes {
-        match (&n.category, n.kind) {
-            (Some(c), NodeKind::Document) => tree
-                .entry(c)
-                .or_default()
-                .entry(n.subcategory.as_deref().unwrap_or(""))
-                .or_default()
-                .push(n),
-            (Some(c), NodeKind::Subcategory) => {
-                tree.entry(c).or_default().entry("").or_default().push(n)
-            }
-            _ => loose.push(n),
-        }
-    }
+    let (tree, loose) = graph.clusters();
     let mut stmts = Vec::new();
     for (category, subs) in tree {
         let colour = subs

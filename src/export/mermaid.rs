@@ -16,23 +16,7 @@ use super::{BROKEN_COLOUR, BROKEN_FILL, EdgeKind, ExportGraph, GraphNode, NodeKi
 pub fn render(graph: &ExportGraph) -> String {
     let ids = Ids::new(graph);
     let mut out = String::from("flowchart LR\n");
-    // category → subcategory ("" for none) → nodes, in a stable order.
-    let mut tree: BTreeMap<&str, BTreeMap<&str, Vec<&GraphNode>>> = BTreeMap::new();
-    let mut loose = Vec::new();
-    for n in &graph.nodes {
-        match (&n.category, n.kind) {
-            (Some(c), NodeKind::Document) => tree
-                .entry(c)
-                .or_default()
-                .entry(n.subcategory.as_deref().unwrap_or(""))
-                .or_default()
-                .push(n),
-            (Some(c), NodeKind::Subcategory) => {
-                tree.entry(c).or_default().entry("").or_default().push(n)
-            }
-            _ => loose.push(n),
-        }
-    }
+    let (tree, loose) = graph.clusters();
     for (category, subs) in &tree {
         let _ = writeln!(
             out,

@@ -468,6 +468,36 @@ fn grouped_level(
     }
 }
 
+/// Nodes by category, then subcategory (`""` for none), in a stable order; and the nodes
+/// with no category. How the printers nest their clusters.
+pub type Clusters<'a> = (
+    BTreeMap<&'a str, BTreeMap<&'a str, Vec<&'a GraphNode>>>,
+    Vec<&'a GraphNode>,
+);
+
+impl ExportGraph {
+    /// The nodes grouped for clusters (see [`Clusters`]).
+    pub fn clusters(&self) -> Clusters<'_> {
+        let mut tree: BTreeMap<&str, BTreeMap<&str, Vec<&GraphNode>>> = BTreeMap::new();
+        let mut loose = Vec::new();
+        for n in &self.nodes {
+            match (&n.category, n.kind) {
+                (Some(c), NodeKind::Document) => tree
+                    .entry(c)
+                    .or_default()
+                    .entry(n.subcategory.as_deref().unwrap_or(""))
+                    .or_default()
+                    .push(n),
+                (Some(c), NodeKind::Subcategory) => {
+                    tree.entry(c).or_default().entry("").or_default().push(n)
+                }
+                _ => loose.push(n),
+            }
+        }
+        (tree, loose)
+    }
+}
+
 /// A query answer that can be drawn (the CLI maps the query's rows onto it).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Drawable {

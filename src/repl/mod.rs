@@ -397,6 +397,18 @@ pub fn run_piped(
     err: &mut dyn Write,
 ) -> io::Result<bool> {
     let mut all_ok = true;
+    // Runs one finished entry; says whether it was `:quit`.
+    let mut run = |entry: &mut String, first_line: usize| -> io::Result<bool> {
+        let origin = Origin {
+            name: "stdin".into(),
+            line: first_line,
+        };
+        let (step, ok) = session.handle(entry, &origin, out, err)?;
+        out.flush()?;
+        all_ok &= ok;
+        entry.clear();
+        Ok(step == Step::Quit)
+    };
     let mut entry = String::new();
     let mut first_line = 0;
     let mut number = 0;
@@ -417,15 +429,7 @@ pub fn run_piped(
             } else if line.trim().is_empty() {
                 // A blank line ends an entry left open by a stray quote, so one typo does
                 // not swallow the rest of a script.
-                let origin = Origin {
-                    name: "stdin".into(),
-                    line: first_line,
-                };
-                let (step, ok) = session.handle(&entry, &origin, out, err)?;
-                out.flush()?;
-                all_ok &= ok;
-                entry.clear();
-                if step == Step::Quit {
+                if run(&mut entry, first_line)? {
                     break;
                 }
                 continue;
@@ -437,18 +441,8 @@ pub fn run_piped(
                 continue;
             }
         }
-        if !entry.is_empty() {
-            let origin = Origin {
-                name: "stdin".into(),
-                line: first_line,
-            };
-            let (step, ok) = session.handle(&entry, &origin, out, err)?;
-            out.flush()?;
-            all_ok &= ok;
-            entry.clear();
-            if step == Step::Quit {
-                break;
-            }
+        if !entry.is_empty() && run(&mut entry, first_line)? {
+            break;
         }
         if at_end {
             break;
