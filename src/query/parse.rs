@@ -724,10 +724,24 @@ impl<'a> Parser<'a> {
                 });
             }
             _ => {
-                return Err(self.expected(&format!(
+                let what = format!(
                     "expected an operator (= != < <= > >= ~) after '{}'",
                     field.name()
-                )));
+                );
+                // Words other query languages use for these operators.
+                let help = match self.peek_word().as_deref() {
+                    Some("contains" | "like" | "matches" | "has") => Some(format!(
+                        "`~` matches a part of the text: {} ~ \"…\"",
+                        field.name()
+                    )),
+                    Some("is" | "equals" | "eq") => Some(format!("write {} = …", field.name())),
+                    Some("not") => Some(format!("write {} != …", field.name())),
+                    _ => None,
+                };
+                return Err(match help {
+                    Some(help) => self.expected_help(&what, help),
+                    None => self.expected(&what),
+                });
             }
         };
         let op_span = self.here();

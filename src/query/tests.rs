@@ -442,6 +442,20 @@ fn several_errors_are_collected() {
 }
 
 #[test]
+fn operator_words_from_other_languages_get_a_hint() {
+    for (src, hint) in [
+        ("docs where title contains \"redis\"", "title ~"),
+        ("docs where category is services", "category = "),
+        ("docs where kind not index", "kind != "),
+    ] {
+        let errs = parse(src).unwrap_err().0;
+        assert!(errs[0].message.starts_with("expected an operator"), "{src}");
+        let help = errs[0].help.as_deref().unwrap_or_default();
+        assert!(help.contains(hint), "{src}: {help}");
+    }
+}
+
+#[test]
 fn rendered_errors_point_a_caret_at_the_token() {
     let errs = parse("orphans in").unwrap_err().0;
     let text = super::render_errors("orphans in", "query", 1, &errs);
