@@ -4,8 +4,7 @@
 //! evaluated; the figure reported is evaluation alone. Parsing is measured separately.
 
 use atomdoc::config::Config;
-use atomdoc::corpus::links::MemRepo;
-use atomdoc::corpus::{Corpus, SourceFile};
+use atomdoc::corpus::Corpus;
 use atomdoc::graph::DocGraph;
 use atomdoc::query;
 
@@ -99,18 +98,11 @@ fn generate() -> (Corpus, DocGraph) {
         }
         files.push((path(i), text));
     }
-    let view = MemRepo::new(files.iter().map(|(p, t)| (p.as_str(), t.as_str())));
-    let sources = files
-        .into_iter()
-        .map(|(path, text)| SourceFile { path, text })
+    let files: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
         .collect();
-    let corpus = Corpus::build(
-        "docs/atomic",
-        sources,
-        Vec::new(),
-        &view,
-        &Config::default(),
-    );
+    let corpus = Corpus::from_files("docs/atomic", &files, &Config::default());
     let graph = DocGraph::build(&corpus);
     (corpus, graph)
 }

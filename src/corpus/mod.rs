@@ -244,6 +244,26 @@ pub struct SourceFile {
 }
 
 impl Corpus {
+    /// A corpus of files held in memory (tests, benchmarks, embedding): the `.md` files under
+    /// the docs root `root` are the documents, and every file given exists for link resolution.
+    pub fn from_files(root: &str, files: &[(&str, &str)], config: &Config) -> Corpus {
+        let view = links::MemRepo::new(files.iter().copied());
+        let sources = files
+            .iter()
+            .filter(|(p, _)| {
+                p.ends_with(".md")
+                    && (root.is_empty()
+                        || p.strip_prefix(root)
+                            .is_some_and(|rest| rest.starts_with('/')))
+            })
+            .map(|(p, t)| SourceFile {
+                path: p.to_string(),
+                text: t.to_string(),
+            })
+            .collect();
+        Corpus::build(root, sources, Vec::new(), &view, config)
+    }
+
     /// Parses the given files and resolves every link against `view`.
     ///
     /// `root` is the repo-relative docs root. Files are parsed in parallel.

@@ -1,9 +1,9 @@
 //! Table-driven tests for the link rules of `docs/links.md` (issue sections 4–6), run on
 //! in-memory trees.
 
-use super::links::{BrokenReason::*, LinkStatus, MemRepo, normalize};
+use super::links::{BrokenReason::*, LinkStatus, normalize};
 use super::parse::{SlugCounter, code_span_link, parse, slug};
-use super::{Corpus, DocKind, LinkKind, LinkSyntax, SourceFile};
+use super::{Corpus, DocKind, LinkKind, LinkSyntax};
 use crate::config::{Config, LinksConfig};
 use crate::graph::{DocGraph, LinkFilter};
 
@@ -11,16 +11,7 @@ const ROOT: &str = "docs/atomic";
 
 /// Builds a corpus: `.md` files under the root are documents; every file exists in the repo.
 fn corpus(files: &[(&str, &str)]) -> Corpus {
-    let view = MemRepo::new(files.iter().copied());
-    let sources = files
-        .iter()
-        .filter(|(p, _)| p.starts_with("docs/atomic/") && p.ends_with(".md"))
-        .map(|(p, t)| SourceFile {
-            path: p.to_string(),
-            text: t.to_string(),
-        })
-        .collect();
-    Corpus::build(ROOT, sources, Vec::new(), &view, &Config::default())
+    Corpus::from_files(ROOT, files, &Config::default())
 }
 
 /// The status, resolved path and edge target of each link of `doc`, in order.

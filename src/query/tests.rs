@@ -9,8 +9,7 @@ use super::eval::{Rows, eval};
 use super::names::{NameError, Scope, resolve_doc, resolve_scope};
 use super::{lex, parse};
 use crate::config::Config;
-use crate::corpus::links::MemRepo;
-use crate::corpus::{Corpus, LinkKind, SourceFile};
+use crate::corpus::{Corpus, LinkKind};
 use crate::graph::DocGraph;
 
 /// Every query the issue and `docs/query-language.md` spell out.
@@ -511,16 +510,7 @@ fn lexer_spans_cover_the_text_and_strings_unescape() {
 const ROOT: &str = "docs/atomic";
 
 fn corpus(files: &[(&str, &str)]) -> Corpus {
-    let view = MemRepo::new(files.iter().copied());
-    let sources = files
-        .iter()
-        .filter(|(p, _)| p.starts_with("docs/atomic/") && p.ends_with(".md"))
-        .map(|(p, t)| SourceFile {
-            path: p.to_string(),
-            text: t.to_string(),
-        })
-        .collect();
-    Corpus::build(ROOT, sources, Vec::new(), &view, &Config::default())
+    Corpus::from_files(ROOT, files, &Config::default())
 }
 
 fn tree() -> Corpus {

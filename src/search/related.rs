@@ -117,8 +117,6 @@ pub fn suggest(
 mod tests {
     use super::*;
     use crate::config::Config;
-    use crate::corpus::SourceFile;
-    use crate::corpus::links::MemRepo;
 
     #[test]
     fn suggests_unlinked_similar_documents_with_graph_bonus() {
@@ -140,20 +138,7 @@ mod tests {
                 "# HTTP Client\n\nTimeouts and retries for outgoing requests.\n",
             ),
         ];
-        let sources = files
-            .iter()
-            .map(|(p, t)| SourceFile {
-                path: p.to_string(),
-                text: t.to_string(),
-            })
-            .collect();
-        let corpus = Corpus::build(
-            "docs/atomic",
-            sources,
-            Vec::new(),
-            &MemRepo::default(),
-            &Config::default(),
-        );
+        let corpus = Corpus::from_files("docs/atomic", &files, &Config::default());
         let graph = DocGraph::build(&corpus);
         let index = super::super::build_in_ram(&corpus).unwrap();
         let pool = corpus

@@ -249,24 +249,9 @@ pub fn anchor(corpus: &Corpus, target: DocId, fragment: &str) -> Vec<String> {
 mod tests {
     use super::*;
     use crate::config::Config;
-    use crate::corpus::SourceFile;
-    use crate::corpus::links::MemRepo;
 
     fn corpus(files: &[(&str, &str)]) -> Corpus {
-        let sources = files
-            .iter()
-            .map(|(p, t)| SourceFile {
-                path: p.to_string(),
-                text: t.to_string(),
-            })
-            .collect();
-        Corpus::build(
-            "docs/atomic",
-            sources,
-            Vec::new(),
-            &MemRepo::default(),
-            &Config::default(),
-        )
+        Corpus::from_files("docs/atomic", files, &Config::default())
     }
 
     fn broken(c: &Corpus, path: &str) -> Vec<Vec<String>> {

@@ -9,8 +9,7 @@ mod gen_tree;
 use std::sync::Mutex;
 
 use atomdoc::config::{self, Config};
-use atomdoc::corpus::links::MemRepo;
-use atomdoc::corpus::{Corpus, SourceFile};
+use atomdoc::corpus::Corpus;
 use atomdoc::graph::{DocGraph, Stats};
 use atomdoc::workspace::Workspace;
 
@@ -33,18 +32,11 @@ fn generate(spec: &gen_tree::Spec) -> (Vec<(String, String)>, gen_tree::Summary)
 
 /// The reference: parse everything in memory, resolve against an in-memory repository.
 fn reference(files: &[(String, String)]) -> Corpus {
-    let (docs, extra): (Vec<_>, Vec<_>) = files
+    let files: Vec<(&str, &str)> = files
         .iter()
-        .partition(|(p, _)| p.starts_with(ROOT) && p.ends_with(".md"));
-    let sources = docs
-        .iter()
-        .map(|(p, t)| SourceFile {
-            path: p.clone(),
-            text: t.clone(),
-        })
+        .map(|(p, t)| (p.as_str(), t.as_str()))
         .collect();
-    let repo = MemRepo::new(extra.iter().map(|(p, t)| (p.as_str(), t.as_str())));
-    Corpus::build(ROOT, sources, Vec::new(), &repo, &Config::default())
+    Corpus::from_files(ROOT, &files, &Config::default())
 }
 
 fn edges(graph: &DocGraph) -> Vec<(usize, usize, String, Option<usize>)> {
