@@ -374,3 +374,75 @@ fn query_answers_draw_their_documents_links_or_path() {
         .collect();
     assert_eq!(bold, [p("README.md"), p("b/two.md")]);
 }
+
+#[test]
+fn every_kind_of_answer_maps_to_a_drawing_or_to_none() {
+    use crate::query::{LinkRef, Rows, Table};
+    use crate::search::related::RelatedSuggestion;
+    let (corpus, _) = tree();
+    let id = |p: &str| corpus.doc_id(&format!("docs/atomic/{p}")).unwrap();
+    let (one, two, three) = (id("a/one.md"), id("b/two.md"), id("a/x/three.md"));
+    let docs = |docs: Vec<DocId>, focus: Vec<DocId>| Some(Drawable::Documents { docs, focus });
+    let cases = [
+        (
+            Rows::Documents(vec![one, two]),
+            docs(vec![one, two], vec![]),
+        ),
+        (
+            Rows::Neighbors {
+                of: one,
+                near: vec![(two, 1), (three, 1)],
+            },
+            docs(vec![two, three], vec![one]),
+        ),
+        (
+            Rows::Scored(vec![(three, 2.0), (one, 1.0)]),
+            docs(vec![three, one], vec![]),
+        ),
+        (
+            Rows::Related(vec![
+                RelatedSuggestion {
+                    source: two,
+                    target: one,
+                    score: 1.0,
+                    text: 0.5,
+                    shared: 1,
+                    same_subcategory: false,
+                },
+                RelatedSuggestion {
+                    source: three,
+                    target: one,
+                    score: 0.5,
+                    text: 0.2,
+                    shared: 0,
+                    same_subcategory: false,
+                },
+            ]),
+            // Each document once, in id (path) order.
+            docs(vec![one, three, two], vec![]),
+        ),
+        (
+            Rows::Links(vec![LinkRef { doc: one, link: 0 }]),
+            Some(Drawable::Links(vec![(one, 0)])),
+        ),
+        (
+            Rows::Path {
+                from: one,
+                to: two,
+                docs: vec![one, two],
+            },
+            Some(Drawable::Path(vec![one, two])),
+        ),
+        (
+            Rows::Table(Table {
+                columns: vec!["category".into()],
+                rows: vec![],
+                noun: ("category", "categories"),
+            }),
+            None,
+        ),
+    ];
+    for (rows, expected) in cases {
+        assert_eq!(Drawable::from_rows(&rows), expected, "{rows:?}");
+    }
+}
