@@ -32,6 +32,10 @@ pub enum ConfigError {
         "docs root `{0}` is outside the repository (or reached through a symlink that leads out of it); --root must name a folder inside it"
     )]
     RootOutside(String),
+    #[error(
+        "docs root `{root}` in {repo} is a file, not a folder; pass --root with the folder that holds the Markdown files"
+    )]
+    RootNotFolder { root: String, repo: PathBuf },
 }
 
 /// Everything `atomdoc.toml` can say. Every table rejects unknown keys, so a typo is an error
@@ -246,7 +250,14 @@ pub fn locate(
         .or_else(|| config.root.clone())
         .unwrap_or_else(|| DEFAULT_ROOT.to_string());
     let root = normalize_root(&repo, &raw_root)?;
-    if !repo.join(&root).is_dir() {
+    let full = repo.join(&root);
+    if full.exists() && !full.is_dir() {
+        return Err(ConfigError::RootNotFolder {
+            root: raw_root,
+            repo,
+        });
+    }
+    if !full.is_dir() {
         return Err(ConfigError::NoRoot {
             root: raw_root,
             repo,

@@ -37,6 +37,18 @@ fn missing_docs_root_is_a_usage_error_naming_the_path() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("docs root `docs/atomic` not found"), "{err}");
     assert!(err.contains("--root"), "{err}");
+
+    // A file where the folder should be is named as such.
+    let out = atomdoc(dir.path())
+        .args(["--root", "README.md", "stats"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("`README.md`") && err.contains("is a file, not a folder"),
+        "{err}"
+    );
 }
 
 #[test]
