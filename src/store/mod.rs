@@ -508,26 +508,56 @@ fn part_path(cache: &Path, name: &str) -> PathBuf {
 /// Reads the snapshot (`snapshot.bin`: everything but the documents) and its document parts,
 /// checking each part in parallel.
 fn read_snapshot_file(path: &Path) -> Result<Snapshot, Invalid> {
+    // A part can vanish between reading `snapshot.bin` and reading the part only when two
+    // writers replaced the snapshot in the meantime; the snapshot read again names parts
+    // that are there.
+    match read_snapshot_once(path) {
+        Err(Missing::Part(_)) => read_snapshot_once(path),
+        other => other,
+    }
+    .map_err(|e| match e {
+        Missing::Part(why) => Invalid::Corrupt(why),
+        Missing::Invalid(invalid) => invalid,
+    })
+}
+
+/// Why one attempt at reading the snapshot failed.
+enum Missing {
+    /// A part the snapshot names is not there (any other problem is `Invalid`).
+    Part(String),
+    Invalid(Invalid),
+}
+
+impl From<Invalid> for Missing {
+    fn from(invalid: Invalid) -> Missing {
+        Missing::Invalid(invalid)
+    }
+}
+
+fn read_snapshot_once(path: &Path) -> Result<Snapshot, Missing> {
     use rayon::prelude::*;
     let cache = path.parent().unwrap_or(Path::new("."));
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(Invalid::Absent),
-        Err(e) => return Err(Invalid::Corrupt(e.to_string())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(Invalid::Absent.into()),
+        Err(e) => return Err(Invalid::Corrupt(e.to_string()).into()),
     };
     let mut snap: Snapshot = file::decode(&bytes, FORMAT_VERSION)?;
     let chunks: Vec<Vec<Document>> = snap
         .doc_parts
         .par_iter()
         .map(|name| {
-            let bytes = std::fs::read(part_path(cache, name))
-                .map_err(|e| Invalid::Corrupt(format!("part {name}: {e}")))?;
+            let bytes = match std::fs::read(part_path(cache, name)) {
+                Ok(b) => b,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                    return Err(Missing::Part(format!("part {name} is missing")));
+                }
+                Err(e) => return Err(Invalid::Corrupt(format!("part {name}: {e}")).into()),
+            };
             if file::single_part_hash(&bytes).as_deref() != Some(name.as_str()) {
-                return Err(Invalid::Corrupt(format!(
-                    "part {name} holds other contents"
-                )));
+                return Err(Invalid::Corrupt(format!("part {name} holds other contents")).into());
             }
-            file::decode::<Vec<Document>>(&bytes, FORMAT_VERSION)
+            Ok(file::decode::<Vec<Document>>(&bytes, FORMAT_VERSION)?)
         })
         .collect::<Result<_, _>>()?;
     snap.corpus.docs = chunks.into_iter().flatten().collect();

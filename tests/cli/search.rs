@@ -673,3 +673,23 @@ fn an_edit_writes_one_snapshot_part_and_old_parts_are_swept() {
     );
     assert!(titles.contains("d0042.md"), "{titles}");
 }
+
+#[test]
+fn a_missing_snapshot_part_is_rebuilt_with_a_notice() {
+    let tree = copy_tree(&sample());
+    let cache = tempfile::tempdir().unwrap();
+    cached(tree.path(), cache.path(), &["index"]);
+    let expected = uncached(tree.path(), &["stats", "--format", "json"]);
+    for name in part_names(cache.path()) {
+        fs::remove_file(cache.path().join("parts").join(name)).unwrap();
+    }
+    let (stats, err) = cached(tree.path(), cache.path(), &["stats", "--format", "json"]);
+    assert_eq!(stats, expected);
+    assert!(
+        err.contains("is missing") && err.contains("rebuilding"),
+        "{err}"
+    );
+    assert_eq!(err.trim().lines().count(), 1, "one line: {err}");
+    let (_, err) = cached(tree.path(), cache.path(), &["stats"]);
+    assert_eq!(err, "", "the rebuilt cache is whole");
+}
