@@ -190,10 +190,15 @@ fn sample_docs() -> Vec<Vec<u8>> {
     out
 }
 
-/// Runs generated inputs through the check; on a failure, saves the input and panics with
-/// where it went.
-fn random_ingest(seed: u64, budget: Budget) -> usize {
-    let samples = sample_docs();
+/// Runs inputs from `generate` through `check` until `budget` is spent; on a failure, saves
+/// the input and panics with where it went. Returns the number of inputs run.
+fn random_runs(
+    target: &str,
+    seed: u64,
+    budget: Budget,
+    mut generate: impl FnMut(&mut Rng) -> Vec<u8>,
+    check: fn(&[u8]),
+) -> usize {
     let mut rng = Rng::new(seed);
     let start = Instant::now();
     let mut runs = 0;
@@ -203,18 +208,29 @@ fn random_ingest(seed: u64, budget: Budget) -> usize {
             Budget::Time(t) if start.elapsed() >= t => break,
             _ => {}
         }
-        let data = generate(&mut rng, &samples);
-        if std::panic::catch_unwind(|| ingest::check(&data)).is_err() {
-            let path = std::env::temp_dir().join(format!("atomdoc-ingest-crash-{seed}-{runs}"));
+        let data = generate(&mut rng);
+        if std::panic::catch_unwind(|| check(&data)).is_err() {
+            let path = std::env::temp_dir().join(format!("atomdoc-{target}-crash-{seed}-{runs}"));
             std::fs::write(&path, &data).unwrap();
             panic!(
-                "ingest check failed; input saved to {} (copy it into tests/fuzz/regressions/ingest/)",
+                "{target} check failed; input saved to {} (copy it into tests/fuzz/regressions/{target}/)",
                 path.display()
             );
         }
         runs += 1;
     }
     runs
+}
+
+fn random_ingest(seed: u64, budget: Budget) -> usize {
+    let samples = sample_docs();
+    random_runs(
+        "ingest",
+        seed,
+        budget,
+        |rng| generate(rng, &samples),
+        ingest::check,
+    )
 }
 
 #[derive(Clone, Copy)]
@@ -332,27 +348,13 @@ fn generate_query(rng: &mut Rng, pieces: &[String]) -> Vec<u8> {
 
 fn random_query(seed: u64, budget: Budget) -> usize {
     let pieces = query_pieces();
-    let mut rng = Rng::new(seed);
-    let start = Instant::now();
-    let mut runs = 0;
-    loop {
-        match budget {
-            Budget::Runs(n) if runs >= n => break,
-            Budget::Time(t) if start.elapsed() >= t => break,
-            _ => {}
-        }
-        let data = generate_query(&mut rng, &pieces);
-        if std::panic::catch_unwind(|| query::check(&data)).is_err() {
-            let path = std::env::temp_dir().join(format!("atomdoc-query-crash-{seed}-{runs}"));
-            std::fs::write(&path, &data).unwrap();
-            panic!(
-                "query check failed; input saved to {} (copy it into tests/fuzz/regressions/query/)",
-                path.display()
-            );
-        }
-        runs += 1;
-    }
-    runs
+    random_runs(
+        "query",
+        seed,
+        budget,
+        |rng| generate_query(rng, &pieces),
+        query::check,
+    )
 }
 
 #[test]
