@@ -309,13 +309,7 @@ impl SearchIndex {
     }
 
     fn tokens(&self, text: &str) -> Vec<String> {
-        let mut analyzer = self.analyzer();
-        let mut stream = analyzer.token_stream(text);
-        let mut out = Vec::new();
-        while stream.advance() {
-            out.push(stream.token().text.clone());
-        }
-        out
+        stem::tokens(&mut self.analyzer(), text)
     }
 
     fn text_fields(&self) -> [(Field, f32); 4] {
