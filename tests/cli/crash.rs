@@ -151,24 +151,21 @@ fn kill_9_during_indexing_never_leaves_a_cache_that_lies() {
 fn three_concurrent_indexers_leave_a_cache_equal_to_a_fresh_index() {
     let dir = generated_tree();
     let cache = tempfile::tempdir().unwrap();
-    let children: Vec<_> = (0..3)
-        .map(|_| index_command(dir.path(), cache.path()).spawn().unwrap())
-        .collect();
-    for mut c in children {
-        assert!(c.wait().unwrap().success());
-    }
-    let (answers, stderr) = cached_answers(dir.path(), cache.path());
-    assert_eq!(answers, fresh_answers(dir.path()), "{stderr}");
+    let index_three_at_once_and_compare = || {
+        let children: Vec<_> = (0..3)
+            .map(|_| index_command(dir.path(), cache.path()).spawn().unwrap())
+            .collect();
+        for mut c in children {
+            assert!(c.wait().unwrap().success());
+        }
+        let (answers, stderr) = cached_answers(dir.path(), cache.path());
+        assert_eq!(answers, fresh_answers(dir.path()), "{stderr}");
+    };
+    // A fresh cache, then an incremental update.
+    index_three_at_once_and_compare();
     let path = dir.path().join("docs/atomic/cat0/doc0.md");
     std::fs::write(&path, "# Rewritten\n\n[a](doc8.md)\n").unwrap();
-    let children: Vec<_> = (0..3)
-        .map(|_| index_command(dir.path(), cache.path()).spawn().unwrap())
-        .collect();
-    for mut c in children {
-        assert!(c.wait().unwrap().success());
-    }
-    let (answers, stderr) = cached_answers(dir.path(), cache.path());
-    assert_eq!(answers, fresh_answers(dir.path()), "{stderr}");
+    index_three_at_once_and_compare();
 }
 
 /// A full disk, simulated by a 256 KiB tmpfs (needs root and mount permission: skipped with a
