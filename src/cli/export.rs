@@ -8,7 +8,7 @@ use anyhow::{Context, bail};
 use clap::{Args, ValueEnum};
 use graphviz_rust::cmd::{CommandArg, Format as DotFormat};
 
-use crate::export::{self, Drawable, ExportGraph, Kinds, Level, Options};
+use crate::export::{self, ExportGraph, Kinds, Level, Options};
 use crate::query;
 use crate::workspace::Workspace;
 
@@ -290,7 +290,7 @@ pub fn draw_answer(
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
     let corpus = &workspace.corpus;
-    let Some(drawable) = Drawable::from_rows(rows) else {
+    let Some(graph) = export::draw_answer(corpus, &workspace.graph, rows) else {
         bail!(
             "a drawing shows documents, links or a path; `{}` answers with a summary table (`atomdoc export --level category` draws categories)",
             q.source.keyword()
@@ -306,7 +306,6 @@ pub fn draw_answer(
             corpus.doc(*to).path
         );
     }
-    let graph = export::build_drawable(corpus, &workspace.graph, &drawable, None, Kinds::default());
     notice_switch(&graph);
     out.write_all(export::dot::render(&graph).as_bytes())?;
     Ok(())

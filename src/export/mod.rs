@@ -18,7 +18,7 @@ mod select;
 #[cfg(test)]
 mod tests;
 
-pub use model::{Drawable, EdgeSource, build_drawable, build_from};
+pub use model::{Drawable, EdgeSource, build_drawable, build_from, draw_answer};
 pub use model::{EdgeKind, ExportGraph, GraphEdge, GraphNode, NodeKind, build};
 pub use select::{Selection, select};
 

@@ -544,6 +544,23 @@ impl Drawable {
     }
 }
 
+/// The drawing of a query answer (document level, every link kind): what `as dot`, `query
+/// --format dot` and the REPL's `:export dot` print. `None` for a summary table.
+pub fn draw_answer(
+    corpus: &Corpus,
+    graph: &DocGraph,
+    rows: &crate::query::Rows,
+) -> Option<ExportGraph> {
+    let drawable = Drawable::from_rows(rows)?;
+    Some(build_drawable(
+        corpus,
+        graph,
+        &drawable,
+        None,
+        Kinds::default(),
+    ))
+}
+
 /// Builds the graph of a query answer.
 pub fn build_drawable(
     corpus: &Corpus,

@@ -69,19 +69,12 @@ pub fn answer(
     let records = rows::records(&found, &parsed, &workspace.corpus);
     if parsed.output.is_some() {
         // `as dot`: the drawing instead of the table, as `atomdoc query` prints it.
-        let Some(drawable) = export::Drawable::from_rows(&found) else {
+        let Some(graph) = export::draw_answer(&workspace.corpus, &workspace.graph, &found) else {
             return Err(format!(
                 "error: `{}` answers with a summary table, which cannot be drawn; drop `as dot`\n",
                 parsed.source.keyword()
             ));
         };
-        let graph = export::build_drawable(
-            &workspace.corpus,
-            &workspace.graph,
-            &drawable,
-            None,
-            export::Kinds::default(),
-        );
         return Ok(Answer {
             text: export::dot::render(&graph),
             summary: rows::count_line(&records),

@@ -349,7 +349,7 @@ impl Session {
     /// `:export dot FILE`: the last answer as a Graphviz graph, written atomically to FILE
     /// (relative to the current folder; never inside the docs tree).
     fn export(&self, what: &str, file: &str) -> Result<String, String> {
-        use crate::export::{self, Drawable, Kinds};
+        use crate::export;
         if !what.eq_ignore_ascii_case("dot") {
             return Err(format!(
                 "cannot export as `{what}`: :export knows `dot` (use `atomdoc export` for JSON and Mermaid)"
@@ -358,21 +358,18 @@ impl Session {
         let Some(rows) = &self.last else {
             return Err("nothing to draw yet: run a query, then :export dot FILE".into());
         };
-        let drawable = match Drawable::from_rows(rows) {
-            Some(Drawable::Path(docs)) if docs.is_empty() => {
-                return Err("the last path query found no path: nothing to draw".into());
-            }
-            Some(drawable) => drawable,
-            None => {
-                return Err(
-                    "the last answer is a summary table; draw documents, links, neighbors or a path"
-                        .into(),
-                );
-            }
-        };
+        if let crate::query::Rows::Path { docs, .. } = rows
+            && docs.is_empty()
+        {
+            return Err("the last path query found no path: nothing to draw".into());
+        }
         let ws = &self.workspace;
-        let graph =
-            export::build_drawable(&ws.corpus, &ws.graph, &drawable, None, Kinds::default());
+        let Some(graph) = export::draw_answer(&ws.corpus, &ws.graph, rows) else {
+            return Err(
+                "the last answer is a summary table; draw documents, links, neighbors or a path"
+                    .into(),
+            );
+        };
         let text = export::dot::render(&graph);
         let path = files::export_target(&ws.location.repo, &ws.location.root, file)?;
         crate::atomic::write(&path, text.as_bytes(), crate::atomic::Durability::Synced)
