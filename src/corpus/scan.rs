@@ -27,7 +27,7 @@ pub struct DiskRepo {
     entries: Mutex<HashMap<String, Entry>>,
     max_file_bytes: u64,
     anchors: Mutex<HashMap<String, Vec<String>>>,
-    anchor_sets: Mutex<HashMap<String, std::sync::Arc<HashSet<String>>>>,
+    anchor_sets: Mutex<HashMap<String, Arc<HashSet<String>>>>,
 }
 
 impl DiskRepo {
@@ -44,26 +44,15 @@ impl DiskRepo {
     }
 
     /// The anchors of `path`, lower-cased, read once.
-    fn anchor_set(&self, path: &str) -> std::sync::Arc<HashSet<String>> {
-        if let Some(set) = self
-            .anchor_sets
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .get(path)
-        {
-            return set.clone();
-        }
-        let set: std::sync::Arc<HashSet<String>> = std::sync::Arc::new(
-            self.anchors(path)
-                .iter()
-                .map(|a| a.to_lowercase())
-                .collect(),
-        );
-        self.anchor_sets
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(path.to_string(), set.clone());
-        set
+    fn anchor_set(&self, path: &str) -> Arc<HashSet<String>> {
+        remembered(&self.anchor_sets, path, || {
+            Arc::new(
+                self.anchors(path)
+                    .iter()
+                    .map(|a| a.to_lowercase())
+                    .collect(),
+            )
+        })
     }
 
     /// Files larger than `max` bytes are never read for their anchors.
@@ -89,6 +78,24 @@ impl DiskRepo {
         }
     }
 
+    /// The slugs and HTML anchors of the file at `path`, read from disk.
+    fn anchors_uncached(&self, path: &str) -> Vec<String> {
+        let full = self.root.join(path);
+        // Only regular files inside the repository and under the size cap are read: a FIFO or
+        // a device named `x.md` would block or never end.
+        let readable = self.inside(&full)
+            && fs::metadata(&full).is_ok_and(|m| m.is_file() && m.len() <= self.max_file_bytes);
+        match readable.then(|| read_capped(&full, self.max_file_bytes)) {
+            Some(Ok(Some(bytes))) => {
+                let doc = parse::parse(&decode(bytes).0, &self.links);
+                let mut all: Vec<String> = doc.headings.into_iter().map(|h| h.slug).collect();
+                all.extend(doc.html_anchors);
+                all
+            }
+            _ => Vec::new(),
+        }
+    }
+
     /// Whether a path that exists stays inside the repository once symlinks are followed.
     fn inside(&self, path: &Path) -> bool {
         path.canonicalize()
@@ -98,21 +105,7 @@ impl DiskRepo {
 
 impl RepoView for DiskRepo {
     fn entry(&self, path: &str) -> Entry {
-        let cached = self
-            .entries
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .get(path)
-            .copied();
-        if let Some(entry) = cached {
-            return entry;
-        }
-        let entry = self.entry_uncached(path);
-        self.entries
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(path.to_string(), entry);
-        entry
+        remembered(&self.entries, path, || self.entry_uncached(path))
     }
 
     fn has_anchor(&self, path: &str, fragment: &str) -> bool {
@@ -120,34 +113,30 @@ impl RepoView for DiskRepo {
     }
 
     fn anchors(&self, path: &str) -> Vec<String> {
-        if let Some(found) = self
-            .anchors
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .get(path)
-        {
-            return found.clone();
-        }
-        let full = self.root.join(path);
-        // Only regular files inside the repository and under the size cap are read: a FIFO or
-        // a device named `x.md` would block or never end.
-        let readable = self.inside(&full)
-            && fs::metadata(&full).is_ok_and(|m| m.is_file() && m.len() <= self.max_file_bytes);
-        let found = match readable.then(|| read_capped(&full, self.max_file_bytes)) {
-            Some(Ok(Some(bytes))) => {
-                let doc = parse::parse(&decode(bytes).0, &self.links);
-                let mut all: Vec<String> = doc.headings.into_iter().map(|h| h.slug).collect();
-                all.extend(doc.html_anchors);
-                all
-            }
-            _ => Vec::new(),
-        };
-        self.anchors
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(path.to_string(), found.clone());
-        found
+        remembered(&self.anchors, path, || self.anchors_uncached(path))
     }
+}
+
+/// The answer remembered for `key` in `memo`, computed (outside the lock, so lookups run in
+/// parallel) and remembered on first use.
+fn remembered<V: Clone>(
+    memo: &Mutex<HashMap<String, V>>,
+    key: &str,
+    compute: impl FnOnce() -> V,
+) -> V {
+    let known = memo
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .get(key)
+        .cloned();
+    if let Some(value) = known {
+        return value;
+    }
+    let value = compute();
+    memo.lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .insert(key.to_string(), value.clone());
+    value
 }
 
 /// The Markdown files found under the docs root, repo-relative and sorted, plus problems met on
