@@ -10,7 +10,7 @@ use std::sync::{Mutex, OnceLock};
 use crate::config::{Config, Location};
 use crate::corpus::Corpus;
 use crate::graph::DocGraph;
-use crate::search::SearchIndex;
+use crate::search::{SearchError, SearchIndex};
 use crate::store::{self, CacheMode, Report, SearchSource};
 
 /// A loaded docs tree: where it is, its settings, its documents and their graph.
@@ -25,6 +25,8 @@ pub struct Workspace {
     pub notices: Mutex<Vec<String>>,
     search_source: SearchSource,
     search: OnceLock<Result<SearchIndex, String>>,
+    /// The index rebuilt after the cached one failed a search (see [`Workspace::with_search`]).
+    healed: OnceLock<Result<SearchIndex, String>>,
     sources: OnceLock<HashMap<String, String>>,
 }
 
@@ -56,6 +58,7 @@ impl Workspace {
             notices: Mutex::new(loaded.notices),
             search_source: loaded.search,
             search: OnceLock::new(),
+            healed: OnceLock::new(),
             sources: OnceLock::new(),
         })
     }
@@ -73,12 +76,16 @@ impl Workspace {
             notices: Mutex::new(Vec::new()),
             search_source: SearchSource::Memory { texts: true },
             search: OnceLock::new(),
+            healed: OnceLock::new(),
             sources: OnceLock::new(),
         }
     }
 
     /// The full-text index, opened on first use (never for commands that do not search).
     pub fn search_index(&self) -> Result<&SearchIndex, String> {
+        if let Some(healed) = self.healed.get() {
+            return healed.as_ref().map_err(Clone::clone);
+        }
         self.search
             .get_or_init(|| {
                 let (index, notices) = store::open_search(
@@ -96,6 +103,42 @@ impl Workspace {
             })
             .as_ref()
             .map_err(Clone::clone)
+    }
+
+    /// Asks the search index. Any error or panic from tantivy means the cached index is
+    /// damaged (its files kept their size and time, so the stamps could not tell): it is
+    /// rebuilt once, with a notice, and asked again. A panic never reaches the user.
+    pub fn with_search<T>(
+        &self,
+        ask: impl Fn(&SearchIndex) -> Result<T, SearchError>,
+    ) -> Result<T, String> {
+        let index = self.search_index()?;
+        let why = match store::quietly(|| ask(index)) {
+            Ok(Ok(answer)) => return Ok(answer),
+            Ok(Err(SearchError::Tantivy(e))) => format!("search index: {e}"),
+            Ok(Err(e)) => return Err(e.to_string()),
+            Err(panic) => panic,
+        };
+        let SearchSource::Disk { cache, .. } = &self.search_source else {
+            return Err(why);
+        };
+        if self.healed.get().is_some() {
+            return Err(why);
+        }
+        let healed = self.healed.get_or_init(|| {
+            let (index, notices) = store::rebuild_search(&self.location, &self.config, cache, &why)
+                .map_err(|e| format!("cannot rebuild the search index: {e}"))?;
+            self.notices
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .extend(notices);
+            Ok(index)
+        });
+        let index = healed.as_ref().map_err(Clone::clone)?;
+        match store::quietly(|| ask(index)) {
+            Ok(answer) => answer.map_err(|e| e.to_string()),
+            Err(panic) => Err(panic),
+        }
     }
 
     /// The raw text (BOM stripped) of every document and of the template, by repo-relative

@@ -14,3 +14,4 @@ mod perf;
 mod query;
 mod repl;
 mod search;
+mod trust;
