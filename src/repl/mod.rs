@@ -135,6 +135,10 @@ impl Session {
         let started = Instant::now();
         let result = engine::answer(&self.workspace, text, self.format, self.styled, origin);
         let elapsed = started.elapsed();
+        // A search may have found the cached index damaged and rebuilt it: say so.
+        for notice in self.workspace.take_notices() {
+            writeln!(err, "{}", crate::render::sanitize(&notice))?;
+        }
         let ok = match result {
             Ok(answer) => {
                 self.print_paged(&answer.text, &answer.summary, out)?;
