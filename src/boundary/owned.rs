@@ -32,9 +32,15 @@ fn tagged(dir: &Path) -> bool {
 }
 
 /// Whether `dir` is an existing folder holding something while not tagged as atomdoc's.
+/// atomdoc's own temporary files do not count: another process may be writing the tag right
+/// now, or one was killed while writing it.
 fn foreign(dir: &Path) -> bool {
-    let nonempty = fs::read_dir(dir).is_ok_and(|mut entries| entries.next().is_some());
-    nonempty && !tagged(dir)
+    let holds_something = fs::read_dir(dir).is_ok_and(|entries| {
+        entries
+            .flatten()
+            .any(|e| !is_temp_file(&e.file_name().to_string_lossy()))
+    });
+    holds_something && !tagged(dir)
 }
 
 /// Refuses a cache folder atomdoc must not own; `Err` says why and what to do.

@@ -80,7 +80,7 @@ pub fn open(path: &Path, links: Links<'_>) -> io::Result<fs::File> {
             let repo = repo.canonicalize()?;
             if !target.starts_with(repo) {
                 return Err(io::Error::other(
-                    "a symlink leading outside the repository; make it a regular file",
+                    "it is a symlink leading outside the repository; make it a regular file",
                 ));
             }
         }
