@@ -8,6 +8,8 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::corpus::dialect::{Dialect, Site};
+
 /// The config file's name, looked for at the repository root.
 pub const CONFIG_FILE: &str = "atomdoc.toml";
 /// The docs root when neither `--root` nor `atomdoc.toml` names one.
@@ -47,6 +49,9 @@ pub struct Config {
     pub root: Option<String>,
     /// The cache folder, relative to the repository [default: `.atomdoc`].
     pub cache_dir: Option<String>,
+    /// The site generator the tree is written for: `github`, `gitlab` or `mdbook`. Unset:
+    /// `mdbook` when the docs root's parent folder holds a `book.toml`, else `github`.
+    pub dialect: Option<Dialect>,
     pub links: LinksConfig,
     pub check: CheckConfig,
     pub limits: Limits,
@@ -128,6 +133,10 @@ pub struct LinksConfig {
     pub code_span_prefixes: Vec<String>,
     /// H2 names (case-insensitive) whose links are `related`.
     pub related_sections: Vec<String>,
+    /// The site the tree is built into, resolved by [`locate`] from `dialect` and `book.toml`
+    /// (not a key of the file; kept here because everything that reads links needs it).
+    #[serde(skip_deserializing)]
+    pub site: Site,
 }
 
 impl Default for LinksConfig {
@@ -145,6 +154,7 @@ impl Default for LinksConfig {
             ]
             .map(String::from)
             .to_vec(),
+            site: Site::default(),
         }
     }
 }
@@ -244,7 +254,7 @@ pub fn locate(
         }
         None => discover_repo(cwd),
     };
-    let config = Config::load(&repo)?;
+    let mut config = Config::load(&repo)?;
     let raw_root = root_flag
         .map(str::to_string)
         .or_else(|| config.root.clone())
@@ -272,6 +282,7 @@ pub fn locate(
     if !inside {
         return Err(ConfigError::RootOutside(raw_root));
     }
+    config.links.site = site(&repo, &root, config.dialect)?;
     Ok((Location { repo, root }, config))
 }
 
@@ -289,4 +300,64 @@ fn normalize_root(repo: &Path, raw: &str) -> Result<String, ConfigError> {
     };
     crate::corpus::links::normalize(&relative)
         .ok_or_else(|| ConfigError::RootOutside(raw.to_string()))
+}
+
+/// The file that makes a folder an mdBook.
+pub const BOOK_FILE: &str = "book.toml";
+
+/// The site of the docs root `root`: the configured dialect, else `mdbook` when the root's
+/// parent folder (inside the repository) holds a `book.toml`, else `github`. For mdBook, the
+/// 404 page is `[output.html] input-404` of `book.toml` (default `404.md`).
+fn site(repo: &Path, root: &str, dialect: Option<Dialect>) -> Result<Site, ConfigError> {
+    // The root's parent; the repository itself for a top-level root (or the root `""`).
+    let book_dir = root
+        .rsplit_once('/')
+        .map_or(repo.to_path_buf(), |(p, _)| repo.join(p));
+    let book = book_dir.join(BOOK_FILE);
+    let text = match read_repo_text(repo, &book, MAX_CONFIG_BYTES) {
+        Ok(text) => Some(text),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        // Only an mdBook tree needs the file; elsewhere a stray unreadable one does not matter.
+        Err(_) if dialect.is_some_and(|d| d != Dialect::Mdbook) => None,
+        Err(reason) => return Err(ConfigError::Read { path: book, reason }),
+    };
+    let dialect = dialect.unwrap_or(if text.is_some() {
+        Dialect::Mdbook
+    } else {
+        Dialect::Github
+    });
+    let mut site = Site::new(dialect);
+    if dialect == Dialect::Mdbook
+        && let Some(text) = text
+    {
+        let parsed: BookToml = toml::from_str(&text).map_err(|e| ConfigError::Parse {
+            path: book.clone(),
+            message: e.to_string().trim_end().to_string(),
+        })?;
+        if let Some(page) = parsed.output.html.input_404 {
+            // As mdBook reads it: a path relative to the book's source folder; empty turns
+            // the page off.
+            site.not_found = (!page.is_empty()).then_some(page);
+        }
+    }
+    Ok(site)
+}
+
+/// The part of mdBook's `book.toml` atomdoc reads; every other key is the book's business.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct BookToml {
+    output: BookOutput,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct BookOutput {
+    html: BookHtml,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "kebab-case")]
+struct BookHtml {
+    input_404: Option<String>,
 }

@@ -10,6 +10,8 @@ use crate::corpus::{BrokenReason, Corpus, DocKind, LinkKind};
 /// Whole-tree counts. Keys are stable: scripts read them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Stats {
+    /// The site dialect the tree is read in (`github`, `gitlab`, `mdbook`).
+    pub dialect: String,
     /// Every document (the template is not one).
     pub documents: usize,
     /// Documents per category; root-level documents are under no key.
@@ -28,10 +30,11 @@ impl Stats {
             .iter()
             .map(|k| (k.as_str().to_string(), 0))
             .collect();
-        let mut edges: BTreeMap<String, usize> = [LinkKind::Related, LinkKind::Inline]
-            .iter()
-            .map(|k| (k.as_str().to_string(), 0))
-            .collect();
+        let mut edges: BTreeMap<String, usize> =
+            [LinkKind::Related, LinkKind::Inline, LinkKind::Include]
+                .iter()
+                .map(|k| (k.as_str().to_string(), 0))
+                .collect();
         let mut broken: BTreeMap<String, usize> = BrokenReason::ALL
             .iter()
             .map(|r| (r.as_str().to_string(), 0))
@@ -48,6 +51,7 @@ impl Stats {
             }
         }
         Stats {
+            dialect: corpus.site.dialect.as_str().to_string(),
             documents: corpus.docs.len(),
             by_category: corpus.docs_by_category(),
             by_kind,
