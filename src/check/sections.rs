@@ -487,8 +487,9 @@ fn add_selector_alternatives(by_key: &mut BTreeMap<String, Vec<Requirement>>, te
                     .iter()
                     .any(|own| alts.iter().any(|a| heading_meets(a, own)));
                 if same {
+                    // "Guiding Rules" adds nothing to "Rules": whatever meets it meets "Rules".
                     for a in &alts {
-                        if !req.alternatives.iter().any(|own| words(own) == words(a)) {
+                        if !req.alternatives.iter().any(|own| heading_meets(a, own)) {
                             req.alternatives.push(a.clone());
                         }
                     }
