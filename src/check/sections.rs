@@ -585,6 +585,61 @@ mod tests {
         assert!(Requirement::parse("  ").is_none());
     }
 
+    /// A tree's card written like the universal template's: short names in the card, the
+    /// alternatives in the Quick Section Selector above it, and "or" in a card cell.
+    const CARD_WITH_SELECTOR: &str = "# T\n\n### Quick Section Selector\n\n\
+        **For Integration documents** (integrations/redis, integrations/http), use:\n\
+        - Client Construction / Configuration (with code example)\n\
+        - Best Practices / Guidelines\n\
+        - Failure Scenarios (if applicable)\n\n\
+        **For File Storage documents**, use:\n\
+        - Upload/Download Patterns\n\n\
+        > a note that ends the list\n\
+        - Configuration / Ignored Because Not In A Selector List\n\n\
+        ## Quick Reference Card\n\n\
+        | Your Category | Required Sections | Example File |\n|---|---|---|\n\
+        | **integrations/*** | Configuration, Best Practices, Testing | `redis/pool.md` |\n\
+        | **file-storage/** | Configuration, Upload/Download, Setup or Installation | — |\n";
+
+    #[test]
+    fn a_trees_card_takes_the_selectors_alternatives() {
+        let r = Requirements::resolve(Some(CARD_WITH_SELECTOR), &BTreeMap::new());
+        assert_eq!(r.source, Source::TreeTemplate);
+        let alts = |key: &str| -> Vec<Vec<String>> {
+            r.by_key[key]
+                .iter()
+                .map(|q| q.alternatives.clone())
+                .collect()
+        };
+        assert_eq!(
+            alts("integrations"),
+            [
+                vec!["Configuration", "Client Construction"],
+                vec!["Best Practices", "Guidelines"],
+                vec!["Testing"],
+            ]
+        );
+        // "Download Patterns" adds nothing: whatever meets it meets "Download".
+        assert_eq!(
+            alts("file-storage"),
+            [
+                vec!["Configuration"],
+                vec!["Upload", "Download"],
+                vec!["Setup", "Installation"],
+            ]
+        );
+        let heading = |text: &str| Heading {
+            level: 2,
+            text: text.into(),
+            slug: String::new(),
+            line: 5,
+        };
+        let doc_headings = [heading("Client Construction"), heading("Installation")];
+        assert!(r.by_key["integrations"][0].met_by(&doc_headings).is_some());
+        assert!(r.by_key["file-storage"][2].met_by(&doc_headings).is_some());
+        assert!(r.by_key["integrations"][1].met_by(&doc_headings).is_none());
+    }
+
     #[test]
     fn card_is_read_from_a_template() {
         let t = "# T\n\n## Quick Reference Card\n\n| Your Category | Required Sections | Example File |\n|---|---|---|\n| **services/*** | Prerequisites, Entry Point | `fastapi/basic-setup.md` |\n| **security/** | Configuration, Upload/Download | — |\n";
