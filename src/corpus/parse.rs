@@ -132,9 +132,6 @@ fn options() -> Options {
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
-        // `## Title {#custom-id}` (mdBook, GitLab, Docusaurus): the id is the anchor, and the
-        // attribute block is not part of the title.
-        | Options::ENABLE_HEADING_ATTRIBUTES
 }
 
 /// Parses one Markdown file. `src` may start with a BOM and use CRLF line ends.
@@ -159,22 +156,16 @@ pub fn parse(src: &str, config: &LinksConfig) -> ParsedDoc {
             Event::End(TagEnd::MetadataBlock(_)) => in_metadata = false,
             _ if in_metadata => {}
 
-            Event::Start(Tag::Heading { level, id, .. }) => {
+            Event::Start(Tag::Heading { level, .. }) => {
                 heading = Some(HeadingState {
                     level: heading_level(level),
                     start: range.start,
-                    id: id.map(|id| id.to_string()),
                     raw: String::new(),
                 });
             }
             Event::End(TagEnd::Heading(_)) => {
-                if let Some(HeadingState {
-                    level,
-                    start,
-                    id,
-                    raw,
-                }) = heading.take()
-                {
+                if let Some(HeadingState { level, start, raw }) = heading.take() {
+                    let (raw, id) = split_custom_id(&raw);
                     let text = collapse_ws(&raw);
                     if level <= 2 {
                         in_related = level == 2 && is_related_heading(&text, config);
@@ -191,8 +182,8 @@ pub fn parse(src: &str, config: &LinksConfig) -> ParsedDoc {
                     out.headings.push(Heading {
                         level,
                         slug: match id {
-                            Some(id) => slugs.custom(&id),
-                            None => slugs.next(&raw),
+                            Some(id) => slugs.custom(id),
+                            None => slugs.next(raw),
                         },
                         text,
                         line: lines.line(start),
@@ -346,8 +337,6 @@ struct HeadingState {
     level: u8,
     /// Byte offset of the heading's start.
     start: usize,
-    /// The `{#custom-id}` written after it, if any.
-    id: Option<String>,
     /// Its text content, for the generated anchor.
     raw: String,
 }
@@ -356,6 +345,30 @@ struct CodeBlockState {
     lang: Option<String>,
     line: u32,
     text: String,
+}
+
+/// Splits a heading attribute block `{#custom-id .class key=value}` off the end of a heading's
+/// text (mdBook, GitLab, Docusaurus): the text without it, and the id. Only a block of such
+/// attributes with an id counts, so the template's placeholder title `{Topic Title}` stays
+/// text.
+fn split_custom_id(raw: &str) -> (&str, Option<&str>) {
+    let trimmed = raw.trim_end();
+    let Some(open) = trimmed.strip_suffix('}').and_then(|t| t.rfind('{')) else {
+        return (raw, None);
+    };
+    let block = &trimmed[open + 1..trimmed.len() - 1];
+    let mut id = None;
+    for token in block.split_whitespace() {
+        if let Some(name) = token.strip_prefix('#').filter(|n| !n.is_empty()) {
+            id = Some(name);
+        } else if !(token.len() > 1 && token.starts_with('.') || token.contains('=')) {
+            return (raw, None);
+        }
+    }
+    match id {
+        Some(id) => (trimmed[..open].trim_end(), Some(id)),
+        None => (raw, None),
+    }
 }
 
 fn heading_level(level: HeadingLevel) -> u8 {

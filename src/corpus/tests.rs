@@ -377,8 +377,10 @@ fn slugs_follow_each_generator() {
 fn custom_heading_ids_are_anchors_in_every_dialect() {
     let text = "# Guide {#start}\n\n## Setup {#install-it}\n\n## Setup\n\n## Plain\n";
     for dialect in [Dialect::Github, Dialect::Gitlab, Dialect::Mdbook] {
-        let mut config = LinksConfig::default();
-        config.site = Site::new(dialect);
+        let config = LinksConfig {
+            site: Site::new(dialect),
+            ..LinksConfig::default()
+        };
         let p = parse(text, &config);
         let slugs: Vec<&str> = p.headings.iter().map(|h| h.slug.as_str()).collect();
         assert_eq!(
@@ -392,6 +394,13 @@ fn custom_heading_ids_are_anchors_in_every_dialect() {
             "the attribute is not in the title"
         );
     }
+    // Braces without an id are text: the template's placeholder title stays a placeholder.
+    let p = parse(
+        "# {Topic Title}\n\n## Setup {.wide}\n",
+        &LinksConfig::default(),
+    );
+    assert_eq!(p.title.as_deref(), Some("{Topic Title}"));
+    assert_eq!(p.headings[1].slug, "setup-wide");
 }
 
 #[test]

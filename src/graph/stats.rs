@@ -10,8 +10,6 @@ use crate::corpus::{BrokenReason, Corpus, DocKind, LinkKind};
 /// Whole-tree counts. Keys are stable: scripts read them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Stats {
-    /// The site dialect the tree is read in (`github`, `gitlab`, `mdbook`).
-    pub dialect: String,
     /// Every document (the template is not one).
     pub documents: usize,
     /// Documents per category; root-level documents are under no key.
@@ -22,6 +20,8 @@ pub struct Stats {
     /// Broken links per reason (every reason present, zero or not).
     pub broken: BTreeMap<String, usize>,
     pub orphans: usize,
+    /// The site dialect the tree is read in (`github`, `gitlab`, `mdbook`).
+    pub dialect: String,
 }
 
 impl Stats {

@@ -10,10 +10,7 @@ pub fn json(out: &mut dyn Write, stats: &Stats) -> io::Result<()> {
 }
 
 pub fn table(out: &mut dyn Write, stats: &Stats) -> io::Result<()> {
-    let mut rows: Vec<(String, String)> = vec![
-        ("dialect".into(), stats.dialect.clone()),
-        ("documents".into(), stats.documents.to_string()),
-    ];
+    let mut rows: Vec<(String, String)> = vec![("documents".into(), stats.documents.to_string())];
     for (cat, n) in &stats.by_category {
         // Category names are folder names: anything may be in them.
         rows.push((format!("  in {}", super::sanitize(cat)), n.to_string()));
@@ -36,6 +33,7 @@ pub fn table(out: &mut dyn Write, stats: &Stats) -> io::Result<()> {
         rows.push((format!("  {reason}"), n.to_string()));
     }
     rows.push(("orphans".into(), stats.orphans.to_string()));
+    rows.push(("dialect".into(), stats.dialect.clone()));
     let width = rows
         .iter()
         .map(|(k, _)| k.chars().count())
