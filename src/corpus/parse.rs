@@ -166,7 +166,7 @@ pub fn parse(src: &str, config: &LinksConfig) -> ParsedDoc {
             Event::End(TagEnd::Heading(_)) => {
                 if let Some(HeadingState { level, start, raw }) = heading.take() {
                     let (raw, id) = split_custom_id(&raw);
-                    let text = collapse_ws(&raw);
+                    let text = collapse_ws(raw);
                     if level <= 2 {
                         in_related = level == 2 && is_related_heading(&text, config);
                     }
