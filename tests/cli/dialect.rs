@@ -196,3 +196,36 @@ fn a_trees_card_with_alternatives_is_met_by_either() {
     let report = String::from_utf8_lossy(&check.stdout);
     assert!(!report.contains("AD008"), "{report}");
 }
+
+#[test]
+fn the_cache_follows_a_change_of_site() {
+    let dir = book("input-404 = \"oops.md\"");
+    let stats = |dir: &std::path::Path| -> Value {
+        let out = crate::common::atomdoc_cached(dir)
+            .args(["--root", "src", "stats", "--format", "json"])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        json(&String::from_utf8_lossy(&out.stdout))
+    };
+    assert_eq!(stats(dir.path())["by_kind"]["meta"], 1);
+    // Warm: the same answer from the snapshot.
+    assert_eq!(stats(dir.path())["by_kind"]["meta"], 1);
+    std::fs::write(
+        dir.path().join("book.toml"),
+        "[book]\ntitle = \"Test book\"\n",
+    )
+    .unwrap();
+    let after = stats(dir.path());
+    assert_eq!(
+        after["by_kind"]["meta"], 0,
+        "oops.md is no longer the 404 page"
+    );
+    assert_eq!(after["dialect"], "mdbook");
+    std::fs::write(dir.path().join("atomdoc.toml"), "dialect = \"gitlab\"\n").unwrap();
+    assert_eq!(stats(dir.path())["dialect"], "gitlab");
+}
