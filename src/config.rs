@@ -255,10 +255,18 @@ pub fn locate(
         None => discover_repo(cwd),
     };
     let mut config = Config::load(&repo)?;
-    let raw_root = root_flag
+    let raw_root = match root_flag
         .map(str::to_string)
         .or_else(|| config.root.clone())
-        .unwrap_or_else(|| DEFAULT_ROOT.to_string());
+    {
+        Some(root) => root,
+        // An mdBook at the repository root, without `docs/atomic`: its source folder.
+        None if !repo.join(DEFAULT_ROOT).exists() => match read_book(&repo, &repo)? {
+            Some(book) => book.book.src.unwrap_or_else(|| "src".to_string()),
+            None => DEFAULT_ROOT.to_string(),
+        },
+        None => DEFAULT_ROOT.to_string(),
+    };
     let root = normalize_root(&repo, &raw_root)?;
     let full = repo.join(&root);
     if full.exists() && !full.is_dir() {
@@ -313,27 +321,21 @@ fn site(repo: &Path, root: &str, dialect: Option<Dialect>) -> Result<Site, Confi
     let book_dir = root
         .rsplit_once('/')
         .map_or(repo.to_path_buf(), |(p, _)| repo.join(p));
-    let book = book_dir.join(BOOK_FILE);
-    let text = match read_repo_text(repo, &book, MAX_CONFIG_BYTES) {
-        Ok(text) => Some(text),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-        // Only an mdBook tree needs the file; elsewhere a stray unreadable one does not matter.
+    // Only an mdBook tree needs the file; elsewhere a stray unreadable one does not matter.
+    let book = match read_book(repo, &book_dir) {
+        Ok(book) => book,
         Err(_) if dialect.is_some_and(|d| d != Dialect::Mdbook) => None,
-        Err(reason) => return Err(ConfigError::Read { path: book, reason }),
+        Err(e) => return Err(e),
     };
-    let dialect = dialect.unwrap_or(if text.is_some() {
+    let dialect = dialect.unwrap_or(if book.is_some() {
         Dialect::Mdbook
     } else {
         Dialect::Github
     });
     let mut site = Site::new(dialect);
     if dialect == Dialect::Mdbook
-        && let Some(text) = text
+        && let Some(parsed) = book
     {
-        let parsed: BookToml = toml::from_str(&text).map_err(|e| ConfigError::Parse {
-            path: book.clone(),
-            message: e.to_string().trim_end().to_string(),
-        })?;
         if let Some(page) = parsed.output.html.input_404 {
             // As mdBook reads it: a path relative to the book's source folder; empty turns
             // the page off.
@@ -343,11 +345,36 @@ fn site(repo: &Path, root: &str, dialect: Option<Dialect>) -> Result<Site, Confi
     Ok(site)
 }
 
+/// What atomdoc reads of the `book.toml` in `dir`; `None` when there is none.
+fn read_book(repo: &Path, dir: &Path) -> Result<Option<BookToml>, ConfigError> {
+    let path = dir.join(BOOK_FILE);
+    let text = match read_repo_text(repo, &path, MAX_CONFIG_BYTES) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(reason) => return Err(ConfigError::Read { path, reason }),
+    };
+    match toml::from_str(&text) {
+        Ok(book) => Ok(Some(book)),
+        Err(e) => Err(ConfigError::Parse {
+            path,
+            message: e.to_string().trim_end().to_string(),
+        }),
+    }
+}
+
 /// The part of mdBook's `book.toml` atomdoc reads; every other key is the book's business.
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 struct BookToml {
+    book: BookSection,
     output: BookOutput,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct BookSection {
+    /// The source folder, relative to the book [default: `src`].
+    src: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -98,6 +98,28 @@ fn an_mdbook_is_detected_and_read_as_mdbook_builds_it() {
 }
 
 #[test]
+fn a_book_at_the_repository_root_needs_no_root_flag() {
+    let dir = book("");
+    let stats = json(&run_ok(dir.path(), &["stats", "--format", "json"]));
+    assert_eq!(stats["dialect"], "mdbook");
+    assert_eq!(stats["documents"], 6);
+
+    let dir = tree(&[
+        ("book.toml", "[book]\nsrc = \"pages\"\n"),
+        ("pages/SUMMARY.md", "- [A](a.md)\n"),
+        ("pages/a.md", "# A\n"),
+    ]);
+    let stats = json(&run_ok(dir.path(), &["stats", "--format", "json"]));
+    assert_eq!(stats["documents"], 2);
+    assert_eq!(stats["orphans"], 0);
+
+    let dir = tree(&[("book.toml", "title = \n"), ("src/a.md", "# A\n")]);
+    let out = atomdoc(dir.path()).arg("stats").output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("book.toml"));
+}
+
+#[test]
 fn the_404_page_defaults_to_404_md_and_the_dialect_key_wins() {
     let dir = book("");
     let stats = json(&run_ok(
