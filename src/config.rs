@@ -333,14 +333,12 @@ fn site(repo: &Path, root: &str, dialect: Option<Dialect>) -> Result<Site, Confi
         Dialect::Github
     });
     let mut site = Site::new(dialect);
+    // As mdBook reads `input-404`: a path relative to the book's source folder; empty turns
+    // the page off.
     if dialect == Dialect::Mdbook
-        && let Some(parsed) = book
+        && let Some(page) = book.and_then(|b| b.output.html.input_404)
     {
-        if let Some(page) = parsed.output.html.input_404 {
-            // As mdBook reads it: a path relative to the book's source folder; empty turns
-            // the page off.
-            site.not_found = (!page.is_empty()).then_some(page);
-        }
+        site.not_found = (!page.is_empty()).then_some(page);
     }
     Ok(site)
 }
