@@ -317,7 +317,7 @@ fn site(repo: &Path, root: &str, dialect: Option<Dialect>) -> Result<Site, Confi
 /// What atomdoc reads of the `book.toml` in `dir`; `None` when there is none.
 fn read_book(repo: &Path, dir: &Path) -> Result<Option<BookToml>, ConfigError> {
     let path = dir.join(BOOK_FILE);
-    let text = match read_repo_text(repo, &path, MAX_CONFIG_BYTES) {
+    let text = match read_config_file(repo, &path) {
         Ok(text) => text,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(reason) => return Err(ConfigError::Read { path, reason }),
