@@ -83,7 +83,7 @@ pub fn check_choice(
     }
     if foreign(dir) {
         return Err(format!(
-            "cache folder `{shown}` already holds files and atomdoc did not create it (no {TAG_FILE} written by atomdoc): atomdoc deletes files in its cache folder, so it must be a folder of its own; {what_to_do}"
+            "cache folder `{shown}` already holds files and atomdoc did not create it (no {TAG_FILE} written by atomdoc): atomdoc deletes files in its cache folder, so it must be a folder of its own; {what_to_do} (or delete the folder if it only ever held atomdoc's cache)"
         ));
     }
     Ok(())
