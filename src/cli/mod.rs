@@ -202,7 +202,7 @@ pub fn search_rows(
     within: Option<&str>,
     limit: usize,
 ) -> anyhow::Result<Vec<render::search::SearchRow>> {
-    let query = crate::search::SearchQuery::parse(text, fuzzy);
+    let query = crate::search::SearchQuery::parse(text, fuzzy)?;
     let index = workspace.search_index().map_err(anyhow::Error::msg)?;
     let corpus = &workspace.corpus;
     if let Some(scope) = within {
@@ -281,7 +281,9 @@ pub fn add_excerpts(
     let Ok(index) = workspace.search_index() else {
         return;
     };
-    let query = crate::search::SearchQuery::parse(text, fuzzy);
+    let Ok(query) = crate::search::SearchQuery::parse(text, fuzzy) else {
+        return;
+    };
     records.columns.push("line".into());
     records.columns.push("snippet".into());
     for (row, &(doc, _)) in records.rows.iter_mut().zip(hits) {

@@ -1,9 +1,10 @@
 //! The corpus: every document of the docs tree, parsed, with its links resolved.
 //!
 //! `scan` is the only module that reads the docs tree from disk; `parse` turns one file's
-//! text into a [`ParsedDoc`]; `links` resolves link targets against an in-memory or on-disk
+//! text into a [`ParsedDoc`] (positions through [`lines::LineIndex`]); `links` resolves link targets against an in-memory or on-disk
 //! view of the repository. This module ties them together into a [`Corpus`].
 
+pub mod lines;
 pub mod links;
 pub mod parse;
 #[cfg(test)]
