@@ -117,12 +117,19 @@ mod tests {
         for &o in offsets.iter().chain(offsets.iter().rev()) {
             assert_eq!(index.line_col(o), naive(o), "offset {o}");
         }
-        for &o in offsets.iter().filter(|&&o| !src[o..].starts_with(['\r', '\n'])) {
+        for &o in offsets
+            .iter()
+            .filter(|&&o| !src[o..].starts_with(['\r', '\n']))
+        {
             let (line, col) = naive(o);
             assert_eq!(index.offset(line, col), Some(o), "{line}:{col}");
         }
         assert_eq!(index.line_col(src.len()), (4, 5));
-        assert_eq!(index.line_col(5), (2, 1), "inside 'ç' counts as the line start");
+        assert_eq!(
+            index.line_col(5),
+            (2, 1),
+            "inside 'ç' counts as the line start"
+        );
     }
 
     #[test]

@@ -681,8 +681,13 @@ impl<'a> Parser<'a> {
     fn enter(&mut self, span: Span) -> Parsed<()> {
         if self.depth >= MAX_NESTING {
             self.errors.push(
-                QueryError::new(span, format!("query nests deeper than {MAX_NESTING} levels"))
-                    .with_help("a chain needs no parentheses (`a and b and c`), and `not not x` is `x`"),
+                QueryError::new(
+                    span,
+                    format!("query nests deeper than {MAX_NESTING} levels"),
+                )
+                .with_help(
+                    "a chain needs no parentheses (`a and b and c`), and `not not x` is `x`",
+                ),
             );
             self.pos = self.tokens.len();
             return Err(Failed);

@@ -1248,7 +1248,11 @@ fn deep_nesting_is_refused_and_long_chains_are_fine() {
         ")".repeat(10_000)
     );
     let nots = format!("docs where {}orphan", "not ".repeat(20_000));
-    let mixed = format!("docs where {}orphan{}", "not (".repeat(5_000), ")".repeat(5_000));
+    let mixed = format!(
+        "docs where {}orphan{}",
+        "not (".repeat(5_000),
+        ")".repeat(5_000)
+    );
     // The error points at the first level past the limit.
     for (src, at) in [(&parens, 11 + MAX_NESTING), (&nots, 11 + 4 * MAX_NESTING)] {
         let errs = parse(src).unwrap_err().0;
@@ -1272,9 +1276,15 @@ fn deep_nesting_is_refused_and_long_chains_are_fine() {
 
     let c = tree();
     for op in ["and", "or"] {
-        let chain = format!("docs where {}", vec!["orphan"; 20_000].join(&format!(" {op} ")));
+        let chain = format!(
+            "docs where {}",
+            vec!["orphan"; 20_000].join(&format!(" {op} "))
+        );
         let q = parse(&chain).unwrap();
-        assert_eq!(parse(&q.to_string()).unwrap().without_spans(), q.without_spans());
+        assert_eq!(
+            parse(&q.to_string()).unwrap().without_spans(),
+            q.without_spans()
+        );
         assert_eq!(paths(&c, &chain), paths(&c, "docs where orphan"), "{op}");
     }
     assert_eq!(paths(&c, &ok), paths(&c, "docs where orphan"));

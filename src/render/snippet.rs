@@ -173,7 +173,11 @@ mod tests {
         let line = "word ".repeat(10_000) + "[x](gone.md)" + &" tail".repeat(10_000);
         let s = window(&line, "[x](gone.md)");
         assert!(s.text.width() <= MAX_LINE_WIDTH, "{}", s.text.width());
-        assert!(s.text.starts_with('…') && s.text.ends_with('…'), "{}", s.text);
+        assert!(
+            s.text.starts_with('…') && s.text.ends_with('…'),
+            "{}",
+            s.text
+        );
         assert_eq!(underlined(&s), "[x](gone.md)");
         assert!(s.caret > 30, "context on the left: {s:?}");
 

@@ -732,10 +732,16 @@ mod tests {
         );
         let words = vec!["rabitmq"; 500].join(" ");
         let err = SearchQuery::parse(&words, true).unwrap_err().to_string();
-        assert_eq!(err, "the search text is 3999 bytes; the limit is 1024: search for the few words that matter");
+        assert_eq!(
+            err,
+            "the search text is 3999 bytes; the limit is 1024: search for the few words that matter"
+        );
         let words = vec!["a"; 33].join(" ");
         let err = SearchQuery::parse(&words, true).unwrap_err().to_string();
-        assert_eq!(err, "the search has 33 words; the limit is 32: keep the words that matter most");
+        assert_eq!(
+            err,
+            "the search has 33 words; the limit is 32: keep the words that matter most"
+        );
         let words = vec!["a"; 32].join(" ");
         assert_eq!(SearchQuery::parse(&words, true).unwrap().words.len(), 32);
     }

@@ -220,7 +220,11 @@ fn a_hundred_thousand_links_in_one_file_all_count() {
     for i in 0..100_000 {
         text.push_str(&format!("[b{i}](../good/b.md) [m{i}](nope-{i}.md)\n"));
     }
-    let dir = hostile_tree(&[("docs/atomic/many/links.md", &text)]);
+    // 4.7 MB: just over the default 4 MiB cap.
+    let dir = hostile_tree(&[
+        ("atomdoc.toml", "[limits]\nmax_file_bytes = 8388608\n"),
+        ("docs/atomic/many/links.md", &text),
+    ]);
     let (out, json, err) = stats(dir.path());
     assert_eq!(out.status.code(), Some(0), "{err}");
     assert_eq!(json["edges"]["inline"], 100_000);
