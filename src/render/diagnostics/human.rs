@@ -61,14 +61,11 @@ pub fn render(
     // Each file's line starts are found once, however many findings it has.
     let mut indexes: HashMap<&str, LineIndex> = HashMap::new();
     for d in outcome.diagnostics {
-        let lines = match sources.get_key_value(&d.path) {
-            Some((path, text)) => Some(
-                &*indexes
-                    .entry(path.as_str())
-                    .or_insert_with(|| LineIndex::new(strip_bom(text))),
-            ),
-            None => None,
-        };
+        let lines = sources.get_key_value(&d.path).map(|(path, text)| {
+            &*indexes
+                .entry(path.as_str())
+                .or_insert_with(|| LineIndex::new(strip_bom(text)))
+        });
         diagnostic(out, d, lines, &st)?;
     }
     let t = outcome.totals();
