@@ -4,6 +4,7 @@
 //! text into a [`ParsedDoc`] (positions through [`lines::LineIndex`]); `links` resolves link targets against an in-memory or on-disk
 //! view of the repository. This module ties them together into a [`Corpus`].
 
+pub mod dialect;
 pub mod lines;
 pub mod links;
 pub mod parse;
@@ -19,6 +20,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::config::Config;
+use dialect::{Dialect, Site};
 pub use links::{BrokenReason, LinkStatus, RepoView};
 pub use parse::{CodeBlock, CodeLabel, Heading, LinkSyntax, ParsedDoc, RawLink};
 
@@ -31,9 +33,9 @@ pub type DocId = usize;
 pub enum DocKind {
     /// An ordinary topic document: the unit the template describes.
     Topic,
-    /// A `README.md` anywhere in the tree.
+    /// A `README.md` anywhere in the tree; an mdBook's `SUMMARY.md` (its table of contents).
     Index,
-    /// `CHANGELOG.md` directly under the docs root.
+    /// `CHANGELOG.md` directly under the docs root; an mdBook's 404 page.
     Meta,
     /// `TEMPLATE.md` directly under the docs root: not a document, a source of rules.
     Template,
@@ -49,25 +51,33 @@ impl DocKind {
         }
     }
 
-    /// The kind of a file, from its path relative to the docs root.
-    pub fn of(root_relative: &str) -> DocKind {
+    /// The kind of a file, from its path relative to the docs root and the site it is built
+    /// into.
+    pub fn of(root_relative: &str, site: &Site) -> DocKind {
         let name = root_relative.rsplit('/').next().unwrap_or(root_relative);
         let at_root = !root_relative.contains('/');
+        let mdbook = site.dialect == Dialect::Mdbook;
+        if mdbook && site.not_found.as_deref() == Some(root_relative) {
+            return DocKind::Meta;
+        }
         match name {
             "TEMPLATE.md" if at_root => DocKind::Template,
             "CHANGELOG.md" if at_root => DocKind::Meta,
+            "SUMMARY.md" if at_root && mdbook => DocKind::Index,
             "README.md" => DocKind::Index,
             _ => DocKind::Topic,
         }
     }
 }
 
-/// Whether a link sits in a Related Documents section or in running text.
+/// Whether a link sits in a Related Documents section or in running text, or is an mdBook
+/// `{{#include}}` directive that pastes the target into the page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum LinkKind {
     Related,
     Inline,
+    Include,
 }
 
 impl LinkKind {
@@ -75,6 +85,7 @@ impl LinkKind {
         match self {
             LinkKind::Related => "related",
             LinkKind::Inline => "inline",
+            LinkKind::Include => "include",
         }
     }
 }
@@ -176,9 +187,9 @@ impl Document {
 impl Document {
     /// A document from its parse result; links are unresolved (status `Ok`, no target) until
     /// [`Corpus::resolve_links`] runs.
-    pub fn new(root: &str, path: String, p: ParsedDoc) -> Document {
+    pub fn new(root: &str, path: String, p: ParsedDoc, site: &Site) -> Document {
         let rel_path = strip_root(root, &path).to_string();
-        let kind = DocKind::of(&rel_path);
+        let kind = DocKind::of(&rel_path, site);
         let mut parts = rel_path.split('/').collect::<Vec<_>>();
         parts.pop();
         Document {
@@ -233,6 +244,8 @@ pub struct Corpus {
     /// The tree's `TEMPLATE.md`, kept apart: it is not a document.
     pub template: Option<Document>,
     pub warnings: Vec<FileWarning>,
+    /// The site the links were resolved for (set by [`Corpus::resolve_links`]).
+    pub site: Site,
     #[serde(skip)]
     by_path: HashMap<String, DocId>,
 }
@@ -248,7 +261,7 @@ impl Corpus {
     /// A corpus of files held in memory (tests, benchmarks, embedding): the `.md` files under
     /// the docs root `root` are the documents, and every file given exists for link resolution.
     pub fn from_files(root: &str, files: &[(&str, &str)], config: &Config) -> Corpus {
-        let view = links::MemRepo::new(files.iter().copied());
+        let view = links::MemRepo::new(files.iter().copied()).with_site(config.links.site.clone());
         let sources = files
             .iter()
             .filter(|(p, _)| {
@@ -302,7 +315,7 @@ impl Corpus {
     ) -> Corpus {
         let docs = parsed
             .into_iter()
-            .map(|(path, p)| Document::new(root, path, p))
+            .map(|(path, p)| Document::new(root, path, p, view.site()))
             .collect();
         let mut corpus = Corpus::from_documents(root, docs, warnings);
         corpus.resolve_links(view);
@@ -333,6 +346,7 @@ impl Corpus {
             docs,
             template,
             warnings,
+            site: Site::default(),
             by_path: HashMap::new(),
         };
         corpus.reindex();
@@ -373,6 +387,7 @@ impl Corpus {
 
     /// Resolves every link of every document; pure apart from what `view` reads.
     pub fn resolve_links(&mut self, view: &dyn RepoView) {
+        self.site = view.site().clone();
         // In chunks: resolving reads other documents' paths and headings, never their links,
         // so each chunk's new links can replace the old ones before the next chunk starts.
         // Peak memory then holds one chunk's links twice, not the whole tree's.
@@ -399,6 +414,7 @@ impl Corpus {
     /// Re-resolves the links of the given documents only (after an incremental update that
     /// kept the set of document paths, so every other link's resolution still holds).
     pub fn resolve_links_of(&mut self, ids: &[DocId], view: &dyn RepoView) {
+        self.site = view.site().clone();
         let anchors = links::AnchorSets::new(self);
         let resolved: Vec<(DocId, Vec<Link>)> = ids
             .par_iter()

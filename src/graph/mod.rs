@@ -28,6 +28,7 @@ pub enum Node {
 pub enum EdgeKind {
     Related,
     Inline,
+    Include,
     Contains,
 }
 
@@ -36,6 +37,7 @@ impl From<LinkKind> for EdgeKind {
         match k {
             LinkKind::Related => EdgeKind::Related,
             LinkKind::Inline => EdgeKind::Inline,
+            LinkKind::Include => EdgeKind::Include,
         }
     }
 }
@@ -51,19 +53,21 @@ pub struct Edge {
 /// Which link edges a question follows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum LinkFilter {
-    /// `related` and `inline`.
+    /// `related`, `inline` and `include`.
     #[default]
     Any,
     Related,
     Inline,
+    Include,
 }
 
 impl LinkFilter {
     pub fn accepts(self, kind: EdgeKind) -> bool {
         match self {
-            LinkFilter::Any => matches!(kind, EdgeKind::Related | EdgeKind::Inline),
+            LinkFilter::Any => kind != EdgeKind::Contains,
             LinkFilter::Related => kind == EdgeKind::Related,
             LinkFilter::Inline => kind == EdgeKind::Inline,
+            LinkFilter::Include => kind == EdgeKind::Include,
         }
     }
 }

@@ -20,6 +20,8 @@ pub struct Stats {
     /// Broken links per reason (every reason present, zero or not).
     pub broken: BTreeMap<String, usize>,
     pub orphans: usize,
+    /// The site dialect the tree is read in (`github`, `gitlab`, `mdbook`).
+    pub dialect: String,
 }
 
 impl Stats {
@@ -28,10 +30,11 @@ impl Stats {
             .iter()
             .map(|k| (k.as_str().to_string(), 0))
             .collect();
-        let mut edges: BTreeMap<String, usize> = [LinkKind::Related, LinkKind::Inline]
-            .iter()
-            .map(|k| (k.as_str().to_string(), 0))
-            .collect();
+        let mut edges: BTreeMap<String, usize> =
+            [LinkKind::Related, LinkKind::Inline, LinkKind::Include]
+                .iter()
+                .map(|k| (k.as_str().to_string(), 0))
+                .collect();
         let mut broken: BTreeMap<String, usize> = BrokenReason::ALL
             .iter()
             .map(|r| (r.as_str().to_string(), 0))
@@ -48,6 +51,7 @@ impl Stats {
             }
         }
         Stats {
+            dialect: corpus.site.dialect.as_str().to_string(),
             documents: corpus.docs.len(),
             by_category: corpus.docs_by_category(),
             by_kind,

@@ -229,6 +229,8 @@ pub enum Field {
     InRelated,
     /// Incoming `inline` edges.
     InInline,
+    /// Incoming `include` edges (mdBook `{{#include}}`).
+    InInclude,
     /// Broken links in the document.
     Broken,
     Words,
@@ -267,6 +269,7 @@ pub const DOC_FIELDS: &[Field] = &[
     Field::Related,
     Field::InRelated,
     Field::InInline,
+    Field::InInclude,
     Field::Broken,
     Field::Words,
     Field::Sections,
@@ -299,6 +302,7 @@ impl Field {
             Field::Related => "related",
             Field::InRelated => "inrelated",
             Field::InInline => "ininline",
+            Field::InInclude => "ininclude",
             Field::Broken => "broken",
             Field::Words => "words",
             Field::Sections => "sections",
@@ -321,6 +325,7 @@ impl Field {
             | Field::Related
             | Field::InRelated
             | Field::InInline
+            | Field::InInclude
             | Field::Broken
             | Field::Words
             | Field::Sections
@@ -335,7 +340,7 @@ impl Field {
     pub fn allowed_values(self) -> Option<&'static [&'static str]> {
         match self {
             Field::DocKind => Some(&["topic", "index", "meta"]),
-            Field::LinkKind => Some(&["related", "inline"]),
+            Field::LinkKind => Some(&["related", "inline", "include"]),
             Field::Status => Some(&["ok", "external", "broken"]),
             Field::Reason => Some(&["missing", "anchor", "outside", "placeholder"]),
             Field::Orphan | Field::Edge => Some(&["true", "false"]),
@@ -368,6 +373,7 @@ impl Query {
                 let field = match kind {
                     LinkKind::Related => Field::InRelated,
                     LinkKind::Inline => Field::InInline,
+                    LinkKind::Include => Field::InInclude,
                 };
                 (
                     Source::Docs,

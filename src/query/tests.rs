@@ -203,7 +203,7 @@ const ERRORS: &[(&str, &str, usize)] = &[
     ),
     (
         "orphans by",
-        "expected 'related' or 'inline' after 'by', found the end of the query",
+        "expected 'related', 'inline' or 'include' after 'by', found the end of the query",
         11,
     ),
     (

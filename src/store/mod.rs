@@ -46,7 +46,7 @@ pub use file::Invalid;
 /// Bump whenever the snapshot's layout, the meaning of anything in it, or the search schema
 /// (`search::schema`) changes: an older cache is then rebuilt with a notice. (Incremental
 /// updates add documents to the existing index, so they must never meet an older schema.)
-pub const FORMAT_VERSION: u32 = 5;
+pub const FORMAT_VERSION: u32 = 6;
 /// The snapshot's file name inside the cache folder.
 pub const SNAPSHOT_FILE: &str = "snapshot.bin";
 /// The cache folder under the repository when nothing else is configured.
@@ -219,7 +219,7 @@ fn parse_all(root: &str, files: Vec<SourceFile>, config: &Config) -> Vec<Documen
         |f| {
             let mut parsed = parse::parse(&f.text, &config.links);
             crate::corpus::cap_links(&mut parsed, config.limits.max_links_per_file);
-            Document::new(root, f.path, parsed)
+            Document::new(root, f.path, parsed, &config.links.site)
         },
     )
 }
@@ -289,6 +289,9 @@ struct Recording<'a> {
 }
 
 impl RepoView for Recording<'_> {
+    fn site(&self) -> &crate::corpus::dialect::Site {
+        self.repo.site()
+    }
     fn entry(&self, path: &str) -> Entry {
         self.note(path);
         self.repo.entry(path)

@@ -6,6 +6,7 @@ mod check;
 mod common;
 mod cost;
 mod crash;
+mod dialect;
 mod export;
 mod foundation;
 mod fuzzing;
