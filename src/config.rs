@@ -69,8 +69,10 @@ pub struct Limits {
 }
 
 impl Limits {
-    /// 100 MiB: well above any hand-written document, so "tens of MB" files still work.
-    pub const DEFAULT_MAX_FILE_BYTES: u64 = 100 * 1024 * 1024;
+    /// 4 MiB: well above any hand-written document, and small enough that parsing the
+    /// worst file costs a few hundred MB at most (Markdown parsing can take ~150 bytes of
+    /// memory per byte; see [`crate::corpus::PARSE_BATCH_BYTES`], the same size).
+    pub const DEFAULT_MAX_FILE_BYTES: u64 = crate::corpus::PARSE_BATCH_BYTES as u64;
     pub const DEFAULT_MAX_LINKS_PER_FILE: usize = 1_000_000;
 }
 

@@ -14,7 +14,6 @@ pub mod suppress;
 
 use std::collections::{BTreeMap, HashMap};
 
-use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::config::{Config, LinksConfig};
@@ -221,14 +220,23 @@ impl Checks {
 
 /// Runs every enabled rule over the documents of the configured kinds.
 pub fn check(corpus: &Corpus, graph: &DocGraph, sources: &Sources, settings: &Settings) -> Report {
-    // Documents are independent: run them in parallel, then merge in path order.
-    let per_doc: Vec<(String, Vec<Diagnostic>, usize)> = corpus
-        .docs
-        .par_iter()
-        .enumerate()
-        .filter(|(_, doc)| settings.kinds.contains(&doc.kind))
-        .map(|(id, doc)| {
-            let source = sources.get(&doc.path).map(String::as_str).unwrap_or("");
+    // Documents are independent: run them in parallel (in batches, as the rules parse the
+    // Markdown again), then merge in path order.
+    let source = |id: usize| {
+        sources
+            .get(&corpus.docs[id].path)
+            .map(String::as_str)
+            .unwrap_or("")
+    };
+    let ids: Vec<usize> = (0..corpus.docs.len())
+        .filter(|&id| settings.kinds.contains(&corpus.docs[id].kind))
+        .collect();
+    let per_doc: Vec<(String, Vec<Diagnostic>, usize)> = crate::corpus::map_in_batches(
+        ids,
+        |&id| source(id).len(),
+        |id| {
+            let doc = &corpus.docs[id];
+            let source = source(id);
             let inline = suppress::Inline::parse(source);
             let (kept, hidden): (Vec<Diagnostic>, Vec<Diagnostic>) =
                 rules::run(corpus, graph, id, source, settings)
@@ -238,8 +246,8 @@ pub fn check(corpus: &Corpus, graph: &DocGraph, sources: &Sources, settings: &Se
                             || settings.ignores.hides(d.code, &doc.path, &doc.rel_path))
                     });
             (doc.path.clone(), kept, hidden.len())
-        })
-        .collect();
+        },
+    );
     let mut report = Report::default();
     for (path, kept, hidden) in per_doc {
         report.checked.push(path);

@@ -7,7 +7,8 @@ use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
 use super::sections::{self, Requirement};
 use super::{Diagnostic, Settings, Severity};
-use crate::corpus::parse::{LineIndex, is_related_heading, strip_bom};
+use crate::corpus::lines::LineIndex;
+use crate::corpus::parse::{is_related_heading, strip_bom};
 use crate::corpus::{BrokenReason, Corpus, DocId, Document, LinkKind, LinkStatus};
 use crate::graph::{DocGraph, LinkFilter};
 

@@ -203,7 +203,7 @@ pub fn search_rows(
     within: Option<&str>,
     limit: usize,
 ) -> anyhow::Result<Vec<render::search::SearchRow>> {
-    let query = crate::search::SearchQuery::parse(text, fuzzy);
+    let query = crate::search::SearchQuery::parse(text, fuzzy)?;
     let corpus = &workspace.corpus;
     if let Some(scope) = within {
         let known = corpus.categories().contains(&scope)
@@ -292,7 +292,9 @@ pub fn add_excerpts(
     let Ok(index) = workspace.search_index() else {
         return;
     };
-    let query = crate::search::SearchQuery::parse(text, fuzzy);
+    let Ok(query) = crate::search::SearchQuery::parse(text, fuzzy) else {
+        return;
+    };
     records.columns.push("line".into());
     records.columns.push("snippet".into());
     for (row, &(doc, _)) in records.rows.iter_mut().zip(hits) {

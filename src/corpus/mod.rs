@@ -1,10 +1,11 @@
 //! The corpus: every document of the docs tree, parsed, with its links resolved.
 //!
 //! `scan` is the only module that reads the docs tree from disk; `parse` turns one file's
-//! text into a [`ParsedDoc`]; `links` resolves link targets against an in-memory or on-disk
+//! text into a [`ParsedDoc`] (positions through [`lines::LineIndex`]); `links` resolves link targets against an in-memory or on-disk
 //! view of the repository. This module ties them together into a [`Corpus`].
 
 pub mod dialect;
+pub mod lines;
 pub mod links;
 pub mod parse;
 #[cfg(test)]
@@ -288,13 +289,14 @@ impl Corpus {
         config: &Config,
     ) -> Corpus {
         let max_links = config.limits.max_links_per_file;
-        let mut parsed: Vec<(String, ParsedDoc)> = files
-            .into_par_iter()
-            .map(|f| {
+        let mut parsed: Vec<(String, ParsedDoc)> = map_in_batches(
+            files,
+            |f| f.text.len(),
+            |f| {
                 let doc = parse::parse(&f.text, &config.links);
                 (f.path, doc)
-            })
-            .collect();
+            },
+        );
         parsed.sort_by(|a, b| a.0.cmp(&b.0));
         for (_, doc) in &mut parsed {
             cap_links(doc, max_links);
@@ -472,6 +474,49 @@ impl Corpus {
         }
         map
     }
+}
+
+/// The most bytes of Markdown parsed at the same time. pulldown-cmark keeps a 48-byte node
+/// for every bracket, backtick, `<` and line break, and its node vector holds three times that
+/// while it grows: up to ~150 bytes per byte of input (a file of `[` or a list of links come
+/// close). Parsing in batches of at most this many bytes, a bigger file alone, keeps the
+/// memory of the parse near 150 × max(this, the largest file) whatever the machine's thread
+/// count; the default `max_file_bytes` is the same size.
+pub const PARSE_BATCH_BYTES: usize = 4 << 20;
+
+/// `f` over `items` in parallel, in batches of at most [`PARSE_BATCH_BYTES`] (by `size`),
+/// results in input order. Every step that parses Markdown goes through it.
+pub fn map_in_batches<T: Send, R: Send>(
+    items: Vec<T>,
+    size: impl Fn(&T) -> usize,
+    f: impl Fn(T) -> R + Sync + Send,
+) -> Vec<R> {
+    let sizes: Vec<usize> = items.iter().map(&size).collect();
+    let mut out = Vec::with_capacity(items.len());
+    let mut items = items.into_iter();
+    for batch in batches(&sizes, PARSE_BATCH_BYTES) {
+        let batch: Vec<T> = items.by_ref().take(batch.len()).collect();
+        out.par_extend(batch.into_par_iter().map(&f));
+    }
+    out
+}
+
+/// Consecutive index ranges covering `sizes`, each summing to at most `budget` unless it is
+/// a single item.
+pub fn batches(sizes: &[usize], budget: usize) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    let (mut start, mut bytes) = (0, 0);
+    for (i, &n) in sizes.iter().enumerate() {
+        if i > start && bytes + n > budget {
+            out.push(start..i);
+            (start, bytes) = (i, 0);
+        }
+        bytes += n;
+    }
+    if start < sizes.len() {
+        out.push(start..sizes.len());
+    }
+    out
 }
 
 /// Keeps the first `max` links of a parsed file and counts the rest in `links_dropped`: the

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::LinkKind;
 use super::dialect::{Dialect, SlugCounter};
+use super::lines::LineIndex;
 use crate::config::LinksConfig;
 
 /// A heading of a document.
@@ -91,34 +92,6 @@ pub struct ParsedDoc {
     /// Links found past the `[limits] max_links_per_file` cap and dropped (see
     /// [`super::cap_links`]); 0 when parsed without a cap.
     pub links_dropped: usize,
-}
-
-/// Maps byte offsets to 1-based line and character column.
-pub struct LineIndex<'a> {
-    src: &'a str,
-    starts: Vec<usize>,
-}
-
-impl<'a> LineIndex<'a> {
-    pub fn new(src: &'a str) -> Self {
-        let mut starts = vec![0];
-        starts.extend(src.match_indices('\n').map(|(i, _)| i + 1));
-        LineIndex { src, starts }
-    }
-
-    pub fn line_col(&self, offset: usize) -> (u32, u32) {
-        let line = self.starts.partition_point(|&s| s <= offset) - 1;
-        let start = self.starts[line];
-        let col = self
-            .src
-            .get(start..offset.min(self.src.len()))
-            .map_or(0, |s| s.chars().count());
-        (line as u32 + 1, col as u32 + 1)
-    }
-
-    pub fn line(&self, offset: usize) -> u32 {
-        (self.starts.partition_point(|&s| s <= offset)) as u32
-    }
 }
 
 /// Removes a UTF-8 byte-order mark.

@@ -690,6 +690,28 @@ mod anchor_comparison {
     }
 }
 
+/// Parsing runs in batches of bounded size, a bigger file alone, so the memory of parses in
+/// flight never adds up over files: every batch sums to at most the budget unless it holds a
+/// single file, and the batches cover every file once, in order.
+#[test]
+fn parse_batches_stay_within_the_budget_and_keep_the_order() {
+    use super::{PARSE_BATCH_BYTES, batches, map_in_batches};
+    let sizes = [1, 5, 3, 10, 2, 2, 9, 0, 4];
+    let got = batches(&sizes, 6);
+    assert_eq!(got, [0..2, 2..3, 3..4, 4..6, 6..7, 7..9]);
+    for r in &got {
+        assert!(r.len() == 1 || sizes[r.clone()].iter().sum::<usize>() <= 6);
+    }
+    assert!(batches(&[], 6).is_empty());
+
+    let big = PARSE_BATCH_BYTES / 2 + 1;
+    let files: Vec<usize> = vec![big, big, 10, big * 3, 1];
+    let got = batches(&files, PARSE_BATCH_BYTES);
+    assert_eq!(got, [0..1, 1..3, 3..4, 4..5], "no two big files at once");
+    let doubled = map_in_batches((0..10_000).collect(), |_| 1_000, |i: usize| i * 2);
+    assert_eq!(doubled, (0..10_000).map(|i| i * 2).collect::<Vec<_>>());
+}
+
 /// An mdBook: `.html` links to pages built from Markdown, `SUMMARY.md`, includes with anchors
 /// and line ranges, a 404 page named in `book.toml`.
 #[test]

@@ -155,8 +155,12 @@ pub struct Name {
 /// A filter condition.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Expr {
-    And(Box<Expr>, Box<Expr>),
-    Or(Box<Expr>, Box<Expr>),
+    /// Every operand holds: `a and b and c` is one node with three operands (two or more),
+    /// so a long chain is a list, not a deep tree. An operand that is itself an `And` was
+    /// written in parentheses.
+    And(Vec<Expr>),
+    /// Some operand holds; like `And`, one node per chain.
+    Or(Vec<Expr>),
     Not(Box<Expr>),
     /// `field op value`.
     Compare {
@@ -501,17 +505,24 @@ fn compare(field: Field, op: Op, value: Value) -> Expr {
     }
 }
 
-/// `a and b`.
+/// `a and b`, as one chain when `a` is one already.
 pub fn and(a: Expr, b: Expr) -> Expr {
-    Expr::And(Box::new(a), Box::new(b))
+    match a {
+        Expr::And(mut items) => {
+            items.push(b);
+            Expr::And(items)
+        }
+        a => Expr::And(vec![a, b]),
+    }
 }
 
 impl Expr {
     fn fields(&self, out: &mut Vec<Field>) {
         match self {
-            Expr::And(a, b) | Expr::Or(a, b) => {
-                a.fields(out);
-                b.fields(out);
+            Expr::And(items) | Expr::Or(items) => {
+                for e in items {
+                    e.fields(out);
+                }
             }
             Expr::Not(e) => e.fields(out),
             Expr::Compare { field, .. } | Expr::Flag { field, .. } => {
@@ -530,8 +541,8 @@ impl Expr {
             span: z,
         };
         match self {
-            Expr::And(a, b) => Expr::And(Box::new(a.without_spans()), Box::new(b.without_spans())),
-            Expr::Or(a, b) => Expr::Or(Box::new(a.without_spans()), Box::new(b.without_spans())),
+            Expr::And(items) => Expr::And(items.iter().map(Expr::without_spans).collect()),
+            Expr::Or(items) => Expr::Or(items.iter().map(Expr::without_spans).collect()),
             Expr::Not(e) => Expr::Not(Box::new(e.without_spans())),
             Expr::Compare {
                 field, op, value, ..
@@ -571,17 +582,10 @@ impl Expr {
             f.write_char('(')?;
         }
         match self {
-            // Both are left-associative: a right operand of the same operator needs parentheses.
-            Expr::Or(a, b) => {
-                a.write(f, 1)?;
-                f.write_str(" or ")?;
-                b.write(f, 2)?;
-            }
-            Expr::And(a, b) => {
-                a.write(f, 2)?;
-                f.write_str(" and ")?;
-                b.write(f, 3)?;
-            }
+            // An operand with the same operator was written in parentheses (a chain parses
+            // as one node), so it prints in them.
+            Expr::Or(items) => write_chain(f, items, " or ", 2)?,
+            Expr::And(items) => write_chain(f, items, " and ", 3)?,
             Expr::Not(e) => {
                 f.write_str("not ")?;
                 e.write(f, 3)?;
@@ -609,6 +613,16 @@ impl Expr {
         }
         Ok(())
     }
+}
+
+fn write_chain(f: &mut fmt::Formatter<'_>, items: &[Expr], op: &str, min: u8) -> fmt::Result {
+    for (i, e) in items.iter().enumerate() {
+        if i > 0 {
+            f.write_str(op)?;
+        }
+        e.write(f, min)?;
+    }
+    Ok(())
 }
 
 impl fmt::Display for Expr {

@@ -4,7 +4,7 @@
 
 use std::fmt;
 
-use unicode_width::UnicodeWidthStr;
+use crate::render::snippet::{MAX_LINE_WIDTH, Snippet, floor_char_boundary};
 
 /// A byte range in the query text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -80,41 +80,38 @@ pub fn quote_char(c: char) -> String {
     }
 }
 
-/// Renders errors rustc-style: the message, where (`origin:line:column`), the query line and
-/// a caret line under the span.
+/// Renders errors rustc-style: the message, where (`origin:line:column`), the query line
+/// (a window of it around the span when it is long, [`Snippet`]) and a caret line under the
+/// span.
 ///
 /// `origin` names where the query came from (`query`, `ci-gate.aq`); `line` is its line
 /// number there (1 for a one-shot query).
 pub fn render(src: &str, origin: &str, line: usize, errors: &[QueryError]) -> String {
     let mut out = String::new();
-    let shown = crate::render::sanitize(src);
+    let gutter = " ".repeat(line.to_string().len());
+    // Errors come sorted by position: columns are counted on from the previous one.
+    let mut counted = (0, 0);
     for e in errors {
-        let start = floor_char_boundary(src, e.span.start.min(src.len()));
-        let end = floor_char_boundary(src, e.span.end.min(src.len())).max(start);
-        let before = &src[..start];
-        let column = before.chars().count() + 1;
-        let pad = crate::render::sanitize(before).width();
-        let width = crate::render::sanitize(&src[start..end]).width().max(1);
-        let gutter = " ".repeat(line.to_string().len());
+        let start = floor_char_boundary(src, e.span.start);
+        let end = floor_char_boundary(src, e.span.end).max(start);
+        if counted.0 > start {
+            counted = (0, 0);
+        }
+        counted = (start, counted.1 + src[counted.0..start].chars().count());
+        let column = counted.1 + 1;
+        let shown = Snippet::window(src, start, end, MAX_LINE_WIDTH);
         out.push_str(&format!("error: {}\n", e.message));
         out.push_str(&format!("{gutter}--> {origin}:{line}:{column}\n"));
         out.push_str(&format!("{gutter} |\n"));
-        out.push_str(&format!("{line} | {shown}\n"));
+        out.push_str(&format!("{line} | {}\n", shown.text));
         out.push_str(&format!(
             "{gutter} | {}{}\n",
-            " ".repeat(pad),
-            "^".repeat(width)
+            " ".repeat(shown.caret),
+            "^".repeat(shown.width.max(1))
         ));
         if let Some(help) = &e.help {
             out.push_str(&format!("{gutter} = help: {help}\n"));
         }
     }
     out
-}
-
-fn floor_char_boundary(s: &str, mut i: usize) -> usize {
-    while i > 0 && !s.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
 }

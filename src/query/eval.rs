@@ -313,8 +313,8 @@ fn scope(corpus: &Corpus, name: &Name) -> Result<Scope, QueryError> {
 
 /// A filter with its names resolved.
 enum Pred {
-    And(Box<Pred>, Box<Pred>),
-    Or(Box<Pred>, Box<Pred>),
+    And(Vec<Pred>),
+    Or(Vec<Pred>),
     Not(Box<Pred>),
     Compare {
         field: Field,
@@ -332,8 +332,18 @@ enum Pred {
 
 fn compile(corpus: &Corpus, e: &Expr) -> Result<Pred, QueryError> {
     Ok(match e {
-        Expr::And(a, b) => Pred::And(Box::new(compile(corpus, a)?), Box::new(compile(corpus, b)?)),
-        Expr::Or(a, b) => Pred::Or(Box::new(compile(corpus, a)?), Box::new(compile(corpus, b)?)),
+        Expr::And(items) => Pred::And(
+            items
+                .iter()
+                .map(|e| compile(corpus, e))
+                .collect::<Result<_, _>>()?,
+        ),
+        Expr::Or(items) => Pred::Or(
+            items
+                .iter()
+                .map(|e| compile(corpus, e))
+                .collect::<Result<_, _>>()?,
+        ),
         Expr::Not(a) => Pred::Not(Box::new(compile(corpus, a)?)),
         Expr::Compare {
             field,
@@ -516,8 +526,8 @@ impl<'a> Cx<'a> {
 
     fn test(&self, p: &Pred, row: Row) -> bool {
         match p {
-            Pred::And(a, b) => self.test(a, row) && self.test(b, row),
-            Pred::Or(a, b) => self.test(a, row) || self.test(b, row),
+            Pred::And(items) => items.iter().all(|p| self.test(p, row)),
+            Pred::Or(items) => items.iter().any(|p| self.test(p, row)),
             Pred::Not(a) => !self.test(a, row),
             Pred::Flag(f) => self.value(*f, row) == FieldValue::Bool(true),
             Pred::Compare { field, op, value } => compare(&self.value(*field, row), *op, value),

@@ -63,7 +63,7 @@ fn text_answers(query: &Query, ws: &Workspace) -> Result<Option<eval::TextAnswer
     let mut answers = eval::TextAnswers::default();
     match &query.source {
         Source::Search { text, fuzzy } => {
-            let q = SearchQuery::parse(text, *fuzzy);
+            let q = SearchQuery::parse(text, *fuzzy).map_err(|e| failed(e.to_string()))?;
             if q.is_empty() {
                 return Err(QueryError::new(
                     Span::default(),

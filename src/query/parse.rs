@@ -1,6 +1,7 @@
 //! Tokens → [`Query`], collecting every error it can rather than stopping at the first.
 //!
-//! Recursive descent. A clause that fails to parse records an error and the parser skips to
+//! Recursive descent, with loops for chains of `and`, `or` and `not`, and a nesting limit
+//! ([`MAX_NESTING`]) for what does recurse. A clause that fails to parse records an error and the parser skips to
 //! the next clause keyword, so `docs where x = 1 sort by y` reports both unknown fields.
 //! Field names and value types are checked here too (the source is known before its
 //! clauses), so every error about the text of a query comes out of [`parse`].
@@ -58,6 +59,7 @@ pub fn parse(src: &str) -> Result<Query, QueryErrors> {
         tokens,
         pos: 0,
         errors: lex_errors,
+        depth: 0,
     };
     let query = p.query();
     let mut errors = p.errors;
@@ -74,7 +76,15 @@ struct Parser<'a> {
     tokens: Vec<Token>,
     pos: usize,
     errors: Vec<QueryError>,
+    /// Open parentheses and `not`s around the current position.
+    depth: usize,
 }
+
+/// How deep parentheses and `not`s may nest. Deeper queries are refused with an error at the
+/// level that crosses the limit, so nothing after parsing (printing, desugaring, evaluating,
+/// dropping the tree) recurses deeper than this; chains of `and` and `or` are lists and cost
+/// no depth at all.
+pub const MAX_NESTING: usize = 256;
 
 /// A failed production; its error is already recorded.
 struct Failed;
@@ -266,7 +276,12 @@ impl<'a> Parser<'a> {
                         ));
                     }
                 };
+                let span = self.here();
                 self.bump();
+                // The search's own limits, checked here so the error points at the text.
+                if let Err(e) = crate::search::SearchQuery::parse(&text, fuzzy) {
+                    return Err(self.error(span, e.to_string()));
+                }
                 return Ok(Source::Search { text, fuzzy });
             }
             "similar" => {
@@ -620,29 +635,70 @@ impl<'a> Parser<'a> {
         Err(Failed)
     }
 
+    /// `a or b or …`: a loop, one node for the whole chain, so a chain of any length costs
+    /// no stack.
     fn or_expr(&mut self, rows: RowKind) -> Parsed<Expr> {
-        let mut left = self.and_expr(rows)?;
-        while self.eat("or").is_some() {
-            let right = self.and_expr(rows)?;
-            left = Expr::Or(Box::new(left), Box::new(right));
+        let first = self.and_expr(rows)?;
+        if self.peek_word().as_deref() != Some("or") {
+            return Ok(first);
         }
-        Ok(left)
+        let mut items = vec![first];
+        while self.eat("or").is_some() {
+            items.push(self.and_expr(rows)?);
+        }
+        Ok(Expr::Or(items))
     }
 
     fn and_expr(&mut self, rows: RowKind) -> Parsed<Expr> {
-        let mut left = self.unary(rows)?;
-        while self.eat("and").is_some() {
-            let right = self.unary(rows)?;
-            left = and(left, right);
+        let first = self.unary(rows)?;
+        if self.peek_word().as_deref() != Some("and") {
+            return Ok(first);
         }
-        Ok(left)
+        let mut items = vec![first];
+        while self.eat("and").is_some() {
+            items.push(self.unary(rows)?);
+        }
+        Ok(Expr::And(items))
     }
 
+    /// `not not … atom`: the `not`s are counted in a loop; each is a level of nesting.
     fn unary(&mut self, rows: RowKind) -> Parsed<Expr> {
-        if self.eat("not").is_some() {
-            return Ok(Expr::Not(Box::new(self.unary(rows)?)));
+        let mut nots = 0;
+        while let Some(span) = self.eat("not") {
+            if let Err(failed) = self.enter(span) {
+                self.depth -= nots;
+                return Err(failed);
+            }
+            nots += 1;
         }
-        self.atom(rows)
+        let atom = self.atom(rows);
+        self.depth -= nots;
+        let mut e = atom?;
+        for _ in 0..nots {
+            e = Expr::Not(Box::new(e));
+        }
+        Ok(e)
+    }
+
+    /// Enters one level of nesting (a `(` or a `not` at `span`). Past [`MAX_NESTING`] the
+    /// query is refused whole: the parser stops there, so one error is reported, not one per
+    /// level.
+    fn enter(&mut self, span: Span) -> Parsed<()> {
+        if self.depth >= MAX_NESTING {
+            self.errors.push(
+                QueryError::new(
+                    span,
+                    format!("query nests deeper than {MAX_NESTING} levels"),
+                )
+                .with_help(
+                    "a chain needs no parentheses (`a and b and c`), and `not not x` is `x`",
+                ),
+            );
+            self.pos = self.tokens.len();
+            return Err(Failed);
+        }
+        self.depth += 1;
+        Ok(())
     }
 
     /// The text of the token before the current one, for "after 'x'" messages.
@@ -664,8 +720,11 @@ impl<'a> Parser<'a> {
         };
         match &tok.kind {
             TokenKind::LParen => {
+                self.enter(tok.span)?;
                 self.bump();
-                let inner = self.or_expr(rows)?;
+                let inner = self.or_expr(rows);
+                self.depth -= 1;
+                let inner = inner?;
                 if self.peek().is_some_and(|t| t.kind == TokenKind::RParen) {
                     self.bump();
                     Ok(inner)

@@ -886,8 +886,8 @@ fn doc_expr() -> impl Strategy<Value = Expr> {
     ];
     leaf.prop_recursive(4, 24, 2, |inner| {
         prop_oneof![
-            (inner.clone(), inner.clone()).prop_map(|(a, b)| Expr::And(Box::new(a), Box::new(b))),
-            (inner.clone(), inner.clone()).prop_map(|(a, b)| Expr::Or(Box::new(a), Box::new(b))),
+            prop::collection::vec(inner.clone(), 2..4).prop_map(Expr::And),
+            prop::collection::vec(inner.clone(), 2..4).prop_map(Expr::Or),
             inner.prop_map(|a| Expr::Not(Box::new(a))),
         ]
     })
@@ -1235,4 +1235,57 @@ fn shortest_paths_agree_with_the_graph() {
             );
         }
     }
+}
+
+/// Nesting deeper than the limit is one caret error at the level that crosses it; chains of
+/// any length are lists that parse, print, desugar and evaluate without recursing per operand.
+#[test]
+fn deep_nesting_is_refused_and_long_chains_are_fine() {
+    use super::parse::MAX_NESTING;
+    let parens = format!(
+        "docs where {}orphan{}",
+        "(".repeat(10_000),
+        ")".repeat(10_000)
+    );
+    let nots = format!("docs where {}orphan", "not ".repeat(20_000));
+    let mixed = format!(
+        "docs where {}orphan{}",
+        "not (".repeat(5_000),
+        ")".repeat(5_000)
+    );
+    // The error points at the first level past the limit.
+    for (src, at) in [(&parens, 11 + MAX_NESTING), (&nots, 11 + 4 * MAX_NESTING)] {
+        let errs = parse(src).unwrap_err().0;
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert_eq!(errs[0].message, "query nests deeper than 256 levels");
+        assert_eq!(errs[0].span.start, at);
+        let shown = super::render_errors(src, "query", 1, &errs);
+        assert!(shown.len() < 1_000, "the error shows a window: {shown}");
+    }
+    assert!(parse(&mixed).is_err());
+
+    let ok = format!(
+        "docs where {}orphan{}",
+        "not (".repeat(MAX_NESTING / 2),
+        ")".repeat(MAX_NESTING / 2)
+    );
+    let q = parse(&ok).unwrap();
+    let again = parse(&q.to_string()).unwrap();
+    assert_eq!(q.without_spans(), again.without_spans());
+    assert_eq!(q.core().core().without_spans(), q.core().without_spans());
+
+    let c = tree();
+    for op in ["and", "or"] {
+        let chain = format!(
+            "docs where {}",
+            vec!["orphan"; 20_000].join(&format!(" {op} "))
+        );
+        let q = parse(&chain).unwrap();
+        assert_eq!(
+            parse(&q.to_string()).unwrap().without_spans(),
+            q.without_spans()
+        );
+        assert_eq!(paths(&c, &chain), paths(&c, "docs where orphan"), "{op}");
+    }
+    assert_eq!(paths(&c, &ok), paths(&c, "docs where orphan"));
 }

@@ -4,6 +4,7 @@ pub mod coverage;
 pub mod diagnostics;
 pub mod rows;
 pub mod search;
+pub mod snippet;
 pub mod stats;
 
 /// Replaces control characters (including ESC, so no ANSI sequence from a document reaches

@@ -47,7 +47,24 @@ pub enum SearchError {
     Tantivy(#[from] tantivy::TantivyError),
     #[error("empty search: give at least one word, e.g. search \"connection pool\"")]
     Empty,
+    #[error(
+        "the search text is {0} bytes; the limit is {MAX_QUERY_BYTES}: search for the few words that matter"
+    )]
+    TooLong(usize),
+    #[error(
+        "the search has {0} words; the limit is {MAX_QUERY_WORDS}: keep the words that matter most"
+    )]
+    TooManyWords(usize),
 }
+
+/// The longest search text, in bytes. Every word of a search is a clause of the query (and a
+/// scan of the term dictionary when fuzzy), so the text's length bounds the cost of a search.
+pub const MAX_QUERY_BYTES: usize = 1024;
+/// The most words a search may have, counting those inside phrases (web search engines cap
+/// queries at 32 words too).
+pub const MAX_QUERY_WORDS: usize = 32;
+/// The most index terms one fuzzy word expands to: the closest ones, then alphabetical.
+pub const MAX_FUZZY_TERMS: usize = 50;
 
 /// The fields of the index.
 #[derive(Debug, Clone, Copy)]
@@ -186,8 +203,16 @@ pub struct SearchQuery {
 impl SearchQuery {
     /// Splits `text` into words and `"inner phrases"`; a leading `~` asks for fuzzy matching,
     /// which applies to every word, quoted or not (`~"rabitmq"`): a typo-tolerant phrase
-    /// would match too loosely to be useful.
-    pub fn parse(text: &str, fuzzy: bool) -> SearchQuery {
+    /// would match too loosely to be useful. Texts over [`MAX_QUERY_BYTES`] or with more than
+    /// [`MAX_QUERY_WORDS`] words are refused.
+    pub fn parse(text: &str, fuzzy: bool) -> Result<SearchQuery, SearchError> {
+        if text.len() > MAX_QUERY_BYTES {
+            return Err(SearchError::TooLong(text.len()));
+        }
+        let words = text.split_whitespace().count();
+        if words > MAX_QUERY_WORDS {
+            return Err(SearchError::TooManyWords(words));
+        }
         let mut q = SearchQuery {
             fuzzy,
             ..SearchQuery::default()
@@ -214,7 +239,7 @@ impl SearchQuery {
             }
         }
         q.words.retain(|w| !w.is_empty());
-        q
+        Ok(q)
     }
 
     pub fn is_empty(&self) -> bool {
@@ -325,14 +350,15 @@ impl SearchIndex {
     }
 
     /// Terms of the index within a small edit distance of `token` (itself included), for
-    /// typo-tolerant search. Distance 1 for short words, 2 from eight letters on.
+    /// typo-tolerant search. Distance 1 for short words, 2 from eight letters on; at most
+    /// [`MAX_FUZZY_TERMS`], the closest first.
     fn fuzzy_terms(&self, searcher: &Searcher, token: &str) -> BTreeSet<String> {
         let max = if token.chars().count() >= 8 { 2 } else { 1 };
         let len = token.chars().count();
-        let mut out = BTreeSet::from([token.to_string()]);
         if len < 3 {
-            return out;
+            return BTreeSet::from([token.to_string()]);
         }
+        let mut near = BTreeSet::from([(0, token.to_string())]);
         for seg in searcher.segment_readers() {
             for field in [self.fields.title, self.fields.headings, self.fields.body] {
                 let Ok(inverted) = seg.inverted_index(field) else {
@@ -349,13 +375,17 @@ impl SearchIndex {
                     if tl + max < len || tl > len + max {
                         continue;
                     }
-                    if strsim::damerau_levenshtein(term, token) <= max {
-                        out.insert(term.to_string());
+                    let distance = strsim::damerau_levenshtein(term, token);
+                    if distance <= max {
+                        near.insert((distance, term.to_string()));
+                        if near.len() > MAX_FUZZY_TERMS {
+                            near.pop_last();
+                        }
                     }
                 }
             }
         }
-        out
+        near.into_iter().map(|(_, term)| term).collect()
     }
 
     /// One query for every unit (word or phrase) of `q`, each matching in any text field.
@@ -678,17 +708,42 @@ mod tests {
 
     #[test]
     fn parses_words_phrases_and_fuzzy() {
-        let q = SearchQuery::parse(r#"retry "exponential backoff" jitter"#, false);
+        let parse = |text: &str| SearchQuery::parse(text, false).unwrap();
+        let q = parse(r#"retry "exponential backoff" jitter"#);
         assert_eq!(q.words, ["retry", "jitter"]);
         assert_eq!(q.phrases, ["exponential backoff"]);
         assert!(!q.fuzzy);
-        let q = SearchQuery::parse("~rabitmq", false);
+        let q = parse("~rabitmq");
         assert_eq!(q.words, ["rabitmq"]);
         assert!(q.fuzzy);
-        let q = SearchQuery::parse(r#"~"rabitmq conumer""#, false);
+        let q = parse(r#"~"rabitmq conumer""#);
         assert_eq!(q.words, ["rabitmq", "conumer"]);
         assert!(q.phrases.is_empty());
-        assert!(SearchQuery::parse("  \"\" ", false).is_empty());
+        assert!(parse("  \"\" ").is_empty());
+    }
+
+    #[test]
+    fn long_searches_are_refused_with_the_limit_and_what_to_do() {
+        let phrase = format!("\"{}\"", "pool ".repeat(200_000));
+        let err = SearchQuery::parse(&phrase, false).unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "the search text is 1000002 bytes; the limit is 1024: search for the few words that matter"
+        );
+        let words = vec!["rabitmq"; 500].join(" ");
+        let err = SearchQuery::parse(&words, true).unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "the search text is 3999 bytes; the limit is 1024: search for the few words that matter"
+        );
+        let words = vec!["a"; 33].join(" ");
+        let err = SearchQuery::parse(&words, true).unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "the search has 33 words; the limit is 32: keep the words that matter most"
+        );
+        let words = vec!["a"; 32].join(" ");
+        assert_eq!(SearchQuery::parse(&words, true).unwrap().words.len(), 32);
     }
 
     #[test]

@@ -218,15 +218,15 @@ fn cold_memory(location: &Location, config: &Config) -> std::io::Result<Loaded> 
 }
 
 fn parse_all(root: &str, files: Vec<SourceFile>, config: &Config) -> Vec<Document> {
-    use rayon::prelude::*;
-    files
-        .into_par_iter()
-        .map(|f| {
+    crate::corpus::map_in_batches(
+        files,
+        |f| f.text.len(),
+        |f| {
             let mut parsed = parse::parse(&f.text, &config.links);
             crate::corpus::cap_links(&mut parsed, config.limits.max_links_per_file);
             Document::new(root, f.path, parsed, &config.links.site)
-        })
-        .collect()
+        },
+    )
 }
 
 /// A progress bar for a full build: hidden until the build has taken a second, and only

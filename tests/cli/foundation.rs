@@ -206,7 +206,9 @@ fn empty_tree_and_template_only_tree() {
 fn huge_and_deep_files_work() {
     let big = "# Big\n\n".to_string() + &"Some words and a [link](b.md) here.\n\n".repeat(400_000);
     let deep = "> ".repeat(10_000) + "deep\n";
+    // 15 MB: over the default 4 MiB cap, which a repository raises for files this big.
     let dir = tree(&[
+        ("atomdoc.toml", "[limits]\nmax_file_bytes = 67108864\n"),
         ("docs/atomic/big.md", &big),
         ("docs/atomic/deep.md", &deep),
         ("docs/atomic/b.md", "# B\n"),

@@ -136,6 +136,7 @@ fn nul_bytes_are_a_warning_and_the_rest_of_the_file_is_read() {
     assert_good_answers(&json);
 }
 
+/// Files up to the cap are read whole; a cap raised in `atomdoc.toml` lets a 50 MB file in.
 #[test]
 fn a_50_mb_file_is_read_and_its_links_counted() {
     let line = "Plain words of a very long generated document, nothing to see here at all.\n";
@@ -144,7 +145,10 @@ fn a_50_mb_file_is_read_and_its_links_counted() {
         big.push_str(line);
     }
     big.push_str("\n[b](../good/b.md#part) and [gone](missing.md)\n");
-    let dir = hostile_tree(&[("docs/atomic/big/big.md", &big)]);
+    let dir = hostile_tree(&[
+        ("atomdoc.toml", "[limits]\nmax_file_bytes = 67108864\n"),
+        ("docs/atomic/big/big.md", &big),
+    ]);
     let (out, json, err) = stats(dir.path());
     assert_eq!(out.status.code(), Some(0), "{err}");
     assert_eq!(json["documents"], 3);
@@ -216,7 +220,11 @@ fn a_hundred_thousand_links_in_one_file_all_count() {
     for i in 0..100_000 {
         text.push_str(&format!("[b{i}](../good/b.md) [m{i}](nope-{i}.md)\n"));
     }
-    let dir = hostile_tree(&[("docs/atomic/many/links.md", &text)]);
+    // 4.7 MB: just over the default 4 MiB cap.
+    let dir = hostile_tree(&[
+        ("atomdoc.toml", "[limits]\nmax_file_bytes = 8388608\n"),
+        ("docs/atomic/many/links.md", &text),
+    ]);
     let (out, json, err) = stats(dir.path());
     assert_eq!(out.status.code(), Some(0), "{err}");
     assert_eq!(json["edges"]["inline"], 100_000);

@@ -4,6 +4,7 @@
 
 mod check;
 mod common;
+mod cost;
 mod crash;
 mod dialect;
 mod export;

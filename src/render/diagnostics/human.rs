@@ -9,17 +9,21 @@
 //!    |
 //! ```
 //!
-//! followed by one summary line. Colour is optional (the caller decides); document text is
+//! followed by one summary line. A line wider than [`MAX_LINE_WIDTH`] columns shows a window
+//! around the finding ([`Snippet`]). Colour is optional (the caller decides); document text is
 //! sanitised so no control character from a file reaches the terminal.
 
+use std::collections::HashMap;
 use std::io::{self, Write};
 
 use anstyle::{AnsiColor, Style};
-use unicode_width::UnicodeWidthStr;
 
 use super::Outcome;
 use crate::check::{Diagnostic, Severity, Sources};
+use crate::corpus::lines::LineIndex;
+use crate::corpus::parse::strip_bom;
 use crate::render::sanitize;
+use crate::render::snippet::{MAX_LINE_WIDTH, Snippet, floor_char_boundary};
 
 struct Styles {
     error: Style,
@@ -54,8 +58,15 @@ pub fn render(
     color: bool,
 ) -> io::Result<()> {
     let st = Styles::new(color);
+    // Each file's line starts are found once, however many findings it has.
+    let mut indexes: HashMap<&str, LineIndex> = HashMap::new();
     for d in outcome.diagnostics {
-        diagnostic(out, d, sources, &st)?;
+        let lines = sources.get_key_value(&d.path).map(|(path, text)| {
+            &*indexes
+                .entry(path.as_str())
+                .or_insert_with(|| LineIndex::new(strip_bom(text)))
+        });
+        diagnostic(out, d, lines, &st)?;
     }
     let t = outcome.totals();
     let style = if t.errors > 0 {
@@ -82,7 +93,7 @@ fn capitalize(s: &str) -> String {
 fn diagnostic(
     out: &mut dyn Write,
     d: &Diagnostic,
-    sources: &Sources,
+    lines: Option<&LineIndex>,
     st: &Styles,
 ) -> io::Result<()> {
     let (label, style) = match d.severity {
@@ -97,10 +108,6 @@ fn diagnostic(
         d.code,
         sanitize(&d.message)
     )?;
-    let line_text = sources
-        .get(&d.path)
-        .and_then(|s| s.lines().nth(d.line as usize - 1))
-        .map(|l| l.trim_end_matches('\r'));
     let num = d.line.to_string();
     let pad = " ".repeat(num.len());
     writeln!(
@@ -110,44 +117,45 @@ fn diagnostic(
         d.line,
         d.column
     )?;
-    if let Some(text) = line_text {
-        let text = sanitize(&text.replace('\t', "    ")).into_owned();
-        let (start, len) = underline(&text, d);
+    if let Some(snippet) = lines.and_then(|lines| snippet(lines, d)) {
         writeln!(out, "{pad} {gutter}|{gutter:#}")?;
-        writeln!(out, "{gutter}{num} |{gutter:#} {text}")?;
+        writeln!(out, "{gutter}{num} |{gutter:#} {}", snippet.text)?;
         writeln!(
             out,
             "{pad} {gutter}|{gutter:#} {}{style}{}{style:#}",
-            " ".repeat(start),
-            "^".repeat(len.max(1))
+            " ".repeat(snippet.caret),
+            "^".repeat(snippet.width.max(1))
         )?;
         writeln!(out, "{pad} {gutter}|{gutter:#}")?;
     }
     Ok(())
 }
 
-/// Display column and width of the caret run: the finding's subject when the line shows it
-/// at or after the column (through a closing `)` or backtick), else the rest of the line.
-fn underline(text: &str, d: &Diagnostic) -> (usize, usize) {
-    let col = (d.column as usize).saturating_sub(1);
-    let byte_at = |chars: usize| {
-        text.char_indices()
-            .nth(chars)
-            .map_or(text.len(), |(i, _)| i)
-    };
-    let start_b = byte_at(col);
-    let start = text[..start_b].width();
-    let tail = &text[start_b..];
-    let end_b = if !d.subject.is_empty()
-        && let Some(pos) = tail.find(d.subject.as_str())
+/// How far past the finding's column its subject is looked for, in bytes beyond the
+/// subject's own length.
+const SUBJECT_REACH: usize = 4 * MAX_LINE_WIDTH;
+
+/// The window of `d`'s line to show, around its span: the finding's subject when the line
+/// shows it at or after the column (through a closing `)` or backtick), else the rest of the
+/// line. `None` when the line is not in the source.
+fn snippet(lines: &LineIndex, d: &Diagnostic) -> Option<Snippet> {
+    let range = lines.line_range(d.line)?;
+    let at = lines.offset(d.line, d.column)? - range.start;
+    let line = &lines.src()[range];
+    let tail = &line[at..];
+    let reach = floor_char_boundary(tail, d.subject.len() + SUBJECT_REACH);
+    let end = if !d.subject.is_empty()
+        && let Some(pos) = tail[..reach].find(d.subject.as_str())
     {
         let mut end = pos + d.subject.len();
         if tail[end..].starts_with([')', '`']) {
             end += 1;
         }
         end
-    } else {
+    } else if reach == tail.len() {
         tail.trim_end().len()
+    } else {
+        reach
     };
-    (start, tail[..end_b].width())
+    Some(Snippet::window(line, at, at + end, MAX_LINE_WIDTH))
 }
