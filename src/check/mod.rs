@@ -187,7 +187,8 @@ pub struct Report {
     pub diagnostics: Vec<Diagnostic>,
     /// Findings hidden by an inline `atomdoc-disable` comment or a per-path ignore.
     pub suppressed: usize,
-    /// Paths of the documents the rules ran on, sorted.
+    /// Paths of the documents the template rules ran on (the `[check] kinds`), sorted: what
+    /// coverage summarises. The broken-link rules run on every document.
     pub checked: Vec<String>,
 }
 
@@ -219,14 +220,14 @@ impl Checks {
     }
 }
 
-/// Runs every enabled rule over the documents of the configured kinds.
+/// Runs every enabled rule: the broken-link rules over every document, the template rules
+/// over the documents of the configured kinds.
 pub fn check(corpus: &Corpus, graph: &DocGraph, sources: &Sources, settings: &Settings) -> Report {
     // Documents are independent: run them in parallel, then merge in path order.
-    let per_doc: Vec<(String, Vec<Diagnostic>, usize)> = corpus
+    let per_doc: Vec<(Option<String>, Vec<Diagnostic>, usize)> = corpus
         .docs
         .par_iter()
         .enumerate()
-        .filter(|(_, doc)| settings.kinds.contains(&doc.kind))
         .map(|(id, doc)| {
             let source = sources.get(&doc.path).map(String::as_str).unwrap_or("");
             let inline = suppress::Inline::parse(source);
@@ -237,12 +238,13 @@ pub fn check(corpus: &Corpus, graph: &DocGraph, sources: &Sources, settings: &Se
                         !(inline.hides(d.code, d.line)
                             || settings.ignores.hides(d.code, &doc.path, &doc.rel_path))
                     });
-            (doc.path.clone(), kept, hidden.len())
+            let templated = settings.kinds.contains(&doc.kind);
+            (templated.then(|| doc.path.clone()), kept, hidden.len())
         })
         .collect();
     let mut report = Report::default();
     for (path, kept, hidden) in per_doc {
-        report.checked.push(path);
+        report.checked.extend(path);
         report.diagnostics.extend(kept);
         report.suppressed += hidden;
     }

@@ -491,12 +491,21 @@ pub fn decode(bytes: Vec<u8>) -> (String, Option<&'static str>) {
 }
 
 /// What a stat of one path found: enough to tell whether a file changed since last time.
+///
+/// Size and mtime alone are not: `cp -p`, `tar -x`, `rsync -t` or any tool that restores
+/// mtimes can change a file's content and keep both. The inode (a file replaced by a rename
+/// has a new one) and the change time (set by the kernel on every write, rename or `utime`
+/// call; no user tool can set it back) close that gap.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Stat {
     pub is_dir: bool,
     pub size: u64,
     /// Modification time in nanoseconds since the Unix epoch (0 when unknown).
     pub mtime: i128,
+    /// Inode number (0 where the platform has none).
+    pub inode: u64,
+    /// Status change time (ctime) in nanoseconds since the Unix epoch (0 where unknown).
+    pub ctime: i128,
 }
 
 /// Stats `path` (repo-relative) following symlinks; `None` when it does not exist or cannot
@@ -508,10 +517,22 @@ pub fn stat(repo: &Path, path: &str) -> Option<Stat> {
         .ok()
         .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
         .map_or(0, |d| d.as_nanos() as i128);
+    #[cfg(unix)]
+    let (inode, ctime) = {
+        use std::os::unix::fs::MetadataExt;
+        (
+            meta.ino(),
+            i128::from(meta.ctime()) * 1_000_000_000 + i128::from(meta.ctime_nsec()),
+        )
+    };
+    #[cfg(not(unix))]
+    let (inode, ctime) = (0, 0);
     Some(Stat {
         is_dir: meta.is_dir(),
         size: meta.len(),
         mtime,
+        inode,
+        ctime,
     })
 }
 

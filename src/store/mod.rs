@@ -6,13 +6,13 @@
 //! | --- | --- |
 //! | `CACHEDIR.TAG` | marks the folder as a cache for backup tools |
 //! | `lock` | advisory lock held while a process writes the cache |
-//! | `snapshot.bin` | format version + checksum + postcard of: the names of the document parts, the manifest (path, size, mtime, content hash of every Markdown file), the non-document paths link resolution consulted, the parsed corpus with resolved links but without its documents, and the name and file stamps of the search index |
+//! | `snapshot.bin` | format version + checksum + postcard of: the names of the document parts, the manifest (path, size, mtime, inode, ctime, content hash of every Markdown file), the non-document paths link resolution consulted, the parsed corpus with resolved links but without its documents, and the name and file stamps of the search index |
 //! | `parts/<blake3>.bin` | 1,000 parsed documents each (in path order, **without document text**), named by the hash of their contents: an edit writes only the part that changed |
 //! | `search-<generation>/` | the tantivy index; its commit payload is the generation |
 //!
 //! Loading ([`load`]) stat-walks the docs root and compares with the manifest. Nothing
 //! changed: the snapshot is the answer (no file is read). Files changed, added or removed:
-//! only those are read (a file whose size and mtime changed but whose hash did not is not
+//! only those are read (a file whose stat (size, mtime, inode, ctime) changed but whose hash did not is not
 //! re-parsed), links of the changed documents and of documents pointing at them are
 //! re-resolved (all links when the set of documents changed), the search index gets a delete
 //! and an add per changed file, and the snapshot is rewritten. No valid snapshot or search
@@ -46,7 +46,7 @@ pub use file::Invalid;
 /// Bump whenever the snapshot's layout, the meaning of anything in it, or the search schema
 /// (`search::schema`) changes: an older cache is then rebuilt with a notice. (Incremental
 /// updates add documents to the existing index, so they must never meet an older schema.)
-pub const FORMAT_VERSION: u32 = 5;
+pub const FORMAT_VERSION: u32 = 6;
 /// The snapshot's file name inside the cache folder.
 pub const SNAPSHOT_FILE: &str = "snapshot.bin";
 /// The cache folder under the repository when nothing else is configured.
@@ -70,8 +70,9 @@ pub enum CacheMode {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FileStamp {
     pub path: String,
-    pub size: u64,
-    pub mtime: i128,
+    /// Size, mtime, inode and ctime when the file was read: any difference means "read it
+    /// again" (see [`Stat`]).
+    pub stat: Stat,
     pub hash: [u8; 32],
     /// A warning the file's reading produced (invalid UTF-8), repeated on every run.
     pub warning: Option<String>,
@@ -337,6 +338,8 @@ fn dep_stat(root: &Path, path: &str) -> Option<Stat> {
                 is_dir: true,
                 size: 0,
                 mtime: 0,
+                inode: 0,
+                ctime: 0,
             }
         } else {
             s
@@ -359,7 +362,7 @@ fn diff(prev: &[FileStamp], paths: &[String], stats: &[Option<Stat>]) -> Diff {
     for (path, stat) in paths.iter().zip(stats) {
         present.insert(path.as_str());
         let same = match (old.get(path.as_str()), stat) {
-            (Some(o), Some(s)) => o.size == s.size && o.mtime == s.mtime,
+            (Some(o), Some(s)) => o.stat == *s,
             _ => false,
         };
         if !same {
@@ -805,8 +808,14 @@ fn remove_old_indexes(cache: &Path, keep: &str) {
 fn stamp(file: &SourceFile, stat: Option<Stat>, warning: Option<String>) -> FileStamp {
     FileStamp {
         path: file.path.clone(),
-        size: stat.map_or(0, |s| s.size),
-        mtime: stat.map_or(0, |s| s.mtime),
+        // A file that vanished between stat and read gets an impossible stamp: read next time.
+        stat: stat.unwrap_or(Stat {
+            is_dir: true,
+            size: 0,
+            mtime: 0,
+            inode: 0,
+            ctime: 0,
+        }),
         hash: *blake3::hash(file.text.as_bytes()).as_bytes(),
         warning,
     }

@@ -693,3 +693,37 @@ fn a_missing_snapshot_part_is_rebuilt_with_a_notice() {
     let (_, err) = cached(tree.path(), cache.path(), &["stats"]);
     assert_eq!(err, "", "the rebuilt cache is whole");
 }
+
+/// An edit that keeps a file's size and mtime (as `cp -p`, `tar -x` or `rsync -t` leave it)
+/// is still seen: the stamp holds the inode and the change time too.
+#[test]
+fn a_same_size_same_mtime_edit_is_seen() {
+    let tree = copy_tree(&sample());
+    let cache = tempfile::tempdir().unwrap();
+    cached(tree.path(), cache.path(), &["index"]);
+    let pooling = tree.path().join(POOLING);
+    let before = fs::read_to_string(&pooling).unwrap();
+    let mtime = fs::metadata(&pooling).unwrap().modified().unwrap();
+    // Same length: one word swapped for another of the same size.
+    let after = before.replacen("pool", "zulu", 1);
+    assert_ne!(after, before);
+    assert_eq!(after.len(), before.len());
+    fs::write(&pooling, &after).unwrap();
+    fs::File::options()
+        .write(true)
+        .open(&pooling)
+        .unwrap()
+        .set_modified(mtime)
+        .unwrap();
+    let meta = fs::metadata(&pooling).unwrap();
+    assert_eq!(meta.modified().unwrap(), mtime);
+    assert_eq!(meta.len() as usize, before.len());
+    let (report, _) = cached(tree.path(), cache.path(), &["index", "--format", "json"]);
+    assert_eq!(json(&report)["changed"], serde_json::json!([POOLING]));
+    let (hits, _) = cached(
+        tree.path(),
+        cache.path(),
+        &["search", "zulu", "--format", "json"],
+    );
+    assert_eq!(paths(&hits), [POOLING]);
+}
