@@ -128,6 +128,26 @@ pub struct LinksConfig {
     pub code_span_prefixes: Vec<String>,
     /// H2 names (case-insensitive) whose links are `related`.
     pub related_sections: Vec<String>,
+    /// Globs (relative to the repository) of the Markdown files outside the docs root that
+    /// are read for their links into the docs: *referrers*. `[]` reads none.
+    pub referrers: Vec<String>,
+}
+
+impl LinksConfig {
+    /// The `referrers` globs as one matcher; the error names the bad glob.
+    pub fn referrer_globs(&self) -> Result<globset::GlobSet, String> {
+        let mut builder = globset::GlobSetBuilder::new();
+        for glob in &self.referrers {
+            let g = globset::GlobBuilder::new(glob)
+                .literal_separator(true)
+                .build()
+                .map_err(|e| {
+                    format!("[links] referrers: bad glob `{glob}`: {e}; write globs such as \"**/*.md\"")
+                })?;
+            builder.add(g);
+        }
+        builder.build().map_err(|e| format!("[links] referrers: {e}"))
+    }
 }
 
 impl Default for LinksConfig {
@@ -145,6 +165,7 @@ impl Default for LinksConfig {
             ]
             .map(String::from)
             .to_vec(),
+            referrers: vec!["**/*.md".into()],
         }
     }
 }
@@ -163,7 +184,10 @@ impl Config {
     }
 
     pub fn parse(text: &str) -> Result<Config, String> {
-        toml::from_str(text).map_err(|e| e.to_string().trim_end().to_string())
+        let config: Config =
+            toml::from_str(text).map_err(|e| e.to_string().trim_end().to_string())?;
+        config.links.referrer_globs()?;
+        Ok(config)
     }
 }
 

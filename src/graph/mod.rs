@@ -3,7 +3,7 @@
 //!
 //! Pure: built from a [`Corpus`], never touches the filesystem.
 
-mod stats;
+pub mod stats;
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 
@@ -73,6 +73,10 @@ impl LinkFilter {
 pub struct DocGraph {
     pub graph: DiGraph<Node, Edge>,
     doc_nodes: Vec<NodeIndex>,
+    /// Incoming edges from referrers (Markdown files outside the docs root) per document:
+    /// `[related, inline]`. They count as incoming links, but referrers are not nodes: paths
+    /// and neighbours stay within the documents.
+    from_referrers: Vec<[usize; 2]>,
     categories: BTreeMap<String, NodeIndex>,
     subcategories: BTreeMap<String, NodeIndex>,
 }
@@ -131,9 +135,18 @@ impl DocGraph {
                 }
             }
         }
+        let mut from_referrers = vec![[0; 2]; corpus.docs.len()];
+        for r in &corpus.referrers {
+            for (_, link) in r.edges() {
+                if let Some(to) = link.to_doc {
+                    from_referrers[to][usize::from(link.kind == LinkKind::Inline)] += 1;
+                }
+            }
+        }
         DocGraph {
             graph,
             doc_nodes,
+            from_referrers,
             categories,
             subcategories,
         }
@@ -170,8 +183,20 @@ impl DocGraph {
             })
     }
 
-    /// Number of incoming link edges (link occurrences from other documents).
+    /// Number of incoming link edges: link occurrences from other documents and from
+    /// referrers.
     pub fn inlinks(&self, doc: DocId, filter: LinkFilter) -> usize {
+        let [related, inline] = self.from_referrers[doc];
+        let referred = match filter {
+            LinkFilter::Any => related + inline,
+            LinkFilter::Related => related,
+            LinkFilter::Inline => inline,
+        };
+        self.root_inlinks(doc, filter) + referred
+    }
+
+    /// Number of incoming link edges from other documents only (the docs root's own view).
+    pub fn root_inlinks(&self, doc: DocId, filter: LinkFilter) -> usize {
         self.link_edges(doc, Direction::Incoming, filter).count()
     }
 
@@ -188,7 +213,8 @@ impl DocGraph {
         out
     }
 
-    /// Whether `doc` is an orphan: a topic with no incoming link edge of the filter's kinds.
+    /// Whether `doc` is an orphan: a topic that nothing in the repository (no other document,
+    /// no referrer) links to with a link of the filter's kinds.
     pub fn is_orphan(&self, corpus: &Corpus, doc: DocId, filter: LinkFilter) -> bool {
         corpus.doc(doc).kind == DocKind::Topic && self.inlinks(doc, filter) == 0
     }
