@@ -142,11 +142,15 @@ impl LinksConfig {
                 .literal_separator(true)
                 .build()
                 .map_err(|e| {
-                    format!("[links] referrers: bad glob `{glob}`: {e}; write globs such as \"**/*.md\"")
+                    format!(
+                        "[links] referrers: bad glob `{glob}`: {e}; write globs such as \"**/*.md\""
+                    )
                 })?;
             builder.add(g);
         }
-        builder.build().map_err(|e| format!("[links] referrers: {e}"))
+        builder
+            .build()
+            .map_err(|e| format!("[links] referrers: {e}"))
     }
 }
 

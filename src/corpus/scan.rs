@@ -159,7 +159,10 @@ pub fn walk_referrers(
     globs: &globset::GlobSet,
 ) -> (Vec<String>, Vec<FileWarning>) {
     // An unsafe ignore file at the repository root stops the docs walk, which says so.
-    if root.is_empty() || globs.is_empty() || unsafe_ignore_file(&repo.root, &repo.canonical).is_some() {
+    if root.is_empty()
+        || globs.is_empty()
+        || unsafe_ignore_file(&repo.root, &repo.canonical).is_some()
+    {
         return (Vec::new(), Vec::new());
     }
     let docs_root = repo.root.join(root);

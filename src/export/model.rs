@@ -269,7 +269,10 @@ fn doc_level(
             let doc = corpus.doc(id);
             let orphan = graph.is_orphan(corpus, id, LinkFilter::Any);
             let tooltip = if orphan {
-                format!("{} (orphan: nothing in the repository links here)", doc.path)
+                format!(
+                    "{} (orphan: nothing in the repository links here)",
+                    doc.path
+                )
             } else {
                 doc.path.clone()
             };

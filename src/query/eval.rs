@@ -571,7 +571,11 @@ impl<'a> Cx<'a> {
                 Row::Link(r) => r.source_doc().is_some_and(|d| m[d]),
             },
             Pred::To(m) => match row {
-                Row::Link(r) => self.corpus.link(r.from, r.link).to_doc.is_some_and(|t| m[t]),
+                Row::Link(r) => self
+                    .corpus
+                    .link(r.from, r.link)
+                    .to_doc
+                    .is_some_and(|t| m[t]),
                 Row::Doc(_) => false,
             },
             Pred::HasSection(key) => match row {

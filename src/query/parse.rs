@@ -212,7 +212,10 @@ impl<'a> Parser<'a> {
                 let within_root = self.peek_word().as_deref() == Some("within");
                 if within_root {
                     self.bump();
-                    self.expect("root", "expected 'root' after 'within' (`orphans within root`)")?;
+                    self.expect(
+                        "root",
+                        "expected 'root' after 'within' (`orphans within root`)",
+                    )?;
                 }
                 return Ok(Source::Orphans {
                     by: None,

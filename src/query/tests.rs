@@ -83,7 +83,10 @@ fn friendly_forms_desugar_to_the_core() {
             "orphans in integrations",
             "docs where orphan and in integrations",
         ),
-        ("broken", "all links where status = broken and not from_referrer"),
+        (
+            "broken",
+            "all links where status = broken and not from_referrer",
+        ),
         (
             "broken where reason = anchor",
             "all links where status = broken and not from_referrer and reason = anchor",

@@ -12,5 +12,6 @@ mod hostile;
 mod output_safety;
 mod perf;
 mod query;
+mod referrers;
 mod repl;
 mod search;

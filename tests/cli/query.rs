@@ -56,7 +56,10 @@ const SAMPLE_QUERIES: &[(&str, &str)] = &[
     ),
     ("orphans-by-related", "orphans by related"),
     ("orphans-within-root", "orphans within root"),
-    ("backlinks-of-api-authentication", "backlinks of api-authentication"),
+    (
+        "backlinks-of-api-authentication",
+        "backlinks of api-authentication",
+    ),
     ("broken", "broken"),
     ("broken-in-services", "broken in services"),
     ("broken-where-reason-anchor", "broken where reason = anchor"),
