@@ -237,7 +237,7 @@ pub fn search_rows(
         .take(limit)
         .map(|h| {
             let d = corpus.doc(h.doc);
-            let excerpt = excerpt(workspace, index, &query, h.doc);
+            let excerpt = workspace.excerpt(index, &query, h.doc);
             render::search::SearchRow {
                 path: d.path.clone(),
                 title: d.display_title().to_string(),
@@ -251,48 +251,6 @@ pub fn search_rows(
         })
         .collect();
     Ok(rows)
-}
-
-/// The excerpt of one hit: best-match line and highlighted fragment. Reads the file for the
-/// line number (the only file read after loading).
-pub fn excerpt(
-    workspace: &Workspace,
-    index: &crate::search::SearchIndex,
-    query: &crate::search::SearchQuery,
-    doc: crate::corpus::DocId,
-) -> crate::search::Excerpt {
-    let path = &workspace.corpus.doc(doc).path;
-    let source = std::fs::read(workspace.location.repo.join(path))
-        .ok()
-        .map(|b| String::from_utf8_lossy(&b).into_owned());
-    index.excerpt(&workspace.corpus, doc, query, source.as_deref())
-}
-
-/// Adds `line` and `snippet` columns (matches between `**`) to the records of a `search`
-/// query, one per hit, in the same order.
-pub fn add_excerpts(
-    records: &mut render::rows::Records,
-    hits: &[(crate::corpus::DocId, f32)],
-    text: &str,
-    fuzzy: bool,
-    workspace: &Workspace,
-) {
-    use crate::query::Cell;
-    let Ok(index) = workspace.search_index() else {
-        return;
-    };
-    let query = crate::search::SearchQuery::parse(text, fuzzy);
-    records.columns.push("line".into());
-    records.columns.push("snippet".into());
-    for (row, &(doc, _)) in records.rows.iter_mut().zip(hits) {
-        let e = excerpt(workspace, index, &query, doc);
-        row.push(e.line.map_or(Cell::Null, |l| Cell::Int(u64::from(l))));
-        row.push(if e.text.is_empty() {
-            Cell::Null
-        } else {
-            Cell::Text(e.marked().trim().to_string())
-        });
-    }
 }
 
 /// Prints the cache's notices (rebuilt, unusable, …) to stderr, once each.

@@ -727,3 +727,49 @@ fn a_same_size_same_mtime_edit_is_seen() {
     );
     assert_eq!(paths(&hits), [POOLING]);
 }
+
+/// The `line` of a hit is the line of the excerpt shown, and `search`, `query 'search …'`
+/// and the REPL print the same line and snippet.
+#[test]
+fn search_line_is_the_excerpt_line_in_every_face() {
+    let mut text = String::from(
+        "# Websocket Patterns\n\nRedis connection reuse matters for every socket server and its workers.\n\n",
+    );
+    for i in 0..40 {
+        text.push_str(&format!("Filler paragraph {i} about sockets and frames.\n\n"));
+    }
+    text.push_str("Size the redis connection pool by worker count before you scale out.\n");
+    let dir = crate::common::tree(&[("docs/atomic/a/ws.md", &text)]);
+    let repo = dir.path();
+    let first = |v: &Value| -> (u64, String) {
+        let row = &v.as_array().expect("an array")[0];
+        (
+            row["line"].as_u64().expect("a line"),
+            row["snippet"].as_str().expect("a snippet").to_string(),
+        )
+    };
+    let search = json(&uncached(
+        repo,
+        &["search", "redis connection pool", "--format", "json"],
+    ));
+    let (line, snippet) = first(&search);
+    let query = json(&uncached(
+        repo,
+        &["query", "search \"redis connection pool\"", "--format", "json"],
+    ));
+    assert_eq!(first(&query), (line, snippet.clone()));
+    let out = atomdoc(repo)
+        .arg("repl")
+        .write_stdin(":format json\nsearch \"redis connection pool\"\n")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let start = stdout.find('[').expect("a JSON answer");
+    let end = stdout.rfind(']').expect("a JSON answer");
+    assert_eq!(first(&json(&stdout[start..=end])), (line, snippet.clone()));
+    // The line holds the text around the excerpt's first match.
+    let shown = text.lines().nth(line as usize - 1).unwrap();
+    assert!(snippet.contains("**pool**"), "{snippet}");
+    assert!(snippet.contains("by worker count"), "{snippet}");
+    assert!(shown.contains("redis connection pool by worker count"), "line {line}: {shown}");
+}
