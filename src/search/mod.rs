@@ -735,8 +735,9 @@ mod tests {
         // though line 1 shares more of its words overall.
         let src = "# Pool of connections sized for the service\n\nA **pool** of sockets is sized per worker.\n\npool connections sized service";
         let text = "A pool of sockets is sized per worker.";
-        assert_eq!(excerpt_line(src, text, &[2..6]), Some(3));
+        let pool = vec![std::ops::Range { start: 2, end: 6 }];
+        assert_eq!(excerpt_line(src, text, &pool), Some(3));
         assert_eq!(excerpt_line(src, text, &[]), None);
-        assert_eq!(excerpt_line("nothing here", text, &[2..6]), None);
+        assert_eq!(excerpt_line("nothing here", text, &pool), None);
     }
 }

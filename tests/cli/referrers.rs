@@ -246,3 +246,27 @@ fn an_edited_referrer_is_seen_warm_and_incrementally() {
         cached("orphans")
     );
 }
+
+/// README and docs/query-language.md explain referrers with the sample's real answers.
+#[test]
+fn the_docs_show_the_real_referrer_answers_of_the_sample() {
+    let sample = crate::common::sample();
+    let count = |q: &str| {
+        query(&sample, q)
+            .as_array()
+            .map(Vec::len)
+            .unwrap_or_default()
+    };
+    assert_eq!(count("orphans within root"), 5);
+    assert_eq!(count("orphans"), 4);
+    let readme = fs::read_to_string(crate::common::project().join("README.md")).unwrap();
+    assert!(readme.contains("query \"orphans within root\"   # 5"));
+    assert!(readme.contains("query \"orphans\"               # 4"));
+    let table = crate::common::run_ok(&sample, &["query", "backlinks of api-authentication"]);
+    let doc = fs::read_to_string(crate::common::project().join("docs/query-language.md")).unwrap();
+    assert!(
+        doc.contains(&table),
+        "docs/query-language.md should show:\n{table}"
+    );
+    assert!(table.contains("README.md") && table.contains("from_referrer"));
+}

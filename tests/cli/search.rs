@@ -736,7 +736,9 @@ fn search_line_is_the_excerpt_line_in_every_face() {
         "# Websocket Patterns\n\nRedis connection reuse matters for every socket server and its workers.\n\n",
     );
     for i in 0..40 {
-        text.push_str(&format!("Filler paragraph {i} about sockets and frames.\n\n"));
+        text.push_str(&format!(
+            "Filler paragraph {i} about sockets and frames.\n\n"
+        ));
     }
     text.push_str("Size the redis connection pool by worker count before you scale out.\n");
     let dir = crate::common::tree(&[("docs/atomic/a/ws.md", &text)]);
@@ -755,7 +757,12 @@ fn search_line_is_the_excerpt_line_in_every_face() {
     let (line, snippet) = first(&search);
     let query = json(&uncached(
         repo,
-        &["query", "search \"redis connection pool\"", "--format", "json"],
+        &[
+            "query",
+            "search \"redis connection pool\"",
+            "--format",
+            "json",
+        ],
     ));
     assert_eq!(first(&query), (line, snippet.clone()));
     let out = atomdoc(repo)
@@ -771,5 +778,8 @@ fn search_line_is_the_excerpt_line_in_every_face() {
     let shown = text.lines().nth(line as usize - 1).unwrap();
     assert!(snippet.contains("**pool**"), "{snippet}");
     assert!(snippet.contains("by worker count"), "{snippet}");
-    assert!(shown.contains("redis connection pool by worker count"), "line {line}: {shown}");
+    assert!(
+        shown.contains("redis connection pool by worker count"),
+        "line {line}: {shown}"
+    );
 }
