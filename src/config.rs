@@ -8,6 +8,8 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::corpus::dialect::{Dialect, Site};
+
 /// The config file's name, looked for at the repository root.
 pub const CONFIG_FILE: &str = "atomdoc.toml";
 /// The docs root when neither `--root` nor `atomdoc.toml` names one.
@@ -47,6 +49,9 @@ pub struct Config {
     pub root: Option<String>,
     /// The cache folder, relative to the repository [default: `.atomdoc`].
     pub cache_dir: Option<String>,
+    /// The site generator the tree is written for: `github`, `gitlab` or `mdbook`. Unset:
+    /// `mdbook` when the docs root's parent folder holds a `book.toml`, else `github`.
+    pub dialect: Option<Dialect>,
     pub links: LinksConfig,
     pub check: CheckConfig,
     pub limits: Limits,
@@ -128,6 +133,10 @@ pub struct LinksConfig {
     pub code_span_prefixes: Vec<String>,
     /// H2 names (case-insensitive) whose links are `related`.
     pub related_sections: Vec<String>,
+    /// The site the tree is built into, resolved by [`locate`] from `dialect` and `book.toml`
+    /// (not a key of the file; kept here because everything that reads links needs it).
+    #[serde(skip_deserializing)]
+    pub site: Site,
     /// Globs (relative to the repository) of the Markdown files outside the docs root that
     /// are read for their links into the docs: *referrers*. `[]` reads none.
     pub referrers: Vec<String>,
@@ -170,6 +179,7 @@ impl Default for LinksConfig {
             .map(String::from)
             .to_vec(),
             referrers: vec!["**/*.md".into()],
+            site: Site::default(),
         }
     }
 }
@@ -272,11 +282,19 @@ pub fn locate(
         }
         None => discover_repo(cwd),
     };
-    let config = Config::load(&repo)?;
-    let raw_root = root_flag
+    let mut config = Config::load(&repo)?;
+    let raw_root = match root_flag
         .map(str::to_string)
         .or_else(|| config.root.clone())
-        .unwrap_or_else(|| DEFAULT_ROOT.to_string());
+    {
+        Some(root) => root,
+        // An mdBook at the repository root, without `docs/atomic`: its source folder.
+        None if !repo.join(DEFAULT_ROOT).exists() => match read_book(&repo, &repo)? {
+            Some(book) => book.book.src.unwrap_or_else(|| "src".to_string()),
+            None => DEFAULT_ROOT.to_string(),
+        },
+        None => DEFAULT_ROOT.to_string(),
+    };
     let root = normalize_root(&repo, &raw_root)?;
     let full = repo.join(&root);
     if full.exists() && !full.is_dir() {
@@ -300,6 +318,7 @@ pub fn locate(
     if !inside {
         return Err(ConfigError::RootOutside(raw_root));
     }
+    config.links.site = site(&repo, &root, config.dialect)?;
     Ok((Location { repo, root }, config))
 }
 
@@ -317,4 +336,81 @@ fn normalize_root(repo: &Path, raw: &str) -> Result<String, ConfigError> {
     };
     crate::corpus::links::normalize(&relative)
         .ok_or_else(|| ConfigError::RootOutside(raw.to_string()))
+}
+
+/// The file that makes a folder an mdBook.
+pub const BOOK_FILE: &str = "book.toml";
+
+/// The site of the docs root `root`: the configured dialect, else `mdbook` when the root's
+/// parent folder (inside the repository) holds a `book.toml`, else `github`. For mdBook, the
+/// 404 page is `[output.html] input-404` of `book.toml` (default `404.md`).
+fn site(repo: &Path, root: &str, dialect: Option<Dialect>) -> Result<Site, ConfigError> {
+    // The root's parent; the repository itself for a top-level root (or the root `""`).
+    let book_dir = root
+        .rsplit_once('/')
+        .map_or(repo.to_path_buf(), |(p, _)| repo.join(p));
+    // Only an mdBook tree needs the file; elsewhere a stray unreadable one does not matter.
+    let book = match read_book(repo, &book_dir) {
+        Ok(book) => book,
+        Err(_) if dialect.is_some_and(|d| d != Dialect::Mdbook) => None,
+        Err(e) => return Err(e),
+    };
+    let dialect = dialect.unwrap_or(if book.is_some() {
+        Dialect::Mdbook
+    } else {
+        Dialect::Github
+    });
+    let mut site = Site::new(dialect);
+    // As mdBook reads `input-404`: a path relative to the book's source folder; empty turns
+    // the page off.
+    if dialect == Dialect::Mdbook
+        && let Some(page) = book.and_then(|b| b.output.html.input_404)
+    {
+        site.not_found = (!page.is_empty()).then_some(page);
+    }
+    Ok(site)
+}
+
+/// What atomdoc reads of the `book.toml` in `dir`; `None` when there is none.
+fn read_book(repo: &Path, dir: &Path) -> Result<Option<BookToml>, ConfigError> {
+    let path = dir.join(BOOK_FILE);
+    let text = match read_repo_text(repo, &path, MAX_CONFIG_BYTES) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(reason) => return Err(ConfigError::Read { path, reason }),
+    };
+    match toml::from_str(&text) {
+        Ok(book) => Ok(Some(book)),
+        Err(e) => Err(ConfigError::Parse {
+            path,
+            message: e.to_string().trim_end().to_string(),
+        }),
+    }
+}
+
+/// The part of mdBook's `book.toml` atomdoc reads; every other key is the book's business.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct BookToml {
+    book: BookSection,
+    output: BookOutput,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct BookSection {
+    /// The source folder, relative to the book [default: `src`].
+    src: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct BookOutput {
+    html: BookHtml,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "kebab-case")]
+struct BookHtml {
+    input_404: Option<String>,
 }

@@ -167,7 +167,8 @@ pub fn explanation(rule: &RuleInfo) -> String {
 
 const MATCHING_RULE: &str = "
 Matching: each comma-separated entry of the card's \"Required Sections\" cell is one requirement;
-\"/\" separates alternatives that count as one (\"Upload/Download\"). An H2 or H3 heading meets an
+\"/\" or \"or\" separates alternatives that count as one (\"Upload/Download\"), and a tree's card also
+takes the alternatives its template's Quick Section Selector lists. An H2 or H3 heading meets an
 alternative when the alternative's words appear among the heading's words, in order and next to
 each other, ignoring case and plurals, each required word being the start of a heading word
 (\"Config Examples\" is met by \"Configuration Examples\", \"Rules\" by \"Guiding Rules\").

@@ -5,8 +5,12 @@
 //! of the universal atomic-documentation template; `[check.required_sections]` overrides
 //! single keys. The matching rule is written down in `docs/checks.md`:
 //!
-//! * a requirement is one comma-separated entry of the card; `/` separates alternatives that
-//!   count as one requirement (`Upload/Download`, `Client Construction / Configuration`);
+//! * a requirement is one comma-separated entry of the card; `/` or ` or ` separates
+//!   alternatives that count as one requirement (`Upload/Download`, `Setup or Configuration`);
+//! * a tree's card also takes the alternatives its template's Quick Section Selector spells
+//!   out: under "**For Integration documents** (integrations/redis, …), use:", the item
+//!   `- Client Construction / Configuration` makes `Client Construction` an alternative of the
+//!   card's `Configuration` entry for `integrations`;
 //! * an H2 or H3 heading meets an alternative when the alternative's words appear in the
 //!   heading's words, in order and next to each other, case-insensitively, each requirement
 //!   word being the start of the heading word after both are made singular (so `Config
@@ -150,8 +154,8 @@ impl Requirement {
         if name.is_empty() {
             return None;
         }
-        let alternatives: Vec<String> = name
-            .split('/')
+        let alternatives: Vec<String> = split_alternatives(name)
+            .into_iter()
             .map(|a| a.trim().to_string())
             .filter(|a| !words(a).is_empty())
             .collect();
@@ -171,6 +175,21 @@ impl Requirement {
             .filter(|h| h.level == 2 || h.level == 3)
             .find(|h| self.alternatives.iter().any(|a| heading_meets(&h.text, a)))
     }
+}
+
+/// The alternatives of a card entry or selector item: split at `/` and at the word `or`
+/// (any case, between spaces).
+fn split_alternatives(entry: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    for part in entry.split('/') {
+        let mut rest = part;
+        while let Some(at) = rest.to_ascii_lowercase().find(" or ") {
+            out.push(&rest[..at]);
+            rest = &rest[at + 4..];
+        }
+        out.push(rest);
+    }
+    out
 }
 
 /// Where the requirements came from, for `--explain` and coverage output.
@@ -198,11 +217,15 @@ impl Requirements {
     pub fn resolve(template: Option<&str>, overrides: &BTreeMap<String, Vec<String>>) -> Self {
         let card = template.and_then(parse_card);
         let mut req = match card {
-            Some((by_key, taxonomy)) => Requirements {
-                source: Source::TreeTemplate,
-                taxonomy: merge_taxonomy(taxonomy, template.map(selector_taxonomy)),
-                by_key,
-            },
+            Some((mut by_key, taxonomy)) => {
+                let template = template.unwrap_or_default();
+                add_selector_alternatives(&mut by_key, template);
+                Requirements {
+                    source: Source::TreeTemplate,
+                    taxonomy: merge_taxonomy(taxonomy, Some(selector_taxonomy(template))),
+                    by_key,
+                }
+            }
             None => Requirements::builtin(),
         };
         for (key, names) in overrides {
@@ -439,6 +462,65 @@ fn selector_taxonomy(template: &str) -> Vec<(String, String)> {
     out
 }
 
+/// Widens the card's entries with the alternatives of the template's Quick Section Selector
+/// (see the module docs). A selector block names its category by the `category/sub` paths in
+/// its parentheses, else by its title ("**For File Storage documents**" → `file-storage`);
+/// an item widens the card entry that one of its alternatives meets (by the heading rule).
+fn add_selector_alternatives(by_key: &mut BTreeMap<String, Vec<Requirement>>, template: &str) {
+    let mut key: Option<String> = None;
+    for line in template.lines() {
+        let t = line.trim();
+        if t.starts_with('#') {
+            key = None;
+        } else if let Some(title) = t.strip_prefix("**For ") {
+            key = selector_key(title, by_key);
+        } else if let (Some(k), Some(item)) = (&key, t.strip_prefix("- ")) {
+            // "(with code example)", "(if applicable)" are remarks, not names.
+            let item = item.split('(').next().unwrap_or(item);
+            let Some(alts) = Requirement::parse(item).map(|r| r.alternatives) else {
+                continue;
+            };
+            for req in by_key.get_mut(k).into_iter().flatten() {
+                // One way only: "Code Examples" must not take "Test Patterns / Examples".
+                let same = req
+                    .alternatives
+                    .iter()
+                    .any(|own| alts.iter().any(|a| heading_meets(a, own)));
+                if same {
+                    // "Guiding Rules" adds nothing to "Rules": whatever meets it meets "Rules".
+                    for a in &alts {
+                        if !req.alternatives.iter().any(|own| heading_meets(a, own)) {
+                            req.alternatives.push(a.clone());
+                        }
+                    }
+                }
+            }
+        } else if !t.is_empty() {
+            key = key.filter(|_| t.starts_with('-'));
+        }
+    }
+}
+
+/// The card key a selector block's title line (after `**For `) is about.
+fn selector_key(title: &str, by_key: &BTreeMap<String, Vec<Requirement>>) -> Option<String> {
+    let (name, rest) = title.split_once("**")?;
+    if let Some(open) = rest.find('(') {
+        let listed = rest[open + 1..].split([',', ')']).next().unwrap_or("");
+        if let Some((cat, _)) = listed.trim().split_once('/')
+            && by_key.contains_key(cat)
+        {
+            return Some(cat.to_string());
+        }
+    }
+    let name = name
+        .trim()
+        .trim_end_matches("documents")
+        .trim_end_matches("Documents");
+    let slug = words(name).join("-");
+    let plural = format!("{slug}s");
+    [slug, plural].into_iter().find(|k| by_key.contains_key(k))
+}
+
 fn merge_taxonomy(
     mut a: Vec<(String, String)>,
     b: Option<Vec<(String, String)>>,
@@ -501,6 +583,61 @@ mod tests {
         let r = Requirement::parse("Upload/Download").unwrap();
         assert_eq!(r.alternatives, ["Upload", "Download"]);
         assert!(Requirement::parse("  ").is_none());
+    }
+
+    /// A tree's card written like the universal template's: short names in the card, the
+    /// alternatives in the Quick Section Selector above it, and "or" in a card cell.
+    const CARD_WITH_SELECTOR: &str = "# T\n\n### Quick Section Selector\n\n\
+        **For Integration documents** (integrations/redis, integrations/http), use:\n\
+        - Client Construction / Configuration (with code example)\n\
+        - Best Practices / Guidelines\n\
+        - Failure Scenarios (if applicable)\n\n\
+        **For File Storage documents**, use:\n\
+        - Upload/Download Patterns\n\n\
+        > a note that ends the list\n\
+        - Configuration / Ignored Because Not In A Selector List\n\n\
+        ## Quick Reference Card\n\n\
+        | Your Category | Required Sections | Example File |\n|---|---|---|\n\
+        | **integrations/*** | Configuration, Best Practices, Testing | `redis/pool.md` |\n\
+        | **file-storage/** | Configuration, Upload/Download, Setup or Installation | — |\n";
+
+    #[test]
+    fn a_trees_card_takes_the_selectors_alternatives() {
+        let r = Requirements::resolve(Some(CARD_WITH_SELECTOR), &BTreeMap::new());
+        assert_eq!(r.source, Source::TreeTemplate);
+        let alts = |key: &str| -> Vec<Vec<String>> {
+            r.by_key[key]
+                .iter()
+                .map(|q| q.alternatives.clone())
+                .collect()
+        };
+        assert_eq!(
+            alts("integrations"),
+            [
+                vec!["Configuration", "Client Construction"],
+                vec!["Best Practices", "Guidelines"],
+                vec!["Testing"],
+            ]
+        );
+        // "Download Patterns" adds nothing: whatever meets it meets "Download".
+        assert_eq!(
+            alts("file-storage"),
+            [
+                vec!["Configuration"],
+                vec!["Upload", "Download"],
+                vec!["Setup", "Installation"],
+            ]
+        );
+        let heading = |text: &str| Heading {
+            level: 2,
+            text: text.into(),
+            slug: String::new(),
+            line: 5,
+        };
+        let doc_headings = [heading("Client Construction"), heading("Installation")];
+        assert!(r.by_key["integrations"][0].met_by(&doc_headings).is_some());
+        assert!(r.by_key["file-storage"][2].met_by(&doc_headings).is_some());
+        assert!(r.by_key["integrations"][1].met_by(&doc_headings).is_none());
     }
 
     #[test]

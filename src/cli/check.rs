@@ -226,7 +226,8 @@ fn explain(global: &super::GlobalArgs, code: &str, paths: &[String]) -> anyhow::
         }
     )?;
     for (key, reqs) in &req.by_key {
-        let names: Vec<&str> = reqs.iter().map(|r| r.name.as_str()).collect();
+        // Each requirement with its alternatives: "Configuration / Client Construction".
+        let names: Vec<String> = reqs.iter().map(|r| r.alternatives.join(" / ")).collect();
         writeln!(out, "  {key}: {}", names.join(", "))?;
     }
     if !paths.is_empty() {

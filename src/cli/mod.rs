@@ -51,7 +51,8 @@ pub struct GlobalArgs {
     /// Repository root [default: nearest ancestor holding .git or atomdoc.toml]
     #[arg(long, global = true, value_name = "DIR")]
     pub repo: Option<PathBuf>,
-    /// Docs root, relative to the repository [default: docs/atomic]
+    /// Docs root, relative to the repository [default: docs/atomic; in an mdBook without it, the
+    /// book's source folder]
     #[arg(long, global = true, value_name = "PATH")]
     pub root: Option<String>,
     /// Cache folder [default: <repo>/.atomdoc, or `cache_dir` in atomdoc.toml]

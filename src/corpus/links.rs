@@ -9,6 +9,7 @@ use std::collections::HashSet;
 use percent_encoding::percent_decode_str;
 use serde::{Deserialize, Serialize};
 
+use super::dialect::{Dialect, Site};
 use super::{Corpus, DocId, Link, LinkSyntax};
 
 /// Why a link is broken.
@@ -113,6 +114,8 @@ pub enum Entry {
 
 /// The resolver's window on files that are not documents of the corpus.
 pub trait RepoView: Sync {
+    /// The site the tree is built into: its dialect decides link rules and anchors.
+    fn site(&self) -> &Site;
     /// What `path` (repo-relative, normalised, `""` for the root) is.
     fn entry(&self, path: &str) -> Entry;
     /// Heading slugs and HTML anchors of the Markdown file at `path`, which exists and is not a
@@ -362,10 +365,15 @@ fn resolve_in(
             format!("{dir}/{}", split.path)
         }
     };
-    let Some(path) = normalize(&joined) else {
+    let Some(mut path) = normalize(&joined) else {
         out.status = LinkStatus::Broken(BrokenReason::Outside);
         return out;
     };
+    if view.site().dialect == Dialect::Mdbook
+        && let Some(source) = built_page_source(corpus, view, &path)
+    {
+        path = source;
+    }
 
     // Documents of the corpus are known without asking the filesystem.
     if let Some(target) = corpus.doc_id(&path) {
@@ -415,11 +423,29 @@ fn resolve_in(
     out
 }
 
+/// The Markdown source of a page mdBook builds, for a link to `x.html` (from `x.md`) or
+/// `dir/index.html` (from `dir/index.md` or `dir/README.md`), when the `.html` file itself is
+/// not in the tree and a source is.
+fn built_page_source(corpus: &Corpus, view: &dyn RepoView, path: &str) -> Option<String> {
+    let stem = path.strip_suffix(".html")?;
+    if corpus.doc_id(path).is_some() || view.entry(path) != Entry::Missing {
+        return None;
+    }
+    let readme = stem
+        .strip_suffix("index")
+        .filter(|dir| dir.is_empty() || dir.ends_with('/'))
+        .map(|dir| format!("{dir}README.md"));
+    std::iter::once(format!("{stem}.md"))
+        .chain(readme)
+        .find(|c| corpus.doc_id(c).is_some() || view.entry(c) == Entry::File)
+}
+
 /// An in-memory repository: the files that exist besides the corpus documents, with their
 /// text. For tests, benchmarks and generated corpora.
 #[derive(Debug, Default, Clone)]
 pub struct MemRepo {
     files: std::collections::BTreeMap<String, String>,
+    links: crate::config::LinksConfig,
 }
 
 impl MemRepo {
@@ -429,11 +455,22 @@ impl MemRepo {
                 .into_iter()
                 .map(|(p, t)| (p.to_string(), t.to_string()))
                 .collect(),
+            links: crate::config::LinksConfig::default(),
         }
+    }
+
+    /// The same files, read as a tree built into `site`.
+    pub fn with_site(mut self, site: Site) -> MemRepo {
+        self.links.site = site;
+        self
     }
 }
 
 impl RepoView for MemRepo {
+    fn site(&self) -> &Site {
+        &self.links.site
+    }
+
     fn entry(&self, path: &str) -> Entry {
         if self.files.contains_key(path) {
             return Entry::File;
@@ -459,7 +496,7 @@ impl RepoView for MemRepo {
         let Some(text) = self.files.get(path) else {
             return Vec::new();
         };
-        let doc = super::parse::parse(text, &crate::config::LinksConfig::default());
+        let doc = super::parse::parse(text, &self.links);
         let mut all: Vec<String> = doc.headings.into_iter().map(|h| h.slug).collect();
         all.extend(doc.html_anchors);
         all

@@ -4,6 +4,7 @@
 //! text into a [`ParsedDoc`]; `links` resolves link targets against an in-memory or on-disk
 //! view of the repository. This module ties them together into a [`Corpus`].
 
+pub mod dialect;
 pub mod links;
 pub mod parse;
 #[cfg(test)]
@@ -18,6 +19,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::config::Config;
+use dialect::{Dialect, Site};
 pub use links::{BrokenReason, LinkStatus, RepoView};
 pub use parse::{CodeBlock, CodeLabel, Heading, LinkSyntax, ParsedDoc, RawLink};
 
@@ -30,9 +32,9 @@ pub type DocId = usize;
 pub enum DocKind {
     /// An ordinary topic document: the unit the template describes.
     Topic,
-    /// A `README.md` anywhere in the tree.
+    /// A `README.md` anywhere in the tree; an mdBook's `SUMMARY.md` (its table of contents).
     Index,
-    /// `CHANGELOG.md` directly under the docs root.
+    /// `CHANGELOG.md` directly under the docs root; an mdBook's 404 page.
     Meta,
     /// `TEMPLATE.md` directly under the docs root: not a document, a source of rules.
     Template,
@@ -48,25 +50,33 @@ impl DocKind {
         }
     }
 
-    /// The kind of a file, from its path relative to the docs root.
-    pub fn of(root_relative: &str) -> DocKind {
+    /// The kind of a file, from its path relative to the docs root and the site it is built
+    /// into.
+    pub fn of(root_relative: &str, site: &Site) -> DocKind {
         let name = root_relative.rsplit('/').next().unwrap_or(root_relative);
         let at_root = !root_relative.contains('/');
+        let mdbook = site.dialect == Dialect::Mdbook;
+        if mdbook && site.not_found.as_deref() == Some(root_relative) {
+            return DocKind::Meta;
+        }
         match name {
             "TEMPLATE.md" if at_root => DocKind::Template,
             "CHANGELOG.md" if at_root => DocKind::Meta,
+            "SUMMARY.md" if at_root && mdbook => DocKind::Index,
             "README.md" => DocKind::Index,
             _ => DocKind::Topic,
         }
     }
 }
 
-/// Whether a link sits in a Related Documents section or in running text.
+/// Whether a link sits in a Related Documents section or in running text, or is an mdBook
+/// `{{#include}}` directive that pastes the target into the page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum LinkKind {
     Related,
     Inline,
+    Include,
 }
 
 impl LinkKind {
@@ -74,6 +84,7 @@ impl LinkKind {
         match self {
             LinkKind::Related => "related",
             LinkKind::Inline => "inline",
+            LinkKind::Include => "include",
         }
     }
 }
@@ -190,9 +201,9 @@ impl Document {
 impl Document {
     /// A document from its parse result; links are unresolved (status `Ok`, no target) until
     /// [`Corpus::resolve_links`] runs.
-    pub fn new(root: &str, path: String, p: ParsedDoc) -> Document {
+    pub fn new(root: &str, path: String, p: ParsedDoc, site: &Site) -> Document {
         let rel_path = strip_root(root, &path).to_string();
-        let kind = DocKind::of(&rel_path);
+        let kind = DocKind::of(&rel_path, site);
         let mut parts = rel_path.split('/').collect::<Vec<_>>();
         parts.pop();
         Document {
@@ -283,6 +294,8 @@ pub struct Corpus {
     /// The referrers read (`[links] referrers`), sorted by path.
     #[serde(default)]
     pub referrers: Vec<Referrer>,
+    /// The site the links were resolved for (set by [`Corpus::resolve_links`]).
+    pub site: Site,
     #[serde(skip)]
     by_path: HashMap<String, DocId>,
 }
@@ -300,7 +313,7 @@ impl Corpus {
     ///
     /// The `.md` files outside the root that `[links] referrers` match are referrers.
     pub fn from_files(root: &str, files: &[(&str, &str)], config: &Config) -> Corpus {
-        let view = links::MemRepo::new(files.iter().copied());
+        let view = links::MemRepo::new(files.iter().copied()).with_site(config.links.site.clone());
         let globs = config.links.referrer_globs().unwrap_or_default();
         let source = |(p, t): &(&str, &str)| SourceFile {
             path: p.to_string(),
@@ -411,7 +424,7 @@ impl Corpus {
     ) -> Corpus {
         let docs = parsed
             .into_iter()
-            .map(|(path, p)| Document::new(root, path, p))
+            .map(|(path, p)| Document::new(root, path, p, view.site()))
             .collect();
         let mut corpus = Corpus::from_documents(root, docs, warnings);
         corpus.resolve_links(view);
@@ -443,6 +456,7 @@ impl Corpus {
             template,
             warnings,
             referrers: Vec::new(),
+            site: Site::default(),
             by_path: HashMap::new(),
         };
         corpus.reindex();
@@ -483,6 +497,7 @@ impl Corpus {
 
     /// Resolves every link of every document; pure apart from what `view` reads.
     pub fn resolve_links(&mut self, view: &dyn RepoView) {
+        self.site = view.site().clone();
         // In chunks: resolving reads other documents' paths and headings, never their links,
         // so each chunk's new links can replace the old ones before the next chunk starts.
         // Peak memory then holds one chunk's links twice, not the whole tree's.
@@ -510,6 +525,7 @@ impl Corpus {
     /// Re-resolves the links of the given documents only (after an incremental update that
     /// kept the set of document paths, so every other link's resolution still holds).
     pub fn resolve_links_of(&mut self, ids: &[DocId], view: &dyn RepoView) {
+        self.site = view.site().clone();
         let anchors = links::AnchorSets::new(self);
         let resolved: Vec<(DocId, Vec<Link>)> = ids
             .par_iter()

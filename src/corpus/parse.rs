@@ -5,6 +5,7 @@ use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, LinkType, Options, Pars
 use serde::{Deserialize, Serialize};
 
 use super::LinkKind;
+use super::dialect::{Dialect, SlugCounter};
 use crate::config::LinksConfig;
 
 /// A heading of a document.
@@ -12,7 +13,8 @@ use crate::config::LinksConfig;
 pub struct Heading {
     pub level: u8,
     pub text: String,
-    /// GitHub-style slug, with `-1`, `-2` … for repeats.
+    /// The anchor the tree's site dialect gives it (`{#custom-id}` when written), with repeats
+    /// numbered as that dialect does.
     pub slug: String,
     pub line: u32,
 }
@@ -47,6 +49,8 @@ pub enum LinkSyntax {
     Image,
     /// An inline code span holding a repo-relative path: `` `docs/atomic/x.md` ``.
     CodeSpan,
+    /// An mdBook directive: `{{#include path}}`, `{{#rustdoc_include path:anchor}}` ….
+    Directive,
 }
 
 impl LinkSyntax {
@@ -57,6 +61,7 @@ impl LinkSyntax {
             LinkSyntax::Autolink => "autolink",
             LinkSyntax::Image => "image",
             LinkSyntax::CodeSpan => "codespan",
+            LinkSyntax::Directive => "directive",
         }
     }
 }
@@ -134,9 +139,9 @@ pub fn parse(src: &str, config: &LinksConfig) -> ParsedDoc {
     let src = strip_bom(src);
     let lines = LineIndex::new(src);
     let mut out = ParsedDoc::default();
-    let mut slugs = SlugCounter::default();
+    let mut slugs = SlugCounter::new(config.site.dialect);
 
-    let mut heading: Option<(u8, usize, String)> = None;
+    let mut heading: Option<HeadingState> = None;
     let mut code_block: Option<CodeBlockState> = None;
     let mut in_metadata = false;
     let mut image_depth = 0usize;
@@ -152,11 +157,16 @@ pub fn parse(src: &str, config: &LinksConfig) -> ParsedDoc {
             _ if in_metadata => {}
 
             Event::Start(Tag::Heading { level, .. }) => {
-                heading = Some((heading_level(level), range.start, String::new()));
+                heading = Some(HeadingState {
+                    level: heading_level(level),
+                    start: range.start,
+                    raw: String::new(),
+                });
             }
             Event::End(TagEnd::Heading(_)) => {
-                if let Some((level, start, raw)) = heading.take() {
-                    let text = collapse_ws(&raw);
+                if let Some(HeadingState { level, start, raw }) = heading.take() {
+                    let (raw, id) = split_custom_id(&raw);
+                    let text = collapse_ws(raw);
                     if level <= 2 {
                         in_related = level == 2 && is_related_heading(&text, config);
                     }
@@ -171,7 +181,10 @@ pub fn parse(src: &str, config: &LinksConfig) -> ParsedDoc {
                     out.text.push('\n');
                     out.headings.push(Heading {
                         level,
-                        slug: slugs.next(&raw),
+                        slug: match id {
+                            Some(id) => slugs.custom(id),
+                            None => slugs.next(raw),
+                        },
                         text,
                         line: lines.line(start),
                     });
@@ -244,7 +257,7 @@ pub fn parse(src: &str, config: &LinksConfig) -> ParsedDoc {
 
             Event::Code(code) => {
                 if let Some(h) = heading.as_mut() {
-                    h.2.push_str(&code);
+                    h.raw.push_str(&code);
                 } else {
                     if seen_h1 && !seen_h2 {
                         out.intro.push_str(&code);
@@ -267,7 +280,7 @@ pub fn parse(src: &str, config: &LinksConfig) -> ParsedDoc {
                     // GitHub's anchor comes from the heading's text content, which has no
                     // image alt text.
                     if image_depth == 0 {
-                        h.2.push_str(&text);
+                        h.raw.push_str(&text);
                     }
                 } else {
                     if seen_h1 && !seen_h2 {
@@ -278,7 +291,7 @@ pub fn parse(src: &str, config: &LinksConfig) -> ParsedDoc {
             }
             Event::SoftBreak | Event::HardBreak => {
                 if let Some(h) = heading.as_mut() {
-                    h.2.push(' ');
+                    h.raw.push(' ');
                 } else {
                     out.text.push(' ');
                     if seen_h1 && !seen_h2 {
@@ -299,6 +312,9 @@ pub fn parse(src: &str, config: &LinksConfig) -> ParsedDoc {
             _ => {}
         }
     }
+    if config.site.dialect == Dialect::Mdbook {
+        include_links(src, &lines, &mut out.links);
+    }
     out.intro = out.intro.trim().to_string();
     out.words = count_words(&out.text);
     // The text grew by doubling; keep an exact-size copy, since the corpus holds every
@@ -317,10 +333,42 @@ fn exact(s: String) -> String {
     }
 }
 
+struct HeadingState {
+    level: u8,
+    /// Byte offset of the heading's start.
+    start: usize,
+    /// Its text content, for the generated anchor.
+    raw: String,
+}
+
 struct CodeBlockState {
     lang: Option<String>,
     line: u32,
     text: String,
+}
+
+/// Splits a heading attribute block `{#custom-id .class key=value}` off the end of a heading's
+/// text (mdBook, GitLab, Docusaurus): the text without it, and the id. Only a block of such
+/// attributes with an id counts, so the template's placeholder title `{Topic Title}` stays
+/// text.
+fn split_custom_id(raw: &str) -> (&str, Option<&str>) {
+    let trimmed = raw.trim_end();
+    let Some(open) = trimmed.strip_suffix('}').and_then(|t| t.rfind('{')) else {
+        return (raw, None);
+    };
+    let block = &trimmed[open + 1..trimmed.len() - 1];
+    let mut id = None;
+    for token in block.split_whitespace() {
+        if let Some(name) = token.strip_prefix('#').filter(|n| !n.is_empty()) {
+            id = Some(name);
+        } else if !(token.len() > 1 && token.starts_with('.') || token.contains('=')) {
+            return (raw, None);
+        }
+    }
+    match id {
+        Some(id) => (trimmed[..open].trim_end(), Some(id)),
+        None => (raw, None),
+    }
 }
 
 fn heading_level(level: HeadingLevel) -> u8 {
@@ -354,6 +402,44 @@ fn push_link(
             LinkKind::Inline
         },
     });
+}
+
+/// The mdBook directives that paste a file into the page, as mdBook's `links` preprocessor
+/// reads them (`{{ #name args }}`, no `}` inside): `{{#include path}}`, `{{#rustdoc_include path}}` and `{{#playground path}}`,
+/// where `path` (relative to the page) may end in `:anchor`, `:line`, `:from:to`, `:from:`
+/// or `:to`, and further words are options. A directive preceded by `\` is escaped, as in
+/// mdBook. Directives count wherever they stand, code blocks included: the preprocessor runs
+/// on the raw text. They are added after the Markdown links, in text order.
+fn include_links(src: &str, lines: &LineIndex, links: &mut Vec<RawLink>) {
+    const NAMES: [&str; 3] = ["include", "rustdoc_include", "playground"];
+    for (at, _) in src.match_indices("{{") {
+        let Some(body) = src[at + 2..].trim_start().strip_prefix('#') else {
+            continue;
+        };
+        if src[..at].ends_with('\\') {
+            continue;
+        }
+        // mdBook's pattern: no `}` inside the directive.
+        let Some(end) = body.find('}').filter(|&e| body[e..].starts_with("}}")) else {
+            continue;
+        };
+        let mut words = body[..end].split_whitespace();
+        let (Some(name), Some(arg)) = (words.next(), words.next()) else {
+            continue;
+        };
+        let path = arg.split(':').next().unwrap_or(arg);
+        if !NAMES.contains(&name) || path.is_empty() {
+            continue;
+        }
+        let (line, column) = lines.line_col(at);
+        links.push(RawLink {
+            line,
+            column,
+            target: path.to_string(),
+            syntax: LinkSyntax::Directive,
+            kind: LinkKind::Include,
+        });
+    }
 }
 
 /// The number of words (runs of non-whitespace), exactly `text.split_whitespace().count()`,
@@ -497,49 +583,5 @@ fn anchors_in_tags(html: &str, out: &mut Vec<String>) {
                 out.push(v.to_string());
             }
         }
-    }
-}
-
-/// GitHub-style heading slug: lower-case; letters, digits, spaces, `-` and `_` kept; spaces
-/// become `-`; everything else dropped.
-pub fn slug(text: &str) -> String {
-    // No trimming: CommonMark already strips the heading's ends, and a space left by a removed
-    // image stays, as it does on GitHub.
-    text.chars()
-        .flat_map(char::to_lowercase)
-        .filter_map(|c| match c {
-            ' ' => Some('-'),
-            '-' | '_' => Some(c),
-            c if c.is_alphanumeric() => Some(c),
-            _ => None,
-        })
-        .collect()
-}
-
-/// Hands out slugs, adding `-1`, `-2` … to repeats as GitHub does.
-#[derive(Default)]
-pub struct SlugCounter {
-    seen: std::collections::HashMap<String, usize>,
-}
-
-impl SlugCounter {
-    pub fn next(&mut self, text: &str) -> String {
-        let base = slug(text);
-        let mut n = self.seen.get(&base).copied().unwrap_or(0);
-        let mut candidate = if n == 0 {
-            base.clone()
-        } else {
-            format!("{base}-{n}")
-        };
-        // A generated `foo-1` may collide with a real heading "foo-1": keep counting.
-        while n > 0 && self.seen.contains_key(&candidate) {
-            n += 1;
-            candidate = format!("{base}-{n}");
-        }
-        self.seen.insert(base.clone(), n + 1);
-        if candidate != base {
-            self.seen.insert(candidate.clone(), 1);
-        }
-        candidate
     }
 }

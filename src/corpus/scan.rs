@@ -104,6 +104,10 @@ impl DiskRepo {
 }
 
 impl RepoView for DiskRepo {
+    fn site(&self) -> &crate::corpus::dialect::Site {
+        &self.links.site
+    }
+
     fn entry(&self, path: &str) -> Entry {
         remembered(&self.entries, path, || self.entry_uncached(path))
     }

@@ -1,8 +1,9 @@
 //! Table-driven tests for the link rules of `docs/links.md` (issue sections 4–6), run on
 //! in-memory trees.
 
+use super::dialect::{Dialect, Site, SlugCounter};
 use super::links::{BrokenReason::*, LinkStatus, normalize};
-use super::parse::{SlugCounter, code_span_link, parse, slug};
+use super::parse::{code_span_link, parse};
 use super::{Corpus, DocKind, LinkKind, LinkSyntax};
 use crate::config::{Config, LinksConfig};
 use crate::graph::{DocGraph, LinkFilter};
@@ -287,26 +288,139 @@ fn rule_e_headings_in_code_blocks_are_not_headings() {
     assert_eq!(slugs, ["a", "real"]);
 }
 
+/// The anchors a dialect gives a document's headings, in order.
+fn anchors(dialect: Dialect, headings: &[&str]) -> Vec<String> {
+    let mut counter = SlugCounter::new(dialect);
+    headings.iter().map(|h| counter.next(h)).collect()
+}
+
+/// Heading → anchor pairs for each dialect, in one document (so repeats count). Checked
+/// against each generator's own code: the `github` column with github-slugger 2.0.0 run under
+/// node; the `mdbook` column with `id_from_content` and `unique_id` of mdbook-html 0.5.4
+/// compiled as they are; the `gitlab` column by hand from gitlabhq's `string_to_anchor` and
+/// its table-of-contents filter's counter (no Ruby here).
 #[test]
-fn slugs_follow_github() {
-    let cases = [
-        ("Pool Sizing", "pool-sizing"),
-        ("Retries & Back-off (v2)", "retries--back-off-v2"),
-        ("🚀 Quick Start", "-quick-start"),
-        ("snake_case Names", "snake_case-names"),
-        ("Café Überblick", "café-überblick"),
-        (" Logo Title", "-logo-title"),
-        ("C++ / Rust?", "c--rust"),
+fn slugs_follow_each_generator() {
+    let table: &[(&str, &str, &str, &str)] = &[
+        // heading, github, gitlab, mdbook
+        ("Pool Sizing", "pool-sizing", "pool-sizing", "pool-sizing"),
+        (
+            "Retries & Back-off (v2)",
+            "retries--back-off-v2",
+            "retries-back-off-v2",
+            "retries--back-off-v2",
+        ),
+        (
+            "🚀 Quick Start",
+            "-quick-start",
+            "-quick-start",
+            "-quick-start",
+        ),
+        (
+            "Hello 👋 World",
+            "hello--world",
+            "hello-world",
+            "hello--world",
+        ),
+        ("Race/select", "raceselect", "raceselect", "raceselect"),
+        // Devanagari with a virama (a mark): GitHub keeps it, mdBook's `is_alphanumeric`
+        // drops it.
+        ("हिन्दी", "हिन्दी", "हिन्दी", "हिनदी"),
+        // A decomposed é: the combining accent is a mark.
+        ("Cafe\u{301}", "cafe\u{301}", "cafe\u{301}", "cafe"),
+        ("foo‿bar", "foo‿bar", "foo‿bar", "foobar"),
+        (
+            "snake_case_name",
+            "snake_case_name",
+            "snake_case_name",
+            "snake_case_name",
+        ),
+        ("中文标题", "中文标题", "中文标题", "中文标题"),
+        (
+            "日本語の見出し",
+            "日本語の見出し",
+            "日本語の見出し",
+            "日本語の見出し",
+        ),
+        ("한국어", "한국어", "한국어", "한국어"),
+        ("Привет, мир", "привет-мир", "привет-мир", "привет-мир"),
+        // A final sigma lowers to ς in all three.
+        ("ΣΑΣ", "σας", "σας", "σας"),
+        ("Straße", "straße", "straße", "straße"),
+        // ² and ½ are "other numbers": GitHub and GitLab drop them, mdBook keeps them.
+        ("x² and ½", "x-and-", "x-and-", "x²-and-½"),
+        ("Ⅻ Roman", "ⅻ-roman", "ⅻ-roman", "ⅻ-roman"),
+        ("a -- b", "a----b", "a-b", "a----b"),
+        ("C++ & C#", "c--c", "c-c", "c--c"),
+        ("What's new?", "whats-new", "whats-new", "whats-new"),
+        ("1.2.3", "123", "anchor-123", "123"),
+        ("Über", "über", "über", "über"),
+        ("Über", "über-1", "über-1", "über-1"),
+        ("Über-1", "über-1-1", "über-1", "über-1-1"),
+        ("Über", "über-2", "über-2", "über-2"),
     ];
-    for (text, want) in cases {
-        assert_eq!(slug(text), want, "slug of {text:?}");
+    let headings: Vec<&str> = table.iter().map(|row| row.0).collect();
+    for (dialect, column) in [
+        (Dialect::Github, 1),
+        (Dialect::Gitlab, 2),
+        (Dialect::Mdbook, 3),
+    ] {
+        let got = anchors(dialect, &headings);
+        for (row, got) in table.iter().zip(got) {
+            let want = [row.1, row.2, row.3][column - 1];
+            assert_eq!(got, want, "{dialect:?} anchor of {:?}", row.0);
+        }
     }
-    let mut counter = SlugCounter::default();
-    let got: Vec<String> = ["Setup", "Setup", "Setup", "Setup-1"]
-        .iter()
-        .map(|t| counter.next(t))
+}
+
+#[test]
+fn custom_heading_ids_are_anchors_in_every_dialect() {
+    let text = "# Guide {#start}\n\n## Setup {#install-it}\n\n## Setup\n\n## Plain\n";
+    for dialect in [Dialect::Github, Dialect::Gitlab, Dialect::Mdbook] {
+        let config = LinksConfig {
+            site: Site::new(dialect),
+            ..LinksConfig::default()
+        };
+        let p = parse(text, &config);
+        let slugs: Vec<&str> = p.headings.iter().map(|h| h.slug.as_str()).collect();
+        assert_eq!(
+            slugs,
+            ["start", "install-it", "setup", "plain"],
+            "{dialect:?}"
+        );
+        assert_eq!(
+            p.title.as_deref(),
+            Some("Guide"),
+            "the attribute is not in the title"
+        );
+    }
+    // Braces without an id are text: the template's placeholder title stays a placeholder.
+    let p = parse(
+        "# {Topic Title}\n\n## Setup {.wide}\n",
+        &LinksConfig::default(),
+    );
+    assert_eq!(p.title.as_deref(), Some("{Topic Title}"));
+    assert_eq!(p.headings[1].slug, "setup-wide");
+}
+
+#[test]
+fn anchor_suggestions_use_the_dialect_slugs() {
+    // `#हिनदी` (the virama dropped) is what the old slug made; GitHub keeps the mark.
+    let c = corpus(&[(
+        "docs/atomic/a/x.md",
+        "# X\n\n## हिन्दी\n\n[ok](#हिन्दी) [bad](#हिनदी)\n",
+    )]);
+    let statuses: Vec<LinkStatus> = links_of(&c, "docs/atomic/a/x.md")
+        .into_iter()
+        .map(|l| l.1)
         .collect();
-    assert_eq!(got, ["setup", "setup-1", "setup-2", "setup-1-1"]);
+    assert_eq!(statuses, [LinkStatus::Ok, LinkStatus::Broken(Anchor)]);
+    // The did-you-mean reads the same anchors.
+    let suggestions = crate::search::suggest::anchor(&c, 0, "हिनदी");
+    assert_eq!(
+        suggestions.first().map(String::as_str),
+        Some("docs/atomic/a/x.md#हिन्दी")
+    );
 }
 
 #[test]
@@ -574,4 +688,137 @@ mod anchor_comparison {
             prop_assert_eq!(anchor_matches(&a, [upper.as_str()], []), by_definition(&a, &upper));
         }
     }
+}
+
+/// An mdBook: `.html` links to pages built from Markdown, `SUMMARY.md`, includes with anchors
+/// and line ranges, a 404 page named in `book.toml`.
+#[test]
+fn mdbook_trees_follow_mdbook_rules() {
+    let mut config = Config::default();
+    config.links.site = Site {
+        dialect: Dialect::Mdbook,
+        not_found: Some("missing.md".into()),
+    };
+    let files = [
+        (
+            "src/SUMMARY.md",
+            "# Summary\n\n- [Intro](intro.md)\n- [Guide](guide/README.md)\n  - [Pages](guide/pages.md)\n",
+        ),
+        (
+            "src/intro.md",
+            "# Intro {#top}\n\nSee [pages](guide/pages.html#two-words), [the guide](guide/index.html), \
+             [top](#top) and [gone](guide/gone.html).\n\n\
+             ```rust\n{{#include ../examples/hello.rs:main}}\n```\n\n\
+             {{#rustdoc_include ../examples/hello.rs:1:10}}\n\n\
+             {{#include shared/part.md}}\n\n\\{{#include not/a/directive.md}}\n\n\
+             {{#playground ../examples/missing.rs editable}}\n",
+        ),
+        ("src/guide/README.md", "# Guide\n\nA chapter.\n"),
+        ("src/guide/pages.md", "# Pages\n\n## Two Words\n"),
+        ("src/shared/part.md", "Pasted into the intro.\n"),
+        ("src/missing.md", "# Not found\n"),
+        (
+            "examples/hello.rs",
+            "// ANCHOR: main\nfn main() {}\n// ANCHOR_END: main\n",
+        ),
+    ];
+    let c = Corpus::from_files("src", &files, &config);
+    let kind = |p: &str| c.doc(c.doc_id(p).unwrap()).kind;
+    assert_eq!(kind("src/SUMMARY.md"), DocKind::Index);
+    assert_eq!(kind("src/missing.md"), DocKind::Meta);
+    assert_eq!(kind("src/guide/README.md"), DocKind::Index);
+    assert_eq!(kind("src/shared/part.md"), DocKind::Topic);
+
+    let intro = c.doc(c.doc_id("src/intro.md").unwrap());
+    let got: Vec<(&str, LinkKind, LinkStatus, Option<&str>)> = intro
+        .links
+        .iter()
+        .map(|l| (l.target.as_str(), l.kind, l.status, l.resolved.as_deref()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                "guide/pages.html#two-words",
+                LinkKind::Inline,
+                LinkStatus::Ok,
+                Some("src/guide/pages.md")
+            ),
+            (
+                "guide/index.html",
+                LinkKind::Inline,
+                LinkStatus::Ok,
+                Some("src/guide/README.md")
+            ),
+            (
+                "#top",
+                LinkKind::Inline,
+                LinkStatus::Ok,
+                Some("src/intro.md")
+            ),
+            (
+                "guide/gone.html",
+                LinkKind::Inline,
+                LinkStatus::Broken(Missing),
+                Some("src/guide/gone.html")
+            ),
+            (
+                "../examples/hello.rs",
+                LinkKind::Include,
+                LinkStatus::Ok,
+                Some("examples/hello.rs")
+            ),
+            (
+                "../examples/hello.rs",
+                LinkKind::Include,
+                LinkStatus::Ok,
+                Some("examples/hello.rs")
+            ),
+            (
+                "shared/part.md",
+                LinkKind::Include,
+                LinkStatus::Ok,
+                Some("src/shared/part.md")
+            ),
+            (
+                "../examples/missing.rs",
+                LinkKind::Include,
+                LinkStatus::Broken(Missing),
+                Some("examples/missing.rs")
+            ),
+        ]
+    );
+    assert!(
+        intro
+            .links
+            .iter()
+            .all(|l| l.kind != LinkKind::Include || l.syntax == LinkSyntax::Directive)
+    );
+
+    // The included page and every page SUMMARY.md lists have an incoming edge: no orphans.
+    let g = DocGraph::build(&c);
+    let orphans: Vec<&str> = g
+        .orphans(&c, LinkFilter::Any)
+        .into_iter()
+        .map(|d| c.doc(d).path.as_str())
+        .collect();
+    assert!(orphans.is_empty(), "{orphans:?}");
+    let part = c.doc_id("src/shared/part.md").unwrap();
+    assert_eq!(g.inlinks(part, LinkFilter::Include), 1);
+    assert_eq!(g.inlinks(part, LinkFilter::Inline), 0);
+}
+
+#[test]
+fn html_links_are_files_outside_mdbook() {
+    let c = corpus(&[
+        (
+            "docs/atomic/a/x.md",
+            "# X\n\n[y](y.html)\n\n{{#include y.md}}\n",
+        ),
+        ("docs/atomic/a/y.md", "# Y\n"),
+    ]);
+    let links = links_of(&c, "docs/atomic/a/x.md");
+    assert_eq!(links.len(), 1, "no include directives outside mdBook");
+    assert_eq!(links[0].1, LinkStatus::Broken(Missing));
+    assert_eq!(c.doc(0).kind, DocKind::Topic);
 }

@@ -88,11 +88,11 @@ pub fn to_graph(graph: &ExportGraph) -> Graph {
                     &format!("{from} → {to}: {}", links(e.count, "")),
                 ));
             }
-            EdgeKind::Related | EdgeKind::Inline => {
-                let (style, word) = if e.kind == EdgeKind::Related {
-                    ("solid", "related ")
-                } else {
-                    ("dashed", "inline ")
+            EdgeKind::Related | EdgeKind::Inline | EdgeKind::Include => {
+                let (style, word) = match e.kind {
+                    EdgeKind::Related => ("solid", "related "),
+                    EdgeKind::Include => ("dotted", "include "),
+                    _ => ("dashed", "inline "),
                 };
                 attrs.push(attr("style", style));
                 if e.broken {

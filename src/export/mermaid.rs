@@ -60,6 +60,9 @@ pub fn render(graph: &ExportGraph) -> String {
             EdgeKind::Inline => {
                 let _ = writeln!(out, "  {from} -.-> {to}");
             }
+            EdgeKind::Include => {
+                let _ = writeln!(out, "  {from} -.->|include| {to}");
+            }
             EdgeKind::Links => {
                 let _ = writeln!(out, "  {from} -->|\"{}\"| {to}", e.count);
                 widths.push((i, 1 + 4 * e.count / max.max(1)));

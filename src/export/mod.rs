@@ -70,7 +70,8 @@ impl Kinds {
     pub fn accepts(self, kind: LinkKind) -> bool {
         match kind {
             LinkKind::Related => self.related,
-            LinkKind::Inline => self.inline,
+            // An included page is part of the running text of the page that includes it.
+            LinkKind::Inline | LinkKind::Include => self.inline,
         }
     }
 

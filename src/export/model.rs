@@ -31,6 +31,8 @@ pub enum NodeKind {
 pub enum EdgeKind {
     Related,
     Inline,
+    /// An mdBook `{{#include}}`: the target is pasted into the source page.
+    Include,
     /// Links of any kind between two groups of documents (subcategory and category level).
     Links,
 }
@@ -40,6 +42,7 @@ impl From<LinkKind> for EdgeKind {
         match kind {
             LinkKind::Related => EdgeKind::Related,
             LinkKind::Inline => EdgeKind::Inline,
+            LinkKind::Include => EdgeKind::Include,
         }
     }
 }

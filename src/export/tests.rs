@@ -62,6 +62,11 @@ fn kinds_map_to_graph_filters() {
 struct NoFiles;
 
 impl RepoView for NoFiles {
+    fn site(&self) -> &crate::corpus::dialect::Site {
+        static GITHUB: std::sync::LazyLock<crate::corpus::dialect::Site> =
+            std::sync::LazyLock::new(Default::default);
+        &GITHUB
+    }
     fn entry(&self, _: &str) -> Entry {
         Entry::Missing
     }

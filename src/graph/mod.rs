@@ -28,6 +28,7 @@ pub enum Node {
 pub enum EdgeKind {
     Related,
     Inline,
+    Include,
     Contains,
 }
 
@@ -36,6 +37,7 @@ impl From<LinkKind> for EdgeKind {
         match k {
             LinkKind::Related => EdgeKind::Related,
             LinkKind::Inline => EdgeKind::Inline,
+            LinkKind::Include => EdgeKind::Include,
         }
     }
 }
@@ -51,19 +53,21 @@ pub struct Edge {
 /// Which link edges a question follows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum LinkFilter {
-    /// `related` and `inline`.
+    /// `related`, `inline` and `include`.
     #[default]
     Any,
     Related,
     Inline,
+    Include,
 }
 
 impl LinkFilter {
     pub fn accepts(self, kind: EdgeKind) -> bool {
         match self {
-            LinkFilter::Any => matches!(kind, EdgeKind::Related | EdgeKind::Inline),
+            LinkFilter::Any => kind != EdgeKind::Contains,
             LinkFilter::Related => kind == EdgeKind::Related,
             LinkFilter::Inline => kind == EdgeKind::Inline,
+            LinkFilter::Include => kind == EdgeKind::Include,
         }
     }
 }
@@ -74,9 +78,9 @@ pub struct DocGraph {
     pub graph: DiGraph<Node, Edge>,
     doc_nodes: Vec<NodeIndex>,
     /// Incoming edges from referrers (Markdown files outside the docs root) per document:
-    /// `[related, inline]`. They count as incoming links, but referrers are not nodes: paths
+    /// the kind of each. They count as incoming links, but referrers are not nodes: paths
     /// and neighbours stay within the documents.
-    from_referrers: Vec<[usize; 2]>,
+    from_referrers: Vec<Vec<EdgeKind>>,
     categories: BTreeMap<String, NodeIndex>,
     subcategories: BTreeMap<String, NodeIndex>,
 }
@@ -135,11 +139,11 @@ impl DocGraph {
                 }
             }
         }
-        let mut from_referrers = vec![[0; 2]; corpus.docs.len()];
+        let mut from_referrers = vec![Vec::new(); corpus.docs.len()];
         for r in &corpus.referrers {
             for (_, link) in r.edges() {
                 if let Some(to) = link.to_doc {
-                    from_referrers[to][usize::from(link.kind == LinkKind::Inline)] += 1;
+                    from_referrers[to].push(link.kind.into());
                 }
             }
         }
@@ -186,12 +190,10 @@ impl DocGraph {
     /// Number of incoming link edges: link occurrences from other documents and from
     /// referrers.
     pub fn inlinks(&self, doc: DocId, filter: LinkFilter) -> usize {
-        let [related, inline] = self.from_referrers[doc];
-        let referred = match filter {
-            LinkFilter::Any => related + inline,
-            LinkFilter::Related => related,
-            LinkFilter::Inline => inline,
-        };
+        let referred = self.from_referrers[doc]
+            .iter()
+            .filter(|&&k| filter.accepts(k))
+            .count();
         self.root_inlinks(doc, filter) + referred
     }
 

@@ -23,6 +23,8 @@ pub struct Stats {
     pub orphans: usize,
     /// Referrers read (Markdown files outside the docs root, `[links] referrers`).
     pub referrers: usize,
+    /// The site dialect the tree is read in (`github`, `gitlab`, `mdbook`).
+    pub dialect: String,
 }
 
 /// The `edges` key of the edges from referrers.
@@ -34,10 +36,11 @@ impl Stats {
             .iter()
             .map(|k| (k.as_str().to_string(), 0))
             .collect();
-        let mut edges: BTreeMap<String, usize> = [LinkKind::Related, LinkKind::Inline]
-            .iter()
-            .map(|k| (k.as_str().to_string(), 0))
-            .collect();
+        let mut edges: BTreeMap<String, usize> =
+            [LinkKind::Related, LinkKind::Inline, LinkKind::Include]
+                .iter()
+                .map(|k| (k.as_str().to_string(), 0))
+                .collect();
         let mut broken: BTreeMap<String, usize> = BrokenReason::ALL
             .iter()
             .map(|r| (r.as_str().to_string(), 0))
@@ -59,6 +62,7 @@ impl Stats {
         );
         Stats {
             referrers: corpus.referrers.len(),
+            dialect: corpus.site.dialect.as_str().to_string(),
             documents: corpus.docs.len(),
             by_category: corpus.docs_by_category(),
             by_kind,

@@ -231,6 +231,8 @@ pub enum Field {
     InRelated,
     /// Incoming `inline` edges.
     InInline,
+    /// Incoming `include` edges (mdBook `{{#include}}`).
+    InInclude,
     /// Broken links in the document.
     Broken,
     Words,
@@ -274,6 +276,7 @@ pub const DOC_FIELDS: &[Field] = &[
     Field::Related,
     Field::InRelated,
     Field::InInline,
+    Field::InInclude,
     Field::Broken,
     Field::Words,
     Field::Sections,
@@ -308,6 +311,7 @@ impl Field {
             Field::Related => "related",
             Field::InRelated => "inrelated",
             Field::InInline => "ininline",
+            Field::InInclude => "ininclude",
             Field::Broken => "broken",
             Field::Words => "words",
             Field::Sections => "sections",
@@ -332,6 +336,7 @@ impl Field {
             | Field::Related
             | Field::InRelated
             | Field::InInline
+            | Field::InInclude
             | Field::Broken
             | Field::Words
             | Field::Sections
@@ -346,7 +351,7 @@ impl Field {
     pub fn allowed_values(self) -> Option<&'static [&'static str]> {
         match self {
             Field::DocKind => Some(&["topic", "index", "meta"]),
-            Field::LinkKind => Some(&["related", "inline"]),
+            Field::LinkKind => Some(&["related", "inline", "include"]),
             Field::Status => Some(&["ok", "external", "broken"]),
             Field::Reason => Some(&["missing", "anchor", "outside", "placeholder"]),
             Field::Orphan | Field::Edge | Field::FromReferrer => Some(&["true", "false"]),
@@ -392,6 +397,7 @@ impl Query {
                 let field = match kind {
                     LinkKind::Related => Field::InRelated,
                     LinkKind::Inline => Field::InInline,
+                    LinkKind::Include => Field::InInclude,
                 };
                 (
                     Source::Docs,

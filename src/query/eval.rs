@@ -129,6 +129,7 @@ pub struct Metrics {
     pub outlinks: Vec<u64>,
     pub inrelated: Vec<u64>,
     pub ininline: Vec<u64>,
+    pub ininclude: Vec<u64>,
 }
 
 impl Metrics {
@@ -140,6 +141,7 @@ impl Metrics {
             outlinks: vec![0; n],
             inrelated: vec![0; n],
             ininline: vec![0; n],
+            ininclude: vec![0; n],
         };
         for (id, doc) in corpus.docs.iter().enumerate() {
             for link in &doc.links {
@@ -165,6 +167,7 @@ impl Metrics {
         match kind {
             LinkKind::Related => self.inrelated[to] += 1,
             LinkKind::Inline => self.ininline[to] += 1,
+            LinkKind::Include => self.ininclude[to] += 1,
         }
     }
 }
@@ -517,6 +520,7 @@ impl<'a> Cx<'a> {
                     Field::Related => FieldValue::Num(d.related_links() as u64),
                     Field::InRelated => FieldValue::Num(m.inrelated[id]),
                     Field::InInline => FieldValue::Num(m.ininline[id]),
+                    Field::InInclude => FieldValue::Num(m.ininclude[id]),
                     Field::Broken => FieldValue::Num(d.broken_links() as u64),
                     Field::Words => FieldValue::Num(d.words as u64),
                     Field::Sections => {
@@ -813,7 +817,7 @@ fn matrix(corpus: &Corpus) -> Table {
 /// evaluation's per-document metrics instead of string-keyed maps per link.
 pub fn stats_of(corpus: &Corpus, metrics: &Metrics) -> Stats {
     let mut kinds = [0usize; 3];
-    let mut edges = [0usize; 2];
+    let mut edges = [0usize; 3];
     let from_referrers: usize = corpus.referrers.iter().map(|r| r.edges().count()).sum();
     let mut broken = [0usize; 4];
     let mut orphans = 0;
@@ -829,7 +833,11 @@ pub fn stats_of(corpus: &Corpus, metrics: &Metrics) -> Stats {
         }
         for link in &doc.links {
             if link.to_doc.is_some() {
-                edges[usize::from(link.kind == LinkKind::Inline)] += 1;
+                edges[match link.kind {
+                    LinkKind::Related => 0,
+                    LinkKind::Inline => 1,
+                    LinkKind::Include => 2,
+                }] += 1;
             }
             if let Some(r) = link.broken_reason() {
                 let i = crate::corpus::BrokenReason::ALL
@@ -844,6 +852,7 @@ pub fn stats_of(corpus: &Corpus, metrics: &Metrics) -> Stats {
         pairs.iter().map(|&(k, v)| (k.to_string(), v)).collect()
     };
     Stats {
+        dialect: corpus.site.dialect.as_str().to_string(),
         documents: corpus.docs.len(),
         by_category: corpus.docs_by_category(),
         by_kind: named(&[
@@ -854,6 +863,7 @@ pub fn stats_of(corpus: &Corpus, metrics: &Metrics) -> Stats {
         edges: named(&[
             (LinkKind::Related.as_str(), edges[0]),
             (LinkKind::Inline.as_str(), edges[1]),
+            (LinkKind::Include.as_str(), edges[2]),
             (crate::graph::stats::FROM_REFERRERS, from_referrers),
         ]),
         broken: crate::corpus::BrokenReason::ALL

@@ -462,7 +462,12 @@ impl<'a> Parser<'a> {
                 let kind = match self.peek_word().as_deref() {
                     Some("related") => crate::corpus::LinkKind::Related,
                     Some("inline") => crate::corpus::LinkKind::Inline,
-                    _ => return Err(self.expected("expected 'related' or 'inline' after 'by'")),
+                    Some("include") => crate::corpus::LinkKind::Include,
+                    _ => {
+                        return Err(
+                            self.expected("expected 'related', 'inline' or 'include' after 'by'")
+                        );
+                    }
                 };
                 self.bump();
                 match &mut query.source {

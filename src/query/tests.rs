@@ -210,7 +210,7 @@ const ERRORS: &[(&str, &str, usize)] = &[
     ),
     (
         "orphans by",
-        "expected 'related' or 'inline' after 'by', found the end of the query",
+        "expected 'related', 'inline' or 'include' after 'by', found the end of the query",
         11,
     ),
     (

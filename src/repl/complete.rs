@@ -336,7 +336,7 @@ fn complete_query(
             }
         }
         Slot::Value { field, links } => keywords(&vocab::field_values(field, links)),
-        Slot::LinkKind => keywords(&["related", "inline"]),
+        Slot::LinkKind => keywords(&["related", "inline", "include"]),
         Slot::Direction => keywords(&["asc", "desc", "limit"]),
         Slot::Exactly(word) => keywords(&[word]),
         Slot::Free(_) => Vec::new(),

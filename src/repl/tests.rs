@@ -184,7 +184,7 @@ fn after_where_and_sort_by_fields_of_the_rows() {
     );
     assert_eq!(
         words("docs where in"),
-        vec!["inlinks", "inrelated", "ininline"]
+        vec!["inlinks", "inrelated", "ininline", "ininclude"]
     );
     assert_eq!(words("docs where kind = index and wo"), vec!["words"]);
     assert_eq!(words("docs sort by ti"), vec!["title"]);
@@ -199,7 +199,7 @@ fn operators_values_and_next_clauses() {
         vec!["missing", "anchor", "outside", "placeholder"]
     );
     assert_eq!(words("broken where reason = an"), vec!["anchor"]);
-    assert_eq!(words("orphans by "), vec!["related", "inline"]);
+    assert_eq!(words("orphans by "), vec!["related", "inline", "include"]);
     assert_eq!(words("docs sort "), vec!["by"]);
     assert_eq!(words("docs sort by words "), vec!["asc", "desc", "limit"]);
     assert_eq!(words("docs missing "), vec!["section"]);

@@ -263,7 +263,7 @@ fn parse_all(root: &str, files: Vec<SourceFile>, config: &Config) -> Vec<Documen
         .map(|f| {
             let mut parsed = parse::parse(&f.text, &config.links);
             crate::corpus::cap_links(&mut parsed, config.limits.max_links_per_file);
-            Document::new(root, f.path, parsed)
+            Document::new(root, f.path, parsed, &config.links.site)
         })
         .collect()
 }
@@ -333,6 +333,9 @@ struct Recording<'a> {
 }
 
 impl RepoView for Recording<'_> {
+    fn site(&self) -> &crate::corpus::dialect::Site {
+        self.repo.site()
+    }
     fn entry(&self, path: &str) -> Entry {
         self.note(path);
         self.repo.entry(path)

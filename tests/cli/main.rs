@@ -5,6 +5,7 @@
 mod check;
 mod common;
 mod crash;
+mod dialect;
 mod export;
 mod foundation;
 mod fuzzing;
