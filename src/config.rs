@@ -208,43 +208,14 @@ impl Config {
 /// `atomdoc.toml` is at most this long: a config file, not a data file.
 const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
 
+/// The repository provides this file: a committed symlink to `/dev/zero` or to a file
+/// elsewhere must not hang atomdoc or leak another file's contents into an error message.
 fn read_config_file(repo: &Path, path: &Path) -> std::io::Result<String> {
-    read_repo_text(repo, path, MAX_CONFIG_BYTES)
-}
-
-/// Reads a small text file that the repository provides (the config file, saved queries)
-/// only when it is a regular file inside the repository and at most `max_bytes` long: a
-/// committed symlink to `/dev/zero` or to a file elsewhere must not hang atomdoc or leak
-/// another file's contents into an error message. A missing file is `NotFound`.
-pub fn read_repo_text(repo: &Path, path: &Path, max_bytes: u64) -> std::io::Result<String> {
-    use std::io::{Error, ErrorKind, Read};
-    let meta = std::fs::metadata(path)?;
-    let inside = match (repo.canonicalize(), path.canonicalize()) {
-        (Ok(r), Ok(p)) => p.starts_with(r),
-        _ => false,
-    };
-    if !inside {
-        return Err(Error::other(
-            "it is a symlink leading outside the repository; make it a regular file",
-        ));
-    }
-    if !meta.is_file() {
-        return Err(Error::other("not a regular file"));
-    }
-    let mut text = String::new();
-    std::fs::File::open(path)?
-        .take(max_bytes + 1)
-        .read_to_string(&mut text)
-        .map_err(|e| match e.kind() {
-            ErrorKind::InvalidData => Error::other("not valid UTF-8"),
-            _ => e,
-        })?;
-    if text.len() as u64 > max_bytes {
-        return Err(Error::other(format!(
-            "larger than {max_bytes} bytes; is it the right file?"
-        )));
-    }
-    Ok(text)
+    crate::boundary::read::read_text(
+        path,
+        crate::boundary::read::Links::Inside(repo),
+        MAX_CONFIG_BYTES,
+    )
 }
 
 /// Where the tree is: the repository and the docs root inside it.
@@ -374,7 +345,7 @@ fn site(repo: &Path, root: &str, dialect: Option<Dialect>) -> Result<Site, Confi
 /// What atomdoc reads of the `book.toml` in `dir`; `None` when there is none.
 fn read_book(repo: &Path, dir: &Path) -> Result<Option<BookToml>, ConfigError> {
     let path = dir.join(BOOK_FILE);
-    let text = match read_repo_text(repo, &path, MAX_CONFIG_BYTES) {
+    let text = match read_config_file(repo, &path) {
         Ok(text) => text,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(reason) => return Err(ConfigError::Read { path, reason }),

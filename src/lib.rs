@@ -24,6 +24,7 @@
 #![forbid(unsafe_code)]
 
 pub mod atomic;
+pub mod boundary;
 pub mod check;
 pub mod cli;
 pub mod config;

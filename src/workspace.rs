@@ -13,7 +13,7 @@ use crate::corpus::DocId;
 use crate::graph::DocGraph;
 use crate::query::{Cell, Query, Rows, Source};
 use crate::render::rows::Records;
-use crate::search::{Excerpt, SearchIndex, SearchQuery};
+use crate::search::{Excerpt, SearchError, SearchIndex, SearchQuery};
 use crate::store::{self, CacheMode, Report, SearchSource};
 
 /// A loaded docs tree: where it is, its settings, its documents and their graph.
@@ -28,6 +28,8 @@ pub struct Workspace {
     pub notices: Mutex<Vec<String>>,
     search_source: SearchSource,
     search: OnceLock<Result<SearchIndex, String>>,
+    /// The index rebuilt after the cached one failed a search (see [`Workspace::with_search`]).
+    healed: OnceLock<Result<SearchIndex, String>>,
     sources: OnceLock<HashMap<String, String>>,
 }
 
@@ -59,6 +61,7 @@ impl Workspace {
             notices: Mutex::new(loaded.notices),
             search_source: loaded.search,
             search: OnceLock::new(),
+            healed: OnceLock::new(),
             sources: OnceLock::new(),
         })
     }
@@ -76,12 +79,16 @@ impl Workspace {
             notices: Mutex::new(Vec::new()),
             search_source: SearchSource::Memory { texts: true },
             search: OnceLock::new(),
+            healed: OnceLock::new(),
             sources: OnceLock::new(),
         }
     }
 
     /// The full-text index, opened on first use (never for commands that do not search).
     pub fn search_index(&self) -> Result<&SearchIndex, String> {
+        if let Some(healed) = self.healed.get() {
+            return healed.as_ref().map_err(Clone::clone);
+        }
         self.search
             .get_or_init(|| {
                 let (index, notices) = store::open_search(
@@ -99,6 +106,42 @@ impl Workspace {
             })
             .as_ref()
             .map_err(Clone::clone)
+    }
+
+    /// Asks the search index. Any error or panic from tantivy means the cached index is
+    /// damaged (its files kept their size and time, so the stamps could not tell): it is
+    /// rebuilt once, with a notice, and asked again. A panic never reaches the user.
+    pub fn with_search<T>(
+        &self,
+        ask: impl Fn(&SearchIndex) -> Result<T, SearchError>,
+    ) -> Result<T, String> {
+        let index = self.search_index()?;
+        let why = match store::quietly(|| ask(index)) {
+            Ok(Ok(answer)) => return Ok(answer),
+            Ok(Err(SearchError::Tantivy(e))) => format!("search index: {e}"),
+            Ok(Err(e)) => return Err(e.to_string()),
+            Err(panic) => panic,
+        };
+        let SearchSource::Disk { cache, .. } = &self.search_source else {
+            return Err(why);
+        };
+        if self.healed.get().is_some() {
+            return Err(why);
+        }
+        let healed = self.healed.get_or_init(|| {
+            let (index, notices) = store::rebuild_search(&self.location, &self.config, cache, &why)
+                .map_err(|e| format!("cannot rebuild the search index: {e}"))?;
+            self.notices
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .extend(notices);
+            Ok(index)
+        });
+        let index = healed.as_ref().map_err(Clone::clone)?;
+        match store::quietly(|| ask(index)) {
+            Ok(answer) => answer.map_err(|e| e.to_string()),
+            Err(panic) => Err(panic),
+        }
     }
 
     /// The raw text (BOM stripped) of every document and of the template, by repo-relative
@@ -127,16 +170,21 @@ impl Workspace {
 
     /// The excerpt of one search hit: the highlighted fragment and the line of the file it
     /// shows. Every face (`search`, `query 'search …'`, the REPL) gets its excerpts here, so
-    /// they always agree. Reads the file (through `corpus::scan`) for the line.
+    /// they always agree. Reads the file (through the boundary's capped reader) for the line.
     pub fn excerpt(&self, index: &SearchIndex, query: &SearchQuery, doc: DocId) -> Excerpt {
-        let path = self.corpus.doc(doc).path.clone();
-        let (files, _) = crate::corpus::scan::read_all_with(
-            &self.location.repo,
-            vec![path],
-            &self.config.limits,
-        );
-        let source = files.into_iter().next().map(|f| f.text);
-        index.excerpt(&self.corpus, doc, query, source.as_deref())
+        let path = &self.corpus.doc(doc).path;
+        let repo = &self.location.repo;
+        let source = crate::boundary::read::read_capped(
+            &repo.join(path),
+            crate::boundary::read::Links::Inside(repo),
+            self.config.limits.max_file_bytes,
+        )
+        .ok()
+        .flatten()
+        .map(|b| crate::corpus::scan::decode(b).0);
+        // The index answered the search: an excerpt failing now is not worth the answer.
+        crate::store::quietly(|| index.excerpt(&self.corpus, doc, query, source.as_deref()))
+            .unwrap_or_default()
     }
 
     /// Adds `line` and `snippet` columns (matches between `**`) to the records of a `search`

@@ -1,18 +1,24 @@
 //! `atomdoc check` and `atomdoc coverage`: flags → [`check::Settings`] → findings → a
 //! renderer, and the exit status. Reads document sources through `corpus::scan` and writes
-//! nothing but the baseline file, atomically, where `--write-baseline` says.
+//! nothing but the baseline file where `--write-baseline` says (by the rules of
+//! [`crate::boundary::output`]).
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::{Context, bail};
 use clap::{Args, ValueEnum};
 
 use super::{exit, load, report_warnings};
+use crate::boundary::output;
+use crate::boundary::read::{self, Links};
 use crate::check::{self, Baseline, Checks, Report, Settings, Totals};
 use crate::render;
 use crate::render::diagnostics::Outcome;
 use crate::workspace::Workspace;
+
+/// A baseline file is at most this long (a recorded finding is a few dozen bytes).
+const MAX_BASELINE_BYTES: u64 = 64 * 1024 * 1024;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum CheckFormat {
@@ -129,16 +135,18 @@ pub fn check_command(global: &super::GlobalArgs, args: CheckArgs) -> anyhow::Res
         workspace, report, ..
     } = run_checks(global, &args.paths)?;
     if let Some(path) = &args.write_baseline {
-        let cwd = std::env::current_dir()?;
-        let target = cwd.join(path);
-        refuse_docs_tree(&workspace, &target)?;
         let baseline = Baseline::record(&report.diagnostics);
-        crate::atomic::write(
-            &target,
-            baseline.to_json().as_bytes(),
-            crate::atomic::Durability::Synced,
-        )
-        .with_context(|| format!("cannot write baseline {}", path.display()))?;
+        match output::Target::parse(path) {
+            output::Target::Stdout => {
+                let mut out = std::io::stdout().lock();
+                out.write_all(baseline.to_json().as_bytes())?;
+                out.flush()?;
+            }
+            output::Target::File(file) => {
+                output::write(&file, &workspace.location, baseline.to_json().as_bytes())
+                    .map_err(|e| anyhow::anyhow!("baseline: {e}"))?
+            }
+        }
         let mut err = std::io::stderr().lock();
         writeln!(
             err,
@@ -151,7 +159,8 @@ pub fn check_command(global: &super::GlobalArgs, args: CheckArgs) -> anyhow::Res
     }
     let (diagnostics, baselined) = match &args.baseline {
         Some(path) => {
-            let text = std::fs::read_to_string(path).with_context(|| {
+            let links = Links::named(&workspace.location.repo, path);
+            let text = read::read_text(path, links, MAX_BASELINE_BYTES).with_context(|| {
                 format!(
                     "cannot read baseline {}; create it with --write-baseline {}",
                     path.display(),
@@ -316,30 +325,4 @@ pub fn coverage_command(global: &super::GlobalArgs, args: CoverageArgs) -> anyho
     }
     out.flush()?;
     Ok(report_warnings(&workspace))
-}
-
-/// atomdoc never writes into the docs tree.
-fn refuse_docs_tree(workspace: &Workspace, target: &Path) -> anyhow::Result<()> {
-    let root = workspace.location.repo.join(&workspace.location.root);
-    let root = root.canonicalize().unwrap_or(root);
-    let parent = target
-        .parent()
-        .map(|p| {
-            if p.as_os_str().is_empty() {
-                Path::new(".")
-            } else {
-                p
-            }
-        })
-        .unwrap_or(Path::new("."));
-    let parent = parent
-        .canonicalize()
-        .unwrap_or_else(|_| parent.to_path_buf());
-    if parent.starts_with(&root) {
-        bail!(
-            "refusing to write the baseline into the docs tree ({}); put it next to atomdoc.toml instead",
-            root.display()
-        );
-    }
-    Ok(())
 }

@@ -1,13 +1,16 @@
-//! `atomdoc export`: flags → export options → text on stdout, or a file written atomically
-//! (`.svg`/`.png`/`.pdf` rendered by Graphviz's `dot` through graphviz-rust).
+//! `atomdoc export`: flags → export options → text on stdout (also `-o -`), or a file written
+//! by the rules of [`crate::boundary::output`] (`.svg`/`.png`/`.pdf` rendered by Graphviz's
+//! `dot` through graphviz-rust).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, bail};
+use anyhow::bail;
 use clap::{Args, ValueEnum};
 use graphviz_rust::cmd::{CommandArg, Format as DotFormat};
 
+use crate::boundary::output::{self, Target};
+use crate::config::Location;
 use crate::export::{self, ExportGraph, Kinds, Level, Options};
 use crate::query;
 use crate::workspace::Workspace;
@@ -119,7 +122,7 @@ pub fn sink(
         ),
         (a, b) => a.or(b),
     };
-    let Some(path) = output else {
+    let Some(path) = output.filter(|p| Target::parse(p) != Target::Stdout) else {
         return Ok(Sink::Stdout(format.unwrap_or(ExportFormat::Dot)));
     };
     let ext = path
@@ -172,7 +175,8 @@ pub fn sink(
 pub fn run(workspace: &Workspace, args: &ExportArgs, out: &mut dyn Write) -> anyhow::Result<()> {
     let sink = sink(args.format, args.format_flag, args.output.as_deref())?;
     if let Sink::Text(path, _) | Sink::Rendered(path, _) = &sink {
-        refuse_docs_tree(workspace, path)?;
+        // Refuse before drawing (Graphviz can take a while), and again when writing.
+        output::check(path, &workspace.location).map_err(anyhow::Error::msg)?;
     }
     let mut kinds = Kinds {
         related: args.kinds.is_empty(),
@@ -200,7 +204,7 @@ pub fn run(workspace: &Workspace, args: &ExportArgs, out: &mut dyn Write) -> any
     };
     let graph = export::build(&workspace.corpus, &workspace.graph, &options)?;
     notice_switch(&graph);
-    emit(&graph, &sink, out)
+    emit(&graph, &sink, &workspace.location, out)
 }
 
 /// Tells stderr when a large drawing switched to the category level.
@@ -215,7 +219,12 @@ pub fn notice_switch(graph: &ExportGraph) {
 }
 
 /// Prints or writes `graph` to `sink`.
-pub fn emit(graph: &ExportGraph, sink: &Sink, out: &mut dyn Write) -> anyhow::Result<()> {
+pub fn emit(
+    graph: &ExportGraph,
+    sink: &Sink,
+    location: &Location,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
     let text = |f: ExportFormat| match f {
         ExportFormat::Dot => export::dot::render(graph),
         ExportFormat::Json => export::json::render(graph),
@@ -223,10 +232,12 @@ pub fn emit(graph: &ExportGraph, sink: &Sink, out: &mut dyn Write) -> anyhow::Re
     };
     match sink {
         Sink::Stdout(f) => out.write_all(text(*f).as_bytes())?,
-        Sink::Text(path, f) => write_whole(path, text(*f).as_bytes())?,
+        Sink::Text(path, f) => {
+            output::write(path, location, text(*f).as_bytes()).map_err(anyhow::Error::msg)?
+        }
         Sink::Rendered(path, kind) => {
             let bytes = render_with_dot(export::dot::render(graph), *kind, path)?;
-            write_whole(path, &bytes)?;
+            output::write(path, location, &bytes).map_err(anyhow::Error::msg)?;
         }
     }
     Ok(())
@@ -250,34 +261,6 @@ fn render_with_dot(dot_text: String, kind: Rendered, path: &Path) -> anyhow::Res
             e.to_string().trim()
         ),
     }
-}
-
-/// atomdoc never writes into the docs tree; an output file there is refused. (When the docs
-/// root is the repository itself, the repository is not off limits: the file is not Markdown,
-/// so it never becomes a document.)
-fn refuse_docs_tree(workspace: &Workspace, path: &Path) -> anyhow::Result<()> {
-    if workspace.location.root.is_empty() {
-        return Ok(());
-    }
-    let docs = workspace.location.repo.join(&workspace.location.root);
-    let Ok(docs) = docs.canonicalize() else {
-        return Ok(());
-    };
-    let parent = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let parent = parent
-        .canonicalize()
-        .with_context(|| format!("cannot write {}: its folder does not exist", path.display()))?;
-    if parent.starts_with(&docs) {
-        bail!(
-            "refusing to write {} inside the docs tree ({}); atomdoc never writes there, so choose a file outside it",
-            path.display(),
-            docs.display()
-        );
-    }
-    Ok(())
 }
 
 /// Draws a query's answer as DOT on `out`: a document list with the links among its
@@ -309,10 +292,4 @@ pub fn draw_answer(
     notice_switch(&graph);
     out.write_all(export::dot::render(&graph).as_bytes())?;
     Ok(())
-}
-
-/// Writes a drawing whole (see [`crate::atomic`]).
-fn write_whole(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    crate::atomic::write(path, bytes, crate::atomic::Durability::Synced)
-        .with_context(|| format!("cannot write {}", path.display()))
 }

@@ -204,7 +204,6 @@ pub fn search_rows(
     limit: usize,
 ) -> anyhow::Result<Vec<render::search::SearchRow>> {
     let query = crate::search::SearchQuery::parse(text, fuzzy);
-    let index = workspace.search_index().map_err(anyhow::Error::msg)?;
     let corpus = &workspace.corpus;
     if let Some(scope) = within {
         let known = corpus.categories().contains(&scope)
@@ -219,7 +218,10 @@ pub fn search_rows(
             );
         }
     }
-    let hits = index.search(corpus, &query)?;
+    let hits = workspace
+        .with_search(|index| index.search(corpus, &query))
+        .map_err(anyhow::Error::msg)?;
+    let index = workspace.search_index().map_err(anyhow::Error::msg)?;
     let rows = hits
         .into_iter()
         .filter(|h| match within {
@@ -268,15 +270,20 @@ pub fn load(global: &GlobalArgs) -> anyhow::Result<Workspace> {
     let cwd = std::env::current_dir()?;
     let (location, config) = config::locate(global.repo.as_deref(), global.root.as_deref(), &cwd)?;
     let mode = cache_mode(global, &location, &config, &cwd)?;
-    Ok(Workspace::open(location, config, &mode)?)
+    let workspace = Workspace::open(location, config, &mode)?;
+    // Every command says what happened to the cache (rebuilt, unusable, read-only) before
+    // its answer; notices of a later search come after it.
+    print_notices(&workspace);
+    Ok(workspace)
 }
 
 /// Where the cache lives: `--no-cache` → memory; `--cache-dir` (relative to the current
 /// folder); `cache_dir` in `atomdoc.toml` (relative to the repository); else `<repo>/.atomdoc`.
 ///
-/// The cache is never inside the docs root (atomdoc never writes into the docs tree), and a
-/// `cache_dir` from `atomdoc.toml` — which the repository, maybe a stranger's pull request,
-/// provides — must stay inside the repository.
+/// The choice is checked by [`crate::boundary::owned::check_choice`]: never the repository,
+/// the docs root, an ancestor of either or a folder inside the docs root, never a folder
+/// someone else filled, and — for a `cache_dir` from `atomdoc.toml`, which the repository,
+/// maybe a stranger's pull request, provides — never outside the repository.
 pub fn cache_mode(
     global: &GlobalArgs,
     location: &config::Location,
@@ -300,50 +307,15 @@ pub fn cache_mode(
     } else {
         location.repo.join(crate::store::DEFAULT_DIR)
     };
-    if within(&dir, &location.repo.join(&location.root)) {
-        anyhow::bail!(
-            "cache folder `{}` is inside the docs root; atomdoc never writes into the docs tree: choose another folder",
-            dir.display()
-        );
-    }
-    if global.cache_dir.is_none() && !within(&dir, &location.repo) {
-        anyhow::bail!(
-            "cache folder `{}` leads outside the repository (through a symlink?); use a folder inside it (or --cache-dir)",
-            dir.display()
-        );
-    }
+    let from_repository = global.cache_dir.is_none();
+    crate::boundary::owned::check_choice(
+        &dir,
+        &location.repo,
+        &location.repo.join(&location.root),
+        from_repository,
+    )
+    .map_err(anyhow::Error::msg)?;
     Ok(CacheMode::Disk(dir))
-}
-
-/// Whether `path` is `folder` or lies under it, once symlinks are followed (as far as the path
-/// exists: a cache folder may not have been made yet).
-fn within(path: &std::path::Path, folder: &std::path::Path) -> bool {
-    let Ok(folder) = folder.canonicalize() else {
-        return false;
-    };
-    // Canonicalise the longest existing ancestor, then add the rest back.
-    let mut existing = path.to_path_buf();
-    let mut rest = Vec::new();
-    while !existing.exists() {
-        match (existing.file_name(), existing.parent()) {
-            (Some(name), Some(parent)) => {
-                rest.push(name.to_os_string());
-                existing = parent.to_path_buf();
-            }
-            _ => return false,
-        }
-    }
-    let Ok(mut full) = existing.canonicalize() else {
-        return false;
-    };
-    for part in rest.iter().rev() {
-        if part == ".." {
-            full.pop();
-        } else if part != "." {
-            full.push(part);
-        }
-    }
-    full.starts_with(folder)
 }
 
 /// Prints file warnings to stderr; the exit status is `PARTIAL` when a file was skipped.
@@ -379,9 +351,7 @@ fn repl(global: &GlobalArgs) -> anyhow::Result<u8> {
     }))?;
     let warnings = report_warnings(&session.workspace);
     if std::io::stdin().is_terminal() {
-        // `--no-cache` writes nothing in the repository: the history goes to the user's
-        // data folder.
-        crate::repl::run_interactive(&mut session, !global.no_cache)?;
+        crate::repl::run_interactive(&mut session)?;
         return Ok(warnings);
     }
     let stdin = std::io::stdin();

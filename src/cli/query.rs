@@ -66,6 +66,9 @@ pub fn queries_in(origin: &str, content: &str) -> Vec<QueryText> {
         .collect()
 }
 
+/// A `--file` of queries is at most this long.
+const MAX_QUERY_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
 /// Whether `name` is a valid saved-query name (it becomes a file name).
 fn valid_saved_name(name: &str) -> bool {
     !name.is_empty()
@@ -89,7 +92,7 @@ fn saved_query(global: &GlobalArgs, name: &str) -> anyhow::Result<QueryText> {
     let path = dir.join(format!("{name}.aq"));
     // The repository provides this file: a committed symlink to `/dev/zero` or elsewhere must
     // not hang atomdoc or be read.
-    match config::read_repo_text(&repo, &path, 1024 * 1024) {
+    match crate::repl::files::read_saved(&repo, &path) {
         Ok(text) => {
             let queries = queries_in(&path.display().to_string(), &text);
             match queries.len() {
@@ -123,7 +126,13 @@ fn saved_query(global: &GlobalArgs, name: &str) -> anyhow::Result<QueryText> {
 pub fn run(global: &GlobalArgs, args: QueryArgs) -> anyhow::Result<u8> {
     let texts: Vec<QueryText> = match (&args.file, args.query.as_slice()) {
         (Some(file), _) => {
-            let content = std::fs::read_to_string(file)
+            let cwd = std::env::current_dir()?;
+            let repo = match &global.repo {
+                Some(r) => cwd.join(r),
+                None => config::discover_repo(&cwd),
+            };
+            let links = crate::boundary::read::Links::named(&repo, file);
+            let content = crate::boundary::read::read_text(file, links, MAX_QUERY_FILE_BYTES)
                 .with_context(|| format!("cannot read query file {}", file.display()))?;
             let qs = queries_in(&file.display().to_string(), &content);
             if qs.is_empty() {
@@ -180,7 +189,9 @@ pub fn run(global: &GlobalArgs, args: QueryArgs) -> anyhow::Result<u8> {
     let workspace = load(global)?;
     if drawing {
         let (t, q) = &parsed[0];
-        let rows = match query::eval(q, &workspace) {
+        let rows = query::eval(q, &workspace);
+        super::print_notices(&workspace);
+        let rows = match rows {
             Ok(rows) => rows,
             Err(e) => {
                 eprint!("{}", query::render_errors(&t.text, &t.origin, t.line, &[e]));
@@ -208,6 +219,7 @@ pub fn run(global: &GlobalArgs, args: QueryArgs) -> anyhow::Result<u8> {
             Err(e) => report.push_str(&query::render_errors(&t.text, &t.origin, t.line, &[e])),
         }
     }
+    super::print_notices(&workspace);
     if !report.is_empty() {
         eprint!("{report}");
         return Ok(exit::USAGE);

@@ -4,7 +4,6 @@
 
 use std::collections::{HashMap, HashSet};
 use std::fs;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -14,6 +13,7 @@ use rayon::prelude::*;
 use super::links::{Entry, RepoView};
 use super::parse;
 use super::{FileWarning, SourceFile};
+use crate::boundary::read::{ELOOP, Links, read_capped};
 use crate::config::{Limits, LinksConfig};
 
 /// A repository on disk: the answer to [`RepoView`] questions about files that are not
@@ -85,7 +85,7 @@ impl DiskRepo {
         // a device named `x.md` would block or never end.
         let readable = self.inside(&full)
             && fs::metadata(&full).is_ok_and(|m| m.is_file() && m.len() <= self.max_file_bytes);
-        match readable.then(|| read_capped(&full, self.max_file_bytes)) {
+        match readable.then(|| read_capped(&full, Links::Inside(&self.root), self.max_file_bytes)) {
             Some(Ok(Some(bytes))) => {
                 let doc = parse::parse(&decode(bytes).0, &self.links);
                 let mut all: Vec<String> = doc.headings.into_iter().map(|h| h.slug).collect();
@@ -352,12 +352,6 @@ fn walk_warning(repo: &Path, err: &ignore::Error) -> FileWarning {
     }
 }
 
-/// "Too many levels of symbolic links" (`std::io::ErrorKind::FilesystemLoop` is unstable).
-#[cfg(target_os = "linux")]
-const ELOOP: i32 = 40;
-#[cfg(not(target_os = "linux"))]
-const ELOOP: i32 = 62;
-
 fn is_loop(err: &ignore::Error) -> bool {
     match err {
         ignore::Error::Loop { .. } => true,
@@ -449,7 +443,7 @@ fn read_one(
     if meta.len() > max_bytes {
         return Err(too_big(meta.len()));
     }
-    let bytes = match read_capped(&full, max_bytes) {
+    let bytes = match read_capped(&full, Links::Inside(repo), max_bytes) {
         Ok(Some(bytes)) => bytes,
         // The file grew past the cap after the size check.
         Ok(None) => return Err(too_big(max_bytes + 1)),
@@ -462,41 +456,6 @@ fn read_one(
         skipped: false,
     });
     Ok((SourceFile { path, text }, warning))
-}
-
-/// Reads at most `max` bytes; `None` when the file holds more.
-///
-/// The file is opened without blocking and checked again through the open handle, so a file
-/// swapped for a named pipe after the last check is refused instead of blocking forever.
-fn read_capped(path: &Path, max: u64) -> std::io::Result<Option<Vec<u8>>> {
-    let file = open_nonblocking(path)?;
-    if !file.metadata()?.is_file() {
-        return Err(std::io::Error::other("not a regular file"));
-    }
-    let mut bytes = Vec::new();
-    file.take(max.saturating_add(1)).read_to_end(&mut bytes)?;
-    Ok((bytes.len() as u64 <= max).then_some(bytes))
-}
-
-/// `O_NONBLOCK`: opening a FIFO for reading returns at once instead of waiting for a writer.
-/// Reads from regular files ignore it.
-#[cfg(any(target_os = "linux", target_os = "android"))]
-const O_NONBLOCK: i32 = 0o4000;
-#[cfg(all(unix, not(any(target_os = "linux", target_os = "android"))))]
-const O_NONBLOCK: i32 = 0x0004;
-
-#[cfg(unix)]
-fn open_nonblocking(path: &Path) -> std::io::Result<fs::File> {
-    use std::os::unix::fs::OpenOptionsExt;
-    fs::OpenOptions::new()
-        .read(true)
-        .custom_flags(O_NONBLOCK)
-        .open(path)
-}
-
-#[cfg(not(unix))]
-fn open_nonblocking(path: &Path) -> std::io::Result<fs::File> {
-    fs::File::open(path)
 }
 
 /// Bytes → text. UTF-8 as is; UTF-16 with a byte-order mark decoded; anything else decoded
@@ -677,24 +636,6 @@ mod tests {
                 .starts_with("200 bytes is over the 100-byte limit; skipped"),
             "{warnings:?}"
         );
-    }
-
-    /// A named pipe swapped in after every check is refused by the read itself, not waited on.
-    #[cfg(unix)]
-    #[test]
-    fn reading_a_pipe_returns_at_once() {
-        let dir = tempfile::tempdir().unwrap();
-        let pipe = dir.path().join("p.md");
-        let made = std::process::Command::new("mkfifo")
-            .arg(&pipe)
-            .status()
-            .is_ok_and(|s| s.success());
-        if !made {
-            eprintln!("note: mkfifo unavailable; skipped");
-            return;
-        }
-        let err = read_capped(&pipe, 100).unwrap_err();
-        assert_eq!(err.to_string(), "not a regular file");
     }
 
     #[test]

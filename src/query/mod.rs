@@ -55,11 +55,7 @@ pub const RELATED_PER_DOC: usize = 10;
 fn text_answers(query: &Query, ws: &Workspace) -> Result<Option<eval::TextAnswers>, QueryError> {
     use crate::search::{SearchQuery, related};
     let corpus = &ws.corpus;
-    let index = || {
-        ws.search_index()
-            .map_err(|e| QueryError::new(Span::default(), e))
-    };
-    let tantivy = |e: crate::search::SearchError| QueryError::new(Span::default(), e.to_string());
+    let failed = |e: String| QueryError::new(Span::default(), e);
     let doc = |name: &ast::Name| {
         names::resolve_doc(corpus, &name.text)
             .map_err(|e| QueryError::new(name.span, e.to_string()).with_help(e.help()))
@@ -74,19 +70,19 @@ fn text_answers(query: &Query, ws: &Workspace) -> Result<Option<eval::TextAnswer
                     "nothing to search for: the quoted text has no words",
                 ));
             }
-            let hits = index()?.search(corpus, &q).map_err(tantivy)?;
+            let hits = ws.with_search(|i| i.search(corpus, &q)).map_err(failed)?;
             answers.hits = hits.into_iter().map(|h| (h.doc, h.score)).collect();
         }
         Source::Similar(name) => {
             let id = doc(name)?;
-            let hits = index()?.similar(corpus, id).map_err(tantivy)?;
+            let hits = ws.with_search(|i| i.similar(corpus, id)).map_err(failed)?;
             answers.hits = hits.into_iter().map(|h| (h.doc, h.score)).collect();
         }
         Source::SuggestRelated(ast::RelatedFor::Doc(name)) => {
             let id = doc(name)?;
-            answers.related =
-                related::suggest(corpus, &ws.graph, index()?, id, false, RELATED_PER_DOC)
-                    .map_err(tantivy)?;
+            answers.related = ws
+                .with_search(|i| related::suggest(corpus, &ws.graph, i, id, false, RELATED_PER_DOC))
+                .map_err(failed)?;
         }
         Source::SuggestRelated(ast::RelatedFor::Orphans(scope)) => {
             let scope = scope
@@ -105,8 +101,10 @@ fn text_answers(query: &Query, ws: &Workspace) -> Result<Option<eval::TextAnswer
                     continue;
                 }
                 answers.related.extend(
-                    related::suggest(corpus, &ws.graph, index()?, id, true, RELATED_PER_ORPHAN)
-                        .map_err(tantivy)?,
+                    ws.with_search(|i| {
+                        related::suggest(corpus, &ws.graph, i, id, true, RELATED_PER_ORPHAN)
+                    })
+                    .map_err(failed)?,
                 );
             }
         }

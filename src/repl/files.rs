@@ -1,29 +1,41 @@
 //! The REPL's own files: the history and the saved queries. The only part of the REPL that
 //! touches the disk, and never inside the docs tree.
 //!
-//! - history: `<repo>/.atomdoc/history`, or `<data dir>/atomdoc/history` when the cache is
-//!   off (`--no-cache`) or the repository folder is not writable;
+//! - history: `$XDG_DATA_HOME/atomdoc/history`, else `~/.local/share/atomdoc/history` — the
+//!   user's, like psql's and sqlite3's, never inside a repository that may be a stranger's;
 //! - saved queries: `<repo>/.atomdoc/queries/NAME.aq`, one query per file (the format
-//!   `atomdoc query @NAME` reads), written atomically.
+//!   `atomdoc query @NAME` reads), read through [`crate::boundary::read`] (a regular file
+//!   inside the repository, capped) and written atomically into real folders only.
 
 use std::io;
 use std::path::{Path, PathBuf};
 
+use crate::boundary::owned::real_folders;
+use crate::boundary::read::{self, Links};
+
 /// The folder for atomdoc's own files in a repository.
 pub const STATE_DIR: &str = ".atomdoc";
+/// A saved query is at most this long.
+const MAX_SAVED_BYTES: u64 = 1024 * 1024;
 
-/// Where the history lives; `None` when no writable place exists (history then stays in
-/// memory).
-pub fn history_path(repo: &Path, use_repo: bool) -> Option<PathBuf> {
-    if use_repo {
-        let dir = repo.join(STATE_DIR);
-        if std::fs::create_dir_all(&dir).is_ok() && writable(&dir) {
-            return Some(dir.join("history"));
-        }
-    }
+/// Where the history lives: the user's data folder; `None` when there is none (history then
+/// stays in memory).
+pub fn history_path() -> Option<PathBuf> {
     let dir = data_dir()?.join("atomdoc");
     std::fs::create_dir_all(&dir).ok()?;
-    writable(&dir).then(|| dir.join("history"))
+    Some(dir.join("history"))
+}
+
+/// Why the history file cannot be used (a pipe would hang the start, a device never end),
+/// or `None` when it can (a regular file, or no file yet).
+pub fn history_problem(path: &Path) -> Option<String> {
+    match std::fs::metadata(path) {
+        Ok(m) if !m.is_file() => Some(format!(
+            "history {} is not a regular file; history is kept in memory only",
+            path.display()
+        )),
+        _ => None,
+    }
 }
 
 /// `$XDG_DATA_HOME`, else `~/.local/share` (`%APPDATA%` on Windows).
@@ -39,14 +51,6 @@ fn data_dir() -> Option<PathBuf> {
     nonempty("XDG_DATA_HOME").or_else(|| nonempty("HOME").map(|h| h.join(".local/share")))
 }
 
-/// Whether a file can be created in `dir` (checked by creating and removing one).
-fn writable(dir: &Path) -> bool {
-    let probe = dir.join(format!(".write-test-{}", std::process::id()));
-    let ok = std::fs::File::create(&probe).is_ok();
-    let _ = std::fs::remove_file(&probe);
-    ok
-}
-
 /// The saved-query folder of a repository.
 pub fn queries_dir(repo: &Path) -> PathBuf {
     repo.join(STATE_DIR).join("queries")
@@ -54,7 +58,11 @@ pub fn queries_dir(repo: &Path) -> PathBuf {
 
 /// Names of the saved queries, sorted.
 pub fn saved_names(repo: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(queries_dir(repo))
+    let dir = queries_dir(repo);
+    if real_folders(repo, &dir, false).is_err() {
+        return Vec::new();
+    }
+    let mut names: Vec<String> = std::fs::read_dir(dir)
         .into_iter()
         .flatten()
         .flatten()
@@ -67,10 +75,19 @@ pub fn saved_names(repo: &Path) -> Vec<String> {
     names
 }
 
+/// Reads a saved-query file: a regular file inside the repository, at most 1 MiB, in a
+/// real folder (a committed symlink at `.atomdoc/queries` is not followed).
+pub fn read_saved(repo: &Path, path: &Path) -> io::Result<String> {
+    if let Some(dir) = path.parent() {
+        real_folders(repo, dir, false)?;
+    }
+    read::read_text(path, Links::Inside(repo), MAX_SAVED_BYTES)
+}
+
 /// Reads a saved query: the first line that is neither blank nor a `#` comment.
 pub fn load_saved(repo: &Path, name: &str) -> Result<String, String> {
     let path = queries_dir(repo).join(format!("{name}.aq"));
-    match std::fs::read_to_string(&path) {
+    match read_saved(repo, &path) {
         Ok(text) => text
             .lines()
             .map(str::trim)
@@ -97,9 +114,11 @@ pub fn load_saved(repo: &Path, name: &str) -> Result<String, String> {
 /// line (line breaks become spaces), as saved-query files hold one query per line.
 pub fn save(repo: &Path, name: &str, query: &str) -> io::Result<(PathBuf, bool)> {
     let dir = queries_dir(repo);
-    std::fs::create_dir_all(&dir)?;
+    // Every folder from the repository down is a real one: `:save` never writes through a
+    // committed symlink.
+    real_folders(repo, &dir, true)?;
     let path = dir.join(format!("{name}.aq"));
-    let replaced = path.exists();
+    let replaced = std::fs::symlink_metadata(&path).is_ok();
     let one_line: String = query
         .chars()
         .map(|c| if c == '\n' || c == '\r' { ' ' } else { c })
@@ -107,32 +126,6 @@ pub fn save(repo: &Path, name: &str, query: &str) -> io::Result<(PathBuf, bool)>
     let text = format!("# saved from the atomdoc REPL\n{}\n", one_line.trim());
     let result = crate::atomic::write(&path, text.as_bytes(), crate::atomic::Durability::Synced);
     result.map(|()| (path, replaced))
-}
-
-/// Where `:export` may write `file` (relative to the current folder): anywhere but inside
-/// the docs tree.
-pub fn export_target(repo: &Path, root: &str, file: &str) -> Result<PathBuf, String> {
-    let cwd = std::env::current_dir().map_err(|e| e.to_string())?;
-    let path = cwd.join(file);
-    let parent = path
-        .parent()
-        .filter(|p| p.is_dir())
-        .ok_or_else(|| format!("cannot write {file}: its folder does not exist"))?;
-    let name = path
-        .file_name()
-        .ok_or_else(|| format!("cannot write {file}: name a file"))?;
-    let parent = parent.canonicalize().map_err(|e| e.to_string())?;
-    let docs = repo
-        .join(root)
-        .canonicalize()
-        .unwrap_or_else(|_| repo.join(root));
-    if parent.starts_with(&docs) {
-        return Err(format!(
-            "refusing to write {file} inside the docs tree ({}); choose a file outside it",
-            docs.display()
-        ));
-    }
-    Ok(parent.join(name))
 }
 
 #[cfg(test)]
@@ -168,10 +161,38 @@ mod tests {
         assert!(err.contains("alpha, zeta"), "{err}");
     }
 
+    #[cfg(unix)]
     #[test]
-    fn history_goes_to_the_repository_when_writable() {
+    fn saved_queries_never_leave_the_repository() {
+        let repo = tempfile::tempdir().unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::write(outside.path().join("q.aq"), "secret first line\n").unwrap();
+        std::fs::create_dir(repo.path().join(STATE_DIR)).unwrap();
+        std::os::unix::fs::symlink(outside.path(), queries_dir(repo.path())).unwrap();
+        let err = load_saved(repo.path(), "q").unwrap_err();
+        assert!(!err.contains("secret"), "{err}");
+        assert!(save(repo.path(), "new", "orphans").is_err());
+        assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 1);
+        assert!(saved_names(repo.path()).is_empty());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_pipe_as_history_is_not_opened() {
         let dir = tempfile::tempdir().unwrap();
-        let path = history_path(dir.path(), true).unwrap();
-        assert_eq!(path, dir.path().join(".atomdoc/history"));
+        let pipe = dir.path().join("history");
+        assert!(
+            std::process::Command::new("mkfifo")
+                .arg(&pipe)
+                .status()
+                .unwrap()
+                .success()
+        );
+        assert!(
+            history_problem(&pipe)
+                .unwrap()
+                .contains("not a regular file")
+        );
+        assert_eq!(history_problem(&dir.path().join("none")), None);
     }
 }

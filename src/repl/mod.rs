@@ -141,6 +141,10 @@ impl Session {
         let started = Instant::now();
         let result = engine::answer(&self.workspace, text, self.format, self.styled, origin);
         let elapsed = started.elapsed();
+        // A search may have found the cached index damaged and rebuilt it: say so.
+        for notice in self.workspace.take_notices() {
+            writeln!(err, "{}", crate::render::sanitize(&notice))?;
+        }
         let ok = match result {
             Ok(answer) => {
                 self.print_paged(&answer.text, &answer.summary, out)?;
@@ -352,8 +356,8 @@ impl Session {
         Ok((Step::Continue, ok))
     }
 
-    /// `:export dot FILE`: the last answer as a Graphviz graph, written atomically to FILE
-    /// (relative to the current folder; never inside the docs tree).
+    /// `:export dot FILE`: the last answer as a Graphviz graph, written to FILE (relative to
+    /// the current folder; `-` prints it) by the rules of [`crate::boundary::output`].
     fn export(&self, what: &str, file: &str) -> Result<String, String> {
         use crate::export;
         if !what.eq_ignore_ascii_case("dot") {
@@ -377,9 +381,13 @@ impl Session {
             );
         };
         let text = export::dot::render(&graph);
-        let path = files::export_target(&ws.location.repo, &ws.location.root, file)?;
-        crate::atomic::write(&path, text.as_bytes(), crate::atomic::Durability::Synced)
-            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        if crate::boundary::output::Target::parse(std::path::Path::new(file))
+            == crate::boundary::output::Target::Stdout
+        {
+            // `:export dot -`: the drawing is the answer.
+            return Ok(text.trim_end().to_string());
+        }
+        crate::boundary::output::write(std::path::Path::new(file), &ws.location, text.as_bytes())?;
         let count = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
         Ok(format!(
             "wrote {file} ({}, {})",
@@ -456,8 +464,8 @@ pub fn run_piped(
 
 /// The interactive loop on a terminal, until `:quit` or Ctrl-D. Errors in entries are shown
 /// and the loop goes on; only a failing terminal ends it with an error. The history is kept
-/// in `<repo>/.atomdoc/history` when `use_repo_for_history` (else in the user's data folder).
-pub fn run_interactive(session: &mut Session, use_repo_for_history: bool) -> anyhow::Result<()> {
+/// in the user's data folder (see [`files::history_path`]).
+pub fn run_interactive(session: &mut Session) -> anyhow::Result<()> {
     let config = Config::builder()
         .completion_type(CompletionType::List)
         .completion_show_all_if_ambiguous(true)
@@ -468,7 +476,11 @@ pub fn run_interactive(session: &mut Session, use_repo_for_history: bool) -> any
         .build();
     let mut editor: Editor<AtomHelper, DefaultHistory> = Editor::with_config(config)?;
     editor.set_helper(Some(AtomHelper::new(session.vocabulary())));
-    let history = files::history_path(&session.workspace.location.repo, use_repo_for_history);
+    let mut history = files::history_path();
+    if let Some(problem) = history.as_deref().and_then(files::history_problem) {
+        eprintln!("warning: {problem}");
+        history = None;
+    }
     if let Some(path) = &history {
         // A missing file is the first session; anything else is worth a word.
         if let Err(e) = editor.load_history(path)

@@ -2,9 +2,10 @@
 //! process while it writes the cache. Readers take no lock: every file they read is replaced
 //! atomically, and the search index carries the generation it belongs to.
 
-use std::fs::{File, OpenOptions};
-use std::path::Path;
+use std::fs::File;
 use std::time::{Duration, Instant};
+
+use crate::boundary::owned::Owned;
 
 /// The lock file's name inside the cache folder.
 pub const LOCK_FILE: &str = "lock";
@@ -16,13 +17,10 @@ pub struct CacheLock {
 }
 
 /// Takes the exclusive lock on `cache`, waiting up to `wait` for another atomdoc process to
-/// finish. `Ok(None)` when it is still busy after that.
-pub fn exclusive(cache: &Path, wait: Duration) -> std::io::Result<Option<CacheLock>> {
-    let file = OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(cache.join(LOCK_FILE))?;
+/// finish. `Ok(None)` when it is still busy after that. The lock file is never created
+/// through a symlink, nor opened when it is a pipe.
+pub fn exclusive(cache: &Owned, wait: Duration) -> std::io::Result<Option<CacheLock>> {
+    let file = cache.lock_file(LOCK_FILE)?;
     let start = Instant::now();
     loop {
         if fs4::fs_std::FileExt::try_lock_exclusive(&file)? {

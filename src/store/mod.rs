@@ -21,11 +21,15 @@
 //! Safety: every file is written aside and renamed into place (parts before the snapshot that
 //! names them; parts neither the new nor the replaced snapshot names are removed after); writers hold the lock; the
 //! snapshot carries a checksum, so a truncated or garbled file is detected, never believed; a
-//! cache that cannot be written (read-only, full disk, busy for too long) degrades to working
-//! in memory with a warning.
+//! cache that cannot be written (read-only, full disk, busy for too long, a symlink where a
+//! folder of the cache should be) degrades to working in memory with a warning. Every write
+//! and delete goes through [`Owned`] (real folders, atomdoc's tag, atomdoc's own names), every
+//! read through [`crate::boundary::read`] (regular files, no symlink, capped); any error or
+//! panic from tantivy on the cached index means the index is damaged and is rebuilt.
 //!
 //! Owns: the cache folder. Must not: write anywhere else, or decide what a command prints.
 
+mod damage;
 mod file;
 pub mod lock;
 
@@ -36,11 +40,14 @@ use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
+use crate::boundary::owned::{self, Owned};
+use crate::boundary::read::{self as reader, Links};
 use crate::config::{Config, Location};
 use crate::corpus::links::{Entry, RepoView};
 use crate::corpus::scan::{self, DiskRepo, Stat};
 use crate::corpus::{Corpus, Document, FileWarning, Referrer, SourceFile, parse};
 use crate::search::{self, SearchIndex};
+pub use damage::quietly;
 pub use file::Invalid;
 
 /// Bump whenever the snapshot's layout, the meaning of anything in it, or the search schema
@@ -51,10 +58,8 @@ pub const FORMAT_VERSION: u32 = 6;
 pub const SNAPSHOT_FILE: &str = "snapshot.bin";
 /// The cache folder under the repository when nothing else is configured.
 pub const DEFAULT_DIR: &str = ".atomdoc/cache";
-const TAG_FILE: &str = "CACHEDIR.TAG";
-const TAG_TEXT: &str = "Signature: 8a477f597d28d172789f06886806bc55\n\
-# This file is a cache directory tag created by atomdoc.\n\
-# For information about cache directory tags see https://bford.info/cachedir/\n";
+/// The largest cache file atomdoc reads (a snapshot of 100,000 documents is about 10 MB).
+const MAX_CACHE_FILE_BYTES: u64 = 1 << 30;
 /// How long a writer waits for another process holding the lock.
 const LOCK_WAIT: Duration = Duration::from_secs(20);
 
@@ -431,7 +436,7 @@ fn deps_changed(root: &Path, deps: &[DepStamp]) -> bool {
 type Signature = (u64, std::time::SystemTime, u64);
 
 fn signature(path: &Path) -> Option<Signature> {
-    let m = std::fs::metadata(path).ok()?;
+    let m = std::fs::symlink_metadata(path).ok()?;
     #[cfg(unix)]
     let inode = std::os::unix::fs::MetadataExt::ino(&m);
     #[cfg(not(unix))]
@@ -518,6 +523,7 @@ fn load_disk(
     let key = key(location, config);
     let mut notices = Vec::new();
 
+    let owned = Owned::new(cache, &location.repo);
     let snapshot_path = cache.join(SNAPSHOT_FILE);
     let signature_before = signature(&snapshot_path);
     let prev = if force_cold {
@@ -547,7 +553,7 @@ fn load_disk(
     match write_disk(
         location,
         config,
-        cache,
+        &owned,
         &repo,
         &tree,
         walk_warnings.clone(),
@@ -579,10 +585,9 @@ const DOCS_PER_PART: usize = 1000;
 /// snapshot file only ever names parts that were complete before it was renamed into place.
 const PARTS_DIR: &str = "parts";
 
-/// Writes a cache file whole, without fsync: it would cost more than the rest of a warm
-/// update, and after a power loss a torn file fails its checksum and is rebuilt, never believed.
-fn write_cache_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    crate::atomic::write(path, bytes, crate::atomic::Durability::Unsynced)
+/// Reads a cache file: a regular file, not a symlink, not a pipe, capped.
+fn read_cache_file(path: &Path) -> std::io::Result<Vec<u8>> {
+    reader::read(path, Links::Never, MAX_CACHE_FILE_BYTES)
 }
 
 fn part_path(cache: &Path, name: &str) -> PathBuf {
@@ -621,7 +626,7 @@ impl From<Invalid> for Missing {
 fn read_snapshot_once(path: &Path) -> Result<Snapshot, Missing> {
     use rayon::prelude::*;
     let cache = path.parent().unwrap_or(Path::new("."));
-    let bytes = match std::fs::read(path) {
+    let bytes = match read_cache_file(path) {
         Ok(b) => b,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(Invalid::Absent.into()),
         Err(e) => return Err(Invalid::Corrupt(e.to_string()).into()),
@@ -631,7 +636,10 @@ fn read_snapshot_once(path: &Path) -> Result<Snapshot, Missing> {
         .doc_parts
         .par_iter()
         .map(|name| {
-            let bytes = match std::fs::read(part_path(cache, name)) {
+            if !reader::is_real_dir(&cache.join(PARTS_DIR)) {
+                return Err(Invalid::Corrupt(format!("{PARTS_DIR} is not a folder")).into());
+            }
+            let bytes = match read_cache_file(&part_path(cache, name)) {
                 Ok(b) => b,
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                     return Err(Missing::Part(format!("part {name} is missing")));
@@ -674,33 +682,32 @@ fn encode_snapshot(
 /// the snapshot file, renamed into place; then removes the parts that neither it nor the
 /// snapshot it replaced name (a reader that read the replaced one a moment ago still finds
 /// its parts).
-fn write_snapshot(cache: &Path, head: &[u8], parts: &[(String, Vec<u8>)]) -> std::io::Result<()> {
-    let dir = cache.join(PARTS_DIR);
-    std::fs::create_dir_all(&dir)?;
+fn write_snapshot(owned: &Owned, head: &[u8], parts: &[(String, Vec<u8>)]) -> std::io::Result<()> {
+    let cache = owned.path();
+    owned.folder(PARTS_DIR)?;
     for (name, bytes) in parts {
         let path = part_path(cache, name);
-        if !path.is_file() {
-            write_cache_file(&path, bytes)?;
+        if !std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file()) {
+            owned.write(&format!("{PARTS_DIR}/{name}.bin"), bytes)?;
         }
     }
     let path = cache.join(SNAPSHOT_FILE);
-    let replaced = std::fs::read(&path)
+    let replaced = read_cache_file(&path)
         .ok()
         .and_then(|b| file::decode::<SnapshotParts>(&b, FORMAT_VERSION).ok())
         .map(|s| s.doc_parts)
         .unwrap_or_default();
-    write_cache_file(&path, head)?;
+    owned.write(SNAPSHOT_FILE, head)?;
     let keep: HashSet<String> = parts
         .iter()
         .map(|(name, _)| format!("{name}.bin"))
         .chain(replaced.iter().map(|name| format!("{name}.bin")))
         .collect();
-    for entry in std::fs::read_dir(&dir)?.flatten() {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if !keep.contains(&name) {
-            let _ = std::fs::remove_file(entry.path());
-        }
-    }
+    owned.sweep(
+        PARTS_DIR,
+        |name, is_dir| !is_dir && (owned::is_part_file(name) || owned::is_temp_file(name)),
+        |name| keep.contains(name),
+    );
     Ok(())
 }
 
@@ -765,20 +772,15 @@ fn read_only(dir: &Path) -> bool {
     std::fs::metadata(dir).is_ok_and(|m| m.permissions().readonly())
 }
 
-fn prepare_dir(cache: &Path) -> std::io::Result<()> {
-    let existing = cache.ancestors().find(|a| a.exists());
+fn prepare_dir(owned: &Owned) -> std::io::Result<()> {
+    let existing = owned.path().ancestors().find(|a| a.exists());
     if existing.is_some_and(read_only) {
         return Err(std::io::Error::new(
             std::io::ErrorKind::PermissionDenied,
             "the folder is read-only",
         ));
     }
-    std::fs::create_dir_all(cache)?;
-    let tag = cache.join(TAG_FILE);
-    if std::fs::read_to_string(&tag).ok().as_deref() != Some(TAG_TEXT) {
-        write_cache_file(&tag, TAG_TEXT.as_bytes())?;
-    }
-    Ok(())
+    owned.claim()
 }
 
 /// The stamps of the files of a search index folder (lock files excepted: readers touch them).
@@ -810,7 +812,9 @@ fn index_files(dir: &Path) -> std::io::Result<Vec<IndexFile>> {
 }
 
 fn index_valid(cache: &Path, dir: &str, files: &[IndexFile]) -> bool {
-    !dir.is_empty() && index_files(&cache.join(dir)).is_ok_and(|now| now == files)
+    owned::is_index_dir(dir)
+        && reader::is_real_dir(&cache.join(dir))
+        && index_files(&cache.join(dir)).is_ok_and(|now| now == files)
 }
 
 /// Updates (or rebuilds) the cache under the lock and returns the loaded tree.
@@ -818,16 +822,17 @@ fn index_valid(cache: &Path, dir: &str, files: &[IndexFile]) -> bool {
 fn write_disk(
     location: &Location,
     config: &Config,
-    cache: &Path,
+    owned: &Owned,
     repo: &DiskRepo,
     tree: &Tree,
     walk_warnings: Vec<FileWarning>,
     earlier: Option<(Snapshot, Option<Signature>)>,
     force_cold: bool,
 ) -> Result<Loaded, Fallback> {
+    let cache = owned.path();
     let io = |what: &str, e: &dyn std::fmt::Display| Fallback(format!("{what}: {e}"));
-    prepare_dir(cache).map_err(|e| io("cannot create it", &e))?;
-    let _lock = lock::exclusive(cache, LOCK_WAIT)
+    prepare_dir(owned).map_err(|e| io("cannot create it", &e))?;
+    let _lock = lock::exclusive(owned, LOCK_WAIT)
         .map_err(|e| io("cannot lock it", &e))?
         .ok_or_else(|| Fallback("another atomdoc process holds its lock".into()))?;
     let key = key(location, config);
@@ -853,27 +858,31 @@ fn write_disk(
     };
 
     let (loaded, new_dir) = match prev {
-        Some(snap) => incremental(location, config, cache, repo, tree, walk_warnings, snap)?,
-        None => cold_disk(location, config, cache, repo, tree, walk_warnings)?,
+        Some(snap) => incremental(location, config, owned, repo, tree, walk_warnings, snap)?,
+        None => cold_disk(location, config, owned, repo, tree, walk_warnings)?,
     };
     if let Some(dir) = new_dir {
-        remove_old_indexes(cache, &dir);
+        remove_old_indexes(owned, &dir);
     }
     let mut loaded = loaded;
     loaded.notices.splice(0..0, notices);
     Ok(loaded)
 }
 
-fn remove_old_indexes(cache: &Path, keep: &str) {
-    let Ok(entries) = std::fs::read_dir(cache) else {
-        return;
-    };
-    for e in entries.flatten() {
-        let name = e.file_name().to_string_lossy().into_owned();
-        if name.starts_with("search-") && name != keep {
-            let _ = std::fs::remove_dir_all(e.path());
-        }
-    }
+/// Removes the search index folders other than `keep` (older generations, and those of runs
+/// that failed or were killed) and temporary files left in the cache folder.
+fn remove_old_indexes(owned: &Owned, keep: &str) {
+    owned.sweep(
+        "",
+        |name, is_dir| {
+            if is_dir {
+                owned::is_index_dir(name)
+            } else {
+                owned::is_temp_file(name)
+            }
+        },
+        |name| name == keep,
+    );
 }
 
 fn stamp(file: &SourceFile, stat: Option<Stat>, warning: Option<String>) -> FileStamp {
@@ -910,11 +919,12 @@ fn split_warnings(warnings: Vec<FileWarning>) -> (Vec<FileWarning>, HashMap<Stri
 fn cold_disk(
     location: &Location,
     config: &Config,
-    cache: &Path,
+    owned: &Owned,
     repo: &DiskRepo,
     tree: &Tree,
     walk_warnings: Vec<FileWarning>,
 ) -> Result<(Loaded, Option<String>), Fallback> {
+    let cache = owned.path();
     let stat_of = tree.stat_of();
     let progress = Progress::new(tree.paths.len() + tree.referrers.len());
     let all: Vec<String> = tree.paths.iter().chain(tree.referrers).cloned().collect();
@@ -952,26 +962,65 @@ fn cold_disk(
 
     let generation = new_generation();
     let dir = format!("search-{generation:016x}");
-    let index_dir = cache.join(&dir);
-    build_index_dir(&index_dir, &corpus, generation, &progress)
-        .map_err(|e| Fallback(format!("cannot write the search index: {e}")))?;
-    let search_files = index_files(&index_dir)
-        .map_err(|e| Fallback(format!("cannot read the search index: {e}")))?;
-    let loaded = save(
-        cache,
+    let built = build_and_save(
+        owned,
+        &dir,
         location,
         config,
         corpus,
         (stamps, referrer_stamps),
         deps,
         generation,
-        dir.clone(),
+        walk_warnings,
+        skipped,
+        report,
+        &progress,
+    );
+    if built.is_err() {
+        // A run that fails after building its index leaves no folder behind.
+        owned.remove_folder(&dir);
+    }
+    Ok((built?, Some(dir)))
+}
+
+/// Builds the search index of a full build in the new folder `dir`, then saves the snapshot.
+#[allow(clippy::too_many_arguments)]
+fn build_and_save(
+    owned: &Owned,
+    dir: &str,
+    location: &Location,
+    config: &Config,
+    corpus: Corpus,
+    stamps: (Vec<FileStamp>, Vec<FileStamp>),
+    deps: Vec<DepStamp>,
+    generation: u64,
+    walk_warnings: Vec<FileWarning>,
+    skipped: Vec<FileWarning>,
+    report: Report,
+    progress: &Progress,
+) -> Result<Loaded, Fallback> {
+    let index_dir = owned
+        .folder(dir)
+        .map_err(|e| Fallback(format!("cannot write the search index: {e}")))?;
+    quietly(|| build_index_dir(&index_dir, &corpus, generation, progress))
+        .and_then(|r| r)
+        .map_err(|e| Fallback(format!("cannot write the search index: {e}")))?;
+    let search_files = index_files(&index_dir)
+        .map_err(|e| Fallback(format!("cannot read the search index: {e}")))?;
+    save(
+        owned,
+        location,
+        config,
+        corpus,
+        stamps,
+        deps,
+        generation,
+        dir.to_string(),
         search_files,
         walk_warnings,
         skipped,
         report,
-    )?;
-    Ok((loaded, Some(dir)))
+    )
 }
 
 fn build_index_dir(
@@ -980,8 +1029,6 @@ fn build_index_dir(
     generation: u64,
     progress: &Progress,
 ) -> Result<(), String> {
-    let _ = std::fs::remove_dir_all(dir);
-    std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
     let (_, fields) = search::schema();
     let index = search::create_dir(dir)?;
     let writer = search::writer(&index, 2).map_err(|e| e.to_string())?;
@@ -996,12 +1043,13 @@ fn build_index_dir(
 fn incremental(
     location: &Location,
     config: &Config,
-    cache: &Path,
+    owned: &Owned,
     repo: &DiskRepo,
     tree: &Tree,
     walk_warnings: Vec<FileWarning>,
     mut snap: Snapshot,
 ) -> Result<(Loaded, Option<String>), Fallback> {
+    let cache = owned.path();
     let d = diff(&snap.files, tree.paths, tree.stats);
     let r = diff(&snap.referrer_files, tree.referrers, tree.referrer_stats);
     let deps_moved = deps_changed(&location.repo, &snap.deps);
@@ -1105,8 +1153,11 @@ fn incremental(
     let content_changed = !added.is_empty() || !removed.is_empty() || !changed.is_empty();
     if content_changed {
         generation = new_generation();
-        let index_dir = cache.join(&snap.search_dir);
-        update_index_dir(&index_dir, &corpus, &removed, &changed, &added, generation)
+        let index_dir = owned
+            .folder(&snap.search_dir)
+            .map_err(|e| Fallback(format!("cannot update the search index: {e}")))?;
+        quietly(|| update_index_dir(&index_dir, &corpus, &removed, &changed, &added, generation))
+            .and_then(|r| r)
             .map_err(|e| Fallback(format!("cannot update the search index: {e}")))?;
         search_files = index_files(&index_dir)
             .map_err(|e| Fallback(format!("cannot read the search index: {e}")))?;
@@ -1123,7 +1174,7 @@ fn incremental(
     };
     timing.mark("search index");
     let loaded = save(
-        cache,
+        owned,
         location,
         config,
         corpus,
@@ -1216,7 +1267,7 @@ fn update_index_dir(
 /// Writes the snapshot (without document text) and returns the loaded tree.
 #[allow(clippy::too_many_arguments)]
 fn save(
-    cache: &Path,
+    owned: &Owned,
     location: &Location,
     config: &Config,
     mut corpus: Corpus,
@@ -1252,7 +1303,7 @@ fn save(
     let (head, parts) = encode_snapshot(&mut snap)
         .map_err(|e| Fallback(format!("cannot encode the snapshot: {e}")))?;
     timing.mark("encode snapshot");
-    write_snapshot(cache, &head, &parts)
+    write_snapshot(owned, &head, &parts)
         .map_err(|e| Fallback(format!("cannot write the snapshot: {e}")))?;
     timing.mark("write snapshot");
     for (d, (text, code)) in snap
@@ -1266,7 +1317,13 @@ fn save(
         d.code = code;
     }
     snap.corpus.warnings = warnings;
-    let mut loaded = from_snapshot(snap, cache, walk_warnings, report.clone(), Vec::new());
+    let mut loaded = from_snapshot(
+        snap,
+        owned.path(),
+        walk_warnings,
+        report.clone(),
+        Vec::new(),
+    );
     // Keep this run's skipped-file warnings (they are not in the manifest).
     loaded.corpus.warnings.extend(skipped);
     loaded.corpus.warnings.sort_by(|a, b| a.path.cmp(&b.path));
@@ -1286,7 +1343,6 @@ pub fn open_search(
     source: &SearchSource,
     corpus: &Corpus,
 ) -> std::io::Result<(SearchIndex, Vec<String>)> {
-    let mut notices = Vec::new();
     if let SearchSource::Disk {
         cache,
         dir,
@@ -1296,37 +1352,52 @@ pub fn open_search(
     {
         let files: Vec<IndexFile> = files.iter().map(|f| f.0.clone()).collect();
         let why = if index_valid(cache, dir, &files) {
-            match SearchIndex::open(&cache.join(dir), &payload(*generation)) {
-                Ok(index) => return Ok((index, notices)),
+            match quietly(|| SearchIndex::open(&cache.join(dir), &payload(*generation)))
+                .and_then(|r| r)
+            {
+                Ok(index) => return Ok((index, Vec::new())),
                 Err(why) => why,
             }
         } else {
             "files are missing or changed".to_string()
         };
-        notices.push(format!(
-            "note: search index in {} is unusable ({why}); rebuilding it",
-            cache.display()
-        ));
-        let rebuilt = load_disk(location, config, cache, true)?;
-        notices.extend(rebuilt.notices);
-        if let SearchSource::Disk {
-            cache,
-            dir,
-            generation,
-            ..
-        } = &rebuilt.search
-            && let Ok(index) = SearchIndex::open(&cache.join(dir), &payload(*generation))
-        {
-            return Ok((index, notices));
-        }
-        let index = search::build_in_ram(&rebuilt.corpus).map_err(std::io::Error::other)?;
-        return Ok((index, notices));
+        return rebuild_search(location, config, cache, &why);
     }
     if matches!(source, SearchSource::Memory { texts: true }) {
         let index = search::build_in_ram(corpus).map_err(std::io::Error::other)?;
-        return Ok((index, notices));
+        return Ok((index, Vec::new()));
     }
     let fresh = cold_memory(location, config)?;
     let index = search::build_in_ram(&fresh.corpus).map_err(std::io::Error::other)?;
+    Ok((index, Vec::new()))
+}
+
+/// Rebuilds the cached search index in `cache`, found unusable or damaged for the reason
+/// `why` (an error or a panic from tantivy), with a notice; in memory when the cache cannot
+/// be written.
+pub fn rebuild_search(
+    location: &Location,
+    config: &Config,
+    cache: &Path,
+    why: &str,
+) -> std::io::Result<(SearchIndex, Vec<String>)> {
+    let mut notices = vec![format!(
+        "note: search index in {} is unusable ({why}); rebuilding it",
+        cache.display()
+    )];
+    let rebuilt = load_disk(location, config, cache, true)?;
+    notices.extend(rebuilt.notices);
+    if let SearchSource::Disk {
+        cache,
+        dir,
+        generation,
+        ..
+    } = &rebuilt.search
+        && let Ok(Ok(index)) =
+            quietly(|| SearchIndex::open(&cache.join(dir), &payload(*generation)))
+    {
+        return Ok((index, notices));
+    }
+    let index = search::build_in_ram(&rebuilt.corpus).map_err(std::io::Error::other)?;
     Ok((index, notices))
 }

@@ -103,11 +103,11 @@ fn index_command(repo: &Path, cache: &Path) -> Command {
 fn kill_9_during_indexing_never_leaves_a_cache_that_lies() {
     let dir = generated_tree();
     let cache = tempfile::tempdir().unwrap();
-    // How long one full index takes here, to spread the kills over it.
+    // How long one full index takes here, to spread the kills over it (in a cache of its
+    // own: the one under test must hold only atomdoc's files).
+    let probe = tempfile::tempdir().unwrap();
     let started = std::time::Instant::now();
-    let status = index_command(dir.path(), &cache.path().join("probe"))
-        .status()
-        .unwrap();
+    let status = index_command(dir.path(), probe.path()).status().unwrap();
     assert!(status.success());
     let full = started.elapsed().max(Duration::from_millis(50));
     let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;

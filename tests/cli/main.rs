@@ -16,3 +16,4 @@ mod query;
 mod referrers;
 mod repl;
 mod search;
+mod trust;

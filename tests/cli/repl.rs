@@ -283,10 +283,11 @@ impl Drop for Tmux {
 #[test]
 fn end_to_end_in_a_real_terminal() {
     let repo = sample_copy();
+    let home = tempfile::tempdir().unwrap();
     let bin = assert_cmd::cargo::cargo_bin("atomdoc");
     let command = format!(
-        "env NO_COLOR=1 HOME={home} {bin} --repo {repo} repl; echo SESSION-ENDED; sleep 30",
-        home = repo.path().display(),
+        "env -u XDG_DATA_HOME NO_COLOR=1 HOME={home} {bin} --repo {repo} repl; echo SESSION-ENDED; sleep 30",
+        home = home.path().display(),
         bin = bin.display(),
         repo = repo.path().display(),
     );
@@ -342,10 +343,12 @@ fn end_to_end_in_a_real_terminal() {
     t.send(&[":frobnicate", "Enter"]);
     t.wait_for("unknown command `:frobnicate`");
 
-    // Ctrl-D leaves; the history was saved in the repository's .atomdoc folder.
+    // Ctrl-D leaves; the history was saved in the user's data folder, not in the repository.
     t.send(&["C-d"]);
     t.wait_for("SESSION-ENDED");
     assert!(t.alive());
-    let history = std::fs::read_to_string(repo.path().join(".atomdoc/history")).unwrap();
+    let history =
+        std::fs::read_to_string(home.path().join(".local/share/atomdoc/history")).unwrap();
     assert!(history.contains("orphans in services"), "{history}");
+    assert!(!repo.path().join(".atomdoc/history").exists());
 }

@@ -1,0 +1,189 @@
+//! The one reader of files in the repository and its cache: configuration, ignore-file
+//! checks, saved queries, the baseline, the cache's snapshot, parts and tag, and (through
+//! `corpus::scan`) the documents.
+//!
+//! A file is opened with `O_NONBLOCK` (a named pipe returns at once instead of waiting for a
+//! writer) and checked to be a regular file *through the open handle*, so a file swapped for
+//! a pipe or a device after any earlier check is still refused; the read itself is capped, so
+//! a file that grows after its size was looked at is cut off. Errors are short phrases
+//! ("not a regular file", "a symlink leading outside the repository; …"): callers name the
+//! file.
+
+use std::fs;
+use std::io::{self, Read};
+use std::path::{Path, PathBuf};
+
+/// Which symlinks may be followed on the way to a file.
+#[derive(Debug, Clone, Copy)]
+pub enum Links<'a> {
+    /// Only those that stay inside this repository: files the repository provides.
+    Inside(&'a Path),
+    /// None: the path itself must be the regular file (the cache's own files).
+    Never,
+    /// Any: a file the user named outside the repository.
+    Follow,
+}
+
+impl<'a> Links<'a> {
+    /// The rule for a path the user named: inside `repo` (as written, or once its folder is
+    /// resolved) it must not lead out of it; elsewhere it is the user's own business.
+    pub fn named(repo: &'a Path, path: &Path) -> Links<'a> {
+        if lies_in(path, repo) {
+            Links::Inside(repo)
+        } else {
+            Links::Follow
+        }
+    }
+}
+
+/// Whether `path`, as written (made absolute against the current folder) or with its folder
+/// resolved, lies in `folder`.
+pub fn lies_in(path: &Path, folder: &Path) -> bool {
+    let absolute = std::env::current_dir()
+        .map(|cwd| cwd.join(path))
+        .unwrap_or_else(|_| path.to_path_buf());
+    let canonical_folder = folder
+        .canonicalize()
+        .unwrap_or_else(|_| folder.to_path_buf());
+    let resolved_parent = absolute
+        .parent()
+        .and_then(|p| p.canonicalize().ok())
+        .zip(absolute.file_name())
+        .map(|(p, n)| p.join(n));
+    absolute.starts_with(folder)
+        || absolute.starts_with(&canonical_folder)
+        || resolved_parent.is_some_and(|p| p.starts_with(&canonical_folder))
+}
+
+/// "Too many levels of symbolic links": what opening a symlink with `O_NOFOLLOW` fails with
+/// (`std::io::ErrorKind::FilesystemLoop` is unstable).
+#[cfg(target_os = "linux")]
+pub const ELOOP: i32 = 40;
+#[cfg(not(target_os = "linux"))]
+pub const ELOOP: i32 = 62;
+
+#[cfg(any(target_os = "linux", target_os = "android"))]
+pub(crate) const O_NONBLOCK: i32 = 0o4000;
+#[cfg(all(unix, not(any(target_os = "linux", target_os = "android"))))]
+pub(crate) const O_NONBLOCK: i32 = 0x0004;
+#[cfg(any(target_os = "linux", target_os = "android"))]
+pub(crate) const O_NOFOLLOW: i32 = 0o400000;
+#[cfg(all(unix, not(any(target_os = "linux", target_os = "android"))))]
+pub(crate) const O_NOFOLLOW: i32 = 0x0100;
+
+/// Opens `path` for reading without blocking and returns it only when it is a regular file.
+pub fn open(path: &Path, links: Links<'_>) -> io::Result<fs::File> {
+    if let Links::Inside(repo) = links {
+        let meta = fs::symlink_metadata(path)?;
+        if meta.file_type().is_symlink() {
+            let target = path.canonicalize()?;
+            let repo = repo.canonicalize()?;
+            if !target.starts_with(repo) {
+                return Err(io::Error::other(
+                    "it is a symlink leading outside the repository; make it a regular file",
+                ));
+            }
+        }
+    }
+    let file = open_flags(path, O_NONBLOCK | no_follow(links)).map_err(|e| {
+        if e.raw_os_error() == Some(ELOOP) && matches!(links, Links::Never) {
+            io::Error::other("a symlink where atomdoc keeps a file of its own")
+        } else {
+            e
+        }
+    })?;
+    if !file.metadata()?.is_file() {
+        return Err(io::Error::other("not a regular file"));
+    }
+    Ok(file)
+}
+
+fn no_follow(links: Links<'_>) -> i32 {
+    match links {
+        Links::Never => O_NOFOLLOW,
+        Links::Inside(_) | Links::Follow => 0,
+    }
+}
+
+#[cfg(unix)]
+fn open_flags(path: &Path, flags: i32) -> io::Result<fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(flags)
+        .open(path)
+}
+
+#[cfg(not(unix))]
+fn open_flags(path: &Path, _flags: i32) -> io::Result<fs::File> {
+    fs::File::open(path)
+}
+
+/// Reads at most `max` bytes; `None` when the file holds more.
+pub fn read_capped(path: &Path, links: Links<'_>, max: u64) -> io::Result<Option<Vec<u8>>> {
+    let file = open(path, links)?;
+    let mut bytes = Vec::new();
+    file.take(max.saturating_add(1)).read_to_end(&mut bytes)?;
+    Ok((bytes.len() as u64 <= max).then_some(bytes))
+}
+
+/// Reads the whole file; more than `max` bytes is an error.
+pub fn read(path: &Path, links: Links<'_>, max: u64) -> io::Result<Vec<u8>> {
+    read_capped(path, links, max)?
+        .ok_or_else(|| io::Error::other(format!("larger than {max} bytes; is it the right file?")))
+}
+
+/// [`read`], as UTF-8 text.
+pub fn read_text(path: &Path, links: Links<'_>, max: u64) -> io::Result<String> {
+    String::from_utf8(read(path, links, max)?).map_err(|_| io::Error::other("not valid UTF-8"))
+}
+
+/// Whether `path` is itself a real folder (not a symlink to one).
+pub fn is_real_dir(path: &Path) -> bool {
+    fs::symlink_metadata(path).is_ok_and(|m| m.is_dir())
+}
+
+/// `path` made absolute against the current folder (no symlink resolved).
+pub fn absolute(path: &Path) -> PathBuf {
+    std::env::current_dir()
+        .map(|cwd| cwd.join(path))
+        .unwrap_or_else(|_| path.to_path_buf())
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+
+    fn fifo(path: &Path) {
+        let ok = std::process::Command::new("mkfifo")
+            .arg(path)
+            .status()
+            .unwrap();
+        assert!(ok.success());
+    }
+
+    #[test]
+    fn only_regular_files_inside_the_repository_are_read() {
+        let outside = tempfile::tempdir().unwrap();
+        let repo = tempfile::tempdir().unwrap();
+        let secret = outside.path().join("secret");
+        fs::write(&secret, "secret").unwrap();
+        fs::write(repo.path().join("ok"), "fine").unwrap();
+        std::os::unix::fs::symlink(&secret, repo.path().join("out")).unwrap();
+        std::os::unix::fs::symlink("ok", repo.path().join("in")).unwrap();
+        std::os::unix::fs::symlink("/dev/zero", repo.path().join("zero")).unwrap();
+        fifo(&repo.path().join("pipe"));
+        let inside = Links::Inside(repo.path());
+        let at = |n: &str| repo.path().join(n);
+        assert_eq!(read_text(&at("ok"), inside, 10).unwrap(), "fine");
+        assert_eq!(read_text(&at("in"), inside, 10).unwrap(), "fine");
+        let err = read_text(&at("out"), inside, 10).unwrap_err().to_string();
+        assert!(err.contains("outside the repository"), "{err}");
+        assert!(read_text(&at("zero"), inside, 10).is_err());
+        let err = read_text(&at("pipe"), inside, 10).unwrap_err().to_string();
+        assert_eq!(err, "not a regular file");
+        assert!(read_text(&at("in"), Links::Never, 10).is_err());
+        assert!(read_text(&at("ok"), inside, 2).is_err());
+        assert_eq!(read_capped(&at("ok"), Links::Never, 2).unwrap(), None);
+    }
+}
