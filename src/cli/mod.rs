@@ -65,7 +65,8 @@ pub struct GlobalArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Counts: documents per category and kind, link edges, broken links, orphans
+    /// Counts: documents per category and kind, link edges (and edges from referrers), broken
+    /// links, orphans, referrers read
     Stats {
         #[arg(long, value_enum, default_value_t = StatsFormat::Table)]
         format: StatsFormat,
