@@ -139,6 +139,30 @@ pub struct LinksConfig {
     /// (not a key of the file; kept here because everything that reads links needs it).
     #[serde(skip_deserializing)]
     pub site: Site,
+    /// Globs (relative to the repository) of the Markdown files outside the docs root that
+    /// are read for their links into the docs: *referrers*. `[]` reads none.
+    pub referrers: Vec<String>,
+}
+
+impl LinksConfig {
+    /// The `referrers` globs as one matcher; the error names the bad glob.
+    pub fn referrer_globs(&self) -> Result<globset::GlobSet, String> {
+        let mut builder = globset::GlobSetBuilder::new();
+        for glob in &self.referrers {
+            let g = globset::GlobBuilder::new(glob)
+                .literal_separator(true)
+                .build()
+                .map_err(|e| {
+                    format!(
+                        "[links] referrers: bad glob `{glob}`: {e}; write globs such as \"**/*.md\""
+                    )
+                })?;
+            builder.add(g);
+        }
+        builder
+            .build()
+            .map_err(|e| format!("[links] referrers: {e}"))
+    }
 }
 
 impl Default for LinksConfig {
@@ -156,6 +180,7 @@ impl Default for LinksConfig {
             ]
             .map(String::from)
             .to_vec(),
+            referrers: vec!["**/*.md".into()],
             site: Site::default(),
         }
     }
@@ -175,7 +200,10 @@ impl Config {
     }
 
     pub fn parse(text: &str) -> Result<Config, String> {
-        toml::from_str(text).map_err(|e| e.to_string().trim_end().to_string())
+        let config: Config =
+            toml::from_str(text).map_err(|e| e.to_string().trim_end().to_string())?;
+        config.links.referrer_globs()?;
+        Ok(config)
     }
 }
 

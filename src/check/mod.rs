@@ -186,7 +186,8 @@ pub struct Report {
     pub diagnostics: Vec<Diagnostic>,
     /// Findings hidden by an inline `atomdoc-disable` comment or a per-path ignore.
     pub suppressed: usize,
-    /// Paths of the documents the rules ran on, sorted.
+    /// Paths of the documents the template rules ran on (the `[check] kinds`), sorted: what
+    /// coverage summarises. The broken-link rules run on every document.
     pub checked: Vec<String>,
 }
 
@@ -218,7 +219,8 @@ impl Checks {
     }
 }
 
-/// Runs every enabled rule over the documents of the configured kinds.
+/// Runs every enabled rule: the broken-link rules over every document, the template rules
+/// over the documents of the configured kinds.
 pub fn check(corpus: &Corpus, graph: &DocGraph, sources: &Sources, settings: &Settings) -> Report {
     // Documents are independent: run them in parallel (in batches, as the rules parse the
     // Markdown again), then merge in path order.
@@ -228,10 +230,8 @@ pub fn check(corpus: &Corpus, graph: &DocGraph, sources: &Sources, settings: &Se
             .map(String::as_str)
             .unwrap_or("")
     };
-    let ids: Vec<usize> = (0..corpus.docs.len())
-        .filter(|&id| settings.kinds.contains(&corpus.docs[id].kind))
-        .collect();
-    let per_doc: Vec<(String, Vec<Diagnostic>, usize)> = crate::corpus::map_in_batches(
+    let ids: Vec<usize> = (0..corpus.docs.len()).collect();
+    let per_doc: Vec<(Option<String>, Vec<Diagnostic>, usize)> = crate::corpus::map_in_batches(
         ids,
         |&id| source(id).len(),
         |id| {
@@ -245,12 +245,13 @@ pub fn check(corpus: &Corpus, graph: &DocGraph, sources: &Sources, settings: &Se
                         !(inline.hides(d.code, d.line)
                             || settings.ignores.hides(d.code, &doc.path, &doc.rel_path))
                     });
-            (doc.path.clone(), kept, hidden.len())
+            let templated = settings.kinds.contains(&doc.kind);
+            (templated.then(|| doc.path.clone()), kept, hidden.len())
         },
     );
     let mut report = Report::default();
     for (path, kept, hidden) in per_doc {
-        report.checked.push(path);
+        report.checked.extend(path);
         report.diagnostics.extend(kept);
         report.suppressed += hidden;
     }

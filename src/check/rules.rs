@@ -210,7 +210,9 @@ impl Out<'_> {
     }
 }
 
-/// Runs every enabled rule on document `id`; `source` is its raw text.
+/// Runs the enabled rules on document `id`; `source` is its raw text. The broken-link rules
+/// (AD010–AD013) run on every document, index and meta pages too: a broken link is wrong
+/// wherever it is. The template rules run only on the kinds `[check] kinds` names.
 pub fn run(
     corpus: &Corpus,
     graph: &DocGraph,
@@ -224,6 +226,17 @@ pub fn run(
         settings,
         found: Vec::new(),
     };
+    if settings.kinds.contains(&doc.kind) {
+        template_rules(&mut out, corpus, graph, id, source);
+    }
+    broken_links(&mut out);
+    out.found
+}
+
+/// AD001–AD009 and AD014: the document against the template.
+fn template_rules(out: &mut Out, corpus: &Corpus, graph: &DocGraph, id: DocId, source: &str) {
+    let doc = out.doc;
+    let settings = out.settings;
     let h1 = doc.headings.iter().find(|h| h.level == 1);
     let head_line = h1.map_or(1, |h| h.line);
 
@@ -401,8 +414,21 @@ pub fn run(
         }
     }
 
-    // AD010–AD013: broken links.
-    for l in &doc.links {
+    // AD014: orphan.
+    if graph.is_orphan(corpus, id, LinkFilter::Any) {
+        out.push(
+            "AD014",
+            head_line,
+            1,
+            "orphan: nothing in the repository links here".into(),
+            "orphan",
+        );
+    }
+}
+
+/// AD010–AD013: broken links.
+fn broken_links(out: &mut Out) {
+    for l in &out.doc.links {
         let Some(reason) = l.broken_reason() else {
             continue;
         };
@@ -435,18 +461,6 @@ pub fn run(
         };
         out.push(code, l.line, l.column, message, &l.target);
     }
-
-    // AD014: orphan.
-    if graph.is_orphan(corpus, id, LinkFilter::Any) {
-        out.push(
-            "AD014",
-            head_line,
-            1,
-            "orphan: no other document links here".into(),
-            "orphan",
-        );
-    }
-    out.found
 }
 
 fn is_placeholder_title(title: &str) -> bool {

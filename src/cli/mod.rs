@@ -65,7 +65,8 @@ pub struct GlobalArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Counts: documents per category and kind, link edges, broken links, orphans
+    /// Counts: documents per category and kind, link edges (and edges from referrers), broken
+    /// links, orphans, referrers read
     Stats {
         #[arg(long, value_enum, default_value_t = StatsFormat::Table)]
         format: StatsFormat,
@@ -240,7 +241,7 @@ pub fn search_rows(
         .take(limit)
         .map(|h| {
             let d = corpus.doc(h.doc);
-            let excerpt = excerpt(workspace, index, &query, h.doc);
+            let excerpt = workspace.excerpt(index, &query, h.doc);
             render::search::SearchRow {
                 path: d.path.clone(),
                 title: d.display_title().to_string(),
@@ -254,58 +255,6 @@ pub fn search_rows(
         })
         .collect();
     Ok(rows)
-}
-
-/// The excerpt of one hit: best-match line and highlighted fragment. Reads the file for the
-/// line number (the only file read after loading).
-pub fn excerpt(
-    workspace: &Workspace,
-    index: &crate::search::SearchIndex,
-    query: &crate::search::SearchQuery,
-    doc: crate::corpus::DocId,
-) -> crate::search::Excerpt {
-    let path = &workspace.corpus.doc(doc).path;
-    let repo = &workspace.location.repo;
-    let source = crate::boundary::read::read_capped(
-        &repo.join(path),
-        crate::boundary::read::Links::Inside(repo),
-        workspace.config.limits.max_file_bytes,
-    )
-    .ok()
-    .flatten()
-    .map(|b| String::from_utf8_lossy(&b).into_owned());
-    // The index answered the search: an excerpt failing now is not worth the answer.
-    crate::store::quietly(|| index.excerpt(&workspace.corpus, doc, query, source.as_deref()))
-        .unwrap_or_default()
-}
-
-/// Adds `line` and `snippet` columns (matches between `**`) to the records of a `search`
-/// query, one per hit, in the same order.
-pub fn add_excerpts(
-    records: &mut render::rows::Records,
-    hits: &[(crate::corpus::DocId, f32)],
-    text: &str,
-    fuzzy: bool,
-    workspace: &Workspace,
-) {
-    use crate::query::Cell;
-    let Ok(index) = workspace.search_index() else {
-        return;
-    };
-    let Ok(query) = crate::search::SearchQuery::parse(text, fuzzy) else {
-        return;
-    };
-    records.columns.push("line".into());
-    records.columns.push("snippet".into());
-    for (row, &(doc, _)) in records.rows.iter_mut().zip(hits) {
-        let e = excerpt(workspace, index, &query, doc);
-        row.push(e.line.map_or(Cell::Null, |l| Cell::Int(u64::from(l))));
-        row.push(if e.text.is_empty() {
-            Cell::Null
-        } else {
-            Cell::Text(e.marked().trim().to_string())
-        });
-    }
 }
 
 /// Prints the cache's notices (rebuilt, unusable, …) to stderr, once each.

@@ -213,11 +213,7 @@ pub fn run(global: &GlobalArgs, args: QueryArgs) -> anyhow::Result<u8> {
         match query::eval(q, &workspace) {
             Ok(rows) => {
                 let mut records = rows::records(&rows, q, &workspace.corpus);
-                if let (query::Source::Search { text, fuzzy }, query::Rows::Scored(hits)) =
-                    (&q.source, &rows)
-                {
-                    super::add_excerpts(&mut records, hits, text, *fuzzy, &workspace);
-                }
+                workspace.add_search_excerpts(&mut records, q, &rows);
                 answers.push((t.text.clone(), records))
             }
             Err(e) => report.push_str(&query::render_errors(&t.text, &t.origin, t.line, &[e])),

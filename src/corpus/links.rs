@@ -270,9 +270,17 @@ fn split_target(link: &Link) -> Split {
     }
 }
 
+/// The file a link is written in.
+#[derive(Debug, Clone, Copy)]
+pub enum From<'a> {
+    Doc(DocId),
+    /// A referrer (a Markdown file outside the docs root), by path.
+    Referrer(&'a str),
+}
+
 /// Resolves one link of document `from`.
 pub fn resolve(corpus: &Corpus, from: DocId, link: &Link, view: &dyn RepoView) -> Link {
-    resolve_in(corpus, from, link, view, None)
+    resolve_in(corpus, From::Doc(from), link, view, None)
 }
 
 /// [`resolve`] with the corpus's anchors precomputed: use it to resolve many links.
@@ -283,12 +291,23 @@ pub fn resolve_with(
     view: &dyn RepoView,
     anchors: &AnchorSets,
 ) -> Link {
+    resolve_in(corpus, From::Doc(from), link, view, Some(anchors))
+}
+
+/// [`resolve_with`] for a link of a document or a referrer.
+pub fn resolve_from(
+    corpus: &Corpus,
+    from: From,
+    link: &Link,
+    view: &dyn RepoView,
+    anchors: &AnchorSets,
+) -> Link {
     resolve_in(corpus, from, link, view, Some(anchors))
 }
 
 fn resolve_in(
     corpus: &Corpus,
-    from: DocId,
+    from: From,
     link: &Link,
     view: &dyn RepoView,
     anchors: Option<&AnchorSets>,
@@ -296,6 +315,10 @@ fn resolve_in(
     let has_anchor = |doc: DocId, fragment: &str| match anchors {
         Some(sets) => sets.has(doc, fragment),
         None => corpus.doc(doc).has_anchor(fragment),
+    };
+    let (source_path, from_doc) = match from {
+        From::Doc(id) => (corpus.doc(id).path.as_str(), Some(id)),
+        From::Referrer(path) => (path, None),
     };
     let mut out = Link {
         fragment: None,
@@ -314,17 +337,20 @@ fn resolve_in(
         out.status = LinkStatus::Broken(BrokenReason::Placeholder);
         return out;
     }
-    let source = corpus.doc(from);
     let split = split_target(link);
     out.fragment = split.fragment.clone();
 
     // A bare fragment or an empty destination points at the linking file itself.
     if split.path.is_empty() && !split.from_root {
-        out.resolved = Some(source.path.clone());
-        if let Some(f) = &split.fragment
-            && !has_anchor(from, f)
-        {
-            out.status = LinkStatus::Broken(BrokenReason::Anchor);
+        out.resolved = Some(source_path.to_string());
+        if let Some(f) = &split.fragment {
+            let found = match from_doc {
+                Some(id) => has_anchor(id, f),
+                None => view.has_anchor(source_path, f),
+            };
+            if !found {
+                out.status = LinkStatus::Broken(BrokenReason::Anchor);
+            }
         }
         return out;
     }
@@ -332,7 +358,7 @@ fn resolve_in(
     let joined = if split.from_root {
         split.path.clone()
     } else {
-        let dir = parent_dir(&source.path);
+        let dir = parent_dir(source_path);
         if dir.is_empty() {
             split.path.clone()
         } else {
@@ -357,7 +383,7 @@ fn resolve_in(
         {
             out.status = LinkStatus::Broken(BrokenReason::Anchor);
         }
-        if target != from {
+        if from_doc != Some(target) {
             out.to_doc = Some(target);
         }
         return out;
@@ -378,7 +404,7 @@ fn resolve_in(
                 format!("{path}/README.md")
             };
             if let Some(target) = corpus.doc_id(&readme)
-                && target != from
+                && from_doc != Some(target)
             {
                 out.to_doc = Some(target);
             }

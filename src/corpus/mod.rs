@@ -113,6 +113,21 @@ pub struct Link {
 }
 
 impl Link {
+    /// A link as the parser found it, before [`Corpus::resolve_links`] runs.
+    pub fn unresolved(raw: RawLink) -> Link {
+        Link {
+            line: raw.line,
+            column: raw.column,
+            target: raw.target,
+            syntax: raw.syntax,
+            kind: raw.kind,
+            fragment: None,
+            status: LinkStatus::Ok,
+            resolved: None,
+            to_doc: None,
+        }
+    }
+
     pub fn broken_reason(&self) -> Option<BrokenReason> {
         match self.status {
             LinkStatus::Broken(reason) => Some(reason),
@@ -201,21 +216,7 @@ impl Document {
             headings: p.headings,
             html_anchors: p.html_anchors,
             code_blocks: p.code_blocks,
-            links: p
-                .links
-                .into_iter()
-                .map(|raw| Link {
-                    line: raw.line,
-                    column: raw.column,
-                    target: raw.target,
-                    syntax: raw.syntax,
-                    kind: raw.kind,
-                    fragment: None,
-                    status: LinkStatus::Ok,
-                    resolved: None,
-                    to_doc: None,
-                })
-                .collect(),
+            links: p.links.into_iter().map(Link::unresolved).collect(),
             words: p.words,
             text: p.text,
             code: p.code,
@@ -224,6 +225,53 @@ impl Document {
             rel_path,
         }
     }
+}
+
+/// A Markdown file of the repository outside the docs root (`[links] referrers`), read for
+/// its links only: not a document, no category, no template rules, its broken links not
+/// reported. Its links into the docs tree are incoming edges of the documents they reach.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Referrer {
+    /// Repo-relative, `/`-separated path.
+    pub path: String,
+    /// Every link, resolved; the ones with `to_doc` are edges into the docs tree.
+    pub links: Vec<Link>,
+}
+
+impl Referrer {
+    pub fn new(path: String, p: ParsedDoc) -> Referrer {
+        Referrer {
+            path,
+            links: p.links.into_iter().map(Link::unresolved).collect(),
+        }
+    }
+
+    /// Links that reach a document, with their index in `links`.
+    pub fn edges(&self) -> impl Iterator<Item = (usize, &Link)> {
+        self.links
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| l.to_doc.is_some())
+    }
+}
+
+/// Where a link is written: in a document, or in a referrer (an index into
+/// [`Corpus::referrers`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum LinkOrigin {
+    Doc(DocId),
+    Referrer(usize),
+}
+
+/// Whether `path` (repo-relative) is a referrer of the docs root `root`: a Markdown file
+/// outside it that `globs` match. With the repository as the docs root there are none.
+pub fn is_referrer(root: &str, path: &str, globs: &globset::GlobSet) -> bool {
+    !root.is_empty()
+        && path.ends_with(".md")
+        && !path
+            .strip_prefix(root)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+        && globs.is_match(path)
 }
 
 /// A problem with one input file that did not stop the run.
@@ -244,6 +292,9 @@ pub struct Corpus {
     /// The tree's `TEMPLATE.md`, kept apart: it is not a document.
     pub template: Option<Document>,
     pub warnings: Vec<FileWarning>,
+    /// The referrers read (`[links] referrers`), sorted by path.
+    #[serde(default)]
+    pub referrers: Vec<Referrer>,
     /// The site the links were resolved for (set by [`Corpus::resolve_links`]).
     pub site: Site,
     #[serde(skip)]
@@ -260,8 +311,15 @@ pub struct SourceFile {
 impl Corpus {
     /// A corpus of files held in memory (tests, benchmarks, embedding): the `.md` files under
     /// the docs root `root` are the documents, and every file given exists for link resolution.
+    ///
+    /// The `.md` files outside the root that `[links] referrers` match are referrers.
     pub fn from_files(root: &str, files: &[(&str, &str)], config: &Config) -> Corpus {
         let view = links::MemRepo::new(files.iter().copied()).with_site(config.links.site.clone());
+        let globs = config.links.referrer_globs().unwrap_or_default();
+        let source = |(p, t): &(&str, &str)| SourceFile {
+            path: p.to_string(),
+            text: t.to_string(),
+        };
         let sources = files
             .iter()
             .filter(|(p, _)| {
@@ -270,12 +328,65 @@ impl Corpus {
                         || p.strip_prefix(root)
                             .is_some_and(|rest| rest.starts_with('/')))
             })
-            .map(|(p, t)| SourceFile {
-                path: p.to_string(),
-                text: t.to_string(),
+            .map(source)
+            .collect();
+        let referrers = files
+            .iter()
+            .filter(|(p, _)| is_referrer(root, p, &globs))
+            .map(source)
+            .collect();
+        let mut corpus = Corpus::build(root, sources, Vec::new(), &view, config);
+        corpus.set_referrers(parse_referrers(referrers, config), &view);
+        corpus
+    }
+
+    /// Puts `referrers` (parsed, in any order) in the corpus and resolves their links.
+    pub fn set_referrers(&mut self, mut referrers: Vec<Referrer>, view: &dyn RepoView) {
+        referrers.sort_by(|a, b| a.path.cmp(&b.path));
+        self.referrers = referrers;
+        self.resolve_referrers(view);
+    }
+
+    /// Resolves every referrer's links against the documents and `view`.
+    pub fn resolve_referrers(&mut self, view: &dyn RepoView) {
+        let anchors = links::AnchorSets::new(self);
+        let resolved: Vec<Vec<Link>> = self
+            .referrers
+            .par_iter()
+            .map(|r| {
+                r.links
+                    .iter()
+                    .map(|link| {
+                        links::resolve_from(
+                            self,
+                            links::From::Referrer(&r.path),
+                            link,
+                            view,
+                            &anchors,
+                        )
+                    })
+                    .collect()
             })
             .collect();
-        Corpus::build(root, sources, Vec::new(), &view, config)
+        for (r, links) in self.referrers.iter_mut().zip(resolved) {
+            r.links = links;
+        }
+    }
+
+    /// The `i`-th link written at `origin`.
+    pub fn link(&self, origin: LinkOrigin, i: usize) -> &Link {
+        match origin {
+            LinkOrigin::Doc(d) => &self.docs[d].links[i],
+            LinkOrigin::Referrer(r) => &self.referrers[r].links[i],
+        }
+    }
+
+    /// The repo-relative path of the file where links at `origin` are written.
+    pub fn origin_path(&self, origin: LinkOrigin) -> &str {
+        match origin {
+            LinkOrigin::Doc(d) => &self.docs[d].path,
+            LinkOrigin::Referrer(r) => &self.referrers[r].path,
+        }
     }
 
     /// Parses the given files and resolves every link against `view`.
@@ -346,6 +457,7 @@ impl Corpus {
             docs,
             template,
             warnings,
+            referrers: Vec::new(),
             site: Site::default(),
             by_path: HashMap::new(),
         };
@@ -409,6 +521,7 @@ impl Corpus {
                 doc.links = links;
             }
         }
+        self.resolve_referrers(view);
     }
 
     /// Re-resolves the links of the given documents only (after an incremental update that
@@ -526,6 +639,18 @@ pub fn cap_links(doc: &mut ParsedDoc, max: usize) {
         doc.links_dropped = doc.links.len() - max;
         doc.links.truncate(max);
     }
+}
+
+/// Parses referrer files (in parallel) for their links, capped like documents'.
+pub fn parse_referrers(files: Vec<SourceFile>, config: &Config) -> Vec<Referrer> {
+    files
+        .into_par_iter()
+        .map(|f| {
+            let mut parsed = parse::parse(&f.text, &config.links);
+            cap_links(&mut parsed, config.limits.max_links_per_file);
+            Referrer::new(f.path, parsed)
+        })
+        .collect()
 }
 
 /// `path` relative to `root` (both repo-relative); `path` itself when `root` is empty.

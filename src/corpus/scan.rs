@@ -146,6 +146,55 @@ fn remembered<V: Clone>(
 /// The Markdown files found under the docs root, repo-relative and sorted, plus problems met on
 /// the way (loops, unreadable folders).
 pub fn walk(repo: &DiskRepo, root: &str) -> (Vec<String>, Vec<FileWarning>) {
+    walk_under(repo, root, |_| false, |_| true)
+}
+
+/// Folders of other people's code, never read for referrers: vendored dependencies are full
+/// of READMEs and none of them links into this repository's docs.
+const VENDORED: [&str; 3] = ["node_modules", "vendor", "third_party"];
+
+/// The referrers of the docs root `root`: the Markdown files of the repository outside it
+/// that `globs` match, found by the same walk as the documents (`.gitignore`d and hidden
+/// folders skipped, symlinks out of the repository not followed), vendored folders skipped
+/// too. None when the docs root is the repository.
+pub fn walk_referrers(
+    repo: &DiskRepo,
+    root: &str,
+    globs: &globset::GlobSet,
+) -> (Vec<String>, Vec<FileWarning>) {
+    // An unsafe ignore file at the repository root stops the docs walk, which says so.
+    if root.is_empty()
+        || globs.is_empty()
+        || unsafe_ignore_file(&repo.root, &repo.canonical).is_some()
+    {
+        return (Vec::new(), Vec::new());
+    }
+    let docs_root = repo.root.join(root);
+    let globs = globs.clone();
+    let root = root.to_string();
+    walk_under(
+        repo,
+        "",
+        move |dir| {
+            dir == docs_root
+                || dir
+                    .file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| VENDORED.contains(&n))
+        },
+        move |path| super::is_referrer(&root, path, &globs),
+    )
+}
+
+/// The Markdown files under `start` (repo-relative) that `keep` accepts, never entering the
+/// folders `skip_dir` names.
+fn walk_under(
+    repo: &DiskRepo,
+    start: &str,
+    skip_dir: impl Fn(&Path) -> bool + Send + Sync + 'static,
+    keep: impl Fn(&str) -> bool,
+) -> (Vec<String>, Vec<FileWarning>) {
+    let root = start;
     let start = repo.root.join(root);
     let canonical = repo.canonical.clone();
     let repo_root = repo.root.clone();
@@ -178,8 +227,12 @@ pub fn walk(repo: &DiskRepo, root: &str) -> (Vec<String>, Vec<FileWarning>) {
         .follow_links(true)
         .sort_by_file_name(|a, b| a.cmp(b))
         .filter_entry(move |e| {
+            let is_dir = e.file_type().is_some_and(|t| t.is_dir());
+            if e.depth() > 0 && is_dir && skip_dir(e.path()) {
+                return false;
+            }
             let hidden_dir = e.depth() > 0
-                && e.file_type().is_some_and(|t| t.is_dir())
+                && is_dir
                 && e.file_name().to_str().is_some_and(|n| n.starts_with('.'));
             // Follow a symlink only when it stays inside the repository.
             let escapes = e.path_is_symlink()
@@ -227,7 +280,8 @@ pub fn walk(repo: &DiskRepo, root: &str) -> (Vec<String>, Vec<FileWarning>) {
                 let is_file = e.file_type().is_some_and(|t| t.is_file());
                 if is_file && e.path().extension().is_some_and(|x| x == "md") {
                     match repo_relative(&repo.root, e.path()) {
-                        Some(rel) => files.push(rel),
+                        Some(rel) if keep(&rel) => files.push(rel),
+                        Some(_) => {}
                         None => warnings.push(FileWarning {
                             path: e
                                 .path()
@@ -454,12 +508,21 @@ pub fn decode(bytes: Vec<u8>) -> (String, Option<&'static str>) {
 }
 
 /// What a stat of one path found: enough to tell whether a file changed since last time.
+///
+/// Size and mtime alone are not: `cp -p`, `tar -x`, `rsync -t` or any tool that restores
+/// mtimes can change a file's content and keep both. The inode (a file replaced by a rename
+/// has a new one) and the change time (set by the kernel on every write, rename or `utime`
+/// call; no user tool can set it back) close that gap.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Stat {
     pub is_dir: bool,
     pub size: u64,
     /// Modification time in nanoseconds since the Unix epoch (0 when unknown).
     pub mtime: i128,
+    /// Inode number (0 where the platform has none).
+    pub inode: u64,
+    /// Status change time (ctime) in nanoseconds since the Unix epoch (0 where unknown).
+    pub ctime: i128,
 }
 
 /// Stats `path` (repo-relative) following symlinks; `None` when it does not exist or cannot
@@ -471,10 +534,22 @@ pub fn stat(repo: &Path, path: &str) -> Option<Stat> {
         .ok()
         .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
         .map_or(0, |d| d.as_nanos() as i128);
+    #[cfg(unix)]
+    let (inode, ctime) = {
+        use std::os::unix::fs::MetadataExt;
+        (
+            meta.ino(),
+            i128::from(meta.ctime()) * 1_000_000_000 + i128::from(meta.ctime_nsec()),
+        )
+    };
+    #[cfg(not(unix))]
+    let (inode, ctime) = (0, 0);
     Some(Stat {
         is_dir: meta.is_dir(),
         size: meta.len(),
         mtime,
+        inode,
+        ctime,
     })
 }
 

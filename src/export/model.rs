@@ -272,7 +272,10 @@ fn doc_level(
             let doc = corpus.doc(id);
             let orphan = graph.is_orphan(corpus, id, LinkFilter::Any);
             let tooltip = if orphan {
-                format!("{} (orphan: no other document links here)", doc.path)
+                format!(
+                    "{} (orphan: nothing in the repository links here)",
+                    doc.path
+                )
             } else {
                 doc.path.clone()
             };
@@ -540,7 +543,14 @@ impl Drawable {
                 docs.dedup();
                 documents(docs)
             }
-            Rows::Links(links) => Drawable::Links(links.iter().map(|l| (l.doc, l.link)).collect()),
+            // Drawings show documents: links from referrers (outside the docs root) are left
+            // out.
+            Rows::Links(links) => Drawable::Links(
+                links
+                    .iter()
+                    .filter_map(|l| Some((l.source_doc()?, l.link)))
+                    .collect(),
+            ),
             Rows::Path { docs, .. } => Drawable::Path(docs.clone()),
             Rows::Table(_) => return None,
         })

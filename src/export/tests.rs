@@ -427,7 +427,7 @@ fn every_kind_of_answer_maps_to_a_drawing_or_to_none() {
             docs(vec![one, three, two], vec![]),
         ),
         (
-            Rows::Links(vec![LinkRef { doc: one, link: 0 }]),
+            Rows::Links(vec![LinkRef::doc(one, 0)]),
             Some(Drawable::Links(vec![(one, 0)])),
         ),
         (

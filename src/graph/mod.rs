@@ -3,7 +3,7 @@
 //!
 //! Pure: built from a [`Corpus`], never touches the filesystem.
 
-mod stats;
+pub mod stats;
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 
@@ -77,6 +77,10 @@ impl LinkFilter {
 pub struct DocGraph {
     pub graph: DiGraph<Node, Edge>,
     doc_nodes: Vec<NodeIndex>,
+    /// Incoming edges from referrers (Markdown files outside the docs root) per document:
+    /// the kind of each. They count as incoming links, but referrers are not nodes: paths
+    /// and neighbours stay within the documents.
+    from_referrers: Vec<Vec<EdgeKind>>,
     categories: BTreeMap<String, NodeIndex>,
     subcategories: BTreeMap<String, NodeIndex>,
 }
@@ -135,9 +139,18 @@ impl DocGraph {
                 }
             }
         }
+        let mut from_referrers = vec![Vec::new(); corpus.docs.len()];
+        for r in &corpus.referrers {
+            for (_, link) in r.edges() {
+                if let Some(to) = link.to_doc {
+                    from_referrers[to].push(link.kind.into());
+                }
+            }
+        }
         DocGraph {
             graph,
             doc_nodes,
+            from_referrers,
             categories,
             subcategories,
         }
@@ -174,8 +187,18 @@ impl DocGraph {
             })
     }
 
-    /// Number of incoming link edges (link occurrences from other documents).
+    /// Number of incoming link edges: link occurrences from other documents and from
+    /// referrers.
     pub fn inlinks(&self, doc: DocId, filter: LinkFilter) -> usize {
+        let referred = self.from_referrers[doc]
+            .iter()
+            .filter(|&&k| filter.accepts(k))
+            .count();
+        self.root_inlinks(doc, filter) + referred
+    }
+
+    /// Number of incoming link edges from other documents only (the docs root's own view).
+    pub fn root_inlinks(&self, doc: DocId, filter: LinkFilter) -> usize {
         self.link_edges(doc, Direction::Incoming, filter).count()
     }
 
@@ -192,7 +215,8 @@ impl DocGraph {
         out
     }
 
-    /// Whether `doc` is an orphan: a topic with no incoming link edge of the filter's kinds.
+    /// Whether `doc` is an orphan: a topic that nothing in the repository (no other document,
+    /// no referrer) links to with a link of the filter's kinds.
     pub fn is_orphan(&self, corpus: &Corpus, doc: DocId, filter: LinkFilter) -> bool {
         corpus.doc(doc).kind == DocKind::Topic && self.inlinks(doc, filter) == 0
     }

@@ -15,14 +15,20 @@ pub struct Stats {
     /// Documents per category; root-level documents are under no key.
     pub by_category: BTreeMap<String, usize>,
     pub by_kind: BTreeMap<String, usize>,
-    /// Link edges between two different documents, per kind.
+    /// Link edges between two different documents, per kind, and `from_referrers`: edges
+    /// from referrers into the documents.
     pub edges: BTreeMap<String, usize>,
     /// Broken links per reason (every reason present, zero or not).
     pub broken: BTreeMap<String, usize>,
     pub orphans: usize,
+    /// Referrers read (Markdown files outside the docs root, `[links] referrers`).
+    pub referrers: usize,
     /// The site dialect the tree is read in (`github`, `gitlab`, `mdbook`).
     pub dialect: String,
 }
+
+/// The `edges` key of the edges from referrers.
+pub const FROM_REFERRERS: &str = "from_referrers";
 
 impl Stats {
     pub fn compute(corpus: &Corpus, graph: &DocGraph) -> Stats {
@@ -50,7 +56,12 @@ impl Stats {
                 }
             }
         }
+        edges.insert(
+            FROM_REFERRERS.to_string(),
+            corpus.referrers.iter().map(|r| r.edges().count()).sum(),
+        );
         Stats {
+            referrers: corpus.referrers.len(),
             dialect: corpus.site.dialect.as_str().to_string(),
             documents: corpus.docs.len(),
             by_category: corpus.docs_by_category(),

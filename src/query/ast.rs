@@ -48,15 +48,21 @@ impl Output {
 pub enum Source {
     /// Every document. Core.
     Docs,
-    /// Every link occurrence in every document: edges, external and broken links. Core.
+    /// Every link occurrence in every document (edges, external and broken links), then the
+    /// referrers' edges into the documents (`from_referrer`). Core.
     AllLinks,
-    /// Document→document edges (`all links where edge`).
+    /// Document→document edges (`all links where edge and not from_referrer`).
     Links,
-    /// Broken links (`all links where status = broken`).
+    /// Broken links of documents (`all links where status = broken and not from_referrer`).
     Broken,
-    /// Topic documents with no incoming edge (of the given kind).
-    Orphans { by: Option<LinkKind> },
-    /// Edges into a document (`all links where edge and to D`).
+    /// Topic documents with no incoming edge (of the given kind) from anything in the
+    /// repository: documents and referrers. `within_root`: from documents only (`orphans
+    /// within root`, the docs root's own view).
+    Orphans {
+        by: Option<LinkKind>,
+        within_root: bool,
+    },
+    /// Edges into a document, from documents and referrers (`all links where edge and to D`).
     Backlinks(Name),
     /// Documents by incoming edges, most first (`docs where inlinks > 0 sort by inlinks desc`).
     Hubs,
@@ -237,6 +243,8 @@ pub enum Field {
     /// H2 headings.
     Sections,
     Orphan,
+    /// Incoming edges from other documents only (not from referrers).
+    RootInlinks,
     // Link fields.
     Source,
     Target,
@@ -247,6 +255,8 @@ pub enum Field {
     Line,
     Column,
     Edge,
+    /// The link is written in a referrer, not in a document.
+    FromReferrer,
 }
 
 /// The type of a field's values.
@@ -265,6 +275,7 @@ pub const DOC_FIELDS: &[Field] = &[
     Field::Subcategory,
     Field::DocKind,
     Field::Inlinks,
+    Field::RootInlinks,
     Field::Outlinks,
     Field::Related,
     Field::InRelated,
@@ -287,6 +298,7 @@ pub const LINK_FIELDS: &[Field] = &[
     Field::Status,
     Field::Reason,
     Field::Edge,
+    Field::FromReferrer,
 ];
 
 impl Field {
@@ -298,6 +310,7 @@ impl Field {
             Field::Subcategory => "subcategory",
             Field::DocKind | Field::LinkKind => "kind",
             Field::Inlinks => "inlinks",
+            Field::RootInlinks => "root_inlinks",
             Field::Outlinks => "outlinks",
             Field::Related => "related",
             Field::InRelated => "inrelated",
@@ -315,12 +328,14 @@ impl Field {
             Field::Line => "line",
             Field::Column => "column",
             Field::Edge => "edge",
+            Field::FromReferrer => "from_referrer",
         }
     }
 
     pub fn ty(self) -> FieldType {
         match self {
             Field::Inlinks
+            | Field::RootInlinks
             | Field::Outlinks
             | Field::Related
             | Field::InRelated
@@ -331,7 +346,7 @@ impl Field {
             | Field::Sections
             | Field::Line
             | Field::Column => FieldType::Number,
-            Field::Orphan | Field::Edge => FieldType::Bool,
+            Field::Orphan | Field::Edge | Field::FromReferrer => FieldType::Bool,
             _ => FieldType::Text,
         }
     }
@@ -343,7 +358,7 @@ impl Field {
             Field::LinkKind => Some(&["related", "inline", "include"]),
             Field::Status => Some(&["ok", "external", "broken"]),
             Field::Reason => Some(&["missing", "anchor", "outside", "placeholder"]),
-            Field::Orphan | Field::Edge => Some(&["true", "false"]),
+            Field::Orphan | Field::Edge | Field::FromReferrer => Some(&["true", "false"]),
             _ => None,
         }
     }
@@ -368,8 +383,21 @@ impl Query {
     /// the same rows as `q`.
     pub fn core(&self) -> Query {
         let (source, pre, default_sort): (Source, Option<Expr>, Vec<SortKey>) = match &self.source {
-            Source::Orphans { by: None } => (Source::Docs, Some(flag(Field::Orphan)), vec![]),
-            Source::Orphans { by: Some(kind) } => {
+            Source::Orphans {
+                by: None,
+                within_root: false,
+            } => (Source::Docs, Some(flag(Field::Orphan)), vec![]),
+            Source::Orphans {
+                within_root: true, ..
+            } => (
+                Source::Docs,
+                Some(and(
+                    compare(Field::DocKind, Op::Eq, Value::Text("topic".into())),
+                    compare(Field::RootInlinks, Op::Eq, Value::Number(0)),
+                )),
+                vec![],
+            ),
+            Source::Orphans { by: Some(kind), .. } => {
                 let field = match kind {
                     LinkKind::Related => Field::InRelated,
                     LinkKind::Inline => Field::InInline,
@@ -386,10 +414,20 @@ impl Query {
             }
             Source::Broken => (
                 Source::AllLinks,
-                Some(compare(Field::Status, Op::Eq, Value::Text("broken".into()))),
+                Some(and(
+                    compare(Field::Status, Op::Eq, Value::Text("broken".into())),
+                    Expr::Not(Box::new(flag(Field::FromReferrer))),
+                )),
                 vec![],
             ),
-            Source::Links => (Source::AllLinks, Some(flag(Field::Edge)), vec![]),
+            Source::Links => (
+                Source::AllLinks,
+                Some(and(
+                    flag(Field::Edge),
+                    Expr::Not(Box::new(flag(Field::FromReferrer))),
+                )),
+                vec![],
+            ),
             Source::Backlinks(name) => (
                 Source::AllLinks,
                 Some(and(flag(Field::Edge), Expr::To(name.clone()))),
@@ -672,7 +710,13 @@ fn write_quoted(f: &mut fmt::Formatter<'_>, text: &str) -> fmt::Result {
 impl fmt::Display for Query {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.source {
-            Source::Orphans { by: Some(kind) } => write!(f, "orphans by {}", kind.as_str())?,
+            Source::Orphans {
+                by: Some(kind),
+                within_root: false,
+            } => write!(f, "orphans by {}", kind.as_str())?,
+            Source::Orphans {
+                within_root: true, ..
+            } => f.write_str("orphans within root")?,
             Source::Backlinks(n) => write_keyword_name(f, "backlinks of", &n.text)?,
             Source::Neighbors { of, depth } => {
                 write_keyword_name(f, "neighbors of", &of.text)?;

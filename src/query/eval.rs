@@ -10,15 +10,33 @@ use std::collections::BTreeMap;
 use super::ast::*;
 use super::error::{QueryError, Span};
 use super::names::{self, Scope};
-use crate::corpus::{Corpus, DocId, DocKind, LinkKind, LinkStatus};
+use crate::corpus::{Corpus, DocId, DocKind, LinkKind, LinkOrigin, LinkStatus};
 use crate::graph::{DocGraph, LinkFilter, Stats};
 pub use crate::search::related::RelatedSuggestion;
 
-/// One link: the `link`-th link of document `doc`.
+/// One link: the `link`-th link written at `from` (a document or a referrer).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct LinkRef {
-    pub doc: DocId,
+    pub from: LinkOrigin,
     pub link: usize,
+}
+
+impl LinkRef {
+    /// The `link`-th link of document `doc`.
+    pub fn doc(doc: DocId, link: usize) -> LinkRef {
+        LinkRef {
+            from: LinkOrigin::Doc(doc),
+            link,
+        }
+    }
+
+    /// The document the link is written in; `None` for a referrer's link.
+    pub fn source_doc(&self) -> Option<DocId> {
+        match self.from {
+            LinkOrigin::Doc(d) => Some(d),
+            LinkOrigin::Referrer(_) => None,
+        }
+    }
 }
 
 /// The answer to a query. Document and link rows keep their identity (ids into the corpus),
@@ -103,9 +121,11 @@ impl Cell {
     }
 }
 
-/// Per-document link counts, computed once per evaluation from the corpus's links.
+/// Per-document link counts, computed once per evaluation from the corpus's links. Incoming
+/// counts include edges from referrers, except `root_inlinks`.
 pub struct Metrics {
     pub inlinks: Vec<u64>,
+    pub root_inlinks: Vec<u64>,
     pub outlinks: Vec<u64>,
     pub inrelated: Vec<u64>,
     pub ininline: Vec<u64>,
@@ -117,6 +137,7 @@ impl Metrics {
         let n = corpus.docs.len();
         let mut m = Metrics {
             inlinks: vec![0; n],
+            root_inlinks: vec![0; n],
             outlinks: vec![0; n],
             inrelated: vec![0; n],
             ininline: vec![0; n],
@@ -126,16 +147,28 @@ impl Metrics {
             for link in &doc.links {
                 if let Some(to) = link.to_doc {
                     m.outlinks[id] += 1;
-                    m.inlinks[to] += 1;
-                    match link.kind {
-                        LinkKind::Related => m.inrelated[to] += 1,
-                        LinkKind::Inline => m.ininline[to] += 1,
-                        LinkKind::Include => m.ininclude[to] += 1,
-                    }
+                    m.root_inlinks[to] += 1;
+                    m.incoming(to, link.kind);
+                }
+            }
+        }
+        for r in &corpus.referrers {
+            for (_, link) in r.edges() {
+                if let Some(to) = link.to_doc {
+                    m.incoming(to, link.kind);
                 }
             }
         }
         m
+    }
+
+    fn incoming(&mut self, to: DocId, kind: LinkKind) {
+        self.inlinks[to] += 1;
+        match kind {
+            LinkKind::Related => self.inrelated[to] += 1,
+            LinkKind::Inline => self.ininline[to] += 1,
+            LinkKind::Include => self.ininclude[to] += 1,
+        }
     }
 }
 
@@ -187,7 +220,7 @@ pub fn eval_with(
                 let start = refs.len();
                 refs.extend(
                     (0..d.links.len())
-                        .map(|link| LinkRef { doc, link })
+                        .map(|link| LinkRef::doc(doc, link))
                         .filter(|&r| keep(Row::Link(r))),
                 );
                 // The parser emits links in reading order; make sure of it without paying
@@ -197,6 +230,18 @@ pub fn eval_with(
                 if !mine.is_sorted_by_key(pos) {
                     mine.sort_by_key(pos);
                 }
+            }
+            // Then the referrers' edges into the documents (their other links are not rows:
+            // a referrer is read for what it says about the documents).
+            for (i, r) in corpus.referrers.iter().enumerate() {
+                refs.extend(
+                    r.edges()
+                        .map(|(link, _)| LinkRef {
+                            from: LinkOrigin::Referrer(i),
+                            link,
+                        })
+                        .filter(|&r| keep(Row::Link(r))),
+                );
             }
             cx.sort(&mut refs, &core.sort, |&r| Row::Link(r));
             refs.truncate(limit);
@@ -480,6 +525,7 @@ impl<'a> Cx<'a> {
                         .map_or(FieldValue::Null, FieldValue::Text),
                     Field::DocKind => FieldValue::Text(d.kind.as_str()),
                     Field::Inlinks => FieldValue::Num(m.inlinks[id]),
+                    Field::RootInlinks => FieldValue::Num(m.root_inlinks[id]),
                     Field::Outlinks => FieldValue::Num(m.outlinks[id]),
                     Field::Related => FieldValue::Num(d.related_links() as u64),
                     Field::InRelated => FieldValue::Num(m.inrelated[id]),
@@ -497,10 +543,9 @@ impl<'a> Cx<'a> {
                 }
             }
             Row::Link(r) => {
-                let d = &corpus.docs[r.doc];
-                let l = &d.links[r.link];
+                let l = corpus.link(r.from, r.link);
                 match field {
-                    Field::Source => FieldValue::Text(&d.path),
+                    Field::Source => FieldValue::Text(corpus.origin_path(r.from)),
                     Field::Target => FieldValue::Text(&l.target),
                     Field::Resolved => l
                         .resolved
@@ -518,6 +563,9 @@ impl<'a> Cx<'a> {
                     Field::Line => FieldValue::Num(l.line as u64),
                     Field::Column => FieldValue::Num(l.column as u64),
                     Field::Edge => FieldValue::Bool(l.to_doc.is_some()),
+                    Field::FromReferrer => {
+                        FieldValue::Bool(matches!(r.from, LinkOrigin::Referrer(_)))
+                    }
                     _ => FieldValue::Null,
                 }
             }
@@ -531,12 +579,15 @@ impl<'a> Cx<'a> {
             Pred::Not(a) => !self.test(a, row),
             Pred::Flag(f) => self.value(*f, row) == FieldValue::Bool(true),
             Pred::Compare { field, op, value } => compare(&self.value(*field, row), *op, value),
+            // A referrer is in no category and is no document.
             Pred::In(m) | Pred::From(m) => match row {
                 Row::Doc(id) => m[id],
-                Row::Link(r) => m[r.doc],
+                Row::Link(r) => r.source_doc().is_some_and(|d| m[d]),
             },
             Pred::To(m) => match row {
-                Row::Link(r) => self.corpus.docs[r.doc].links[r.link]
+                Row::Link(r) => self
+                    .corpus
+                    .link(r.from, r.link)
                     .to_doc
                     .is_some_and(|t| m[t]),
                 Row::Doc(_) => false,
@@ -777,6 +828,7 @@ fn matrix(corpus: &Corpus) -> Table {
 pub fn stats_of(corpus: &Corpus, metrics: &Metrics) -> Stats {
     let mut kinds = [0usize; 3];
     let mut edges = [0usize; 3];
+    let from_referrers: usize = corpus.referrers.iter().map(|r| r.edges().count()).sum();
     let mut broken = [0usize; 4];
     let mut orphans = 0;
     for (id, doc) in corpus.docs.iter().enumerate() {
@@ -822,6 +874,7 @@ pub fn stats_of(corpus: &Corpus, metrics: &Metrics) -> Stats {
             (LinkKind::Related.as_str(), edges[0]),
             (LinkKind::Inline.as_str(), edges[1]),
             (LinkKind::Include.as_str(), edges[2]),
+            (crate::graph::stats::FROM_REFERRERS, from_referrers),
         ]),
         broken: crate::corpus::BrokenReason::ALL
             .iter()
@@ -829,6 +882,7 @@ pub fn stats_of(corpus: &Corpus, metrics: &Metrics) -> Stats {
             .map(|(r, n)| (r.as_str().to_string(), n))
             .collect(),
         orphans,
+        referrers: corpus.referrers.len(),
     }
 }
 
@@ -855,6 +909,10 @@ fn stats(corpus: &Corpus, metrics: &Metrics) -> Table {
     rows.push(vec![
         Cell::Text("orphans".into()),
         Cell::Int(s.orphans as u64),
+    ]);
+    rows.push(vec![
+        Cell::Text("referrers".into()),
+        Cell::Int(s.referrers as u64),
     ]);
     Table {
         columns: vec!["metric".into(), "value".into()],

@@ -217,7 +217,21 @@ impl<'a> Parser<'a> {
         let start = self.here();
         let source = match word.as_str() {
             "docs" => Source::Docs,
-            "orphans" => Source::Orphans { by: None },
+            "orphans" => {
+                self.bump();
+                let within_root = self.peek_word().as_deref() == Some("within");
+                if within_root {
+                    self.bump();
+                    self.expect(
+                        "root",
+                        "expected 'root' after 'within' (`orphans within root`)",
+                    )?;
+                }
+                return Ok(Source::Orphans {
+                    by: None,
+                    within_root,
+                });
+            }
             "broken" => Source::Broken,
             "links" => Source::Links,
             "hubs" => Source::Hubs,
@@ -472,7 +486,18 @@ impl<'a> Parser<'a> {
                 };
                 self.bump();
                 match &mut query.source {
-                    Source::Orphans { by } => *by = Some(kind),
+                    Source::Orphans {
+                        by,
+                        within_root: false,
+                    } => *by = Some(kind),
+                    Source::Orphans {
+                        within_root: true, ..
+                    } => {
+                        return Err(self.error(
+                            kw,
+                            "'by' does not combine with 'within root'; write `orphans by related` or `orphans within root`",
+                        ));
+                    }
                     _ => {
                         return Err(self.error(
                             kw,

@@ -83,15 +83,22 @@ fn friendly_forms_desugar_to_the_core() {
             "orphans in integrations",
             "docs where orphan and in integrations",
         ),
-        ("broken", "all links where status = broken"),
+        (
+            "broken",
+            "all links where status = broken and not from_referrer",
+        ),
         (
             "broken where reason = anchor",
-            "all links where status = broken and reason = anchor",
+            "all links where status = broken and not from_referrer and reason = anchor",
         ),
-        ("links", "all links where edge"),
+        ("links", "all links where edge and not from_referrer"),
         (
             "links from services to integrations",
-            "all links where edge and (from services and to integrations)",
+            "all links where edge and not from_referrer and (from services and to integrations)",
+        ),
+        (
+            "orphans within root",
+            "docs where kind = topic and root_inlinks = 0",
         ),
         (
             "backlinks of redis/connection-management",
@@ -549,8 +556,11 @@ fn paths(c: &Corpus, src: &str) -> Vec<String> {
         Rows::Links(refs) => refs
             .iter()
             .map(|r| {
-                let d = &c.docs[r.doc];
-                format!("{}:{}", d.rel_path, d.links[r.link].line)
+                let path = match r.source_doc() {
+                    Some(d) => &c.docs[d].rel_path,
+                    None => c.origin_path(r.from),
+                };
+                format!("{path}:{}", c.link(r.from, r.link).line)
             })
             .collect(),
         Rows::Table(t) => t.rows.iter().map(|r| format!("{r:?}")).collect(),
@@ -897,9 +907,17 @@ fn source() -> impl Strategy<Value = Source> {
     prop_oneof![
         Just(Source::Docs),
         Just(Source::Hubs),
-        Just(Source::Orphans { by: None }),
         Just(Source::Orphans {
-            by: Some(LinkKind::Related)
+            by: None,
+            within_root: false
+        }),
+        Just(Source::Orphans {
+            by: None,
+            within_root: true
+        }),
+        Just(Source::Orphans {
+            by: Some(LinkKind::Related),
+            within_root: false
         }),
         (name_strategy(), 0usize..5)
             .prop_map(|(n, depth)| Source::Neighbors { of: name(n), depth }),

@@ -120,8 +120,14 @@ pub fn records(rows: &Rows, query: &Query, corpus: &Corpus) -> Records {
             }
         }
         Rows::Links(refs) => {
-            let cols = columns(query, &LINK_COLUMNS, LINK_FIELDS);
-            let link = |r: &crate::query::eval::LinkRef| &corpus.doc(r.doc).links[r.link];
+            let mut cols = columns(query, &LINK_COLUMNS, LINK_FIELDS);
+            // Rows from referrers say so (`backlinks of X`); answers without any keep the
+            // columns they always had.
+            if refs.iter().any(|r| r.source_doc().is_none()) && !cols.contains(&Field::FromReferrer)
+            {
+                cols.push(Field::FromReferrer);
+            }
+            let link = |r: &crate::query::eval::LinkRef| corpus.link(r.from, r.link);
             // Broken links that could be fixed get did-you-mean suggestions.
             let fixable = |r: &crate::query::eval::LinkRef| {
                 matches!(
@@ -145,7 +151,11 @@ pub fn records(rows: &Rows, query: &Query, corpus: &Corpus) -> Records {
                             .map(|f| cx.value(*f, Row::Link(*r)).to_cell())
                             .collect();
                         if suggest {
-                            row.push(Cell::List(suggester.for_link(r.doc, link(r))));
+                            let found = match r.source_doc() {
+                                Some(doc) => suggester.for_link(doc, link(r)),
+                                None => Vec::new(),
+                            };
+                            row.push(Cell::List(found));
                         }
                         row
                     })

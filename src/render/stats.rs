@@ -33,6 +33,7 @@ pub fn table(out: &mut dyn Write, stats: &Stats) -> io::Result<()> {
         rows.push((format!("  {reason}"), n.to_string()));
     }
     rows.push(("orphans".into(), stats.orphans.to_string()));
+    rows.push(("referrers".into(), stats.referrers.to_string()));
     rows.push(("dialect".into(), stats.dialect.clone()));
     let width = rows
         .iter()

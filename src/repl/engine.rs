@@ -66,7 +66,8 @@ pub fn answer(
 ) -> Result<Answer, String> {
     let parsed = query::parse(text).map_err(|e| render_errors(text, origin, &e.0))?;
     let found = query::eval(&parsed, workspace).map_err(|e| render_errors(text, origin, &[e]))?;
-    let records = rows::records(&found, &parsed, &workspace.corpus);
+    let mut records = rows::records(&found, &parsed, &workspace.corpus);
+    workspace.add_search_excerpts(&mut records, &parsed, &found);
     if parsed.output.is_some() {
         // `as dot`: the drawing instead of the table, as `atomdoc query` prints it.
         let Some(graph) = export::draw_answer(&workspace.corpus, &workspace.graph, &found) else {

@@ -86,10 +86,16 @@ impl Session {
     /// The one-line banner: documents, links, broken, orphans, and how to get help.
     pub fn banner(&self) -> String {
         let stats = Stats::compute(&self.workspace.corpus, &self.workspace.graph);
+        // Links between documents: what `links` lists (referrers' links are not among them).
+        let links: usize = stats
+            .edges
+            .iter()
+            .filter(|(kind, _)| kind.as_str() != crate::graph::stats::FROM_REFERRERS)
+            .map(|(_, n)| n)
+            .sum();
         format!(
-            "atomdoc · {} documents, {} links, {} broken, {} orphans · Tab completes · :help · Ctrl-D quits",
+            "atomdoc · {} documents, {links} links, {} broken, {} orphans · Tab completes · :help · Ctrl-D quits",
             stats.documents,
-            stats.edges.values().sum::<usize>(),
             stats.broken.values().sum::<usize>(),
             stats.orphans,
         )

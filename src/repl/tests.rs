@@ -481,7 +481,7 @@ fn banner_counts_the_tree() {
     let session = sample_session();
     assert_eq!(
         session.banner(),
-        "atomdoc · 37 documents, 144 links, 13 broken, 5 orphans · Tab completes · :help · Ctrl-D quits"
+        "atomdoc · 37 documents, 144 links, 13 broken, 4 orphans · Tab completes · :help · Ctrl-D quits"
     );
     let vocab = session.vocabulary();
     assert!(vocab.categories.contains(&"integrations".to_string()));

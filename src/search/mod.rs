@@ -664,13 +664,7 @@ fn excerpt_from(
         })
         .collect();
     let highlights: Vec<_> = highlighted.to_vec();
-    let marked: HashSet<String> = highlights
-        .iter()
-        .filter_map(|r| text.get(r.clone()))
-        .map(str::to_lowercase)
-        .collect();
-    let context: HashSet<String> = words_of(&text).collect();
-    let line = source.and_then(|src| best_line(src, &marked, &context));
+    let line = source.and_then(|src| excerpt_line(src, &text, &highlights));
     Excerpt {
         text,
         highlights,
@@ -678,25 +672,59 @@ fn excerpt_from(
     }
 }
 
-fn words_of(text: &str) -> impl Iterator<Item = String> + '_ {
-    text.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| w.chars().count() >= 3)
-        .map(str::to_lowercase)
+/// Words (runs of letters and digits), lower-cased, with their byte ranges.
+fn word_spans(text: &str) -> impl Iterator<Item = (std::ops::Range<usize>, String)> + '_ {
+    let mut start = None;
+    text.char_indices()
+        .chain(std::iter::once((text.len(), ' ')))
+        .filter_map(move |(i, c)| {
+            if c.is_alphanumeric() {
+                start.get_or_insert(i);
+                None
+            } else {
+                let s = start.take()?;
+                Some((s..i, text[s..i].to_lowercase()))
+            }
+        })
 }
 
-/// The line holding a highlighted word that shares the most words with the excerpt (the
-/// excerpt's own line, usually); the first such line on a tie.
-fn best_line(src: &str, marked: &HashSet<String>, context: &HashSet<String>) -> Option<u32> {
+/// How many words on each side of the first match identify its place in the file.
+const REACH: usize = 6;
+
+/// The line of `src` that the excerpt shows: the line of its first highlighted word, found
+/// where that word stands among the most of the excerpt's neighbouring words (the excerpt
+/// is prose without Markdown markup, so the file is searched with twice the reach). The
+/// first such place on a tie; `None` when the word is not in the file.
+fn excerpt_line(src: &str, text: &str, highlights: &[std::ops::Range<usize>]) -> Option<u32> {
+    let first = highlights.first()?;
+    let words: Vec<String> = word_spans(text).map(|(_, w)| w).collect();
+    let k = word_spans(text).position(|(r, _)| r.end > first.start)?;
+    let before: HashSet<&str> = words[k.saturating_sub(REACH)..k]
+        .iter()
+        .map(String::as_str)
+        .collect();
+    let after: HashSet<&str> = words[k + 1..(k + 1 + REACH).min(words.len())]
+        .iter()
+        .map(String::as_str)
+        .collect();
+    let file: Vec<(u32, String)> = src
+        .lines()
+        .enumerate()
+        .flat_map(|(i, l)| word_spans(l).map(move |(_, w)| (i as u32 + 1, w)))
+        .collect();
     let mut best: Option<(usize, u32)> = None;
-    for (i, line) in src.lines().enumerate() {
-        let lower = line.to_lowercase();
-        if !marked.iter().any(|w| lower.contains(String::as_str(w))) {
+    for (j, (line, w)) in file.iter().enumerate() {
+        if *w != words[k] {
             continue;
         }
-        let shared: HashSet<String> = words_of(&lower).filter(|w| context.contains(w)).collect();
-        let score = shared.len() + 1;
+        let lo = j.saturating_sub(2 * REACH);
+        let hi = (j + 1 + 2 * REACH).min(file.len());
+        let near_before: HashSet<&str> = file[lo..j].iter().map(|(_, w)| w.as_str()).collect();
+        let near_after: HashSet<&str> = file[j + 1..hi].iter().map(|(_, w)| w.as_str()).collect();
+        let score =
+            before.intersection(&near_before).count() + after.intersection(&near_after).count();
         if best.is_none_or(|(b, _)| score > b) {
-            best = Some((score, i as u32 + 1));
+            best = Some((score, *line));
         }
     }
     best.map(|(_, line)| line)
@@ -757,11 +785,14 @@ mod tests {
     }
 
     #[test]
-    fn best_line_is_the_excerpts_line() {
-        let src = "intro pool\nthe pool of connections is sized\nconnections";
-        let marked = HashSet::from(["pool".to_string()]);
-        let context = words_of("of connections is sized").collect();
-        assert_eq!(best_line(src, &marked, &context), Some(2));
-        assert_eq!(best_line(src, &HashSet::new(), &context), None);
+    fn the_line_is_where_the_excerpt_stands() {
+        // "pool" is on lines 1, 3 and 5; the excerpt's neighbours are those of line 3, even
+        // though line 1 shares more of its words overall.
+        let src = "# Pool of connections sized for the service\n\nA **pool** of sockets is sized per worker.\n\npool connections sized service";
+        let text = "A pool of sockets is sized per worker.";
+        let pool = vec![std::ops::Range { start: 2, end: 6 }];
+        assert_eq!(excerpt_line(src, text, &pool), Some(3));
+        assert_eq!(excerpt_line(src, text, &[]), None);
+        assert_eq!(excerpt_line("nothing here", text, &pool), None);
     }
 }

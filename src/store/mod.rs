@@ -6,13 +6,13 @@
 //! | --- | --- |
 //! | `CACHEDIR.TAG` | marks the folder as a cache for backup tools |
 //! | `lock` | advisory lock held while a process writes the cache |
-//! | `snapshot.bin` | format version + checksum + postcard of: the names of the document parts, the manifest (path, size, mtime, content hash of every Markdown file), the non-document paths link resolution consulted, the parsed corpus with resolved links but without its documents, and the name and file stamps of the search index |
+//! | `snapshot.bin` | format version + checksum + postcard of: the names of the document parts, the manifest (path, size, mtime, inode, ctime, content hash of every Markdown file), the non-document paths link resolution consulted, the parsed corpus with resolved links but without its documents, and the name and file stamps of the search index |
 //! | `parts/<blake3>.bin` | 1,000 parsed documents each (in path order, **without document text**), named by the hash of their contents: an edit writes only the part that changed |
 //! | `search-<generation>/` | the tantivy index; its commit payload is the generation |
 //!
 //! Loading ([`load`]) stat-walks the docs root and compares with the manifest. Nothing
 //! changed: the snapshot is the answer (no file is read). Files changed, added or removed:
-//! only those are read (a file whose size and mtime changed but whose hash did not is not
+//! only those are read (a file whose stat (size, mtime, inode, ctime) changed but whose hash did not is not
 //! re-parsed), links of the changed documents and of documents pointing at them are
 //! re-resolved (all links when the set of documents changed), the search index gets a delete
 //! and an add per changed file, and the snapshot is rewritten. No valid snapshot or search
@@ -45,7 +45,7 @@ use crate::boundary::read::{self as reader, Links};
 use crate::config::{Config, Location};
 use crate::corpus::links::{Entry, RepoView};
 use crate::corpus::scan::{self, DiskRepo, Stat};
-use crate::corpus::{Corpus, Document, FileWarning, SourceFile, parse};
+use crate::corpus::{Corpus, Document, FileWarning, Referrer, SourceFile, parse};
 use crate::search::{self, SearchIndex};
 pub use damage::quietly;
 pub use file::Invalid;
@@ -75,8 +75,9 @@ pub enum CacheMode {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FileStamp {
     pub path: String,
-    pub size: u64,
-    pub mtime: i128,
+    /// Size, mtime, inode and ctime when the file was read: any difference means "read it
+    /// again" (see [`Stat`]).
+    pub stat: Stat,
     pub hash: [u8; 32],
     /// A warning the file's reading produced (invalid UTF-8), repeated on every run.
     pub warning: Option<String>,
@@ -109,6 +110,8 @@ struct Snapshot {
     search_dir: String,
     search_files: Vec<IndexFile>,
     files: Vec<FileStamp>,
+    /// The referrers' stamps (`[links] referrers`), like `files`.
+    referrer_files: Vec<FileStamp>,
     deps: Vec<DepStamp>,
     corpus: Corpus,
 }
@@ -192,15 +195,52 @@ fn payload(generation: u64) -> String {
     format!("atomdoc-{generation:016x}")
 }
 
+/// The files a load looks at: the documents' and the referrers' paths, walked.
+struct Walked {
+    paths: Vec<String>,
+    referrers: Vec<String>,
+    warnings: Vec<FileWarning>,
+}
+
+fn walk(repo: &DiskRepo, location: &Location, config: &Config) -> Walked {
+    let (paths, mut warnings) = scan::walk(repo, &location.root);
+    // `Config::parse` checked the globs; defaults cannot fail.
+    let globs = config.links.referrer_globs().unwrap_or_default();
+    let (referrers, more) = scan::walk_referrers(repo, &location.root, &globs);
+    warnings.extend(more);
+    Walked {
+        paths,
+        referrers,
+        warnings,
+    }
+}
+
+/// Splits files read in one pass into documents and referrers.
+fn split_referrers(
+    files: Vec<SourceFile>,
+    referrers: &[String],
+) -> (Vec<SourceFile>, Vec<SourceFile>) {
+    let set: HashSet<&str> = referrers.iter().map(String::as_str).collect();
+    files
+        .into_iter()
+        .partition(|f| !set.contains(f.path.as_str()))
+}
+
 /// Reads and parses every file: the pipeline without a cache.
 fn cold_memory(location: &Location, config: &Config) -> std::io::Result<Loaded> {
     let repo = DiskRepo::new(&location.repo, config.links.clone())?
         .with_max_file_bytes(config.limits.max_file_bytes);
-    let (paths, mut warnings) = scan::walk(&repo, &location.root);
+    let Walked {
+        mut paths,
+        referrers,
+        mut warnings,
+    } = walk(&repo, location, config);
+    paths.extend(referrers.iter().cloned());
     let progress = Progress::new(paths.len());
     let (files, read_warnings) =
         read_with_progress(&location.repo, paths, &config.limits, &progress);
     warnings.extend(read_warnings);
+    let (files, referrer_files) = split_referrers(files, &referrers);
     let docs = parse_all(&location.root, files, config);
     let report = Report {
         files: docs.len(),
@@ -209,6 +249,10 @@ fn cold_memory(location: &Location, config: &Config) -> std::io::Result<Loaded> 
     };
     let mut corpus = Corpus::from_documents(&location.root, docs, warnings);
     corpus.resolve_links(&repo);
+    corpus.set_referrers(
+        crate::corpus::parse_referrers(referrer_files, config),
+        &repo,
+    );
     Ok(Loaded {
         corpus,
         report,
@@ -345,6 +389,8 @@ fn dep_stat(root: &Path, path: &str) -> Option<Stat> {
                 is_dir: true,
                 size: 0,
                 mtime: 0,
+                inode: 0,
+                ctime: 0,
             }
         } else {
             s
@@ -367,7 +413,7 @@ fn diff(prev: &[FileStamp], paths: &[String], stats: &[Option<Stat>]) -> Diff {
     for (path, stat) in paths.iter().zip(stats) {
         present.insert(path.as_str());
         let same = match (old.get(path.as_str()), stat) {
-            (Some(o), Some(s)) => o.size == s.size && o.mtime == s.mtime,
+            (Some(o), Some(s)) => o.stat == *s,
             _ => false,
         };
         if !same {
@@ -427,6 +473,26 @@ impl Timing {
     }
 }
 
+/// What the stat walk found: documents and referrers, each with its stats.
+struct Tree<'a> {
+    paths: &'a [String],
+    stats: &'a [Option<Stat>],
+    referrers: &'a [String],
+    referrer_stats: &'a [Option<Stat>],
+}
+
+impl Tree<'_> {
+    /// Every path with its stat, documents and referrers alike.
+    fn stat_of(&self) -> HashMap<&str, Option<Stat>> {
+        self.paths
+            .iter()
+            .chain(self.referrers)
+            .map(String::as_str)
+            .zip(self.stats.iter().chain(self.referrer_stats).copied())
+            .collect()
+    }
+}
+
 /// Why the disk cache could not be used; the run goes on in memory.
 struct Fallback(String);
 
@@ -439,9 +505,20 @@ fn load_disk(
     let timing = Timing::new();
     let repo = DiskRepo::new(&location.repo, config.links.clone())?
         .with_max_file_bytes(config.limits.max_file_bytes);
-    let (paths, walk_warnings) = scan::walk(&repo, &location.root);
+    let Walked {
+        paths,
+        referrers,
+        warnings: walk_warnings,
+    } = walk(&repo, location, config);
     timing.mark("walk");
     let stats = scan::stat_all(&location.repo, &paths);
+    let referrer_stats = scan::stat_all(&location.repo, &referrers);
+    let tree = Tree {
+        paths: &paths,
+        stats: &stats,
+        referrers: &referrers,
+        referrer_stats: &referrer_stats,
+    };
     timing.mark("stat");
     let key = key(location, config);
     let mut notices = Vec::new();
@@ -457,7 +534,12 @@ fn load_disk(
     timing.mark("read snapshot");
     let unchanged = prev.as_ref().is_some_and(|snap| {
         let d = diff(&snap.files, &paths, &stats);
-        d.candidates.is_empty() && d.removed.is_empty() && !deps_changed(&location.repo, &snap.deps)
+        let r = diff(&snap.referrer_files, &referrers, &referrer_stats);
+        d.candidates.is_empty()
+            && d.removed.is_empty()
+            && r.candidates.is_empty()
+            && r.removed.is_empty()
+            && !deps_changed(&location.repo, &snap.deps)
     });
     if unchanged && let Some(snap) = prev {
         // The fast path: nothing changed, nothing read.
@@ -473,8 +555,7 @@ fn load_disk(
         config,
         &owned,
         &repo,
-        &paths,
-        &stats,
+        &tree,
         walk_warnings.clone(),
         earlier,
         force_cold,
@@ -743,8 +824,7 @@ fn write_disk(
     config: &Config,
     owned: &Owned,
     repo: &DiskRepo,
-    paths: &[String],
-    stats: &[Option<Stat>],
+    tree: &Tree,
     walk_warnings: Vec<FileWarning>,
     earlier: Option<(Snapshot, Option<Signature>)>,
     force_cold: bool,
@@ -778,17 +858,8 @@ fn write_disk(
     };
 
     let (loaded, new_dir) = match prev {
-        Some(snap) => incremental(
-            location,
-            config,
-            owned,
-            repo,
-            paths,
-            stats,
-            walk_warnings,
-            snap,
-        )?,
-        None => cold_disk(location, config, owned, repo, paths, stats, walk_warnings)?,
+        Some(snap) => incremental(location, config, owned, repo, tree, walk_warnings, snap)?,
+        None => cold_disk(location, config, owned, repo, tree, walk_warnings)?,
     };
     if let Some(dir) = new_dir {
         remove_old_indexes(owned, &dir);
@@ -817,8 +888,14 @@ fn remove_old_indexes(owned: &Owned, keep: &str) {
 fn stamp(file: &SourceFile, stat: Option<Stat>, warning: Option<String>) -> FileStamp {
     FileStamp {
         path: file.path.clone(),
-        size: stat.map_or(0, |s| s.size),
-        mtime: stat.map_or(0, |s| s.mtime),
+        // A file that vanished between stat and read gets an impossible stamp: read next time.
+        stat: stat.unwrap_or(Stat {
+            is_dir: true,
+            size: 0,
+            mtime: 0,
+            inode: 0,
+            ctime: 0,
+        }),
         hash: *blake3::hash(file.text.as_bytes()).as_bytes(),
         warning,
     }
@@ -844,27 +921,27 @@ fn cold_disk(
     config: &Config,
     owned: &Owned,
     repo: &DiskRepo,
-    paths: &[String],
-    stats: &[Option<Stat>],
+    tree: &Tree,
     walk_warnings: Vec<FileWarning>,
 ) -> Result<(Loaded, Option<String>), Fallback> {
     let cache = owned.path();
-    let stat_of: HashMap<&str, Option<Stat>> = paths
-        .iter()
-        .map(String::as_str)
-        .zip(stats.iter().copied())
-        .collect();
-    let progress = Progress::new(paths.len());
-    let (files, read_warnings) =
-        read_with_progress(&location.repo, paths.to_vec(), &config.limits, &progress);
+    let stat_of = tree.stat_of();
+    let progress = Progress::new(tree.paths.len() + tree.referrers.len());
+    let all: Vec<String> = tree.paths.iter().chain(tree.referrers).cloned().collect();
+    let (files, read_warnings) = read_with_progress(&location.repo, all, &config.limits, &progress);
     let (skipped, per_file) = split_warnings(read_warnings);
-    let stamps: Vec<FileStamp> = files
-        .iter()
-        .map(|f| {
-            let stat = stat_of.get(f.path.as_str()).copied().flatten();
-            stamp(f, stat, per_file.get(&f.path).cloned())
-        })
-        .collect();
+    let (files, referrer_files) = split_referrers(files, tree.referrers);
+    let stamps_of = |files: &[SourceFile]| -> Vec<FileStamp> {
+        files
+            .iter()
+            .map(|f| {
+                let stat = stat_of.get(f.path.as_str()).copied().flatten();
+                stamp(f, stat, per_file.get(&f.path).cloned())
+            })
+            .collect()
+    };
+    let stamps = stamps_of(&files);
+    let referrer_stamps = stamps_of(&referrer_files);
     let docs = parse_all(&location.root, files, config);
     let report = Report {
         files: docs.len(),
@@ -877,6 +954,10 @@ fn cold_disk(
     let mut corpus = Corpus::from_documents(&location.root, docs, warnings);
     let recording = Recording::new(repo);
     corpus.resolve_links(&recording);
+    corpus.set_referrers(
+        crate::corpus::parse_referrers(referrer_files, config),
+        &recording,
+    );
     let deps = recording.stamps(&location.repo, Vec::new());
 
     let generation = new_generation();
@@ -887,7 +968,7 @@ fn cold_disk(
         location,
         config,
         corpus,
-        stamps,
+        (stamps, referrer_stamps),
         deps,
         generation,
         walk_warnings,
@@ -910,7 +991,7 @@ fn build_and_save(
     location: &Location,
     config: &Config,
     corpus: Corpus,
-    stamps: Vec<FileStamp>,
+    stamps: (Vec<FileStamp>, Vec<FileStamp>),
     deps: Vec<DepStamp>,
     generation: u64,
     walk_warnings: Vec<FileWarning>,
@@ -964,22 +1045,28 @@ fn incremental(
     config: &Config,
     owned: &Owned,
     repo: &DiskRepo,
-    paths: &[String],
-    stats: &[Option<Stat>],
+    tree: &Tree,
     walk_warnings: Vec<FileWarning>,
-    snap: Snapshot,
+    mut snap: Snapshot,
 ) -> Result<(Loaded, Option<String>), Fallback> {
     let cache = owned.path();
-    let d = diff(&snap.files, paths, stats);
+    let d = diff(&snap.files, tree.paths, tree.stats);
+    let r = diff(&snap.referrer_files, tree.referrers, tree.referrer_stats);
     let deps_moved = deps_changed(&location.repo, &snap.deps);
-    let stat_of: HashMap<&str, Option<Stat>> = paths
-        .iter()
-        .map(String::as_str)
-        .zip(stats.iter().copied())
-        .collect();
-    let (files, read_warnings) =
-        scan::read_all_with(&location.repo, d.candidates.clone(), &config.limits);
+    let stat_of = tree.stat_of();
+    let candidates: Vec<String> = d.candidates.iter().chain(&r.candidates).cloned().collect();
+    let (files, read_warnings) = scan::read_all_with(&location.repo, candidates, &config.limits);
     let (skipped, per_file) = split_warnings(read_warnings);
+    let (files, referrer_files) = split_referrers(files, tree.referrers);
+    let referrers_moved = update_referrers(
+        &mut snap,
+        referrer_files,
+        &r.removed,
+        &skipped,
+        &stat_of,
+        &per_file,
+        config,
+    );
 
     let mut stamps: HashMap<String, FileStamp> = snap
         .files
@@ -1032,7 +1119,9 @@ fn incremental(
     docs.extend(parsed);
     let mut warnings = walk_warnings.clone();
     warnings.extend(skipped.iter().cloned());
+    let referrers = std::mem::take(&mut corpus.referrers);
     let mut corpus = Corpus::from_documents(&location.root, docs, warnings);
+    corpus.referrers = referrers;
     let recording = Recording::new(repo);
     let deps = if !added.is_empty() || !removed.is_empty() || deps_moved {
         // Document ids moved or non-document targets changed: resolve everything again.
@@ -1051,7 +1140,11 @@ fn incremental(
             })
             .collect();
         corpus.resolve_links_of(&ids, &recording);
-        recording.stamps(&location.repo, snap.deps)
+        if referrers_moved || !changed.is_empty() {
+            // Edges from referrers depend on documents' anchors, and are cheap to redo.
+            corpus.resolve_referrers(&recording);
+        }
+        recording.stamps(&location.repo, std::mem::take(&mut snap.deps))
     };
 
     timing.mark("resolve");
@@ -1085,7 +1178,7 @@ fn incremental(
         location,
         config,
         corpus,
-        stamps,
+        (stamps, std::mem::take(&mut snap.referrer_files)),
         deps,
         generation,
         snap.search_dir,
@@ -1095,6 +1188,57 @@ fn incremental(
         report,
     )?;
     Ok((loaded, None))
+}
+
+/// Brings the snapshot's referrers up to date: re-parses the ones read again whose content
+/// changed, adds new ones, drops removed and unreadable ones. Links are left unresolved for
+/// the caller. Returns whether anything changed.
+fn update_referrers(
+    snap: &mut Snapshot,
+    files: Vec<SourceFile>,
+    removed: &[String],
+    skipped: &[FileWarning],
+    stat_of: &HashMap<&str, Option<Stat>>,
+    per_file: &HashMap<String, String>,
+    config: &Config,
+) -> bool {
+    let gone: HashSet<&str> = removed
+        .iter()
+        .map(String::as_str)
+        .chain(skipped.iter().map(|w| w.path.as_str()))
+        .collect();
+    let mut stamps: HashMap<String, FileStamp> = std::mem::take(&mut snap.referrer_files)
+        .into_iter()
+        .filter(|s| !gone.contains(s.path.as_str()))
+        .map(|s| (s.path.clone(), s))
+        .collect();
+    let mut moved = snap
+        .corpus
+        .referrers
+        .iter()
+        .any(|r| gone.contains(r.path.as_str()));
+    let mut fresh = Vec::new();
+    for f in files {
+        let stat = stat_of.get(f.path.as_str()).copied().flatten();
+        let new = stamp(&f, stat, per_file.get(&f.path).cloned());
+        if stamps.get(&f.path).is_none_or(|old| old.hash != new.hash) {
+            fresh.push(f);
+        }
+        stamps.insert(new.path.clone(), new);
+    }
+    moved |= !fresh.is_empty();
+    let fresh_paths: HashSet<String> = fresh.iter().map(|f| f.path.clone()).collect();
+    let mut referrers: Vec<Referrer> = std::mem::take(&mut snap.corpus.referrers)
+        .into_iter()
+        .filter(|r| !gone.contains(r.path.as_str()) && !fresh_paths.contains(&r.path))
+        .collect();
+    referrers.extend(crate::corpus::parse_referrers(fresh, config));
+    referrers.sort_by(|a, b| a.path.cmp(&b.path));
+    snap.corpus.referrers = referrers;
+    let mut stamps: Vec<FileStamp> = stamps.into_values().collect();
+    stamps.sort_by(|a, b| a.path.cmp(&b.path));
+    snap.referrer_files = stamps;
+    moved
 }
 
 fn update_index_dir(
@@ -1127,7 +1271,7 @@ fn save(
     location: &Location,
     config: &Config,
     mut corpus: Corpus,
-    files: Vec<FileStamp>,
+    (files, referrer_files): (Vec<FileStamp>, Vec<FileStamp>),
     deps: Vec<DepStamp>,
     generation: u64,
     search_dir: String,
@@ -1151,6 +1295,7 @@ fn save(
         search_dir,
         search_files,
         files,
+        referrer_files,
         deps,
         corpus,
     };

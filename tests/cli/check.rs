@@ -232,6 +232,47 @@ fn index_pages_are_exempt_unless_configured() {
     assert_eq!(v["diagnostics"][0]["path"], "docs/atomic/README.md");
 }
 
+/// Broken links are wrong wherever they are: the broken-link rules check index and meta
+/// pages too, while the template rules keep to topics.
+#[test]
+fn a_broken_link_in_an_index_page_is_an_error() {
+    let dir = tree_with(GOOD);
+    std::fs::write(
+        dir.path().join("docs/atomic/README.md"),
+        "no title here\n\n[gone](architecture/gone.md) [ok](architecture/a.md)\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("docs/atomic/CHANGELOG.md"),
+        "# Changes\n\n[bad anchor](architecture/b.md#nowhere)\n",
+    )
+    .unwrap();
+    let (v, status) = check_json(dir.path(), &[]);
+    let found: Vec<(&str, &str, u64)> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap(),
+                d["path"].as_str().unwrap(),
+                d["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("AD011", "docs/atomic/CHANGELOG.md", 3),
+            ("AD010", "docs/atomic/README.md", 3),
+        ],
+        "no AD001 for the untitled README: template rules keep to topics"
+    );
+    assert_eq!(status, 1, "broken links are errors");
+    // The summary counts the documents the template rules ran on.
+    assert_eq!(v["summary"]["documents"], 3);
+}
+
 fn run_format(format: &str) -> (String, i32) {
     let out = atomdoc(&fixture("check"))
         .args(["check", "--format", format])

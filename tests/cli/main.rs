@@ -14,6 +14,7 @@ mod hostile;
 mod output_safety;
 mod perf;
 mod query;
+mod referrers;
 mod repl;
 mod search;
 mod trust;

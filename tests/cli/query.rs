@@ -55,6 +55,11 @@ const SAMPLE_QUERIES: &[(&str, &str)] = &[
         "orphans in observability/metrics",
     ),
     ("orphans-by-related", "orphans by related"),
+    ("orphans-within-root", "orphans within root"),
+    (
+        "backlinks-of-api-authentication",
+        "backlinks of api-authentication",
+    ),
     ("broken", "broken"),
     ("broken-in-services", "broken in services"),
     ("broken-where-reason-anchor", "broken where reason = anchor"),
@@ -388,7 +393,7 @@ fn colour_only_when_forced_and_never_with_no_color() {
         if !no_color {
             cmd.env_remove("NO_COLOR");
         }
-        let out = cmd.args(["query", "orphans in security"]).output().unwrap();
+        let out = cmd.args(["query", "orphans in services"]).output().unwrap();
         String::from_utf8(out.stdout).unwrap()
     };
     assert!(run(false).starts_with("\u{1b}[1mpath"), "{:?}", run(false));

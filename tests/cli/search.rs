@@ -695,3 +695,93 @@ fn a_missing_snapshot_part_is_rebuilt_with_a_notice() {
     let (_, err) = cached(tree.path(), cache.path(), &["stats"]);
     assert_eq!(err, "", "the rebuilt cache is whole");
 }
+
+/// An edit that keeps a file's size and mtime (as `cp -p`, `tar -x` or `rsync -t` leave it)
+/// is still seen: the stamp holds the inode and the change time too.
+#[test]
+fn a_same_size_same_mtime_edit_is_seen() {
+    let tree = copy_tree(&sample());
+    let cache = tempfile::tempdir().unwrap();
+    cached(tree.path(), cache.path(), &["index"]);
+    let pooling = tree.path().join(POOLING);
+    let before = fs::read_to_string(&pooling).unwrap();
+    let mtime = fs::metadata(&pooling).unwrap().modified().unwrap();
+    // Same length: one word swapped for another of the same size.
+    let after = before.replacen("pool", "zulu", 1);
+    assert_ne!(after, before);
+    assert_eq!(after.len(), before.len());
+    fs::write(&pooling, &after).unwrap();
+    fs::File::options()
+        .write(true)
+        .open(&pooling)
+        .unwrap()
+        .set_modified(mtime)
+        .unwrap();
+    let meta = fs::metadata(&pooling).unwrap();
+    assert_eq!(meta.modified().unwrap(), mtime);
+    assert_eq!(meta.len() as usize, before.len());
+    let (report, _) = cached(tree.path(), cache.path(), &["index", "--format", "json"]);
+    assert_eq!(json(&report)["changed"], serde_json::json!([POOLING]));
+    let (hits, _) = cached(
+        tree.path(),
+        cache.path(),
+        &["search", "zulu", "--format", "json"],
+    );
+    assert_eq!(paths(&hits), [POOLING]);
+}
+
+/// The `line` of a hit is the line of the excerpt shown, and `search`, `query 'search …'`
+/// and the REPL print the same line and snippet.
+#[test]
+fn search_line_is_the_excerpt_line_in_every_face() {
+    let mut text = String::from(
+        "# Websocket Patterns\n\nRedis connection reuse matters for every socket server and its workers.\n\n",
+    );
+    for i in 0..40 {
+        text.push_str(&format!(
+            "Filler paragraph {i} about sockets and frames.\n\n"
+        ));
+    }
+    text.push_str("Size the redis connection pool by worker count before you scale out.\n");
+    let dir = crate::common::tree(&[("docs/atomic/a/ws.md", &text)]);
+    let repo = dir.path();
+    let first = |v: &Value| -> (u64, String) {
+        let row = &v.as_array().expect("an array")[0];
+        (
+            row["line"].as_u64().expect("a line"),
+            row["snippet"].as_str().expect("a snippet").to_string(),
+        )
+    };
+    let search = json(&uncached(
+        repo,
+        &["search", "redis connection pool", "--format", "json"],
+    ));
+    let (line, snippet) = first(&search);
+    let query = json(&uncached(
+        repo,
+        &[
+            "query",
+            "search \"redis connection pool\"",
+            "--format",
+            "json",
+        ],
+    ));
+    assert_eq!(first(&query), (line, snippet.clone()));
+    let out = atomdoc(repo)
+        .arg("repl")
+        .write_stdin(":format json\nsearch \"redis connection pool\"\n")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let start = stdout.find('[').expect("a JSON answer");
+    let end = stdout.rfind(']').expect("a JSON answer");
+    assert_eq!(first(&json(&stdout[start..=end])), (line, snippet.clone()));
+    // The line holds the text around the excerpt's first match.
+    let shown = text.lines().nth(line as usize - 1).unwrap();
+    assert!(snippet.contains("**pool**"), "{snippet}");
+    assert!(snippet.contains("by worker count"), "{snippet}");
+    assert!(
+        shown.contains("redis connection pool by worker count"),
+        "line {line}: {shown}"
+    );
+}
