@@ -1,0 +1,182 @@
+//! The one pipeline from file contents to a resolved corpus: parse (in bounded batches) → cap
+//! links → build documents → sort → resolve (documents and referrers).
+//!
+//! Every load goes through [`ingest`]: a build in memory ([`Corpus::build`]), the cache's
+//! cold and incremental loads (`store`) and the live workspace's changes
+//! (`Workspace::apply`). A whole build is an ingest of every file into an empty corpus; an
+//! update is an ingest of the changed files into the previous one, which re-resolves only the
+//! links the change can affect.
+//!
+//! Pure apart from what the [`RepoView`] reads.
+
+use std::collections::HashSet;
+
+use super::{Corpus, DocId, Document, FileWarning, Referrer, RepoView, SourceFile};
+use super::{cap_links, map_in_batches, parse};
+use crate::config::Config;
+
+/// What to ingest: the files read since the base corpus, and what is gone.
+#[derive(Default)]
+pub struct Changes {
+    /// Documents (and the template) that are new or whose content changed, in any order.
+    pub docs: Vec<SourceFile>,
+    /// Referrers that are new or whose content changed, in any order.
+    pub referrers: Vec<SourceFile>,
+    /// Documents or referrers that are gone (paths the base corpus does not hold are ignored).
+    pub removed: Vec<String>,
+    /// Files that are neither documents nor referrers (link targets) may have changed: every
+    /// link is resolved again.
+    pub others_changed: bool,
+}
+
+impl Changes {
+    /// Every file of a tree, for a whole build into an empty corpus.
+    pub fn all(docs: Vec<SourceFile>, referrers: Vec<SourceFile>) -> Changes {
+        Changes {
+            docs,
+            referrers,
+            ..Changes::default()
+        }
+    }
+}
+
+/// What an ingest did to the base corpus (paths sorted).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Ingested {
+    /// Documents (and the template) that were not in the base corpus.
+    pub added: Vec<String>,
+    /// Documents (and the template) whose content was replaced.
+    pub changed: Vec<String>,
+    /// Documents (and the template) that are gone.
+    pub removed: Vec<String>,
+    /// Whether every link was resolved again (the set of documents changed, or other files
+    /// did); otherwise only the links of changed documents and of documents pointing at them.
+    pub resolved_all: bool,
+    /// How many documents had their links resolved again.
+    pub resolved_docs: usize,
+}
+
+/// Ingests `changes` into `base` (an empty corpus for a whole build): parses the files read,
+/// replaces and removes documents and referrers, resolves what the change can affect against
+/// `view`. `warnings` are the corpus's warnings from now on (warnings about capped links are
+/// added here).
+pub fn ingest(
+    base: Corpus,
+    changes: Changes,
+    warnings: Vec<FileWarning>,
+    view: &dyn RepoView,
+    config: &Config,
+) -> (Corpus, Ingested) {
+    let Changes {
+        docs: files,
+        referrers: referrer_files,
+        removed,
+        others_changed,
+    } = changes;
+    let root = base.root.clone();
+    let parsed = parse_docs(&root, files, config);
+    let fresh_referrers = parse_referrers(referrer_files, config);
+
+    let Corpus {
+        docs: old_docs,
+        template,
+        referrers: old_referrers,
+        ..
+    } = base;
+    let gone: HashSet<&str> = removed.iter().map(String::as_str).collect();
+    let had: HashSet<String> = old_docs
+        .iter()
+        .chain(&template)
+        .map(|d| d.path.clone())
+        .collect();
+    let mut out = Ingested::default();
+    for d in &parsed {
+        if had.contains(&d.path) {
+            out.changed.push(d.path.clone());
+        } else {
+            out.added.push(d.path.clone());
+        }
+    }
+    let replaced: HashSet<&str> = parsed.iter().map(|d| d.path.as_str()).collect();
+    out.removed = had
+        .iter()
+        .filter(|p| gone.contains(p.as_str()) && !replaced.contains(p.as_str()))
+        .cloned()
+        .collect();
+    out.added.sort();
+    out.changed.sort();
+    out.removed.sort();
+
+    let mut docs: Vec<Document> = old_docs
+        .into_iter()
+        .chain(template)
+        .filter(|d| !gone.contains(d.path.as_str()) && !replaced.contains(d.path.as_str()))
+        .collect();
+    docs.extend(parsed);
+
+    let fresh_paths: HashSet<&str> = fresh_referrers.iter().map(|r| r.path.as_str()).collect();
+    let referrers_moved =
+        !fresh_referrers.is_empty() || old_referrers.iter().any(|r| gone.contains(r.path.as_str()));
+    let mut referrers: Vec<Referrer> = old_referrers
+        .into_iter()
+        .filter(|r| !gone.contains(r.path.as_str()) && !fresh_paths.contains(r.path.as_str()))
+        .collect();
+    referrers.extend(fresh_referrers);
+    referrers.sort_by(|a, b| a.path.cmp(&b.path));
+
+    let mut corpus = Corpus::from_documents(&root, docs, warnings);
+    corpus.referrers = referrers;
+    out.resolved_all =
+        others_changed || had.is_empty() || !out.added.is_empty() || !out.removed.is_empty();
+    if out.resolved_all {
+        // Document ids moved or link targets changed: resolve everything again.
+        corpus.resolve_links(view);
+        out.resolved_docs = corpus.docs.len();
+    } else {
+        let touched: HashSet<&str> = out.changed.iter().map(String::as_str).collect();
+        let ids: Vec<DocId> = (0..corpus.docs.len())
+            .filter(|&id| {
+                let doc = corpus.doc(id);
+                touched.contains(doc.path.as_str())
+                    || doc
+                        .links
+                        .iter()
+                        .any(|l| l.resolved.as_deref().is_some_and(|r| touched.contains(r)))
+            })
+            .collect();
+        corpus.resolve_links_of(&ids, view);
+        out.resolved_docs = ids.len();
+        if referrers_moved || !out.changed.is_empty() {
+            // Edges from referrers depend on documents' anchors, and are cheap to redo.
+            corpus.resolve_referrers(view);
+        }
+    }
+    corpus.note_capped_links(config.limits.max_links_per_file);
+    (corpus, out)
+}
+
+/// Parses documents in bounded batches (see [`map_in_batches`]), links capped.
+fn parse_docs(root: &str, files: Vec<SourceFile>, config: &Config) -> Vec<Document> {
+    map_in_batches(
+        files,
+        |f| f.text.len(),
+        |f| {
+            let mut parsed = parse::parse(&f.text, &config.links);
+            cap_links(&mut parsed, config.limits.max_links_per_file);
+            Document::new(root, f.path, parsed, &config.links.site)
+        },
+    )
+}
+
+/// Parses referrers in bounded batches for their links, capped like documents'.
+fn parse_referrers(files: Vec<SourceFile>, config: &Config) -> Vec<Referrer> {
+    map_in_batches(
+        files,
+        |f| f.text.len(),
+        |f| {
+            let mut parsed = parse::parse(&f.text, &config.links);
+            cap_links(&mut parsed, config.limits.max_links_per_file);
+            Referrer::new(f.path, parsed)
+        },
+    )
+}
