@@ -4,6 +4,8 @@
 //! `graph`. Every command loads through [`Workspace::open`], so every command refreshes the
 //! cache.
 
+mod live;
+
 use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
 
@@ -15,6 +17,7 @@ use crate::query::{Cell, Query, Rows, Source};
 use crate::render::rows::Records;
 use crate::search::{Excerpt, SearchError, SearchIndex, SearchQuery};
 use crate::store::{self, CacheMode, Report, SearchSource};
+pub use live::{Applied, BrokenChange, Change, EdgeChange};
 
 /// A loaded docs tree: where it is, its settings, its documents and their graph.
 pub struct Workspace {
@@ -31,6 +34,8 @@ pub struct Workspace {
     /// The index rebuilt after the cached one failed a search (see [`Workspace::with_search`]).
     healed: OnceLock<Result<SearchIndex, String>>,
     sources: OnceLock<HashMap<String, String>>,
+    /// Editors' unsaved texts by path, used instead of the files (see [`Workspace::apply`]).
+    overlays: HashMap<String, String>,
 }
 
 impl Workspace {
@@ -63,6 +68,7 @@ impl Workspace {
             search: OnceLock::new(),
             healed: OnceLock::new(),
             sources: OnceLock::new(),
+            overlays: HashMap::new(),
         })
     }
 
@@ -81,6 +87,7 @@ impl Workspace {
             search: OnceLock::new(),
             healed: OnceLock::new(),
             sources: OnceLock::new(),
+            overlays: HashMap::new(),
         }
     }
 
