@@ -84,14 +84,17 @@ pub fn ingest(
         ..
     } = base;
     let gone: HashSet<&str> = removed.iter().map(String::as_str).collect();
-    let had: HashSet<String> = old_docs
+    // Paths by old id: links keep their targets across a change by path.
+    let old_paths: Vec<String> = old_docs.iter().map(|d| d.path.clone()).collect();
+    let template_path = template.as_ref().map(|t| t.path.clone());
+    let had: HashSet<&str> = old_paths
         .iter()
-        .chain(&template)
-        .map(|d| d.path.clone())
+        .map(String::as_str)
+        .chain(template_path.as_deref())
         .collect();
     let mut out = Ingested::default();
     for d in &parsed {
-        if had.contains(&d.path) {
+        if had.contains(d.path.as_str()) {
             out.changed.push(d.path.clone());
         } else {
             out.added.push(d.path.clone());
@@ -100,8 +103,8 @@ pub fn ingest(
     let replaced: HashSet<&str> = parsed.iter().map(|d| d.path.as_str()).collect();
     out.removed = had
         .iter()
-        .filter(|p| gone.contains(p.as_str()) && !replaced.contains(p.as_str()))
-        .cloned()
+        .filter(|p| gone.contains(*p) && !replaced.contains(*p))
+        .map(|p| p.to_string())
         .collect();
     out.added.sort();
     out.changed.sort();
@@ -126,33 +129,89 @@ pub fn ingest(
 
     let mut corpus = Corpus::from_documents(&root, docs, warnings);
     corpus.referrers = referrers;
-    out.resolved_all =
-        others_changed || had.is_empty() || !out.added.is_empty() || !out.removed.is_empty();
+    out.resolved_all = others_changed || had.is_empty();
     if out.resolved_all {
-        // Document ids moved or link targets changed: resolve everything again.
+        // Link targets outside the corpus changed, or nothing was there: resolve everything.
         corpus.resolve_links(view);
         out.resolved_docs = corpus.docs.len();
     } else {
-        let touched: HashSet<&str> = out.changed.iter().map(String::as_str).collect();
+        let ids_moved = !out.added.is_empty() || !out.removed.is_empty();
+        if ids_moved {
+            renumber(&mut corpus, &old_paths);
+        }
+        let keys = affected(&out);
+        let fresh: HashSet<&str> = out
+            .added
+            .iter()
+            .chain(&out.changed)
+            .map(String::as_str)
+            .collect();
         let ids: Vec<DocId> = (0..corpus.docs.len())
             .filter(|&id| {
                 let doc = corpus.doc(id);
-                touched.contains(doc.path.as_str())
+                fresh.contains(doc.path.as_str())
                     || doc
                         .links
                         .iter()
-                        .any(|l| l.resolved.as_deref().is_some_and(|r| touched.contains(r)))
+                        .any(|l| l.resolved.as_deref().is_some_and(|r| keys.contains(r)))
             })
             .collect();
         corpus.resolve_links_of(&ids, view);
         out.resolved_docs = ids.len();
-        if referrers_moved || !out.changed.is_empty() {
+        if referrers_moved || ids_moved || !out.changed.is_empty() {
             // Edges from referrers depend on documents' anchors, and are cheap to redo.
             corpus.resolve_referrers(view);
         }
     }
     corpus.note_capped_links(config.limits.max_links_per_file);
     (corpus, out)
+}
+
+/// Points every resolved link at its target's new id after documents were added or removed
+/// (ids are positions in path order); a link whose target is gone loses it, and is among
+/// those resolved again.
+fn renumber(corpus: &mut Corpus, old_paths: &[String]) {
+    let new_id: Vec<Option<DocId>> = old_paths.iter().map(|p| corpus.doc_id(p)).collect();
+    let links = corpus
+        .docs
+        .iter_mut()
+        .flat_map(|d| &mut d.links)
+        .chain(corpus.referrers.iter_mut().flat_map(|r| &mut r.links));
+    for link in links {
+        if let Some(t) = link.to_doc {
+            link.to_doc = new_id[t];
+        }
+    }
+}
+
+/// The resolved paths whose links the change can affect: the changed, added and removed
+/// documents; for added and removed ones also their folders (a folder link reaches its
+/// README, a folder may appear) and the pages mdBook builds from them (`x.html`,
+/// `dir/index.html`).
+fn affected(out: &Ingested) -> HashSet<String> {
+    let mut keys: HashSet<String> = out.changed.iter().cloned().collect();
+    for p in out.added.iter().chain(&out.removed) {
+        keys.insert(p.clone());
+        let mut dir = p.as_str();
+        while let Some((parent, _)) = dir.rsplit_once('/') {
+            keys.insert(parent.to_string());
+            dir = parent;
+        }
+        keys.insert(String::new());
+        if let Some(stem) = p.strip_suffix(".md") {
+            keys.insert(format!("{stem}.html"));
+            let (dir, name) = p.rsplit_once('/').unwrap_or(("", p));
+            if name == "README.md" || name == "index.md" {
+                let dir = if dir.is_empty() {
+                    String::new()
+                } else {
+                    format!("{dir}/")
+                };
+                keys.insert(format!("{dir}index.html"));
+            }
+        }
+    }
+    keys
 }
 
 /// Parses documents in bounded batches (see [`map_in_batches`]), links capped.

@@ -354,7 +354,7 @@ impl Corpus {
 
     /// Resolves every referrer's links against the documents and `view`.
     pub fn resolve_referrers(&mut self, view: &dyn RepoView) {
-        let anchors = links::AnchorSets::new(self);
+        let anchors = links::AnchorSets::lazy(self);
         let resolved: Vec<Vec<Link>> = self
             .referrers
             .par_iter()
@@ -502,7 +502,7 @@ impl Corpus {
     /// kept the set of document paths, so every other link's resolution still holds).
     pub fn resolve_links_of(&mut self, ids: &[DocId], view: &dyn RepoView) {
         self.site = view.site().clone();
-        let anchors = links::AnchorSets::new(self);
+        let anchors = links::AnchorSets::lazy(self);
         let resolved: Vec<(DocId, Vec<Link>)> = ids
             .par_iter()
             .map(|&id| {
