@@ -23,7 +23,6 @@
 
 #![forbid(unsafe_code)]
 
-pub mod atomic;
 pub mod boundary;
 pub mod check;
 pub mod cli;
@@ -34,6 +33,7 @@ pub mod graph;
 pub mod query;
 pub mod render;
 pub mod repl;
+pub mod saved;
 pub mod search;
 pub mod store;
 pub mod workspace;

@@ -116,6 +116,9 @@ pub enum StatsFormat {
 /// Parses the process arguments, runs the command and maps the outcome to an exit code.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    if std::env::var_os("ATOMDOC_TIMING").is_some() {
+        crate::store::report_timings_to(|line| eprintln!("{line}"));
+    }
     match run(cli) {
         Ok(code) => ExitCode::from(code),
         // A reader that went away (`atomdoc check | head -1`) is not an error.
