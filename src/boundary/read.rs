@@ -213,7 +213,10 @@ pub fn entries(dir: &Path) -> io::Result<Vec<(String, Metadata)>> {
     let mut out = Vec::new();
     for entry in fs::read_dir(dir)? {
         let entry = entry?;
-        out.push((entry.file_name().to_string_lossy().into_owned(), entry.metadata()?));
+        out.push((
+            entry.file_name().to_string_lossy().into_owned(),
+            entry.metadata()?,
+        ));
     }
     Ok(out)
 }

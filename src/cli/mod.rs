@@ -4,6 +4,7 @@
 
 pub mod check;
 pub mod export;
+mod progress;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -119,6 +120,7 @@ pub fn main() -> ExitCode {
     if std::env::var_os("ATOMDOC_TIMING").is_some() {
         crate::store::report_timings_to(|line| eprintln!("{line}"));
     }
+    crate::store::show_progress_with(Box::<progress::Bar>::default());
     match run(cli) {
         Ok(code) => ExitCode::from(code),
         // A reader that went away (`atomdoc check | head -1`) is not an error.

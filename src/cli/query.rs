@@ -12,9 +12,9 @@ use clap::{Args, ValueEnum};
 
 use super::{GlobalArgs, exit, load, report_warnings};
 use crate::config;
-use crate::saved;
 use crate::query::{self, Query};
 use crate::render::rows::{self, Records};
+use crate::saved;
 
 #[derive(Debug, Args)]
 pub struct QueryArgs {

@@ -273,42 +273,49 @@ fn parse_all(root: &str, files: Vec<SourceFile>, config: &Config) -> Vec<Documen
     )
 }
 
-/// A progress bar for a full build: hidden until the build has taken a second, and only
-/// ever drawn on a terminal (indicatif draws nothing when stderr is not one).
-struct Progress {
-    bar: indicatif::ProgressBar,
-    start: Instant,
-    shown: std::cell::Cell<bool>,
+/// How a face shows the progress of a full build: `cli` installs one that draws a bar on a
+/// terminal ([`show_progress_with`]); without one, nothing is shown.
+pub trait ShowProgress: Send + Sync {
+    /// A build of `steps` steps (reading and indexing each file) begins.
+    fn start(&self, steps: u64);
+    /// `n` more steps are done; `what` names the phase.
+    fn advance(&self, n: u64, what: &'static str);
+    /// The build is over (or given up).
+    fn finish(&self);
 }
+
+static PROGRESS_SINK: std::sync::OnceLock<Box<dyn ShowProgress>> = std::sync::OnceLock::new();
+
+/// Shows the progress of every later full build through `sink` (the first one installed
+/// stays).
+pub fn show_progress_with(sink: Box<dyn ShowProgress>) {
+    let _ = PROGRESS_SINK.set(sink);
+}
+
+/// The progress of one full build, reported to the installed [`ShowProgress`].
+struct Progress;
 
 impl Progress {
     /// `steps`: reading and indexing each file.
     fn new(files: usize) -> Progress {
-        let bar = indicatif::ProgressBar::hidden();
-        bar.set_length(2 * files as u64);
-        Progress {
-            bar,
-            start: Instant::now(),
-            shown: std::cell::Cell::new(false),
+        if let Some(sink) = PROGRESS_SINK.get() {
+            sink.start(2 * files as u64);
         }
+        Progress
     }
 
     fn tick(&self, n: usize, what: &'static str) {
-        self.bar.inc(n as u64);
-        if !self.shown.get() && self.start.elapsed() > Duration::from_secs(1) {
-            self.bar
-                .set_draw_target(indicatif::ProgressDrawTarget::stderr());
-            self.shown.set(true);
-        }
-        if self.shown.get() {
-            self.bar.set_message(what);
+        if let Some(sink) = PROGRESS_SINK.get() {
+            sink.advance(n as u64, what);
         }
     }
 }
 
 impl Drop for Progress {
     fn drop(&mut self) {
-        self.bar.finish_and_clear();
+        if let Some(sink) = PROGRESS_SINK.get() {
+            sink.finish();
+        }
     }
 }
 
