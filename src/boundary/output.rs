@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 
 use super::owned::resolved;
 use super::read;
-use super::write::{Destination, Landing};
+use super::write::Destination;
 use crate::config::Location;
 
 /// Where a user asked output to go.
@@ -102,10 +102,7 @@ fn writable_in_place(_: &fs::Metadata) -> bool {
 /// Writes `bytes` to the file a user named (see the module docs for the rules).
 pub fn write(path: &Path, location: &Location, bytes: &[u8]) -> Result<(), String> {
     let landing = check(path, location)?;
-    let at = match fs::metadata(&landing) {
-        Ok(m) if !m.is_file() => Landing::in_place(landing),
-        _ => Landing::replace(landing),
-    };
-    super::write::write(&Destination::Output(at), bytes)
+    let in_place = fs::metadata(&landing).is_ok_and(|m| !m.is_file());
+    super::write::write(&Destination::output(landing, in_place), bytes)
         .map_err(|e| format!("cannot write {}: {e}", path.display()))
 }

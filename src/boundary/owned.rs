@@ -18,7 +18,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use super::read::{self, Links, is_real_dir};
-use super::write::{self, Destination, Landing};
+use super::write::{self, Destination};
 
 /// The tag file marking a cache folder (<https://bford.info/cachedir/>).
 pub const TAG_FILE: &str = "CACHEDIR.TAG";
@@ -170,7 +170,7 @@ pub fn state_file(repo: &Path, rel: &Path) -> io::Result<(Destination, bool)> {
         real_folders(repo, dir, true)?;
     }
     let exists = fs::symlink_metadata(&path).is_ok();
-    Ok((Destination::State(Landing::replace(path)), exists))
+    Ok((Destination::state(path), exists))
 }
 
 /// The open lock file of a cache folder (locked and unlocked by `store::lock`).
@@ -218,8 +218,8 @@ impl Owned {
                 "it holds files and atomdoc did not create it (no {TAG_FILE} written by atomdoc)"
             )));
         }
-        let tag = Landing::replace(self.dir.join(TAG_FILE));
-        write::write(&Destination::Cache(tag), TAG_TEXT.as_bytes())
+        let tag = Destination::cache(self.dir.join(TAG_FILE));
+        write::write(&tag, TAG_TEXT.as_bytes())
     }
 
     fn real_dirs(&self, target: &Path, create: bool) -> io::Result<()> {
@@ -252,7 +252,7 @@ impl Owned {
         let parent = path.parent().unwrap_or(&self.dir).to_path_buf();
         let sub = parent.strip_prefix(&self.dir).unwrap_or(Path::new(""));
         self.verify(sub, true)?;
-        write::write(&Destination::Cache(Landing::replace(path)), bytes)
+        write::write(&Destination::cache(path), bytes)
     }
 
     /// Opens (creating) the lock file: never through a symlink, never a pipe.

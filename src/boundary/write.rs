@@ -2,11 +2,11 @@
 //! [`Destination`] that proves where it lands. A destination is made only by the module that
 //! checked it:
 //!
-//! - [`Destination::Cache`] by [`super::owned::Owned`] (a file in the verified cache folder);
-//! - [`Destination::Output`] by [`super::output`] (a file a user named, checked by its rules);
-//! - [`Destination::State`] by [`super::owned::state_file`] (atomdoc's own files in the
+//! - [`Place::Cache`] by [`super::owned::Owned`] (a file in the verified cache folder);
+//! - [`Place::Output`] by [`super::output`] (a file a user named, checked by its rules);
+//! - [`Place::State`] by [`super::owned::state_file`] (atomdoc's own files in the
 //!   repository's `.atomdoc/` folder: saved queries), every folder down to it a real one;
-//! - an approved edit of a document (the future `mv` and `fix`) will be a fourth variant,
+//! - an approved edit of a document (the future `mv` and `fix`) will be a fourth place,
 //!   made only by the code that plans the edit and checks nothing changed underneath; until
 //!   then nothing can write in the docs tree.
 //!
@@ -29,55 +29,72 @@ enum Durability {
     Unsynced,
 }
 
-/// Where a write lands; see the module docs for who may make each.
+/// Where a write lands: a checked path and what kind of place it is. Its fields are private
+/// and its constructors `pub(super)`, so only `boundary` makes one, and holding one proves
+/// the check was made.
 #[derive(Debug)]
-pub enum Destination {
+pub struct Destination {
+    path: PathBuf,
+    place: Place,
+}
+
+/// The kinds of place atomdoc writes to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Place {
     /// A file in atomdoc's verified cache folder: replaced unsynced (a torn cache file fails
     /// its checksum and is rebuilt).
-    Cache(Landing),
-    /// A file a user named: replaced synced; a pipe or a character device written in place.
-    Output(Landing),
+    Cache,
+    /// A file a user named: replaced synced; a pipe or a character device (`in_place`)
+    /// written into, never renamed over.
+    Output { in_place: bool },
     /// One of atomdoc's own files in the repository (`.atomdoc/queries/NAME.aq`): replaced
     /// synced.
-    State(Landing),
+    State,
+    // An approved edit of a document (`mv`, `fix`) goes here: `DocumentEdit`, made only by
+    // the code that plans the edit and checks that nothing changed underneath.
 }
 
-/// A checked path. Only `boundary` makes one, so holding a [`Destination`] proves the check.
-#[derive(Debug)]
-pub struct Landing {
-    path: PathBuf,
-    in_place: bool,
-}
-
-impl Landing {
-    /// A file to replace whole.
-    pub(super) fn replace(path: PathBuf) -> Landing {
-        Landing {
+impl Destination {
+    /// A file in the cache folder `super::owned::Owned` verified.
+    pub(super) fn cache(path: PathBuf) -> Destination {
+        Destination {
             path,
-            in_place: false,
+            place: Place::Cache,
         }
     }
 
-    /// A pipe or a character device to write into.
-    pub(super) fn in_place(path: PathBuf) -> Landing {
-        Landing {
+    /// A file a user named, checked by `super::output::check`.
+    pub(super) fn output(path: PathBuf, in_place: bool) -> Destination {
+        Destination {
             path,
-            in_place: true,
+            place: Place::Output { in_place },
+        }
+    }
+
+    /// atomdoc's own file in the repository, in real folders (`super::owned::state_file`).
+    pub(super) fn state(path: PathBuf) -> Destination {
+        Destination {
+            path,
+            place: Place::State,
         }
     }
 
     pub fn path(&self) -> &Path {
         &self.path
     }
+
+    pub fn place(&self) -> Place {
+        self.place
+    }
 }
 
 /// Writes `bytes` to `to` (see the module docs).
 pub fn write(to: &Destination, bytes: &[u8]) -> io::Result<()> {
-    match to {
-        Destination::Cache(at) => replace(&at.path, bytes, Durability::Unsynced),
-        Destination::Output(at) if at.in_place => write_in_place(&at.path, bytes),
-        Destination::Output(at) | Destination::State(at) => {
-            replace(&at.path, bytes, Durability::Synced)
+    match to.place {
+        Place::Cache => replace(&to.path, bytes, Durability::Unsynced),
+        Place::Output { in_place: true } => write_in_place(&to.path, bytes),
+        Place::Output { in_place: false } | Place::State => {
+            replace(&to.path, bytes, Durability::Synced)
         }
     }
 }
