@@ -1,5 +1,6 @@
 //! Architecture rules that prose alone lets drift, checked on the source (as rust-analyzer's
-//! `tidy.rs` does): which modules of `src/` may touch the filesystem, print, or use `anyhow`.
+//! `tidy.rs` does): which modules of `src/` may touch the filesystem, print, run a program, or
+//! use `anyhow`.
 //!
 //! Test code is exempt: files named `tests.rs` or `proptests.rs`, and inline
 //! `#[cfg(test)] mod … { … }` blocks (which build trees in temporary folders). Comments are
@@ -60,6 +61,15 @@ const RULES: &[Rule] = &[
             ),
         ],
         instead: "return the message as data (a notice, a warning, an error) or write to an `impl Write` the face passes in",
+    },
+    Rule {
+        what: "running a program",
+        needles: &["process::Command", "Command::new", "exec_dot"],
+        allowed: &[(
+            "cli/export.rs",
+            "drawings in .svg/.png/.pdf are rendered by Graphviz's `dot`, which the user asked for",
+        )],
+        instead: "produce the data (`export` builds text) and let `cli::export` run the program",
     },
     Rule {
         what: "anyhow",
@@ -132,7 +142,7 @@ fn occurs(line: &str, needle: &str) -> bool {
 }
 
 #[test]
-fn filesystem_printing_and_anyhow_stay_in_their_modules() {
+fn filesystem_printing_programs_and_anyhow_stay_in_their_modules() {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut files = Vec::new();
     rust_files(&src, &mut files);
