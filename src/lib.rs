@@ -23,6 +23,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod answer;
 pub mod atomic;
 pub mod boundary;
 pub mod check;
