@@ -80,7 +80,7 @@ impl TextSource for FakeText {
         let text = format!("doc {doc}: {word} ");
         let start = text.find(": ").map_or(0, |i| i + 2);
         Excerpt {
-            highlights: vec![start..start + word.len()],
+            highlights: std::iter::once(start..start + word.len()).collect(),
             text,
             line: Some(doc as u32 + 1),
         }
