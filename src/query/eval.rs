@@ -291,7 +291,7 @@ pub fn eval_with(
         Source::Coverage { .. } => {
             return Err(QueryError::new(
                 Span::default(),
-                "coverage needs the whole workspace; evaluate it with `query::eval`",
+                "coverage needs the template checks; evaluate it with `query::eval`",
             ));
         }
         Source::Orphans { .. }
