@@ -21,14 +21,12 @@ use crate::query::{self, Cell, LinkRef, QueryError, Rows, TextSource};
 use crate::search::suggest::Suggester;
 use crate::search::{Excerpt, SearchQuery};
 
-/// A query's answer: its rows (ids into the corpus, for drawings), the records every face
-/// prints, and the excerpt of each `search` hit.
+/// A query's answer: its rows (ids into the corpus, for drawings) and the records every face
+/// prints.
 #[derive(Debug, Clone)]
 pub struct Answer {
     pub rows: Rows,
     pub records: Records,
-    /// One per row of a `search` answer, in row order; empty for other sources.
-    pub excerpts: Vec<Excerpt>,
 }
 
 /// Evaluates `query` and computes everything its faces show: metrics once, then the records,
@@ -42,12 +40,8 @@ pub fn ask(
     let metrics = Metrics::compute(corpus);
     let rows = query::eval(query, corpus, graph, &metrics, text)?;
     let mut records = records(&rows, query, corpus, &metrics);
-    let excerpts = search_excerpts(&mut records, query, &rows, text);
-    Ok(Answer {
-        rows,
-        records,
-        excerpts,
-    })
+    add_excerpts(&mut records, query, &rows, text);
+    Ok(Answer { rows, records })
 }
 
 /// The snippet column of a hit: the excerpt with `**…**` around each match, trimmed; `None`
@@ -58,32 +52,23 @@ pub fn snippet(excerpt: &Excerpt) -> Option<String> {
     (!marked.is_empty()).then(|| marked.to_string())
 }
 
-/// Adds `line` and `snippet` columns to the records of a `search` answer, one excerpt per
-/// hit in row order, and returns the excerpts; other answers are left as they are.
-fn search_excerpts(
-    records: &mut Records,
-    query: &Query,
-    rows: &Rows,
-    text: &dyn TextSource,
-) -> Vec<Excerpt> {
+/// Adds `line` and `snippet` columns to the records of a `search` answer, from one excerpt
+/// per hit kept, in row order; other answers are left as they are.
+fn add_excerpts(records: &mut Records, query: &Query, rows: &Rows, text: &dyn TextSource) {
     let (Source::Search { text: words, fuzzy }, Rows::Scored(hits)) = (&query.source, rows) else {
-        return Vec::new();
+        return;
     };
     // Evaluation parsed the same text already; a failure here cannot happen.
     let Ok(search) = SearchQuery::parse(words, *fuzzy) else {
-        return Vec::new();
+        return;
     };
     records.columns.push("line".into());
     records.columns.push("snippet".into());
-    let excerpts: Vec<Excerpt> = hits
-        .iter()
-        .map(|&(doc, _)| text.excerpt(&search, doc))
-        .collect();
-    for (row, e) in records.rows.iter_mut().zip(&excerpts) {
+    for (row, &(doc, _)) in records.rows.iter_mut().zip(hits) {
+        let e = text.excerpt(&search, doc);
         row.push(e.line.map_or(Cell::Null, |l| Cell::Int(u64::from(l))));
-        row.push(snippet(e).map_or(Cell::Null, Cell::Text));
+        row.push(snippet(&e).map_or(Cell::Null, Cell::Text));
     }
-    excerpts
 }
 
 /// One hit of `atomdoc search`, with its excerpt.

@@ -68,7 +68,6 @@ pub fn answer(
     let crate::answer::Answer {
         rows: found,
         records,
-        ..
     } = workspace
         .ask(&parsed)
         .map_err(|e| render_errors(text, origin, &[e]))?;
