@@ -42,6 +42,34 @@ const RULES: &[Rule] = &[
         instead: "read through `boundary::read`, write through `boundary::write` with a `Destination` made by `boundary::owned` or `boundary::output`",
     },
     Rule {
+        what: "writing, making or deleting files",
+        needles: &[
+            "fs::write",
+            "fs::rename",
+            "fs::copy",
+            "fs::hard_link",
+            "fs::set_permissions",
+            ".write(true)",
+            ".append(true)",
+            ".create(true)",
+            ".create_new(true)",
+            "fs::create_dir",
+            "fs::remove_file",
+            "fs::remove_dir",
+        ],
+        allowed: &[
+            (
+                "boundary/write.rs",
+                "the one writer: every byte written, to a `Destination` only the boundary makes",
+            ),
+            (
+                "boundary/owned.rs",
+                "the cache folder atomdoc owns: makes its real folders, sweeps its own files, opens the lock file",
+            ),
+        ],
+        instead: "write through `boundary::write::write` with a `Destination` from `boundary::owned` or `boundary::output`",
+    },
+    Rule {
         what: "printing",
         needles: &[
             "println!",
