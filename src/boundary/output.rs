@@ -4,7 +4,7 @@
 //! - `-` is standard output (the caller prints there; see [`Target`]);
 //! - no file there, or a regular file: written atomically (a temporary file renamed over it);
 //! - a named pipe or a character device (`/dev/null`, `/dev/stdout`): written in place, never
-//!   renamed over; a pipe nobody reads is an error, not a hang;
+//!   renamed over; a pipe nobody opens for reading within 3 s is an error, not a hang;
 //! - a symlink: followed, and its final target obeys the same rules — except that a symlink
 //!   inside the repository must not lead out of it (the repository may be a stranger's);
 //! - a folder, a socket, a block device: an error;

@@ -13,7 +13,7 @@
 //! A regular file (or no file yet) is replaced whole: a temporary file beside it, created
 //! exclusively, renamed into place, so a reader — or a run killed half-way — sees the old file
 //! or the new one, never a part. A pipe or a character device a user named is written in
-//! place, never renamed over.
+//! place, never renamed over; a pipe nobody opens for reading within 3 s is an error.
 //!
 //! Must not: decide whether a path is allowed (the constructors did), print.
 
@@ -152,21 +152,29 @@ fn write_in_place(path: &Path, bytes: &[u8]) -> io::Result<()> {
     use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
     let fifo = fs::metadata(path)?.file_type().is_fifo();
     let _probe = if fifo {
-        // Opening a pipe for writing waits for a reader; without one, say so instead.
-        let probe = fs::OpenOptions::new()
-            .write(true)
-            .custom_flags(super::read::O_NONBLOCK)
-            .open(path)
-            .map_err(|e| {
-                if e.raw_os_error() == Some(ENXIO) {
-                    io::Error::other(
-                        "it is a named pipe that no process reads; start the reader first",
-                    )
-                } else {
-                    e
+        // Opening a pipe for writing blocks until a reader comes. A reader started just
+        // before atomdoc (`reader < pipe & atomdoc export -o pipe`) may not have opened it
+        // yet, so wait for one a little, never for ever.
+        let started = std::time::Instant::now();
+        loop {
+            match fs::OpenOptions::new()
+                .write(true)
+                .custom_flags(super::read::O_NONBLOCK)
+                .open(path)
+            {
+                Ok(probe) => break Some(probe),
+                Err(e) if e.raw_os_error() == Some(ENXIO) && started.elapsed() < READER_WAIT => {
+                    std::thread::sleep(std::time::Duration::from_millis(10));
                 }
-            })?;
-        Some(probe)
+                Err(e) if e.raw_os_error() == Some(ENXIO) => {
+                    return Err(io::Error::other(format!(
+                        "it is a named pipe that no process read within {} s; start the reader first",
+                        READER_WAIT.as_secs()
+                    )));
+                }
+                Err(e) => return Err(e),
+            }
+        }
     } else {
         None
     };
@@ -179,6 +187,10 @@ fn write_in_place(path: &Path, bytes: &[u8]) -> io::Result<()> {
 fn write_in_place(_: &Path, _: &[u8]) -> io::Result<()> {
     Err(io::Error::other("not a regular file"))
 }
+
+/// How long a write to a named pipe waits for a reader to open it.
+#[cfg(unix)]
+const READER_WAIT: std::time::Duration = std::time::Duration::from_secs(3);
 
 /// "No such device or address": opening a pipe for writing without a reader, non-blocking.
 #[cfg(unix)]
