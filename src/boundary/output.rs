@@ -4,7 +4,7 @@
 //! - `-` is standard output (the caller prints there; see [`Target`]);
 //! - no file there, or a regular file: written atomically (a temporary file renamed over it);
 //! - a named pipe or a character device (`/dev/null`, `/dev/stdout`): written in place, never
-//!   renamed over; a pipe nobody reads is an error, not a hang;
+//!   renamed over; a pipe nobody opens for reading within 3 s is an error, not a hang;
 //! - a symlink: followed, and its final target obeys the same rules — except that a symlink
 //!   inside the repository must not lead out of it (the repository may be a stranger's);
 //! - a folder, a socket, a block device: an error;
@@ -12,11 +12,11 @@
 //!   Markdown file, which would become a document).
 
 use std::fs;
-use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use super::owned::resolved;
 use super::read;
+use super::write::Destination;
 use crate::config::Location;
 
 /// Where a user asked output to go.
@@ -102,47 +102,7 @@ fn writable_in_place(_: &fs::Metadata) -> bool {
 /// Writes `bytes` to the file a user named (see the module docs for the rules).
 pub fn write(path: &Path, location: &Location, bytes: &[u8]) -> Result<(), String> {
     let landing = check(path, location)?;
-    let fail = |e: io::Error| format!("cannot write {}: {e}", path.display());
-    match fs::metadata(&landing) {
-        Ok(m) if !m.is_file() => write_in_place(&landing, &m, bytes).map_err(fail),
-        _ => crate::atomic::write(&landing, bytes, crate::atomic::Durability::Synced).map_err(fail),
-    }
+    let in_place = fs::metadata(&landing).is_ok_and(|m| !m.is_file());
+    super::write::write(&Destination::output(landing, in_place), bytes)
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
-
-/// Writes into a pipe or a device without replacing it.
-#[cfg(unix)]
-fn write_in_place(path: &Path, meta: &fs::Metadata, bytes: &[u8]) -> io::Result<()> {
-    use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
-    let mut options = fs::OpenOptions::new();
-    options.write(true);
-    let _probe = if meta.file_type().is_fifo() {
-        // Opening a pipe for writing waits for a reader; without one, say so instead.
-        let probe = fs::OpenOptions::new()
-            .write(true)
-            .custom_flags(read::O_NONBLOCK)
-            .open(path)
-            .map_err(|e| {
-                if e.raw_os_error() == Some(ENXIO) {
-                    io::Error::other(
-                        "it is a named pipe that no process reads; start the reader first",
-                    )
-                } else {
-                    e
-                }
-            })?;
-        Some(probe)
-    } else {
-        None
-    };
-    let mut file = options.open(path)?;
-    file.write_all(bytes)?;
-    file.flush()
-}
-
-#[cfg(not(unix))]
-fn write_in_place(_: &Path, _: &fs::Metadata, _: &[u8]) -> io::Result<()> {
-    Err(io::Error::other("not a regular file"))
-}
-
-/// "No such device or address": opening a pipe for writing without a reader, non-blocking.
-const ENXIO: i32 = 6;

@@ -50,6 +50,7 @@ use std::time::Duration;
 use serde::Serialize;
 
 use crate::boundary::owned::Owned;
+use crate::boundary::read as reader;
 use crate::config::{Config, Location};
 use crate::corpus::{Corpus, scan};
 use build::Run;
@@ -57,6 +58,7 @@ pub use damage::quietly;
 pub use file::Invalid;
 use manifest::{Tree, Walked};
 use progress::Timing;
+pub use progress::{ShowProgress, report_timings_to, show_progress_with};
 pub use search_dir::{open_search, rebuild_search};
 use snapshot::Snapshot;
 
@@ -273,11 +275,11 @@ fn write_disk(
 /// Whether `dir` has no write permission bits at all: a folder meant to be read-only, which
 /// atomdoc respects even when it runs as root (who could write there anyway).
 fn read_only(dir: &Path) -> bool {
-    std::fs::metadata(dir).is_ok_and(|m| m.permissions().readonly())
+    reader::metadata(dir).is_ok_and(|m| m.permissions().readonly())
 }
 
 fn prepare_dir(owned: &Owned) -> std::io::Result<()> {
-    let existing = owned.path().ancestors().find(|a| a.exists());
+    let existing = owned.path().ancestors().find(|a| reader::exists(a));
     if existing.is_some_and(read_only) {
         return Err(std::io::Error::new(
             std::io::ErrorKind::PermissionDenied,

@@ -156,13 +156,10 @@ fn update_index_dir(
 /// The stamps of the files of a search index folder (lock files excepted: readers touch them).
 fn index_files(dir: &Path) -> std::io::Result<Vec<IndexFile>> {
     let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir)? {
-        let entry = entry?;
-        let name = entry.file_name().to_string_lossy().into_owned();
+    for (name, meta) in reader::entries(dir)? {
         if name.ends_with(".lock") {
             continue;
         }
-        let meta = entry.metadata()?;
         if !meta.is_file() {
             continue;
         }

@@ -47,11 +47,8 @@ struct SnapshotParts {
 pub type Signature = (u64, std::time::SystemTime, u64);
 
 pub fn signature(path: &Path) -> Option<Signature> {
-    let m = std::fs::symlink_metadata(path).ok()?;
-    #[cfg(unix)]
-    let inode = std::os::unix::fs::MetadataExt::ino(&m);
-    #[cfg(not(unix))]
-    let inode = 0;
+    let m = reader::symlink_metadata(path).ok()?;
+    let (inode, _) = reader::inode_and_ctime(&m);
     Some((m.len(), m.modified().ok()?, inode))
 }
 
@@ -245,7 +242,7 @@ fn write_files(owned: &Owned, head: &[u8], parts: &[(String, Vec<u8>)]) -> std::
     owned.folder(PARTS_DIR)?;
     for (name, bytes) in parts {
         let path = part_path(cache, name);
-        if !std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file()) {
+        if !reader::symlink_metadata(&path).is_ok_and(|m| m.is_file()) {
             owned.write(&format!("{PARTS_DIR}/{name}.bin"), bytes)?;
         }
     }

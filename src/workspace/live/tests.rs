@@ -53,7 +53,7 @@ fn text(links: &[usize]) -> String {
     for (i, &t) in links.iter().enumerate() {
         s.push_str(&format!("See [l{i}]({}).\n\n", TARGETS[t % TARGETS.len()]));
     }
-    if links.len() % 2 == 0 {
+    if links.len().is_multiple_of(2) {
         s.push_str("## H2\n");
     }
     s
