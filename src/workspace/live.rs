@@ -8,6 +8,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use serde::Serialize;
 
 use super::Workspace;
+use crate::corpus::links::{Entry, RepoView};
 use crate::corpus::scan::{self, DiskRepo};
 use crate::corpus::{
     self, BrokenReason, Changes, Corpus, DocId, LinkKind, SourceFile, is_referrer,
@@ -251,6 +252,11 @@ impl Workspace {
             removed,
             others_changed,
         };
+        let view = Overlaid {
+            disk: &view,
+            overlays: &self.overlays,
+            links: &self.config.links,
+        };
         let (corpus, done) = corpus::ingest(base, change, warnings, &view, &self.config);
         self.corpus = corpus;
         self.graph = DocGraph::build(&self.corpus);
@@ -310,6 +316,48 @@ impl Workspace {
             }
             self.search = std::sync::OnceLock::new();
             self.healed = std::sync::OnceLock::new();
+        }
+    }
+}
+
+/// The repository as an editor sees it: files with an overlay exist and have its anchors.
+struct Overlaid<'a> {
+    disk: &'a DiskRepo,
+    overlays: &'a HashMap<String, String>,
+    links: &'a crate::config::LinksConfig,
+}
+
+impl RepoView for Overlaid<'_> {
+    fn site(&self) -> &crate::corpus::dialect::Site {
+        self.disk.site()
+    }
+
+    fn entry(&self, path: &str) -> Entry {
+        match self.overlays.contains_key(path) {
+            true => Entry::File,
+            false => self.disk.entry(path),
+        }
+    }
+
+    fn anchors(&self, path: &str) -> Vec<String> {
+        match self.overlays.get(path) {
+            Some(text) => {
+                let doc = corpus::parse::parse(text, self.links);
+                let mut all: Vec<String> = doc.headings.into_iter().map(|h| h.slug).collect();
+                all.extend(doc.html_anchors);
+                all
+            }
+            None => self.disk.anchors(path),
+        }
+    }
+
+    fn has_anchor(&self, path: &str, fragment: &str) -> bool {
+        match self.overlays.contains_key(path) {
+            true => {
+                let anchors = self.anchors(path);
+                corpus::links::anchor_matches(fragment, anchors.iter().map(String::as_str), [])
+            }
+            false => self.disk.has_anchor(path, fragment),
         }
     }
 }

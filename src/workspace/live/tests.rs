@@ -127,7 +127,7 @@ fn location(dir: &Path) -> Location {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
 
     #[test]
     fn applied_changes_equal_a_fresh_load(batches in proptest::collection::vec(
@@ -175,8 +175,7 @@ proptest! {
             }
             ws.apply(changes).unwrap();
 
-            // The resulting tree: the files on disk, overlays (of Markdown files) in place of
-            // theirs.
+            // The resulting tree: the files on disk, overlays in place of theirs.
             let fresh_dir = tempfile::tempdir().unwrap();
             for folder in ["docs/a", "docs/b"] {
                 if dir.join(folder).is_dir() {
@@ -187,7 +186,6 @@ proptest! {
                 let text = overlays
                     .get(name)
                     .cloned()
-                    .filter(|_| name.ends_with(".md"))
                     .or_else(|| std::fs::read_to_string(dir.join(name)).ok());
                 if let Some(text) = text {
                     write(fresh_dir.path(), name, &text);
