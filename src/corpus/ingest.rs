@@ -139,21 +139,33 @@ pub fn ingest(
         if ids_moved {
             renumber(&mut corpus, &old_paths);
         }
-        let keys = affected(&out);
-        let fresh: HashSet<&str> = out
-            .added
-            .iter()
-            .chain(&out.changed)
-            .map(String::as_str)
-            .collect();
+        // Links into a changed document point at it by id; links that may reach an added or
+        // removed one are found by path.
+        let keys = if ids_moved {
+            affected(&out)
+        } else {
+            HashSet::new()
+        };
+        let mut fresh = vec![false; corpus.docs.len()];
+        for p in out.added.iter().chain(&out.changed) {
+            if let Some(id) = corpus.doc_id(p) {
+                fresh[id] = true;
+            }
+        }
+        let mut changed = vec![false; corpus.docs.len()];
+        for p in &out.changed {
+            if let Some(id) = corpus.doc_id(p) {
+                changed[id] = true;
+            }
+        }
         let ids: Vec<DocId> = (0..corpus.docs.len())
             .filter(|&id| {
-                let doc = corpus.doc(id);
-                fresh.contains(doc.path.as_str())
-                    || doc
-                        .links
-                        .iter()
-                        .any(|l| l.resolved.as_deref().is_some_and(|r| keys.contains(r)))
+                fresh[id]
+                    || corpus.doc(id).links.iter().any(|l| {
+                        l.to_doc.is_some_and(|t| changed[t])
+                            || (ids_moved
+                                && l.resolved.as_deref().is_some_and(|r| keys.contains(r)))
+                    })
             })
             .collect();
         corpus.resolve_links_of(&ids, view);
