@@ -11,7 +11,7 @@
 
 use std::collections::HashSet;
 
-use super::{Corpus, DocId, Document, FileWarning, Referrer, RepoView, SourceFile};
+use super::{Corpus, DocId, Document, FileWarning, Link, Referrer, RepoView, SourceFile};
 use super::{cap_links, map_in_batches, parse};
 use crate::config::Config;
 
@@ -49,11 +49,38 @@ pub struct Ingested {
     pub changed: Vec<String>,
     /// Documents (and the template) that are gone.
     pub removed: Vec<String>,
-    /// Whether every link was resolved again (the set of documents changed, or other files
-    /// did); otherwise only the links of changed documents and of documents pointing at them.
+    /// Whether every link was resolved again (other files changed, or the base was empty);
+    /// otherwise only the links the change can reach.
     pub resolved_all: bool,
+    /// Whether the set of documents is the base's (ids kept: nothing added or removed).
+    pub same_docs: bool,
+    /// The documents (ids in the new corpus) whose links were resolved again, sorted.
+    pub resolved: Vec<DocId>,
     /// How many documents had their links resolved again.
     pub resolved_docs: usize,
+    /// The links as they were of every document of the base whose links were resolved
+    /// again, that was replaced or that is gone (not the template): what a caller compares
+    /// against to tell what changed.
+    pub previous: Vec<Previous>,
+}
+
+/// A document's links before an ingest.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Previous {
+    pub path: String,
+    pub links: Vec<Link>,
+    /// The path of each link's target document (`to_doc`, which named an id of the base).
+    pub targets: Vec<Option<String>>,
+}
+
+impl Previous {
+    fn of(doc: &Document, path_of: impl Fn(DocId) -> String) -> Previous {
+        Previous {
+            path: doc.path.clone(),
+            targets: doc.links.iter().map(|l| l.to_doc.map(&path_of)).collect(),
+            links: doc.links.clone(),
+        }
+    }
 }
 
 /// Ingests `changes` into `base` (an empty corpus for a whole build): parses the files read,
@@ -77,104 +104,155 @@ pub fn ingest(
     let parsed = parse_docs(&root, files, config);
     let fresh_referrers = parse_referrers(referrer_files, config);
 
-    let Corpus {
-        docs: old_docs,
-        template,
-        referrers: old_referrers,
-        ..
-    } = base;
-    let gone: HashSet<&str> = removed.iter().map(String::as_str).collect();
-    // Paths by old id: links keep their targets across a change by path.
-    let old_paths: Vec<String> = old_docs.iter().map(|d| d.path.clone()).collect();
-    let template_path = template.as_ref().map(|t| t.path.clone());
-    let had: HashSet<&str> = old_paths
-        .iter()
-        .map(String::as_str)
-        .chain(template_path.as_deref())
-        .collect();
+    // The base's documents are sorted by path: ids are found by binary search.
+    let old_id = |p: &str| base.docs.binary_search_by(|d| d.path.as_str().cmp(p)).ok();
+    let is_template = |p: &str| base.template.as_ref().is_some_and(|t| t.path == p);
+    let had = |p: &str| old_id(p).is_some() || is_template(p);
     let mut out = Ingested::default();
     for d in &parsed {
-        if had.contains(d.path.as_str()) {
+        if had(&d.path) {
             out.changed.push(d.path.clone());
         } else {
             out.added.push(d.path.clone());
         }
     }
     let replaced: HashSet<&str> = parsed.iter().map(|d| d.path.as_str()).collect();
-    out.removed = had
+    out.removed = removed
         .iter()
-        .filter(|p| gone.contains(*p) && !replaced.contains(*p))
-        .map(|p| p.to_string())
+        .filter(|p| had(p) && !replaced.contains(p.as_str()))
+        .cloned()
         .collect();
     out.added.sort();
     out.changed.sort();
     out.removed.sort();
+    out.removed.dedup();
+    let gone: HashSet<&str> = out.removed.iter().map(String::as_str).collect();
+    let base_empty = base.docs.is_empty() && base.template.is_none();
+    out.same_docs = !base_empty && out.added.is_empty() && out.removed.is_empty();
 
-    let mut docs: Vec<Document> = old_docs
-        .into_iter()
-        .chain(template)
-        .filter(|d| !gone.contains(d.path.as_str()) && !replaced.contains(d.path.as_str()))
-        .collect();
-    docs.extend(parsed);
-
-    let fresh_paths: HashSet<&str> = fresh_referrers.iter().map(|r| r.path.as_str()).collect();
+    // Links of the base's documents that are replaced or gone, as they were.
+    let path_of = |t: DocId| base.docs[t].path.clone();
+    for p in out.changed.iter().chain(&out.removed) {
+        if let Some(id) = old_id(p) {
+            out.previous.push(Previous::of(&base.docs[id], path_of));
+        }
+    }
+    let old_paths: Vec<String> = match out.same_docs {
+        true => Vec::new(),
+        false => base.docs.iter().map(|d| d.path.clone()).collect(),
+    };
     let referrers_moved =
-        !fresh_referrers.is_empty() || old_referrers.iter().any(|r| gone.contains(r.path.as_str()));
-    let mut referrers: Vec<Referrer> = old_referrers
-        .into_iter()
-        .filter(|r| !gone.contains(r.path.as_str()) && !fresh_paths.contains(r.path.as_str()))
-        .collect();
-    referrers.extend(fresh_referrers);
-    referrers.sort_by(|a, b| a.path.cmp(&b.path));
+        !fresh_referrers.is_empty() || base.referrers.iter().any(|r| removed.contains(&r.path));
+    let gone_referrers: HashSet<&str> = removed.iter().map(String::as_str).collect();
+    let fresh_paths: HashSet<String> = fresh_referrers.iter().map(|r| r.path.clone()).collect();
 
-    let mut corpus = Corpus::from_documents(&root, docs, warnings);
-    corpus.referrers = referrers;
-    out.resolved_all = others_changed || had.is_empty();
+    let mut corpus = if out.same_docs {
+        // The same documents: replace the changed ones where they are (ids and the path
+        // index stay).
+        let mut corpus = base;
+        for d in parsed {
+            let at = corpus.docs.binary_search_by(|o| o.path.cmp(&d.path)).ok();
+            match at {
+                Some(id) => corpus.docs[id] = d,
+                None => corpus.template = Some(d),
+            }
+        }
+        let mut warnings = warnings;
+        warnings.sort_by(|a, b| a.path.cmp(&b.path));
+        corpus.warnings = warnings;
+        corpus
+    } else {
+        let Corpus {
+            docs: old_docs,
+            template,
+            referrers,
+            ..
+        } = base;
+        let mut docs: Vec<Document> = old_docs
+            .into_iter()
+            .chain(template)
+            .filter(|d| !gone.contains(d.path.as_str()) && !replaced.contains(d.path.as_str()))
+            .collect();
+        docs.extend(parsed);
+        let mut corpus = Corpus::from_documents(&root, docs, warnings);
+        corpus.referrers = referrers;
+        corpus
+    };
+    corpus
+        .referrers
+        .retain(|r| !gone_referrers.contains(r.path.as_str()) && !fresh_paths.contains(&r.path));
+    corpus.referrers.extend(fresh_referrers);
+    corpus.referrers.sort_by(|a, b| a.path.cmp(&b.path));
+
+    out.resolved_all = others_changed || base_empty;
+    let fresh_ids: HashSet<DocId> = out
+        .added
+        .iter()
+        .chain(&out.changed)
+        .filter_map(|p| corpus.doc_id(p))
+        .collect();
     if out.resolved_all {
         // Link targets outside the corpus changed, or nothing was there: resolve everything.
+        if !base_empty {
+            let path_of = |t: DocId| match out.same_docs {
+                true => corpus.docs[t].path.clone(),
+                false => old_paths[t].clone(),
+            };
+            let previous: Vec<Previous> = (0..corpus.docs.len())
+                .filter(|id| !fresh_ids.contains(id))
+                .map(|id| Previous::of(&corpus.docs[id], path_of))
+                .collect();
+            out.previous.extend(previous);
+        }
         corpus.resolve_links(view);
-        out.resolved_docs = corpus.docs.len();
+        out.resolved = (0..corpus.docs.len()).collect();
     } else {
-        let ids_moved = !out.added.is_empty() || !out.removed.is_empty();
-        if ids_moved {
-            renumber(&mut corpus, &old_paths);
-        }
-        // Links into a changed document point at it by id; links that may reach an added or
-        // removed one are found by path.
-        let keys = if ids_moved {
-            affected(&out)
-        } else {
-            HashSet::new()
+        // Links into a changed document point at it by id (of the base); links that may
+        // reach an added or removed one are found by path.
+        let keys = match out.same_docs {
+            true => HashSet::new(),
+            false => affected(&out),
         };
-        let mut fresh = vec![false; corpus.docs.len()];
-        for p in out.added.iter().chain(&out.changed) {
-            if let Some(id) = corpus.doc_id(p) {
-                fresh[id] = true;
-            }
-        }
-        let mut changed = vec![false; corpus.docs.len()];
-        for p in &out.changed {
-            if let Some(id) = corpus.doc_id(p) {
-                changed[id] = true;
-            }
-        }
-        let ids: Vec<DocId> = (0..corpus.docs.len())
-            .filter(|&id| {
-                fresh[id]
-                    || corpus.doc(id).links.iter().any(|l| {
-                        l.to_doc.is_some_and(|t| changed[t])
-                            || (ids_moved
+        let old_changed: HashSet<DocId> = out
+            .changed
+            .iter()
+            .filter_map(|p| match out.same_docs {
+                true => corpus.doc_id(p),
+                false => old_paths.binary_search(p).ok(),
+            })
+            .collect();
+        out.resolved = (0..corpus.docs.len())
+            .filter(|id| {
+                fresh_ids.contains(id)
+                    || corpus.doc(*id).links.iter().any(|l| {
+                        l.to_doc.is_some_and(|t| old_changed.contains(&t))
+                            || (!out.same_docs
                                 && l.resolved.as_deref().is_some_and(|r| keys.contains(r)))
                     })
             })
             .collect();
-        corpus.resolve_links_of(&ids, view);
-        out.resolved_docs = ids.len();
-        if referrers_moved || ids_moved || !out.changed.is_empty() {
+        let path_of = |t: DocId| match out.same_docs {
+            true => corpus.docs[t].path.clone(),
+            false => old_paths[t].clone(),
+        };
+        let previous: Vec<Previous> = out
+            .resolved
+            .iter()
+            .filter(|id| !fresh_ids.contains(id))
+            .map(|&id| Previous::of(&corpus.docs[id], path_of))
+            .collect();
+        out.previous.extend(previous);
+        if !out.same_docs {
+            renumber(&mut corpus, &old_paths);
+        }
+        corpus.resolve_links_of(&out.resolved, view);
+        if referrers_moved || !out.same_docs || !out.changed.is_empty() {
             // Edges from referrers depend on documents' anchors, and are cheap to redo.
             corpus.resolve_referrers(view);
         }
     }
+    out.resolved_docs = out.resolved.len();
+    out.previous.sort_by(|a, b| a.path.cmp(&b.path));
     corpus.note_capped_links(config.limits.max_links_per_file);
     (corpus, out)
 }

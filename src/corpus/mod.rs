@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::Config;
 use dialect::{Dialect, Site};
-pub use ingest::{Changes, Ingested, ingest};
+pub use ingest::{Changes, Ingested, Previous, ingest};
 pub use links::{BrokenReason, LinkStatus, RepoView};
 pub use parse::{CodeBlock, CodeLabel, Heading, LinkSyntax, ParsedDoc, RawLink};
 

@@ -85,6 +85,19 @@ pub struct DocGraph {
     subcategories: BTreeMap<String, NodeIndex>,
 }
 
+/// The kinds of the edges from referrers into each document.
+fn from_referrers(corpus: &Corpus) -> Vec<Vec<EdgeKind>> {
+    let mut out = vec![Vec::new(); corpus.docs.len()];
+    for r in &corpus.referrers {
+        for (_, link) in r.edges() {
+            if let Some(to) = link.to_doc {
+                out[to].push(link.kind.into());
+            }
+        }
+    }
+    out
+}
+
 impl DocGraph {
     pub fn build(corpus: &Corpus) -> DocGraph {
         let mut graph = DiGraph::with_capacity(corpus.docs.len() + 64, corpus.docs.len() * 8);
@@ -125,34 +138,59 @@ impl DocGraph {
                 },
             );
         }
-        for (id, doc) in corpus.docs.iter().enumerate() {
-            for (i, link) in doc.links.iter().enumerate() {
-                if let Some(to) = link.to_doc {
-                    graph.add_edge(
-                        doc_nodes[id],
-                        doc_nodes[to],
-                        Edge {
-                            kind: link.kind.into(),
-                            link: Some(i),
-                        },
-                    );
-                }
-            }
-        }
-        let mut from_referrers = vec![Vec::new(); corpus.docs.len()];
-        for r in &corpus.referrers {
-            for (_, link) in r.edges() {
-                if let Some(to) = link.to_doc {
-                    from_referrers[to].push(link.kind.into());
-                }
-            }
-        }
-        DocGraph {
+        let mut built = DocGraph {
             graph,
             doc_nodes,
-            from_referrers,
+            from_referrers: from_referrers(corpus),
             categories,
             subcategories,
+        };
+        for id in 0..corpus.docs.len() {
+            built.add_links(corpus, id);
+        }
+        built
+    }
+
+    /// Brings the graph up to date in place after the links of `docs` were resolved again,
+    /// the set of documents unchanged (same ids, same categories): their outgoing link edges
+    /// are replaced and the edges from referrers recounted. Work in proportion to the links
+    /// of `docs` (and of the referrers); the result answers like [`DocGraph::build`] (edge
+    /// order differs, and no question depends on it).
+    pub fn relink(&mut self, corpus: &Corpus, docs: &[DocId]) {
+        debug_assert_eq!(self.doc_nodes.len(), corpus.docs.len());
+        let mut stale: Vec<EdgeIndex> = docs
+            .iter()
+            .flat_map(|&id| {
+                self.graph
+                    .edges_directed(self.doc_nodes[id], Direction::Outgoing)
+                    .filter(|e| e.weight().kind != EdgeKind::Contains)
+                    .map(|e| e.id())
+            })
+            .collect();
+        // Removing an edge moves the last one into its slot: remove from the highest index
+        // down, so the indices still to remove stay valid.
+        stale.sort_unstable_by(|a, b| b.cmp(a));
+        for e in stale {
+            self.graph.remove_edge(e);
+        }
+        for &id in docs {
+            self.add_links(corpus, id);
+        }
+        self.from_referrers = from_referrers(corpus);
+    }
+
+    fn add_links(&mut self, corpus: &Corpus, id: DocId) {
+        for (i, link) in corpus.docs[id].links.iter().enumerate() {
+            if let Some(to) = link.to_doc {
+                self.graph.add_edge(
+                    self.doc_nodes[id],
+                    self.doc_nodes[to],
+                    Edge {
+                        kind: link.kind.into(),
+                        link: Some(i),
+                    },
+                );
+            }
         }
     }
 

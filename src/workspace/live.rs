@@ -10,9 +10,7 @@ use serde::Serialize;
 use super::Workspace;
 use crate::corpus::links::{Entry, RepoView};
 use crate::corpus::scan::{self, DiskRepo};
-use crate::corpus::{
-    self, BrokenReason, Changes, Corpus, DocId, LinkKind, SourceFile, is_referrer,
-};
+use crate::corpus::{self, BrokenReason, Changes, Corpus, Link, LinkKind, SourceFile, is_referrer};
 use crate::graph::{DocGraph, LinkFilter};
 use crate::store::SearchSource;
 
@@ -77,60 +75,6 @@ enum Role {
     Referrer,
     /// Anything else: a possible link target.
     Other,
-}
-
-/// The outcome of one link: enough to tell whether it changed, without its text.
-#[derive(PartialEq, Eq)]
-struct Outcome {
-    line: u32,
-    column: u32,
-    kind: LinkKind,
-    to_doc: Option<DocId>,
-    broken: Option<BrokenReason>,
-}
-
-/// The links and orphans of a corpus before a change, by document path.
-struct Before {
-    paths: Vec<String>,
-    links: Vec<Vec<Outcome>>,
-    /// Targets of broken links (kept apart: they are few).
-    broken_targets: HashMap<(DocId, u32, u32), String>,
-    orphans: BTreeSet<String>,
-}
-
-impl Before {
-    fn of(corpus: &Corpus, graph: &DocGraph) -> Before {
-        let mut broken_targets = HashMap::new();
-        let links = corpus
-            .docs
-            .iter()
-            .enumerate()
-            .map(|(id, d)| {
-                d.links
-                    .iter()
-                    .map(|l| {
-                        let broken = l.broken_reason();
-                        if broken.is_some() {
-                            broken_targets.insert((id, l.line, l.column), l.target.clone());
-                        }
-                        Outcome {
-                            line: l.line,
-                            column: l.column,
-                            kind: l.kind,
-                            to_doc: l.to_doc,
-                            broken,
-                        }
-                    })
-                    .collect()
-            })
-            .collect();
-        Before {
-            paths: corpus.docs.iter().map(|d| d.path.clone()).collect(),
-            links,
-            broken_targets,
-            orphans: orphans(corpus, graph),
-        }
-    }
 }
 
 fn orphans(corpus: &Corpus, graph: &DocGraph) -> BTreeSet<String> {
@@ -242,7 +186,7 @@ impl Workspace {
             .collect();
         warnings.extend(read_warnings);
 
-        let before = Before::of(&self.corpus, &self.graph);
+        let orphans_before = orphans(&self.corpus, &self.graph);
         let view = DiskRepo::new(&self.location.repo, self.config.links.clone())?
             .with_max_file_bytes(self.config.limits.max_file_bytes);
         let base = std::mem::take(&mut self.corpus);
@@ -259,10 +203,17 @@ impl Workspace {
         };
         let (corpus, done) = corpus::ingest(base, change, warnings, &view, &self.config);
         self.corpus = corpus;
-        self.graph = DocGraph::build(&self.corpus);
+        if done.same_docs {
+            self.graph.relink(&self.corpus, &done.resolved);
+        } else {
+            self.graph = DocGraph::build(&self.corpus);
+        }
         self.refresh_texts(&done);
 
-        let mut applied = diff(&before, &self.corpus, &self.graph);
+        let mut applied = diff(&done, &self.corpus);
+        let now = orphans(&self.corpus, &self.graph);
+        applied.orphans_added = now.difference(&orphans_before).cloned().collect();
+        applied.orphans_removed = orphans_before.difference(&now).cloned().collect();
         applied.added = done.added;
         applied.changed = done.changed;
         applied.removed = done.removed;
@@ -362,125 +313,95 @@ impl RepoView for Overlaid<'_> {
     }
 }
 
-/// What changed between `before` and the corpus and graph now.
-fn diff(before: &Before, corpus: &Corpus, graph: &DocGraph) -> Applied {
+/// The links and broken links that changed: the documents' links before (`done.previous`)
+/// against the links now of the documents resolved again (the others are as they were).
+fn diff(done: &corpus::Ingested, corpus: &Corpus) -> Applied {
+    /// What makes a link the same edge or the same broken link: where it is, its kind, how
+    /// it broke, the document it reaches.
+    type Key<'k> = (u32, u32, LinkKind, Option<BrokenReason>, Option<&'k str>);
+    fn key<'k>(l: &Link, to: Option<&'k str>) -> Key<'k> {
+        (l.line, l.column, l.kind, l.broken_reason(), to)
+    }
     let mut out = Applied::default();
-    let old_id: HashMap<&str, DocId> = before
-        .paths
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (p.as_str(), i))
-        .collect();
-    let edge = |from: &str, o: &Outcome, to: &str| EdgeChange {
-        from: from.to_string(),
-        to: to.to_string(),
-        kind: o.kind,
-        line: o.line,
-        column: o.column,
+    let mut report =
+        |path: &str, old: Vec<(&Link, Option<&str>)>, new: Vec<(&Link, Option<&str>)>| {
+            let (old_keys, new_keys): (Vec<Key>, Vec<Key>) = (
+                old.iter().map(|&(l, t)| key(l, t)).collect(),
+                new.iter().map(|&(l, t)| key(l, t)).collect(),
+            );
+            if old_keys == new_keys {
+                return;
+            }
+            let old_set: HashSet<&Key> = old_keys.iter().collect();
+            let new_set: HashSet<&Key> = new_keys.iter().collect();
+            for (side, keys, other, added) in [
+                (&old, &old_keys, &new_set, false),
+                (&new, &new_keys, &old_set, true),
+            ] {
+                for (&(link, to), k) in side.iter().zip(keys) {
+                    if other.contains(k) {
+                        continue;
+                    }
+                    if let Some(to) = to {
+                        let e = EdgeChange {
+                            from: path.to_string(),
+                            to: to.to_string(),
+                            kind: link.kind,
+                            line: link.line,
+                            column: link.column,
+                        };
+                        match added {
+                            true => out.edges_added.push(e),
+                            false => out.edges_removed.push(e),
+                        }
+                    }
+                    if let Some(reason) = link.broken_reason() {
+                        let b = BrokenChange {
+                            path: path.to_string(),
+                            line: link.line,
+                            column: link.column,
+                            target: link.target.clone(),
+                            reason: reason.as_str(),
+                        };
+                        match added {
+                            true => out.broken_added.push(b),
+                            false => out.broken_removed.push(b),
+                        }
+                    }
+                }
+            }
+        };
+    let now = |path: &str| -> Vec<(&Link, Option<&str>)> {
+        corpus.doc_id(path).map_or_else(Vec::new, |id| {
+            corpus
+                .doc(id)
+                .links
+                .iter()
+                .map(|l| (l, l.to_doc.map(|t| corpus.doc(t).path.as_str())))
+                .collect()
+        })
     };
-    let mut seen = HashSet::with_capacity(before.paths.len());
-    for doc in &corpus.docs {
-        let new: Vec<Outcome> = doc
+    let mut compared: HashSet<&str> = HashSet::new();
+    for p in &done.previous {
+        compared.insert(&p.path);
+        let old = p
             .links
             .iter()
-            .map(|l| Outcome {
-                line: l.line,
-                column: l.column,
-                kind: l.kind,
-                to_doc: l.to_doc,
-                broken: l.broken_reason(),
-            })
+            .zip(p.targets.iter().map(Option::as_deref))
             .collect();
-        let old_doc = old_id.get(doc.path.as_str()).copied();
-        if let Some(o) = old_doc {
-            seen.insert(o);
-        }
-        let old: &[Outcome] = old_doc.map_or(&[], |o| &before.links[o]);
-        // The same outcome means the same edge when the target is the same document.
-        type Key<'k> = (u32, u32, LinkKind, Option<BrokenReason>, Option<&'k str>);
-        let old_key = |o: &Outcome| -> Key<'_> {
-            let to = o.to_doc.map(|t| before.paths[t].as_str());
-            (o.line, o.column, o.kind, o.broken, to)
-        };
-        let new_key = |n: &Outcome| -> Key<'_> {
-            let to = n.to_doc.map(|t| corpus.doc(t).path.as_str());
-            (n.line, n.column, n.kind, n.broken, to)
-        };
-        if old.len() == new.len() && old.iter().zip(&new).all(|(a, b)| old_key(a) == new_key(b)) {
-            continue;
-        }
-        let old_keys: HashSet<Key> = old.iter().map(old_key).collect();
-        let new_keys: HashSet<Key> = new.iter().map(new_key).collect();
-        for o in old {
-            if !new_keys.contains(&old_key(o)) {
-                if let Some(t) = o.to_doc {
-                    out.edges_removed.push(edge(&doc.path, o, &before.paths[t]));
-                }
-                if let (Some(reason), Some(od)) = (o.broken, old_doc) {
-                    out.broken_removed
-                        .push(broken(before, od, &doc.path, o, reason));
-                }
-            }
-        }
-        for (n, l) in new.iter().zip(&doc.links) {
-            if !old_keys.contains(&new_key(n)) {
-                if let Some(t) = n.to_doc {
-                    out.edges_added
-                        .push(edge(&doc.path, n, &corpus.doc(t).path));
-                }
-                if let Some(reason) = n.broken {
-                    out.broken_added.push(BrokenChange {
-                        path: doc.path.clone(),
-                        line: n.line,
-                        column: n.column,
-                        target: l.target.clone(),
-                        reason: reason.as_str(),
-                    });
-                }
-            }
+        report(&p.path, old, now(&p.path));
+    }
+    for &id in &done.resolved {
+        let path = corpus.doc(id).path.as_str();
+        if !compared.contains(path) {
+            report(path, Vec::new(), now(path));
         }
     }
-    for (od, path) in before.paths.iter().enumerate() {
-        if seen.contains(&od) {
-            continue;
-        }
-        for o in &before.links[od] {
-            if let Some(t) = o.to_doc {
-                out.edges_removed.push(edge(path, o, &before.paths[t]));
-            }
-            if let Some(reason) = o.broken {
-                out.broken_removed.push(broken(before, od, path, o, reason));
-            }
-        }
-    }
-    let now = orphans(corpus, graph);
-    out.orphans_added = now.difference(&before.orphans).cloned().collect();
-    out.orphans_removed = before.orphans.difference(&now).cloned().collect();
     out.edges_added.sort();
     out.edges_removed.sort();
     out.broken_added.sort();
     out.broken_removed.sort();
     out
-}
-
-fn broken(
-    before: &Before,
-    od: DocId,
-    path: &str,
-    o: &Outcome,
-    reason: BrokenReason,
-) -> BrokenChange {
-    BrokenChange {
-        path: path.to_string(),
-        line: o.line,
-        column: o.column,
-        target: before
-            .broken_targets
-            .get(&(od, o.line, o.column))
-            .cloned()
-            .unwrap_or_default(),
-        reason: reason.as_str(),
-    }
 }
 
 #[cfg(test)]
