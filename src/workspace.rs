@@ -35,6 +35,9 @@ pub struct Workspace {
     sources: OnceLock<HashMap<String, String>>,
     /// Editors' unsaved texts by path, used instead of the files (see [`Workspace::apply`]).
     overlays: HashMap<String, String>,
+    /// The checks' findings, once asked for ([`Workspace::diagnostics`]); kept up to date by
+    /// [`Workspace::apply`].
+    findings: Option<live::Findings>,
 }
 
 impl Workspace {
@@ -68,6 +71,7 @@ impl Workspace {
             healed: OnceLock::new(),
             sources: OnceLock::new(),
             overlays: HashMap::new(),
+            findings: None,
         })
     }
 
@@ -87,6 +91,7 @@ impl Workspace {
             healed: OnceLock::new(),
             sources: OnceLock::new(),
             overlays: HashMap::new(),
+            findings: None,
         }
     }
 

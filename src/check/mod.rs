@@ -17,7 +17,7 @@ use std::collections::{BTreeMap, HashMap};
 use serde::{Deserialize, Serialize};
 
 use crate::config::{Config, LinksConfig};
-use crate::corpus::{Corpus, DocKind};
+use crate::corpus::{Corpus, DocId, DocKind};
 use crate::graph::DocGraph;
 pub use rules::{RULES, RuleInfo};
 pub use sections::Requirements;
@@ -222,6 +222,24 @@ impl Checks {
 /// Runs every enabled rule: the broken-link rules over every document, the template rules
 /// over the documents of the configured kinds.
 pub fn check(corpus: &Corpus, graph: &DocGraph, sources: &Sources, settings: &Settings) -> Report {
+    check_docs(
+        corpus,
+        graph,
+        sources,
+        settings,
+        (0..corpus.docs.len()).collect(),
+    )
+}
+
+/// Runs every enabled rule over the documents `ids` only, as [`check`] does over all of them
+/// (a live workspace checks again the documents a change can affect).
+pub fn check_docs(
+    corpus: &Corpus,
+    graph: &DocGraph,
+    sources: &Sources,
+    settings: &Settings,
+    ids: Vec<DocId>,
+) -> Report {
     // Documents are independent: run them in parallel (in batches, as the rules parse the
     // Markdown again), then merge in path order.
     let source = |id: usize| {
@@ -230,7 +248,6 @@ pub fn check(corpus: &Corpus, graph: &DocGraph, sources: &Sources, settings: &Se
             .map(String::as_str)
             .unwrap_or("")
     };
-    let ids: Vec<usize> = (0..corpus.docs.len()).collect();
     let per_doc: Vec<(Option<String>, Vec<Diagnostic>, usize)> = crate::corpus::map_in_batches(
         ids,
         |&id| source(id).len(),

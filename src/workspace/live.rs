@@ -8,6 +8,8 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use serde::Serialize;
 
 use super::Workspace;
+use crate::check::{self, Checks, Diagnostic, Settings, SettingsError};
+use crate::corpus::DocId;
 use crate::corpus::links::{Entry, RepoView};
 use crate::corpus::scan::{self, DiskRepo};
 use crate::corpus::{self, BrokenReason, Changes, Corpus, Link, LinkKind, SourceFile, is_referrer};
@@ -66,6 +68,19 @@ pub struct Applied {
     pub orphans_removed: Vec<String>,
     /// How many documents had their links resolved again.
     pub resolved_docs: usize,
+    /// Findings of the checks that appeared, and that are gone (fixed, moved to another line,
+    /// or their document is gone), once [`Workspace::diagnostics`] was asked for; before any
+    /// baseline.
+    pub diagnostics_added: Vec<Diagnostic>,
+    pub diagnostics_fixed: Vec<Diagnostic>,
+}
+
+/// The checks' findings by document, with the settings they were found with.
+pub(super) struct Findings {
+    settings: Settings,
+    /// The template the settings' card came from.
+    template: Option<String>,
+    by_path: HashMap<String, Vec<Diagnostic>>,
 }
 
 /// What a file is to the workspace.
@@ -214,11 +229,105 @@ impl Workspace {
         let now = orphans(&self.corpus, &self.graph);
         applied.orphans_added = now.difference(&orphans_before).cloned().collect();
         applied.orphans_removed = orphans_before.difference(&now).cloned().collect();
+        self.recheck(&done, &mut applied);
         applied.added = done.added;
         applied.changed = done.changed;
         applied.removed = done.removed;
         applied.resolved_docs = done.resolved_docs;
         Ok(applied)
+    }
+
+    /// Every finding of the checks (before any baseline), sorted. The first call runs the
+    /// checks over the whole tree; from then on [`Workspace::apply`] keeps them up to date and
+    /// reports the findings that appeared or went.
+    pub fn diagnostics(&mut self) -> Result<Vec<Diagnostic>, SettingsError> {
+        let findings = match self.findings.take() {
+            Some(findings) => findings,
+            None => {
+                let sources = self.sources();
+                let Checks { settings, report } =
+                    Checks::run(&self.corpus, &self.graph, &self.config, sources)?;
+                let mut by_path: HashMap<String, Vec<Diagnostic>> = HashMap::new();
+                for d in report.diagnostics {
+                    by_path.entry(d.path.clone()).or_default().push(d);
+                }
+                Findings {
+                    settings,
+                    template: self.corpus.template.as_ref().map(|t| t.path.clone()),
+                    by_path,
+                }
+            }
+        };
+        let mut all: Vec<Diagnostic> = findings.by_path.values().flatten().cloned().collect();
+        check::sort(&mut all);
+        self.findings = Some(findings);
+        Ok(all)
+    }
+
+    /// Runs the checks again over the documents the change can affect — those resolved again
+    /// (their own links, and links into them, changed), those that became or stopped being
+    /// orphans; every document when the template changed — and says which findings appeared
+    /// or went. Nothing when no face asked for findings; when the changed template makes
+    /// `[check]` invalid, the findings are dropped (the next [`Workspace::diagnostics`] says
+    /// why).
+    fn recheck(&mut self, done: &corpus::Ingested, applied: &mut Applied) {
+        let Some(mut findings) = self.findings.take() else {
+            return;
+        };
+        let template = self.corpus.template.as_ref().map(|t| t.path.clone());
+        let template_moved = template != findings.template
+            || template.as_ref().is_some_and(|t| done.changed.contains(t));
+        let ids: Vec<DocId> = if template_moved {
+            let card = template.as_ref().and_then(|t| self.sources().get(t));
+            match Settings::new(&self.config, card.map(String::as_str)) {
+                Ok(settings) => findings.settings = settings,
+                Err(_) => return,
+            }
+            findings.template = template;
+            (0..self.corpus.docs.len()).collect()
+        } else {
+            let orphans = applied.orphans_added.iter().chain(&applied.orphans_removed);
+            let ids: BTreeSet<DocId> = done
+                .resolved
+                .iter()
+                .copied()
+                .chain(orphans.filter_map(|p| self.corpus.doc_id(p)))
+                .collect();
+            ids.into_iter().collect()
+        };
+        for p in &done.removed {
+            applied
+                .diagnostics_fixed
+                .extend(findings.by_path.remove(p).unwrap_or_default());
+        }
+        let report = check::check_docs(
+            &self.corpus,
+            &self.graph,
+            self.sources(),
+            &findings.settings,
+            ids.clone(),
+        );
+        let mut now: HashMap<String, Vec<Diagnostic>> = HashMap::new();
+        for d in report.diagnostics {
+            now.entry(d.path.clone()).or_default().push(d);
+        }
+        for id in ids {
+            let path = self.corpus.doc(id).path.as_str();
+            let new = now.remove(path).unwrap_or_default();
+            let old = findings.by_path.remove(path).unwrap_or_default();
+            applied
+                .diagnostics_fixed
+                .extend(old.iter().filter(|d| !new.contains(d)).cloned());
+            applied
+                .diagnostics_added
+                .extend(new.iter().filter(|d| !old.contains(d)).cloned());
+            if !new.is_empty() {
+                findings.by_path.insert(path.to_string(), new);
+            }
+        }
+        check::sort(&mut applied.diagnostics_added);
+        check::sort(&mut applied.diagnostics_fixed);
+        self.findings = Some(findings);
     }
 
     /// Brings the search index and the checks' raw texts up to date with documents ingested.

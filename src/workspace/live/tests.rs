@@ -139,6 +139,7 @@ proptest! {
         write(dir, "docs/b/x.md", &text(&[0, 4, 3]));
         write(dir, "README.md", &text(&[0]));
         let mut ws = Workspace::load(location(dir), Config::default()).unwrap();
+        let mut findings = ws.diagnostics().unwrap();
         let mut overlays: BTreeMap<String, String> = BTreeMap::new();
         for batch in batches {
             let mut changes = Vec::new();
@@ -173,7 +174,16 @@ proptest! {
                     }
                 }
             }
-            ws.apply(changes).unwrap();
+            let applied = ws.apply(changes).unwrap();
+            // The findings before, less those fixed, with those added: the findings now.
+            for fixed in &applied.diagnostics_fixed {
+                let at = findings.iter().position(|d| d == fixed);
+                prop_assert!(at.is_some(), "fixed but never found: {:?}", fixed);
+                findings.remove(at.unwrap());
+            }
+            findings.extend(applied.diagnostics_added);
+            crate::check::sort(&mut findings);
+            prop_assert_eq!(&findings, &ws.diagnostics().unwrap());
 
             // The resulting tree: the files on disk, overlays in place of theirs.
             let fresh_dir = tempfile::tempdir().unwrap();
@@ -191,11 +201,12 @@ proptest! {
                     write(fresh_dir.path(), name, &text);
                 }
             }
-            let fresh = Workspace::load(location(fresh_dir.path()), Config::default()).unwrap();
+            let mut fresh = Workspace::load(location(fresh_dir.path()), Config::default()).unwrap();
             prop_assert_eq!(
                 answers(&ws.corpus, &ws.graph),
                 answers(&fresh.corpus, &fresh.graph)
             );
+            prop_assert_eq!(&findings, &fresh.diagnostics().unwrap());
         }
     }
 }
@@ -255,4 +266,62 @@ fn apply_says_what_changed() {
         .map(|h| ws.corpus.doc(h.doc).path.as_str())
         .collect();
     assert_eq!(paths, ["docs/a/z.md"]);
+}
+
+#[test]
+fn apply_says_which_findings_appeared_and_went() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    write(dir, "docs/a/x.md", "# X\n\nIntro.\n\n[y](y.md)\n");
+    write(dir, "docs/a/y.md", "# Y\n\nIntro.\n\n[x](x.md)\n");
+    let mut ws = Workspace::load(location(dir), Config::default()).unwrap();
+    // Before any face asks for findings, applying reports none.
+    let applied = ws
+        .apply(vec![Change::Overlay {
+            path: "docs/a/x.md".into(),
+            text: "# X\n\nIntro.\n\n[y](y.md)\n".into(),
+        }])
+        .unwrap();
+    assert!(applied.diagnostics_added.is_empty() && applied.diagnostics_fixed.is_empty());
+    let all = ws.diagnostics().unwrap();
+    let codes = |ds: &[crate::check::Diagnostic], path: &str| -> Vec<&'static str> {
+        ds.iter()
+            .filter(|d| d.path == path)
+            .map(|d| d.code)
+            .collect()
+    };
+    assert!(!codes(&all, "docs/a/y.md").contains(&"AD014"));
+
+    // Breaking x's link: a broken-link finding in x, and y (not edited) becomes an orphan.
+    let applied = ws
+        .apply(vec![Change::Overlay {
+            path: "docs/a/x.md".into(),
+            text: "# X\n\nIntro.\n\n[z](z.md)\n".into(),
+        }])
+        .unwrap();
+    assert!(codes(&applied.diagnostics_added, "docs/a/x.md").contains(&"AD010"));
+    assert!(codes(&applied.diagnostics_added, "docs/a/y.md").contains(&"AD014"));
+    assert!(applied.diagnostics_fixed.iter().all(|d| d.code != "AD010"));
+
+    // Closing the buffer fixes both.
+    let applied = ws.apply(vec![Change::Close("docs/a/x.md".into())]).unwrap();
+    assert!(codes(&applied.diagnostics_fixed, "docs/a/x.md").contains(&"AD010"));
+    assert!(codes(&applied.diagnostics_fixed, "docs/a/y.md").contains(&"AD014"));
+    assert!(codes(&applied.diagnostics_added, "docs/a/y.md").is_empty());
+
+    // Deleting y: its findings go, and x's link to it is broken.
+    std::fs::remove_file(dir.join("docs/a/y.md")).unwrap();
+    let before = ws.diagnostics().unwrap();
+    let applied = ws.apply(vec![Change::File("docs/a/y.md".into())]).unwrap();
+    let y_before: Vec<_> = before.iter().filter(|d| d.path == "docs/a/y.md").collect();
+    assert!(!y_before.is_empty());
+    assert_eq!(
+        codes(&applied.diagnostics_fixed, "docs/a/y.md").len(),
+        y_before.len()
+    );
+    assert!(codes(&applied.diagnostics_added, "docs/a/x.md").contains(&"AD010"));
+    assert_eq!(ws.diagnostics().unwrap(), {
+        let mut fresh = Workspace::load(location(dir), Config::default()).unwrap();
+        fresh.diagnostics().unwrap()
+    });
 }
