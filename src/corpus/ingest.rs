@@ -27,6 +27,9 @@ pub struct Changes {
     /// Files that are neither documents nor referrers (link targets) may have changed: every
     /// link is resolved again.
     pub others_changed: bool,
+    /// The documents of the base (by id) with a link to one of `docs`, when the caller
+    /// knows them (a live workspace asks its graph); otherwise every link is looked at.
+    pub linked_from: Option<Vec<DocId>>,
 }
 
 impl Changes {
@@ -99,6 +102,7 @@ pub fn ingest(
         referrers: referrer_files,
         removed,
         others_changed,
+        linked_from,
     } = changes;
     let root = base.root.clone();
     let parsed = parse_docs(&root, files, config);
@@ -221,16 +225,24 @@ pub fn ingest(
                 false => old_paths.binary_search(p).ok(),
             })
             .collect();
-        out.resolved = (0..corpus.docs.len())
-            .filter(|id| {
-                fresh_ids.contains(id)
-                    || corpus.doc(*id).links.iter().any(|l| {
-                        l.to_doc.is_some_and(|t| old_changed.contains(&t))
-                            || (!out.same_docs
-                                && l.resolved.as_deref().is_some_and(|r| keys.contains(r)))
-                    })
-            })
-            .collect();
+        out.resolved = match linked_from.filter(|_| out.same_docs) {
+            Some(mut ids) => {
+                ids.extend(fresh_ids.iter().copied());
+                ids.sort_unstable();
+                ids.dedup();
+                ids
+            }
+            None => (0..corpus.docs.len())
+                .filter(|id| {
+                    fresh_ids.contains(id)
+                        || corpus.doc(*id).links.iter().any(|l| {
+                            l.to_doc.is_some_and(|t| old_changed.contains(&t))
+                                || (!out.same_docs
+                                    && l.resolved.as_deref().is_some_and(|r| keys.contains(r)))
+                        })
+                })
+                .collect(),
+        };
         let path_of = |t: DocId| match out.same_docs {
             true => corpus.docs[t].path.clone(),
             false => old_paths[t].clone(),

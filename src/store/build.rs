@@ -160,6 +160,7 @@ impl Run<'_> {
             referrers,
             removed: removed.clone(),
             others_changed,
+            ..Changes::default()
         };
         let recording = Recording::new(self.repo);
         let (corpus, done) =

@@ -5,6 +5,7 @@
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
+use petgraph::Direction;
 use serde::Serialize;
 
 use super::Workspace;
@@ -205,11 +206,22 @@ impl Workspace {
         let view = DiskRepo::new(&self.location.repo, self.config.links.clone())?
             .with_max_file_bytes(self.config.limits.max_file_bytes);
         let base = std::mem::take(&mut self.corpus);
+        // The documents linking to those read again, from the graph (ids of the base).
+        let mut linked_from = Vec::new();
+        for f in &docs {
+            if let Some(id) = base.doc_id(&f.path) {
+                let from = self
+                    .graph
+                    .link_edges(id, Direction::Incoming, LinkFilter::Any);
+                linked_from.extend(from.map(|(d, _)| d));
+            }
+        }
         let change = Changes {
             docs,
             referrers,
             removed,
             others_changed,
+            linked_from: Some(linked_from),
         };
         let view = Overlaid {
             disk: &view,
