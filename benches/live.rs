@@ -1,5 +1,6 @@
 //! A live workspace applying one change on the generated 10,000-document tree (written to a
-//! temporary folder, loaded in memory): one edited document, one rename.
+//! temporary folder, loaded in memory): one edited document (with and without the checks'
+//! findings kept up to date), one rename.
 //!
 //! `cargo bench --bench live` (set `ATOMDOC_BENCH_DOCS` to change the tree size). Each
 //! iteration changes the file on disk, then applies the change; an edit and a rename are
@@ -22,6 +23,9 @@ fn main() {
 struct Live {
     _dir: tempfile::TempDir,
     ws: Workspace,
+    /// A second workspace on the same tree whose checks' findings were asked for, so applying
+    /// also runs the checks again (what a language server does).
+    checked: Workspace,
     /// A topic in the middle of the tree, and its text.
     path: String,
     text: String,
@@ -50,7 +54,9 @@ fn live() -> &'static Mutex<Live> {
         .unwrap();
         std::fs::write(root.join("atomdoc.toml"), "root = \"docs/atomic\"\n").unwrap();
         let (location, config) = config::locate(Some(&root), None, &root).unwrap();
-        let ws = Workspace::load(location, config).unwrap();
+        let ws = Workspace::load(location.clone(), config.clone()).unwrap();
+        let mut checked = Workspace::load(location, config).unwrap();
+        checked.diagnostics().unwrap();
         let doc = ws
             .corpus
             .docs
@@ -63,6 +69,7 @@ fn live() -> &'static Mutex<Live> {
         Mutex::new(Live {
             _dir: dir,
             ws,
+            checked,
             path,
             text,
             flip: false,
@@ -72,6 +79,16 @@ fn live() -> &'static Mutex<Live> {
 
 #[divan::bench(sample_count = 20, sample_size = 1)]
 fn apply_one_edit(b: Bencher) {
+    edit(b, false);
+}
+
+#[divan::bench(sample_count = 20, sample_size = 1)]
+fn apply_one_edit_with_findings(b: Bencher) {
+    edit(b, true);
+}
+
+/// Edits the topic (adds a paragraph, or takes it away again) and applies the change.
+fn edit(b: Bencher, checked: bool) {
     let mut live = live().lock().unwrap();
     b.bench_local(|| {
         let live = &mut *live;
@@ -83,7 +100,12 @@ fn apply_one_edit(b: Bencher) {
         };
         std::fs::write(live.ws.location.repo.join(&live.path), text).unwrap();
         let change = Change::File(live.path.clone());
-        live.ws.apply(vec![change]).unwrap()
+        let ws = if checked {
+            &mut live.checked
+        } else {
+            &mut live.ws
+        };
+        ws.apply(vec![change]).unwrap()
     });
 }
 
