@@ -154,6 +154,10 @@ pub fn ingest(
         // The same documents: replace the changed ones where they are (ids and the path
         // index stay).
         let mut corpus = base;
+        if corpus.by_path.len() != corpus.docs.len() {
+            // A corpus read from the cache's snapshot comes without its path index.
+            corpus.reindex();
+        }
         for d in parsed {
             let at = corpus.docs.binary_search_by(|o| o.path.cmp(&d.path)).ok();
             match at {
