@@ -438,10 +438,17 @@ impl RepoView for Overlaid<'_> {
 /// against the links now of the documents resolved again (the others are as they were).
 fn diff(done: &corpus::Ingested, corpus: &Corpus) -> Applied {
     /// What makes a link the same edge or the same broken link: where it is, its kind, how
-    /// it broke, the document it reaches.
-    type Key<'k> = (u32, u32, LinkKind, Option<BrokenReason>, Option<&'k str>);
-    fn key<'k>(l: &Link, to: Option<&'k str>) -> Key<'k> {
-        (l.line, l.column, l.kind, l.broken_reason(), to)
+    /// it broke and the target it names, the document it reaches.
+    type Key<'k> = (
+        u32,
+        u32,
+        LinkKind,
+        Option<(BrokenReason, &'k str)>,
+        Option<&'k str>,
+    );
+    fn key<'k>(l: &'k Link, to: Option<&'k str>) -> Key<'k> {
+        let broken = l.broken_reason().map(|r| (r, l.target.as_str()));
+        (l.line, l.column, l.kind, broken, to)
     }
     let mut out = Applied::default();
     let mut report =

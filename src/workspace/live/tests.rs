@@ -119,6 +119,47 @@ fn answers(corpus: &Corpus, graph: &DocGraph) -> String {
     )
 }
 
+/// The edges and broken links of a corpus, as [`Workspace::apply`] reports them.
+fn edges_and_broken(corpus: &Corpus) -> (Vec<super::EdgeChange>, Vec<super::BrokenChange>) {
+    let (mut edges, mut broken) = (Vec::new(), Vec::new());
+    for d in &corpus.docs {
+        for l in &d.links {
+            if let Some(t) = l.to_doc {
+                edges.push(super::EdgeChange {
+                    from: d.path.clone(),
+                    to: corpus.doc(t).path.clone(),
+                    kind: l.kind,
+                    line: l.line,
+                    column: l.column,
+                });
+            }
+            if let Some(reason) = l.broken_reason() {
+                broken.push(super::BrokenChange {
+                    path: d.path.clone(),
+                    line: l.line,
+                    column: l.column,
+                    target: l.target.clone(),
+                    reason: reason.as_str(),
+                });
+            }
+        }
+    }
+    edges.sort();
+    broken.sort();
+    (edges, broken)
+}
+
+/// `before` less `gone`, with `new`, sorted: what a report of changes says is there now.
+fn follow<T: Ord + Clone + std::fmt::Debug>(before: &mut Vec<T>, gone: &[T], new: &[T]) {
+    for g in gone {
+        let at = before.iter().position(|x| x == g);
+        assert!(at.is_some(), "reported gone but never there: {g:?}");
+        before.remove(at.unwrap());
+    }
+    before.extend(new.iter().cloned());
+    before.sort();
+}
+
 fn location(dir: &Path) -> Location {
     Location {
         repo: dir.to_path_buf(),
@@ -140,6 +181,7 @@ proptest! {
         write(dir, "README.md", &text(&[0]));
         let mut ws = Workspace::load(location(dir), Config::default()).unwrap();
         let mut findings = ws.diagnostics().unwrap();
+        let (mut edges, mut broken) = edges_and_broken(&ws.corpus);
         let mut overlays: BTreeMap<String, String> = BTreeMap::new();
         for batch in batches {
             let mut changes = Vec::new();
@@ -175,6 +217,10 @@ proptest! {
                 }
             }
             let applied = ws.apply(changes).unwrap();
+            // Edges and broken links before, less those gone, with those added: those now.
+            follow(&mut edges, &applied.edges_removed, &applied.edges_added);
+            follow(&mut broken, &applied.broken_removed, &applied.broken_added);
+            prop_assert_eq!((&edges, &broken), (&edges_and_broken(&ws.corpus).0, &edges_and_broken(&ws.corpus).1));
             // The findings before, less those fixed, with those added: the findings now.
             for fixed in &applied.diagnostics_fixed {
                 let at = findings.iter().position(|d| d == fixed);
