@@ -206,7 +206,7 @@ pub fn eval_with(
     let keep = |row: Row| filter.as_ref().is_none_or(|p| cx.test(p, row));
     let limit = core.limit.unwrap_or(usize::MAX);
     let rows = match &core.source {
-        Source::Docs => {
+        CoreSource::Docs => {
             let mut ids: Vec<DocId> = (0..corpus.docs.len())
                 .filter(|&d| keep(Row::Doc(d)))
                 .collect();
@@ -214,7 +214,7 @@ pub fn eval_with(
             ids.truncate(limit);
             Rows::Documents(ids)
         }
-        Source::AllLinks => {
+        CoreSource::AllLinks => {
             let mut refs: Vec<LinkRef> = Vec::new();
             for (doc, d) in corpus.docs.iter().enumerate() {
                 let start = refs.len();
@@ -247,7 +247,7 @@ pub fn eval_with(
             refs.truncate(limit);
             Rows::Links(refs)
         }
-        Source::Neighbors { of, depth } => {
+        CoreSource::Neighbors { of, depth } => {
             let id = doc(corpus, of)?;
             let mut near: Vec<(DocId, usize)> = graph
                 .within(id, *depth, LinkFilter::Any)
@@ -258,7 +258,7 @@ pub fn eval_with(
             near.truncate(limit);
             Rows::Neighbors { of: id, near }
         }
-        Source::Path { from, to } => {
+        CoreSource::Path { from, to } => {
             let a = doc(corpus, from)?;
             let b = doc(corpus, to)?;
             let mut docs = shortest_path(corpus, a, b).unwrap_or_default();
@@ -269,10 +269,10 @@ pub fn eval_with(
                 docs,
             }
         }
-        Source::Categories => Rows::Table(truncate(categories(corpus), limit)),
-        Source::Matrix => Rows::Table(truncate(matrix(corpus), limit)),
-        Source::Stats => Rows::Table(truncate(stats(corpus, &metrics), limit)),
-        Source::Search { .. } | Source::Similar(_) => {
+        CoreSource::Categories => Rows::Table(truncate(categories(corpus), limit)),
+        CoreSource::Matrix => Rows::Table(truncate(matrix(corpus), limit)),
+        CoreSource::Stats => Rows::Table(truncate(stats(corpus, &metrics), limit)),
+        CoreSource::Search { .. } | CoreSource::Similar(_) => {
             let hits = text.map(|t| t.hits.as_slice()).unwrap_or_default();
             // Best first; a `sort by` re-sorts stably, so equal keys keep the score order.
             let mut scored: Vec<(DocId, f32)> = hits
@@ -284,22 +284,17 @@ pub fn eval_with(
             scored.truncate(limit);
             Rows::Scored(scored)
         }
-        Source::SuggestRelated(_) => {
+        CoreSource::SuggestRelated(_) => {
             let mut pairs = text.map(|t| t.related.clone()).unwrap_or_default();
             pairs.truncate(limit);
             Rows::Related(pairs)
         }
-        Source::Coverage { .. } => {
+        CoreSource::Coverage { .. } => {
             return Err(QueryError::new(
                 Span::default(),
                 "coverage needs the whole workspace; evaluate it with `query::eval`",
             ));
         }
-        Source::Orphans { .. }
-        | Source::Broken
-        | Source::Links
-        | Source::Backlinks(_)
-        | Source::Hubs => unreachable!("core() desugars friendly sources"),
     };
     Ok(rows)
 }

@@ -60,14 +60,18 @@ fn every_example_parses_prints_and_round_trips() {
             again.without_spans(),
             "{src} → {printed}"
         );
-        let core = q.core();
+        let core = Query::from(q.core());
         let core_again = parse(&core.to_string()).unwrap_or_else(|e| panic!("{core}: {e}"));
         assert_eq!(
             core.without_spans(),
             core_again.without_spans(),
             "core of {src}"
         );
-        assert_eq!(core.core().without_spans(), core.without_spans(), "{src}");
+        assert_eq!(
+            Query::from(core.core()).without_spans(),
+            core.without_spans(),
+            "{src}"
+        );
     }
 }
 
@@ -1290,7 +1294,11 @@ fn deep_nesting_is_refused_and_long_chains_are_fine() {
     let q = parse(&ok).unwrap();
     let again = parse(&q.to_string()).unwrap();
     assert_eq!(q.without_spans(), again.without_spans());
-    assert_eq!(q.core().core().without_spans(), q.core().without_spans());
+    let core = Query::from(q.core());
+    assert_eq!(
+        Query::from(core.core()).without_spans(),
+        core.without_spans()
+    );
 
     let c = tree();
     for op in ["and", "or"] {
@@ -1306,4 +1314,37 @@ fn deep_nesting_is_refused_and_long_chains_are_fine() {
         assert_eq!(paths(&c, &chain), paths(&c, "docs where orphan"), "{op}");
     }
     assert_eq!(paths(&c, &ok), paths(&c, "docs where orphan"));
+}
+
+/// One table spells the sources: every kind has a row, the parser reads each row's words
+/// (and its spelling variants) into that kind, and the printer writes them back.
+#[test]
+fn the_source_table_drives_parser_and_printer() {
+    use super::lex::{SOURCES, SourceKind};
+    let args = |k: SourceKind| match k {
+        SourceKind::Backlinks | SourceKind::Neighbors | SourceKind::Similar => " a",
+        SourceKind::Path => " a to b",
+        SourceKind::Search => " \"pool\"",
+        SourceKind::SuggestRelated => " orphans",
+        _ => "",
+    };
+    for (i, row) in SOURCES.iter().enumerate() {
+        assert_eq!(row.kind.syntax().spelling, row.spelling);
+        assert!(
+            SOURCES[..i].iter().all(|r| r.kind != row.kind),
+            "{row:?} twice"
+        );
+        for first in std::iter::once(row.keyword()).chain(row.aliases.iter().copied()) {
+            let rest: Vec<&str> = row.words().skip(1).collect();
+            let src = format!(
+                "{}{}",
+                [vec![first], rest].concat().join(" "),
+                args(row.kind)
+            );
+            let q = parse(&src).unwrap_or_else(|e| panic!("{src}: {e}"));
+            assert_eq!(q.source.kind(), row.kind, "{src}");
+            assert!(q.to_string().starts_with(row.spelling), "{src} → {q}");
+        }
+    }
+    assert_eq!(SOURCES.len(), 16, "a row per `Source` variant");
 }

@@ -399,6 +399,26 @@ fn source_of(tokens: &[Tok], src: &str) -> Option<String> {
         .map(|t| t.text(src).to_lowercase())
 }
 
+/// The next of the source's fixed words, from the grammar's table, while the line is still
+/// spelling them (`backlinks` → `of`, `suggest related` → `for`).
+fn next_fixed_word(tokens: &[Tok], head: &str) -> Option<&'static str> {
+    let said: Vec<String> = tokens
+        .iter()
+        .map(|t| (t.kind == TokKind::Word).then(|| t.text(head).to_lowercase()))
+        .collect::<Option<_>>()?;
+    let (first, rest) = said.split_first()?;
+    let syntax = crate::query::SOURCES
+        .iter()
+        .find(|s| s.starts_with(first))?;
+    let mut words = syntax.words().skip(1);
+    for w in rest {
+        if words.next()? != w {
+            return None;
+        }
+    }
+    words.next()
+}
+
 /// Decides what the next word may be from the words before it (`head` ends where the word
 /// being completed starts).
 pub fn slot(head: &str, tokens: &[Tok]) -> Slot {
@@ -419,6 +439,9 @@ pub fn slot(head: &str, tokens: &[Tok]) -> Slot {
     let Some(last) = word(0) else {
         return Slot::Start;
     };
+    if let Some(next) = next_fixed_word(tokens, head) {
+        return Slot::Exactly(next);
+    }
     let prev = word(1);
     let is_field = vocab::is_field;
     match last.as_str() {
@@ -435,15 +458,7 @@ pub fn slot(head: &str, tokens: &[Tok]) -> Slot {
         "section" => Slot::Free("\"<heading>\""),
         "limit" => Slot::Free("<number>"),
         "depth" => Slot::Free("<number>"),
-        "backlinks" | "neighbors" if tokens.len() == 1 => Slot::Exactly("of"),
-        "path" if tokens.len() == 1 => Slot::Exactly("from"),
-        "all" if tokens.len() == 1 => Slot::Exactly("links"),
         "search" if tokens.len() == 1 => Slot::Free("\"<words>\""),
-        "similar" if tokens.len() == 1 => Slot::Exactly("to"),
-        "suggest" if tokens.len() == 1 => Slot::Exactly("related"),
-        "related" if source.as_deref() == Some("suggest") && tokens.len() == 2 => {
-            Slot::Exactly("for")
-        }
         w if vocab::operators().contains(&w) => {
             let field = prev.unwrap_or_default();
             match static_field(&field) {
