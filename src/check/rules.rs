@@ -5,8 +5,9 @@
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
-use super::sections::{self, Requirement};
+use super::sections::Requirement;
 use super::{Diagnostic, Settings, Severity};
+use crate::corpus::heading;
 use crate::corpus::lines::LineIndex;
 use crate::corpus::parse::{is_related_heading, strip_bom};
 use crate::corpus::{BrokenReason, Corpus, DocId, Document, LinkKind, LinkStatus};
@@ -365,14 +366,10 @@ fn template_rules(out: &mut Out, corpus: &Corpus, graph: &DocGraph, id: DocId, s
 
     // AD007: reference-only sections.
     for h in doc.headings.iter().filter(|h| h.level <= 3) {
-        let name = h
-            .text
-            .trim_start_matches(|c: char| !c.is_alphanumeric())
-            .trim();
         if let Some(r) = settings
             .reference_sections
             .iter()
-            .find(|r| r.eq_ignore_ascii_case(name))
+            .find(|r| heading::same(&h.text, r))
         {
             out.push(
                 "AD007",
@@ -472,14 +469,13 @@ fn is_placeholder_title(title: &str) -> bool {
 /// reference-only section.
 fn has_body_section(doc: &Document, settings: &Settings) -> bool {
     doc.headings.iter().filter(|h| h.level == 2).any(|h| {
-        let w = sections::words(&h.text).join(" ");
-        !(w == "code examples"
-            || w == "code example"
+        !(heading::same(&h.text, "Code Examples")
+            || heading::same(&h.text, "Code Example")
             || is_related_heading(&h.text, &settings.links)
             || settings
                 .reference_sections
                 .iter()
-                .any(|r| sections::words(r).join(" ") == w))
+                .any(|r| heading::same(&h.text, r)))
     })
 }
 

@@ -5,6 +5,7 @@
 //! view of the repository. This module ties them together into a [`Corpus`].
 
 pub mod dialect;
+pub mod heading;
 pub mod lines;
 pub mod links;
 pub mod parse;

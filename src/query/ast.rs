@@ -257,8 +257,8 @@ pub enum Expr {
     From(Name),
     /// `to X`: a link whose target document is in X.
     To(Name),
-    /// `has section "X"`: a document with a heading named X (any level, case-insensitive,
-    /// leading emoji and punctuation ignored).
+    /// `has section "X"`: a document with a heading named X (any level; the words compare,
+    /// ignoring case, emoji and punctuation: [`crate::corpus::heading::same`]).
     HasSection {
         name: String,
         span: Span,

@@ -366,7 +366,7 @@ enum Pred {
     In(Vec<bool>),
     From(Vec<bool>),
     To(Vec<bool>),
-    /// A normalised section name.
+    /// A section name, compared with [`heading::same`](crate::corpus::heading::same).
     HasSection(String),
 }
 
@@ -409,7 +409,7 @@ fn compile(corpus: &Corpus, e: &Expr) -> Result<Pred, QueryError> {
         Expr::In(n) => Pred::In(members(corpus, &scope(corpus, n)?)),
         Expr::From(n) => Pred::From(members(corpus, &scope(corpus, n)?)),
         Expr::To(n) => Pred::To(members(corpus, &scope(corpus, n)?)),
-        Expr::HasSection { name, .. } => Pred::HasSection(section_key(name)),
+        Expr::HasSection { name, .. } => Pred::HasSection(name.clone()),
     })
 }
 
@@ -434,26 +434,6 @@ fn check_category(corpus: &Corpus, name: &str, span: Span) -> Result<(), QueryEr
         format!("did you mean {}?", close.join(", "))
     };
     Err(QueryError::new(span, format!("unknown category '{name}'")).with_help(help))
-}
-
-/// A heading or section name for comparison: lower-case, leading emoji, punctuation and
-/// spaces dropped, trailing spaces and colons dropped.
-pub fn section_key(text: &str) -> String {
-    text.trim_start_matches(|c: char| !c.is_alphanumeric())
-        .trim_end_matches(|c: char| c.is_whitespace() || c == ':')
-        .to_lowercase()
-}
-
-/// Whether heading text `heading` normalises (see [`section_key`]) to `key`, without
-/// allocating.
-fn section_matches(heading: &str, key: &str) -> bool {
-    let name = heading
-        .trim_start_matches(|c: char| !c.is_alphanumeric())
-        .trim_end_matches(|c: char| c.is_whitespace() || c == ':');
-    if name.is_ascii() {
-        return name.eq_ignore_ascii_case(key);
-    }
-    name.chars().flat_map(char::to_lowercase).eq(key.chars())
 }
 
 /// A field's value on one row.
@@ -591,7 +571,7 @@ impl<'a> Cx<'a> {
                 Row::Doc(id) => self.corpus.docs[id]
                     .headings
                     .iter()
-                    .any(|h| section_matches(&h.text, key)),
+                    .any(|h| crate::corpus::heading::same(&h.text, key)),
                 Row::Link(_) => false,
             },
         }
