@@ -261,7 +261,7 @@ pub fn eval_with(
         CoreSource::Path { from, to } => {
             let a = doc(corpus, from)?;
             let b = doc(corpus, to)?;
-            let mut docs = shortest_path(corpus, a, b).unwrap_or_default();
+            let mut docs = graph.shortest_path(corpus, a, b).unwrap_or_default();
             docs.truncate(limit);
             Rows::Path {
                 from: a,
@@ -271,7 +271,7 @@ pub fn eval_with(
         }
         CoreSource::Categories => Rows::Table(truncate(categories(corpus), limit)),
         CoreSource::Matrix => Rows::Table(truncate(matrix(corpus), limit)),
-        CoreSource::Stats => Rows::Table(truncate(stats(corpus, &metrics), limit)),
+        CoreSource::Stats => Rows::Table(truncate(stats(corpus, graph), limit)),
         CoreSource::Search { .. } | CoreSource::Similar(_) => {
             let hits = text.map(|t| t.hits.as_slice()).unwrap_or_default();
             // Best first; a `sort by` re-sorts stably, so equal keys keep the score order.
@@ -297,40 +297,6 @@ pub fn eval_with(
         }
     };
     Ok(rows)
-}
-
-/// The shortest path from `from` to `to` following link direction: breadth-first, the
-/// out-neighbours of each document visited in path order, so the answer is the same as
-/// [`DocGraph::shortest_path`] (a test holds them equal) without its hash maps.
-pub fn shortest_path(corpus: &Corpus, from: DocId, to: DocId) -> Option<Vec<DocId>> {
-    const UNSEEN: usize = usize::MAX;
-    let mut prev = vec![UNSEEN; corpus.docs.len()];
-    prev[from] = from;
-    let mut queue = std::collections::VecDeque::from([from]);
-    let mut next: Vec<DocId> = Vec::new();
-    while let Some(d) = queue.pop_front() {
-        if d == to {
-            let mut path = vec![to];
-            let mut cur = to;
-            while cur != from {
-                cur = prev[cur];
-                path.push(cur);
-            }
-            path.reverse();
-            return Some(path);
-        }
-        next.clear();
-        next.extend(corpus.docs[d].links.iter().filter_map(|l| l.to_doc));
-        next.sort_unstable();
-        next.dedup();
-        for &n in &next {
-            if prev[n] == UNSEEN {
-                prev[n] = d;
-                queue.push_back(n);
-            }
-        }
-    }
-    None
 }
 
 fn truncate(mut t: Table, limit: usize) -> Table {
@@ -798,71 +764,8 @@ fn matrix(corpus: &Corpus) -> Table {
     }
 }
 
-/// The same numbers as [`Stats::compute`] (a test holds them equal), counted with the
-/// evaluation's per-document metrics instead of string-keyed maps per link.
-pub fn stats_of(corpus: &Corpus, metrics: &Metrics) -> Stats {
-    let mut kinds = [0usize; 3];
-    let mut edges = [0usize; 3];
-    let from_referrers: usize = corpus.referrers.iter().map(|r| r.edges().count()).sum();
-    let mut broken = [0usize; 4];
-    let mut orphans = 0;
-    for (id, doc) in corpus.docs.iter().enumerate() {
-        match doc.kind {
-            DocKind::Topic => kinds[0] += 1,
-            DocKind::Index => kinds[1] += 1,
-            DocKind::Meta => kinds[2] += 1,
-            DocKind::Template => {}
-        }
-        if doc.kind == DocKind::Topic && metrics.inlinks[id] == 0 {
-            orphans += 1;
-        }
-        for link in &doc.links {
-            if link.to_doc.is_some() {
-                edges[match link.kind {
-                    LinkKind::Related => 0,
-                    LinkKind::Inline => 1,
-                    LinkKind::Include => 2,
-                }] += 1;
-            }
-            if let Some(r) = link.broken_reason() {
-                let i = crate::corpus::BrokenReason::ALL
-                    .iter()
-                    .position(|&x| x == r)
-                    .unwrap_or(0);
-                broken[i] += 1;
-            }
-        }
-    }
-    let named = |pairs: &[(&str, usize)]| -> BTreeMap<String, usize> {
-        pairs.iter().map(|&(k, v)| (k.to_string(), v)).collect()
-    };
-    Stats {
-        dialect: corpus.site.dialect.as_str().to_string(),
-        documents: corpus.docs.len(),
-        by_category: corpus.docs_by_category(),
-        by_kind: named(&[
-            (DocKind::Topic.as_str(), kinds[0]),
-            (DocKind::Index.as_str(), kinds[1]),
-            (DocKind::Meta.as_str(), kinds[2]),
-        ]),
-        edges: named(&[
-            (LinkKind::Related.as_str(), edges[0]),
-            (LinkKind::Inline.as_str(), edges[1]),
-            (LinkKind::Include.as_str(), edges[2]),
-            (crate::graph::stats::FROM_REFERRERS, from_referrers),
-        ]),
-        broken: crate::corpus::BrokenReason::ALL
-            .iter()
-            .zip(broken)
-            .map(|(r, n)| (r.as_str().to_string(), n))
-            .collect(),
-        orphans,
-        referrers: corpus.referrers.len(),
-    }
-}
-
-fn stats(corpus: &Corpus, metrics: &Metrics) -> Table {
-    let s = stats_of(corpus, metrics);
+fn stats(corpus: &Corpus, graph: &DocGraph) -> Table {
+    let s = Stats::compute(corpus, graph);
     let mut rows = vec![vec![
         Cell::Text("documents".into()),
         Cell::Int(s.documents as u64),

@@ -1233,30 +1233,112 @@ fn every_documented_example_parses_and_round_trips() {
     }
 }
 
+/// `stats` has one implementation, `graph::Stats::compute`; its numbers match counts taken
+/// independently (per-document metrics, links walked by hand), and the `stats` query shows
+/// exactly them.
 #[test]
 fn the_stats_query_counts_exactly_like_atomdoc_stats() {
+    use crate::corpus::DocKind;
     let c = tree();
     let g = DocGraph::build(&c);
     let m = super::eval::Metrics::compute(&c);
+    let s = crate::graph::Stats::compute(&c, &g);
+    let orphans = (0..c.docs.len())
+        .filter(|&d| c.docs[d].kind == DocKind::Topic && m.inlinks[d] == 0)
+        .count();
+    assert_eq!(s.orphans, orphans);
+    assert!(orphans > 0);
+    assert_eq!(s.documents, c.docs.len());
+    let edges: usize = c
+        .docs
+        .iter()
+        .flat_map(|d| &d.links)
+        .filter(|l| l.to_doc.is_some())
+        .count();
+    let counted: usize = s
+        .edges
+        .iter()
+        .filter(|(k, _)| *k != "from_referrers")
+        .map(|(_, v)| v)
+        .sum();
+    assert_eq!(counted, edges);
+    let broken = c
+        .docs
+        .iter()
+        .flat_map(|d| &d.links)
+        .filter(|l| l.broken_reason().is_some())
+        .count();
+    assert_eq!(s.broken.values().sum::<usize>(), broken);
+    let Rows::Table(t) = eval(&parse("stats").unwrap(), &c, &g).unwrap() else {
+        panic!("stats is a table")
+    };
+    let cell = |name: &str| {
+        t.rows
+            .iter()
+            .find(|r| r[0] == super::eval::Cell::Text(name.into()))
+            .map(|r| r[1].clone())
+    };
     assert_eq!(
-        super::eval::stats_of(&c, &m),
-        crate::graph::Stats::compute(&c, &g)
+        cell("orphans"),
+        Some(super::eval::Cell::Int(s.orphans as u64))
     );
+    assert_eq!(
+        cell("documents"),
+        Some(super::eval::Cell::Int(s.documents as u64))
+    );
+    for (k, v) in &s.edges {
+        assert_eq!(
+            cell(&format!("edges.{k}")),
+            Some(super::eval::Cell::Int(*v as u64))
+        );
+    }
 }
 
+/// `path from A to B` is a shortest directed path: every step is a link, and no path is
+/// shorter (distances by Floyd–Warshall over the tree's links); none when B is unreachable.
 #[test]
-fn shortest_paths_agree_with_the_graph() {
+fn shortest_paths_are_shortest() {
     let c = tree();
     let g = DocGraph::build(&c);
-    for a in 0..c.docs.len() {
-        for b in 0..c.docs.len() {
-            assert_eq!(
-                super::eval::shortest_path(&c, a, b),
-                g.shortest_path(a, b, crate::graph::LinkFilter::Any),
-                "{a} → {b}"
-            );
+    let n = c.docs.len();
+    const FAR: usize = usize::MAX / 4;
+    let mut dist = vec![vec![FAR; n]; n];
+    for (a, d) in c.docs.iter().enumerate() {
+        dist[a][a] = 0;
+        for l in &d.links {
+            if let Some(b) = l.to_doc
+                && b != a
+            {
+                dist[a][b] = 1;
+            }
         }
     }
+    for k in 0..n {
+        let through_k = dist[k].clone();
+        for row in &mut dist {
+            let to_k = row[k];
+            for (d, &from_k) in row.iter_mut().zip(&through_k) {
+                *d = (*d).min(to_k + from_k);
+            }
+        }
+    }
+    let mut found = 0;
+    for (a, row) in dist.iter().enumerate() {
+        for (b, &shortest) in row.iter().enumerate() {
+            let path = g.shortest_path(&c, a, b);
+            let Some(path) = path else {
+                assert_eq!(shortest, FAR, "{a} → {b}");
+                continue;
+            };
+            found += 1;
+            assert_eq!((path[0], path[path.len() - 1]), (a, b));
+            assert_eq!(path.len() - 1, shortest, "{a} → {b}: {path:?}");
+            for w in path.windows(2) {
+                assert!(c.docs[w[0]].links.iter().any(|l| l.to_doc == Some(w[1])));
+            }
+        }
+    }
+    assert!(found > n, "the tree has paths beyond the trivial ones");
 }
 
 /// Nesting deeper than the limit is one caret error at the level that crosses it; chains of
