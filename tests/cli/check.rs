@@ -294,12 +294,7 @@ fn golden_output_per_format() {
     ] {
         let (text, status) = run_format(format);
         assert_eq!(status, 1, "{format}: the fixture has a broken link");
-        let path = project().join("tests/golden").join(golden);
-        if std::env::var_os("UPDATE_GOLDEN").is_some() {
-            std::fs::write(&path, &text).unwrap();
-        }
-        let expected = std::fs::read_to_string(&path).unwrap();
-        assert_eq!(text, expected, "{format} differs from {golden}");
+        crate::common::golden(golden, &text);
     }
 }
 
