@@ -12,10 +12,12 @@
 //! 5. [`graph`] builds the petgraph document graph and answers graph questions (orphans,
 //!    neighbours, paths, stats).
 //! 6. [`query`] parses a query (`docs/query-language.md`) and evaluates it over the corpus and
-//!    graph into rows; pure.
+//!    graph into rows; pure (full-text hits come through `query::TextSource`). [`answer`]
+//!    turns the rows into the records every face prints (metrics, suggestions, excerpts),
+//!    once.
 //! 7. [`export`] draws a selection of the graph, or a query's answer, as DOT, JSON or Mermaid
 //!    (pure; `cli` writes the files and runs Graphviz).
-//! 8. [`render`] prints rows and summaries as tables, JSON or CSV; [`cli`] turns flags into
+//! 8. [`render`] prints answers and summaries as tables, JSON or CSV; [`cli`] turns flags into
 //!    settings, runs the command and owns stdout, stderr and exit codes; [`repl`] is the
 //!    interactive shell over the same query entry points.
 //!
@@ -23,6 +25,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod answer;
 pub mod atomic;
 pub mod boundary;
 pub mod check;

@@ -7,13 +7,12 @@
 use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
 
+use crate::answer::{self, Answer};
 use crate::config::{Config, Location};
 use crate::corpus::Corpus;
-use crate::corpus::DocId;
 use crate::graph::DocGraph;
-use crate::query::{Cell, Query, Rows, Source};
-use crate::render::rows::Records;
-use crate::search::{Excerpt, SearchError, SearchIndex, SearchQuery};
+use crate::query::{Query, QueryError};
+use crate::search::{SearchError, SearchIndex};
 use crate::store::{self, CacheMode, Report, SearchSource};
 
 /// A loaded docs tree: where it is, its settings, its documents and their graph.
@@ -168,48 +167,9 @@ impl Workspace {
         })
     }
 
-    /// The excerpt of one search hit: the highlighted fragment and the line of the file it
-    /// shows. Every face (`search`, `query 'search …'`, the REPL) gets its excerpts here, so
-    /// they always agree. Reads the file (through the boundary's capped reader) for the line.
-    pub fn excerpt(&self, index: &SearchIndex, query: &SearchQuery, doc: DocId) -> Excerpt {
-        let path = &self.corpus.doc(doc).path;
-        let repo = &self.location.repo;
-        let source = crate::boundary::read::read_capped(
-            &repo.join(path),
-            crate::boundary::read::Links::Inside(repo),
-            self.config.limits.max_file_bytes,
-        )
-        .ok()
-        .flatten()
-        .map(|b| crate::corpus::scan::decode(b).0);
-        // The index answered the search: an excerpt failing now is not worth the answer.
-        crate::store::quietly(|| index.excerpt(&self.corpus, doc, query, source.as_deref()))
-            .unwrap_or_default()
-    }
-
-    /// Adds `line` and `snippet` columns (matches between `**`) to the records of a `search`
-    /// query's answer, one per hit, in the same order; other answers are left as they are.
-    pub fn add_search_excerpts(&self, records: &mut Records, query: &Query, rows: &Rows) {
-        let (Source::Search { text, fuzzy }, Rows::Scored(hits)) = (&query.source, rows) else {
-            return;
-        };
-        let Ok(index) = self.search_index() else {
-            return;
-        };
-        let Ok(search) = SearchQuery::parse(text, *fuzzy) else {
-            return;
-        };
-        records.columns.push("line".into());
-        records.columns.push("snippet".into());
-        for (row, &(doc, _)) in records.rows.iter_mut().zip(hits) {
-            let e = self.excerpt(index, &search, doc);
-            row.push(e.line.map_or(Cell::Null, |l| Cell::Int(u64::from(l))));
-            row.push(if e.text.is_empty() {
-                Cell::Null
-            } else {
-                Cell::Text(e.marked().trim().to_string())
-            });
-        }
+    /// Answers `query` over this tree (see [`answer::ask`]): what every face prints.
+    pub fn ask(&self, query: &Query) -> Result<Answer, QueryError> {
+        answer::ask(query, &self.corpus, &self.graph, self)
     }
 
     /// Takes the notices gathered so far.

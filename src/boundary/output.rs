@@ -4,7 +4,7 @@
 //! - `-` is standard output (the caller prints there; see [`Target`]);
 //! - no file there, or a regular file: written atomically (a temporary file renamed over it);
 //! - a named pipe or a character device (`/dev/null`, `/dev/stdout`): written in place, never
-//!   renamed over; a pipe nobody reads is an error, not a hang;
+//!   renamed over; a pipe nobody opens for reading within 3 s is an error, not a hang;
 //! - a symlink: followed, and its final target obeys the same rules — except that a symlink
 //!   inside the repository must not lead out of it (the repository may be a stranger's);
 //! - a folder, a socket, a block device: an error;
@@ -116,21 +116,29 @@ fn write_in_place(path: &Path, meta: &fs::Metadata, bytes: &[u8]) -> io::Result<
     let mut options = fs::OpenOptions::new();
     options.write(true);
     let _probe = if meta.file_type().is_fifo() {
-        // Opening a pipe for writing waits for a reader; without one, say so instead.
-        let probe = fs::OpenOptions::new()
-            .write(true)
-            .custom_flags(read::O_NONBLOCK)
-            .open(path)
-            .map_err(|e| {
-                if e.raw_os_error() == Some(ENXIO) {
-                    io::Error::other(
-                        "it is a named pipe that no process reads; start the reader first",
-                    )
-                } else {
-                    e
+        // Opening a pipe for writing blocks until a reader comes. A reader started just
+        // before atomdoc (`reader < pipe & atomdoc export -o pipe`) may not have opened it
+        // yet, so wait for one a little, never for ever.
+        let started = std::time::Instant::now();
+        loop {
+            match fs::OpenOptions::new()
+                .write(true)
+                .custom_flags(read::O_NONBLOCK)
+                .open(path)
+            {
+                Ok(probe) => break Some(probe),
+                Err(e) if e.raw_os_error() == Some(ENXIO) && started.elapsed() < READER_WAIT => {
+                    std::thread::sleep(std::time::Duration::from_millis(10));
                 }
-            })?;
-        Some(probe)
+                Err(e) if e.raw_os_error() == Some(ENXIO) => {
+                    return Err(io::Error::other(format!(
+                        "it is a named pipe that no process read within {} s; start the reader first",
+                        READER_WAIT.as_secs()
+                    )));
+                }
+                Err(e) => return Err(e),
+            }
+        }
     } else {
         None
     };
@@ -143,6 +151,9 @@ fn write_in_place(path: &Path, meta: &fs::Metadata, bytes: &[u8]) -> io::Result<
 fn write_in_place(_: &Path, _: &fs::Metadata, _: &[u8]) -> io::Result<()> {
     Err(io::Error::other("not a regular file"))
 }
+
+/// How long a write to a named pipe waits for a reader to open it.
+const READER_WAIT: std::time::Duration = std::time::Duration::from_secs(3);
 
 /// "No such device or address": opening a pipe for writing without a reader, non-blocking.
 const ENXIO: i32 = 6;

@@ -195,8 +195,8 @@ pub fn color_stdout() -> bool {
         && std::env::var("TERM").map_or(true, |t| t != "dumb")
 }
 
-/// Runs a full-text search and turns the hits into printable rows (with excerpts for the
-/// rows kept).
+/// `atomdoc search`: checks `--in`, then asks the answer layer for the hits with their
+/// excerpts, as printable rows.
 pub fn search_rows(
     workspace: &Workspace,
     text: &str,
@@ -219,42 +219,12 @@ pub fn search_rows(
             );
         }
     }
-    let hits = workspace
-        .with_search(|index| index.search(corpus, &query))
+    let hits = crate::answer::search(corpus, workspace, &query, within, limit)
         .map_err(anyhow::Error::msg)?;
-    let index = workspace.search_index().map_err(anyhow::Error::msg)?;
-    let rows = hits
+    Ok(hits
         .into_iter()
-        .filter(|h| match within {
-            None => true,
-            Some(scope) => {
-                let d = corpus.doc(h.doc);
-                let cat = d.category.as_deref().unwrap_or("");
-                let sub = d
-                    .subcategory
-                    .as_deref()
-                    .map(|s| format!("{cat}/{s}"))
-                    .unwrap_or_default();
-                cat == scope || sub == scope
-            }
-        })
-        .take(limit)
-        .map(|h| {
-            let d = corpus.doc(h.doc);
-            let excerpt = workspace.excerpt(index, &query, h.doc);
-            render::search::SearchRow {
-                path: d.path.clone(),
-                title: d.display_title().to_string(),
-                category: d.category.clone(),
-                kind: d.kind.as_str().to_string(),
-                score: render::search::round_score(h.score),
-                line: excerpt.line,
-                snippet: excerpt.marked(),
-                excerpt,
-            }
-        })
-        .collect();
-    Ok(rows)
+        .map(|hit| render::search::SearchRow::new(corpus, hit))
+        .collect())
 }
 
 /// Prints the cache's notices (rebuilt, unusable, …) to stderr, once each.

@@ -11,9 +11,10 @@ use anyhow::{Context, bail};
 use clap::{Args, ValueEnum};
 
 use super::{GlobalArgs, exit, load, report_warnings};
+use crate::answer::Records;
 use crate::config;
 use crate::query::{self, Query};
-use crate::render::rows::{self, Records};
+use crate::render::rows;
 
 #[derive(Debug, Args)]
 pub struct QueryArgs {
@@ -189,10 +190,10 @@ pub fn run(global: &GlobalArgs, args: QueryArgs) -> anyhow::Result<u8> {
     let workspace = load(global)?;
     if drawing {
         let (t, q) = &parsed[0];
-        let rows = query::eval(q, &workspace);
+        let answer = workspace.ask(q);
         super::print_notices(&workspace);
-        let rows = match rows {
-            Ok(rows) => rows,
+        let rows = match answer {
+            Ok(answer) => answer.rows,
             Err(e) => {
                 eprint!("{}", query::render_errors(&t.text, &t.origin, t.line, &[e]));
                 return Ok(exit::USAGE);
@@ -210,12 +211,8 @@ pub fn run(global: &GlobalArgs, args: QueryArgs) -> anyhow::Result<u8> {
     }
     let mut answers: Vec<(String, Records)> = Vec::new();
     for (t, q) in &parsed {
-        match query::eval(q, &workspace) {
-            Ok(rows) => {
-                let mut records = rows::records(&rows, q, &workspace.corpus);
-                workspace.add_search_excerpts(&mut records, q, &rows);
-                answers.push((t.text.clone(), records))
-            }
+        match workspace.ask(q) {
+            Ok(answer) => answers.push((t.text.clone(), answer.records)),
             Err(e) => report.push_str(&query::render_errors(&t.text, &t.origin, t.line, &[e])),
         }
     }

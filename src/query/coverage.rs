@@ -3,40 +3,46 @@
 //! `coverage` gives one row per category and subcategory (documents, passing, passing_pct,
 //! mean_related, orphans, broken_links); `coverage of X` gives the documents of category or
 //! subcategory X that miss required sections. Rows carry `category` and `subcategory`.
-//! The checks run over the workspace's sources (read once, on first use, by the workspace).
+//! The checks come in already run (the workspace runs them over the sources it reads, through
+//! [`TextSource::checks`](super::TextSource::checks)).
 
 use super::ast::{Name, Query};
 use super::error::QueryError;
 use super::eval::{Cell, Rows, Table};
 use super::names::{self, Scope};
 use crate::check::{Checks, coverage};
-use crate::workspace::Workspace;
+use crate::corpus::Corpus;
+use crate::graph::DocGraph;
 
 fn text(s: Option<&str>) -> Cell {
     s.map_or(Cell::Null, |s| Cell::Text(s.to_string()))
 }
 
-pub fn eval(query: &Query, of: Option<&Name>, ws: &Workspace) -> Result<Rows, QueryError> {
+pub fn eval(
+    query: &Query,
+    of: Option<&Name>,
+    corpus: &Corpus,
+    graph: &DocGraph,
+    checks: &Checks,
+) -> Result<Rows, QueryError> {
     let scope = match of {
-        Some(n) => Some(names::resolve_category(&ws.corpus, &n.text).map_err(|e| {
+        Some(n) => Some(names::resolve_category(corpus, &n.text).map_err(|e| {
             let help = e.help();
             QueryError::new(n.span, e.to_string()).with_help(help)
         })?),
         None => None,
     };
-    let checks = Checks::run(&ws.corpus, &ws.graph, &ws.config, ws.sources())
-        .map_err(|e| QueryError::new(Default::default(), e.to_string()))?;
     let limit = query.limit.unwrap_or(usize::MAX);
     let mut table = match scope {
-        None => summary(ws, &checks),
-        Some(scope) => missing(ws, &checks, &scope),
+        None => summary(corpus, graph, checks),
+        Some(scope) => missing(corpus, checks, &scope),
     };
     table.rows.truncate(limit);
     Ok(Rows::Table(table))
 }
 
-fn summary(ws: &Workspace, checks: &Checks) -> Table {
-    let rows = coverage::summary(&ws.corpus, &ws.graph, &checks.report);
+fn summary(corpus: &Corpus, graph: &DocGraph, checks: &Checks) -> Table {
+    let rows = coverage::summary(corpus, graph, &checks.report);
     Table {
         columns: [
             "category",
@@ -72,13 +78,13 @@ fn summary(ws: &Workspace, checks: &Checks) -> Table {
     }
 }
 
-fn missing(ws: &Workspace, checks: &Checks, scope: &Scope) -> Table {
+fn missing(corpus: &Corpus, checks: &Checks, scope: &Scope) -> Table {
     let (cat, sub) = match scope {
         Scope::Category(c) => (c.as_str(), None),
         Scope::Subcategory(c, s) => (c.as_str(), Some(s.as_str())),
         Scope::Document(_) => ("", None),
     };
-    let rows = coverage::missing_sections(&ws.corpus, &checks.report, &checks.settings, Some(cat));
+    let rows = coverage::missing_sections(corpus, &checks.report, &checks.settings, Some(cat));
     Table {
         columns: [
             "path",

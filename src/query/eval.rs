@@ -179,25 +179,24 @@ pub enum Row {
     Link(LinkRef),
 }
 
-/// Evaluates `query` against a loaded tree.
+/// Evaluates `query` against a loaded tree, without full-text answers (text sources answer
+/// nothing).
 pub fn eval(query: &Query, corpus: &Corpus, graph: &DocGraph) -> Result<Rows, QueryError> {
-    eval_with(query, corpus, graph, None)
+    eval_with(query, corpus, graph, &Metrics::compute(corpus), None)
 }
 
-/// Evaluates `query`, with the full-text answers its source needs (`search`, `similar to`,
-/// `suggest related for`; see [`crate::query::eval`], which computes them).
+/// Evaluates `query`, with the corpus's `metrics` and the full-text answers its source needs
+/// (`search`, `similar to`, `suggest related for`; see [`crate::query::eval`], which gathers
+/// them).
 pub fn eval_with(
     query: &Query,
     corpus: &Corpus,
     graph: &DocGraph,
+    metrics: &Metrics,
     text: Option<&TextAnswers>,
 ) -> Result<Rows, QueryError> {
     let core = query.core();
-    let metrics = Metrics::compute(corpus);
-    let cx = Cx {
-        corpus,
-        metrics: &metrics,
-    };
+    let cx = Cx { corpus, metrics };
     let filter = core
         .filter
         .as_ref()
@@ -292,7 +291,7 @@ pub fn eval_with(
         CoreSource::Coverage { .. } => {
             return Err(QueryError::new(
                 Span::default(),
-                "coverage needs the whole workspace; evaluate it with `query::eval`",
+                "coverage needs the template checks; evaluate it with `query::eval`",
             ));
         }
     };

@@ -15,12 +15,15 @@
 //!
 //! Owns: the grammar (`docs/query-language.md`), errors with spans, evaluation over a
 //! [`Corpus`](crate::corpus::Corpus) and [`DocGraph`](crate::graph::DocGraph).
-//! Must not: touch the filesystem or the terminal (the CLI reads files and prints).
+//! Must not: touch the filesystem, the cache or the terminal: what a source needs beyond the
+//! corpus and graph comes through [`TextSource`], which the workspace implements.
 
 pub mod ast;
 pub mod coverage;
 pub mod error;
 pub mod eval;
+#[cfg(test)]
+pub(crate) mod fake;
 pub mod lex;
 pub mod names;
 pub mod parse;
@@ -38,18 +41,55 @@ pub use lex::{
 };
 pub use parse::parse;
 
-use crate::workspace::Workspace;
+use crate::check::Checks;
+use crate::corpus::{Corpus, DocId};
+use crate::graph::DocGraph;
+use crate::search::related::RelatedSuggestion;
+use crate::search::{Excerpt, SearchQuery};
 
-/// Evaluates a parsed query against a loaded tree. Pure, except that `search`, `similar to`
-/// and `suggest related for` first ask the workspace's full-text index (opened on first use)
-/// for their hits; the evaluation itself stays pure.
-pub fn eval(query: &Query, workspace: &Workspace) -> Result<Rows, QueryError> {
-    // `coverage` needs the template checks, which read the workspace's sources and config.
+/// What evaluation needs beyond the corpus and the graph: the full-text index (the hits of
+/// `search` and `similar to`, the pairs of `suggest related for`) and the template checks
+/// over the documents' raw text (`coverage`). The workspace implements it (opening the index
+/// or reading the sources on first use); tests implement it with a fake, so `query` itself
+/// never reaches the filesystem or the cache.
+///
+/// Errors are sentences for the user (`cannot open the search index: …`).
+pub trait TextSource {
+    /// Documents matching `query`, best first.
+    fn search(&self, query: &SearchQuery) -> Result<Vec<(DocId, f32)>, String>;
+    /// Documents most like `doc`, best first, without `doc`.
+    fn similar(&self, doc: DocId) -> Result<Vec<(DocId, f32)>, String>;
+    /// Up to `limit` links that should exist from `doc` (or, with `incoming`, into it).
+    fn related(
+        &self,
+        doc: DocId,
+        incoming: bool,
+        limit: usize,
+    ) -> Result<Vec<RelatedSuggestion>, String>;
+    /// The template checks run over every document's raw text.
+    fn checks(&self) -> Result<Checks, String>;
+    /// The excerpt of `doc` for `query`: the highlighted fragment and the line it shows
+    /// (empty when there is none to show).
+    fn excerpt(&self, query: &SearchQuery, doc: DocId) -> Excerpt;
+}
+
+/// Evaluates a parsed query against a loaded tree, asking `text` for what the corpus and
+/// graph do not hold. Pure: all IO happens behind `text`.
+pub fn eval(
+    query: &Query,
+    corpus: &Corpus,
+    graph: &DocGraph,
+    metrics: &eval::Metrics,
+    text: &dyn TextSource,
+) -> Result<Rows, QueryError> {
     if let Source::Coverage { of } = &query.source {
-        return coverage::eval(query, of.as_ref(), workspace);
+        let checks = text
+            .checks()
+            .map_err(|e| QueryError::new(Span::default(), e))?;
+        return coverage::eval(query, of.as_ref(), corpus, graph, &checks);
     }
-    let text = text_answers(query, workspace)?;
-    eval::eval_with(query, &workspace.corpus, &workspace.graph, text.as_ref())
+    let answers = text_answers(query, corpus, graph, text)?;
+    eval::eval_with(query, corpus, graph, metrics, answers.as_ref())
 }
 
 /// How many suggestions `suggest related for orphans` gives per orphan.
@@ -57,9 +97,12 @@ pub const RELATED_PER_ORPHAN: usize = 3;
 /// How many `suggest related for <doc>` gives before `limit`.
 pub const RELATED_PER_DOC: usize = 10;
 
-fn text_answers(query: &Query, ws: &Workspace) -> Result<Option<eval::TextAnswers>, QueryError> {
-    use crate::search::{SearchQuery, related};
-    let corpus = &ws.corpus;
+fn text_answers(
+    query: &Query,
+    corpus: &Corpus,
+    graph: &DocGraph,
+    text: &dyn TextSource,
+) -> Result<Option<eval::TextAnswers>, QueryError> {
     let failed = |e: String| QueryError::new(Span::default(), e);
     let doc = |name: &ast::Name| {
         names::resolve_doc(corpus, &name.text)
@@ -67,26 +110,22 @@ fn text_answers(query: &Query, ws: &Workspace) -> Result<Option<eval::TextAnswer
     };
     let mut answers = eval::TextAnswers::default();
     match &query.source {
-        Source::Search { text, fuzzy } => {
-            let q = SearchQuery::parse(text, *fuzzy).map_err(|e| failed(e.to_string()))?;
+        Source::Search { text: words, fuzzy } => {
+            let q = SearchQuery::parse(words, *fuzzy).map_err(|e| failed(e.to_string()))?;
             if q.is_empty() {
                 return Err(QueryError::new(
                     Span::default(),
                     "nothing to search for: the quoted text has no words",
                 ));
             }
-            let hits = ws.with_search(|i| i.search(corpus, &q)).map_err(failed)?;
-            answers.hits = hits.into_iter().map(|h| (h.doc, h.score)).collect();
+            answers.hits = text.search(&q).map_err(failed)?;
         }
         Source::Similar(name) => {
-            let id = doc(name)?;
-            let hits = ws.with_search(|i| i.similar(corpus, id)).map_err(failed)?;
-            answers.hits = hits.into_iter().map(|h| (h.doc, h.score)).collect();
+            answers.hits = text.similar(doc(name)?).map_err(failed)?;
         }
         Source::SuggestRelated(ast::RelatedFor::Doc(name)) => {
-            let id = doc(name)?;
-            answers.related = ws
-                .with_search(|i| related::suggest(corpus, &ws.graph, i, id, false, RELATED_PER_DOC))
+            answers.related = text
+                .related(doc(name)?, false, RELATED_PER_DOC)
                 .map_err(failed)?;
         }
         Source::SuggestRelated(ast::RelatedFor::Orphans(scope)) => {
@@ -97,7 +136,7 @@ fn text_answers(query: &Query, ws: &Workspace) -> Result<Option<eval::TextAnswer
                         .map_err(|e| QueryError::new(n.span, e.to_string()).with_help(e.help()))
                 })
                 .transpose()?;
-            let orphans = ws.graph.orphans(corpus, crate::graph::LinkFilter::Any);
+            let orphans = graph.orphans(corpus, crate::graph::LinkFilter::Any);
             for id in orphans {
                 if scope
                     .as_ref()
@@ -105,12 +144,9 @@ fn text_answers(query: &Query, ws: &Workspace) -> Result<Option<eval::TextAnswer
                 {
                     continue;
                 }
-                answers.related.extend(
-                    ws.with_search(|i| {
-                        related::suggest(corpus, &ws.graph, i, id, true, RELATED_PER_ORPHAN)
-                    })
-                    .map_err(failed)?,
-                );
+                answers
+                    .related
+                    .extend(text.related(id, true, RELATED_PER_ORPHAN).map_err(failed)?);
             }
         }
         _ => return Ok(None),

@@ -6,6 +6,7 @@ use proptest::prelude::*;
 
 use super::ast::*;
 use super::eval::{Rows, eval};
+use super::fake::FakeText;
 use super::names::{NameError, Scope, resolve_doc, resolve_scope};
 use super::{lex, parse};
 use crate::config::Config;
@@ -1141,31 +1142,148 @@ fn text_source_errors() {
     }
 }
 
+/// Evaluates `src` with a fake text source.
+fn eval_fake(c: &Corpus, src: &str, text: &FakeText) -> Result<Rows, super::QueryError> {
+    let g = DocGraph::build(c);
+    let q = parse(src).unwrap_or_else(|e| panic!("{src}: {e}"));
+    let metrics = super::eval::Metrics::compute(c);
+    super::eval(&q, c, &g, &metrics, text)
+}
+
+fn id(c: &Corpus, path: &str) -> usize {
+    c.docs.iter().position(|d| d.rel_path == path).unwrap()
+}
+
 #[test]
-fn text_sources_evaluate_from_precomputed_answers() {
-    use crate::query::eval::{TextAnswers, eval_with};
+fn eval_asks_the_text_source_only_for_what_the_corpus_does_not_hold() {
     let c = tree();
-    let g = DocGraph::build(&c);
+    let fake = FakeText::default();
+    for src in [
+        "docs",
+        "orphans",
+        "broken",
+        "links from alpha",
+        "stats",
+        "categories",
+        "path from alpha/one to beta/two",
+    ] {
+        eval_fake(&c, src, &fake).unwrap_or_else(|e| panic!("{src}: {e}"));
+    }
+    assert!(fake.asked.borrow().is_empty(), "{:?}", fake.asked);
+}
+
+#[test]
+fn search_and_similar_take_their_hits_from_the_text_source() {
+    let c = tree();
     let ids: Vec<usize> = (0..c.docs.len()).rev().collect();
-    let text = TextAnswers {
+    let fake = FakeText {
         hits: ids.iter().map(|&d| (d, 10.0 - d as f32)).collect(),
-        related: Vec::new(),
+        ..FakeText::default()
     };
-    let q = parse(r#"search "x" limit 2"#).unwrap();
-    let Rows::Scored(hits) = eval_with(&q, &c, &g, Some(&text)).unwrap() else {
+    let Rows::Scored(hits) = eval_fake(&c, r#"search "pool size" limit 2"#, &fake).unwrap() else {
         panic!("scored rows")
     };
     // The given (best-first) order survives; the limit applies.
-    assert_eq!(hits, text.hits[..2]);
-    let q = parse(r#"search "x" in gamma"#).unwrap();
-    let Rows::Scored(hits) = eval_with(&q, &c, &g, Some(&text)).unwrap() else {
+    assert_eq!(hits, fake.hits[..2]);
+    let Rows::Scored(hits) = eval_fake(&c, r#"search "x" in gamma"#, &fake).unwrap() else {
         panic!("scored rows")
     };
+    assert!(!hits.is_empty());
     assert!(
         hits.iter()
             .all(|&(d, _)| c.docs[d].category.as_deref() == Some("gamma"))
     );
-    assert!(!hits.is_empty());
+    let one = id(&c, "alpha/one.md");
+    let Rows::Scored(hits) = eval_fake(&c, "similar to alpha/one", &fake).unwrap() else {
+        panic!("scored rows")
+    };
+    assert_eq!(hits.len(), c.docs.len() - 1);
+    assert!(hits.iter().all(|&(d, _)| d != one));
+    assert_eq!(
+        *fake.asked.borrow(),
+        ["search pool size", "search x", &format!("similar {one}")]
+    );
+}
+
+#[test]
+fn suggest_related_asks_per_document_and_per_orphan() {
+    use crate::search::related::RelatedSuggestion;
+    let c = tree();
+    let g = DocGraph::build(&c);
+    let lonely = id(&c, "beta/lonely.md");
+    let two = id(&c, "beta/two.md");
+    let pair = |source, target| RelatedSuggestion {
+        source,
+        target,
+        score: 1.0,
+        text: 0.5,
+        shared: 0,
+        same_subcategory: false,
+    };
+    let fake = FakeText {
+        related: vec![pair(two, lonely), pair(lonely, two)],
+        ..FakeText::default()
+    };
+    let Rows::Related(found) = eval_fake(&c, "suggest related for beta/lonely", &fake).unwrap()
+    else {
+        panic!("related rows")
+    };
+    assert_eq!(found, [pair(lonely, two)]);
+    assert_eq!(
+        fake.asked.borrow()[0],
+        format!("related {lonely} out {}", super::RELATED_PER_DOC)
+    );
+    fake.asked.borrow_mut().clear();
+    eval_fake(&c, "suggest related for orphans", &fake).unwrap();
+    let orphans = g.orphans(&c, crate::graph::LinkFilter::Any);
+    assert!(!orphans.is_empty());
+    let asked: Vec<String> = orphans
+        .iter()
+        .map(|d| format!("related {d} in {}", super::RELATED_PER_ORPHAN))
+        .collect();
+    assert_eq!(*fake.asked.borrow(), asked);
+}
+
+#[test]
+fn text_source_failures_become_query_errors() {
+    let c = tree();
+    let fake = FakeText {
+        fail: Some("cannot open the search index: gone".into()),
+        ..FakeText::default()
+    };
+    let e = eval_fake(&c, r#"search "x""#, &fake).unwrap_err();
+    assert_eq!(e.message, "cannot open the search index: gone");
+    let e = eval_fake(&c, "coverage", &fake).unwrap_err();
+    assert_eq!(e.message, "cannot open the search index: gone");
+    // A search with no words, or a name that does not resolve, fails before asking.
+    fake.asked.borrow_mut().clear();
+    let e = eval_fake(&c, r#"search "~""#, &fake).unwrap_err();
+    assert!(e.message.contains("nothing to search for"), "{e}");
+    let e = eval_fake(&c, "similar to nowhere", &fake).unwrap_err();
+    assert!(e.message.contains("nowhere"), "{e}");
+    assert!(fake.asked.borrow().is_empty(), "{:?}", fake.asked);
+}
+
+#[test]
+fn coverage_takes_the_checks_from_the_text_source() {
+    let c = tree();
+    let g = DocGraph::build(&c);
+    let sources = c
+        .docs
+        .iter()
+        .map(|d| (d.path.clone(), String::new()))
+        .collect();
+    let checks = crate::check::Checks::run(&c, &g, &Config::default(), &sources).unwrap();
+    let fake = FakeText {
+        checks: Some(checks),
+        ..FakeText::default()
+    };
+    let Rows::Table(t) = eval_fake(&c, "coverage", &fake).unwrap() else {
+        panic!("a table")
+    };
+    assert_eq!(t.columns[0], "category");
+    assert!(!t.rows.is_empty());
+    assert_eq!(*fake.asked.borrow(), ["checks"]);
 }
 
 /// The queries of the fenced `aq` blocks of a Markdown file (one per line, `#` comments).

@@ -5,6 +5,8 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::sanitize;
+use crate::answer::{self, Hit};
+use crate::corpus::Corpus;
 use crate::search::Excerpt;
 use crate::store::Report;
 
@@ -23,6 +25,23 @@ pub struct SearchRow {
     pub snippet: String,
     #[serde(skip)]
     pub excerpt: Excerpt,
+}
+
+impl SearchRow {
+    /// The row of one hit the answer layer computed.
+    pub fn new(corpus: &Corpus, hit: Hit) -> SearchRow {
+        let d = corpus.doc(hit.doc);
+        SearchRow {
+            path: d.path.clone(),
+            title: d.display_title().to_string(),
+            category: d.category.clone(),
+            kind: d.kind.as_str().to_string(),
+            score: round_score(hit.score),
+            line: hit.excerpt.line,
+            snippet: answer::snippet(&hit.excerpt).unwrap_or_default(),
+            excerpt: hit.excerpt,
+        }
+    }
 }
 
 /// Rounds a score for output, so the same ranking prints the same digits.

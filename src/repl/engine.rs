@@ -1,6 +1,6 @@
 //! The REPL's one door into the query language: text in, rendered answer (or rendered error)
-//! out. It calls the same entry points as `atomdoc query` (`query::parse`, `query::eval`,
-//! `render::rows`), so a query answers the same in both places.
+//! out. It calls the same entry points as `atomdoc query` (`query::parse`, the answer layer
+//! through `Workspace::ask`, `render::rows`), so a query answers the same in both places.
 
 use crate::export;
 use crate::query;
@@ -65,9 +65,12 @@ pub fn answer(
     origin: &Origin,
 ) -> Result<Answer, String> {
     let parsed = query::parse(text).map_err(|e| render_errors(text, origin, &e.0))?;
-    let found = query::eval(&parsed, workspace).map_err(|e| render_errors(text, origin, &[e]))?;
-    let mut records = rows::records(&found, &parsed, &workspace.corpus);
-    workspace.add_search_excerpts(&mut records, &parsed, &found);
+    let crate::answer::Answer {
+        rows: found,
+        records,
+    } = workspace
+        .ask(&parsed)
+        .map_err(|e| render_errors(text, origin, &[e]))?;
     if parsed.output.is_some() {
         // `as dot`: the drawing instead of the table, as `atomdoc query` prints it.
         let Some(graph) = export::draw_answer(&workspace.corpus, &workspace.graph, &found) else {

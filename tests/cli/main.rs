@@ -8,6 +8,7 @@ mod cost;
 mod crash;
 mod dialect;
 mod export;
+mod faces;
 mod foundation;
 mod fuzzing;
 mod hostile;

@@ -274,7 +274,7 @@ fn special_files_are_written_in_place_never_replaced() {
     let out = run(repo.path(), &["export", "-o", fifo.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
     assert!(
-        stderr(&out).contains("no process reads"),
+        stderr(&out).contains("no process read within"),
         "{}",
         stderr(&out)
     );

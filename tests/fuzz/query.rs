@@ -79,8 +79,8 @@ pub fn check(data: &[u8]) {
                 "{text:?} → {printed:?}"
             );
             let ws = workspace();
-            if let Ok(found) = query::eval(&q, ws) {
-                let records = rows::records(&found, &q, &ws.corpus);
+            if let Ok(answer) = ws.ask(&q) {
+                let records = answer.records;
                 let mut out = Vec::new();
                 rows::table(&mut out, &records, false).unwrap();
                 let table = String::from_utf8(out).unwrap();
