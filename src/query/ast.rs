@@ -107,25 +107,33 @@ pub enum RowKind {
     Other,
 }
 
+impl SourceKind {
+    /// What one row of this source is.
+    pub fn row_kind(self) -> RowKind {
+        match self {
+            SourceKind::Docs
+            | SourceKind::Orphans
+            | SourceKind::Hubs
+            | SourceKind::Neighbors
+            | SourceKind::Search
+            | SourceKind::Similar => RowKind::Document,
+            SourceKind::AllLinks
+            | SourceKind::Links
+            | SourceKind::Broken
+            | SourceKind::Backlinks => RowKind::Link,
+            SourceKind::Path
+            | SourceKind::Categories
+            | SourceKind::Matrix
+            | SourceKind::Stats
+            | SourceKind::SuggestRelated
+            | SourceKind::Coverage => RowKind::Other,
+        }
+    }
+}
+
 impl Source {
     pub fn row_kind(&self) -> RowKind {
-        match self {
-            Source::Docs
-            | Source::Orphans { .. }
-            | Source::Hubs
-            | Source::Neighbors { .. }
-            | Source::Search { .. }
-            | Source::Similar(_) => RowKind::Document,
-            Source::AllLinks | Source::Links | Source::Broken | Source::Backlinks(_) => {
-                RowKind::Link
-            }
-            Source::Path { .. }
-            | Source::Categories
-            | Source::Matrix
-            | Source::Stats
-            | Source::SuggestRelated(_)
-            | Source::Coverage { .. } => RowKind::Other,
-        }
+        self.kind().row_kind()
     }
 
     /// Which source this is: its row of the grammar's table ([`SOURCES`](super::lex::SOURCES)).

@@ -92,7 +92,11 @@ pub fn operators() -> Vec<&'static str> {
     Op::ALL.iter().map(|o| o.as_str()).collect()
 }
 
-/// Whether rows of a query starting with `source` are links (else documents).
+/// Whether rows of a query starting with `source` are links (else documents), from the
+/// grammar's table.
 pub fn source_has_links(source: &str) -> bool {
-    matches!(source, "links" | "broken" | "backlinks" | "all")
+    query::SOURCES
+        .iter()
+        .find(|s| s.starts_with(source))
+        .is_some_and(|s| s.kind.row_kind() == query::RowKind::Link)
 }
