@@ -197,7 +197,7 @@ pub fn lex(src: &str) -> (Vec<Token>, Vec<QueryError>) {
     (tokens, errors)
 }
 
-/// Which source a query starts with: one per [`Source`](super::ast::Source) variant.
+/// Which source a query starts with: one per `ast::Source` variant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SourceKind {
     Docs,
