@@ -534,6 +534,20 @@ fn completion_spells_every_source_from_the_grammar_table() {
                 typed = format!("{typed} {next}");
             }
         }
+        // What may follow reads the source's kind, so a spelling variant gets the same.
+        for first in syntax.aliases {
+            let with_alias = words(&format!(
+                "{} x ",
+                [*first]
+                    .into_iter()
+                    .chain(fixed[1..].iter().copied())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            ));
+            let with_keyword = words(&format!("{} x ", syntax.spelling));
+            assert_eq!(with_alias, with_keyword, "{first}");
+            assert!(!with_alias.is_empty());
+        }
         assert!(
             words("").contains(&syntax.keyword().to_string()),
             "{} not offered at the start",

@@ -91,12 +91,3 @@ pub fn field_values(field: &str, links: bool) -> Vec<&'static str> {
 pub fn operators() -> Vec<&'static str> {
     Op::ALL.iter().map(|o| o.as_str()).collect()
 }
-
-/// Whether rows of a query starting with `source` are links (else documents), from the
-/// grammar's table.
-pub fn source_has_links(source: &str) -> bool {
-    query::SOURCES
-        .iter()
-        .find(|s| s.starts_with(source))
-        .is_some_and(|s| s.kind.row_kind() == query::RowKind::Link)
-}
