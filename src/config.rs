@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::boundary::read::{Kind, canonical, exists, kind};
 use crate::corpus::dialect::{Dialect, Site};
 
 /// The config file's name, looked for at the repository root.
@@ -233,7 +234,7 @@ pub struct Location {
 pub fn discover_repo(start: &Path) -> PathBuf {
     start
         .ancestors()
-        .find(|dir| dir.join(".git").exists() || dir.join(CONFIG_FILE).exists())
+        .find(|dir| exists(&dir.join(".git")) || exists(&dir.join(CONFIG_FILE)))
         .unwrap_or(start)
         .to_path_buf()
 }
@@ -248,7 +249,7 @@ pub fn locate(
     let repo = match repo_flag {
         Some(r) => {
             let r = cwd.join(r);
-            if !r.is_dir() {
+            if kind(&r) != Some(Kind::Dir) {
                 return Err(ConfigError::NoRepo(r));
             }
             r
@@ -262,7 +263,7 @@ pub fn locate(
     {
         Some(root) => root,
         // An mdBook at the repository root, without `docs/atomic`: its source folder.
-        None if !repo.join(DEFAULT_ROOT).exists() => match read_book(&repo, &repo)? {
+        None if !exists(&repo.join(DEFAULT_ROOT)) => match read_book(&repo, &repo)? {
             Some(book) => book.book.src.unwrap_or_else(|| "src".to_string()),
             None => DEFAULT_ROOT.to_string(),
         },
@@ -270,21 +271,24 @@ pub fn locate(
     };
     let root = normalize_root(&repo, &raw_root)?;
     let full = repo.join(&root);
-    if full.exists() && !full.is_dir() {
-        return Err(ConfigError::RootNotFolder {
-            root: raw_root,
-            repo,
-        });
-    }
-    if !full.is_dir() {
-        return Err(ConfigError::NoRoot {
-            root: raw_root,
-            repo,
-        });
+    match kind(&full) {
+        Some(Kind::Dir) => {}
+        Some(_) => {
+            return Err(ConfigError::RootNotFolder {
+                root: raw_root,
+                repo,
+            });
+        }
+        None => {
+            return Err(ConfigError::NoRoot {
+                root: raw_root,
+                repo,
+            });
+        }
     }
     // A docs root reached through a symlink that leads out of the repository would make
     // atomdoc read files outside it.
-    let inside = match (repo.canonicalize(), repo.join(&root).canonicalize()) {
+    let inside = match (canonical(&repo), canonical(&repo.join(&root))) {
         (Ok(r), Ok(d)) => d.starts_with(r),
         _ => false,
     };
@@ -298,8 +302,8 @@ pub fn locate(
 fn normalize_root(repo: &Path, raw: &str) -> Result<String, ConfigError> {
     let path = Path::new(raw);
     let relative = if path.is_absolute() {
-        let canon_repo = repo.canonicalize().unwrap_or_else(|_| repo.to_path_buf());
-        let canon = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+        let canon_repo = canonical(repo).unwrap_or_else(|_| repo.to_path_buf());
+        let canon = canonical(path).unwrap_or_else(|_| path.to_path_buf());
         match canon.strip_prefix(&canon_repo) {
             Ok(rel) => rel.to_string_lossy().into_owned(),
             Err(_) => return Err(ConfigError::RootOutside(raw.to_string())),

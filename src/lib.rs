@@ -26,7 +26,6 @@
 #![forbid(unsafe_code)]
 
 pub mod answer;
-pub mod atomic;
 pub mod boundary;
 pub mod check;
 pub mod cli;
@@ -38,6 +37,7 @@ pub mod query;
 pub mod relpath;
 pub mod render;
 pub mod repl;
+pub mod saved;
 pub mod search;
 pub mod store;
 pub mod workspace;

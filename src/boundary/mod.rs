@@ -11,8 +11,15 @@
 //!   `-` is stdout, regular files are replaced atomically, pipes and devices are written in
 //!   place, symlinks are followed but not out of the repository, never into the docs tree.
 //!
+//! - [`write`] — the one writer: every file written takes a [`write::Destination`] that
+//!   proves where it lands (the cache, a user-named output, atomdoc's own state files; an
+//!   approved document edit is the slot left for `mv` and `fix`), replaced atomically.
+//!
+//! No other module of atomdoc uses `std::fs` (`tests/tidy.rs` holds this).
+//!
 //! Must not: decide what a command prints (callers name the file in their messages).
 
 pub mod output;
 pub mod owned;
 pub mod read;
+pub mod write;

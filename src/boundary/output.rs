@@ -12,11 +12,11 @@
 //!   Markdown file, which would become a document).
 
 use std::fs;
-use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use super::owned::resolved;
 use super::read;
+use super::write::Destination;
 use crate::config::Location;
 
 /// Where a user asked output to go.
@@ -102,58 +102,7 @@ fn writable_in_place(_: &fs::Metadata) -> bool {
 /// Writes `bytes` to the file a user named (see the module docs for the rules).
 pub fn write(path: &Path, location: &Location, bytes: &[u8]) -> Result<(), String> {
     let landing = check(path, location)?;
-    let fail = |e: io::Error| format!("cannot write {}: {e}", path.display());
-    match fs::metadata(&landing) {
-        Ok(m) if !m.is_file() => write_in_place(&landing, &m, bytes).map_err(fail),
-        _ => crate::atomic::write(&landing, bytes, crate::atomic::Durability::Synced).map_err(fail),
-    }
+    let in_place = fs::metadata(&landing).is_ok_and(|m| !m.is_file());
+    super::write::write(&Destination::output(landing, in_place), bytes)
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
-
-/// Writes into a pipe or a device without replacing it.
-#[cfg(unix)]
-fn write_in_place(path: &Path, meta: &fs::Metadata, bytes: &[u8]) -> io::Result<()> {
-    use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
-    let mut options = fs::OpenOptions::new();
-    options.write(true);
-    let _probe = if meta.file_type().is_fifo() {
-        // Opening a pipe for writing blocks until a reader comes. A reader started just
-        // before atomdoc (`reader < pipe & atomdoc export -o pipe`) may not have opened it
-        // yet, so wait for one a little, never for ever.
-        let started = std::time::Instant::now();
-        loop {
-            match fs::OpenOptions::new()
-                .write(true)
-                .custom_flags(read::O_NONBLOCK)
-                .open(path)
-            {
-                Ok(probe) => break Some(probe),
-                Err(e) if e.raw_os_error() == Some(ENXIO) && started.elapsed() < READER_WAIT => {
-                    std::thread::sleep(std::time::Duration::from_millis(10));
-                }
-                Err(e) if e.raw_os_error() == Some(ENXIO) => {
-                    return Err(io::Error::other(format!(
-                        "it is a named pipe that no process read within {} s; start the reader first",
-                        READER_WAIT.as_secs()
-                    )));
-                }
-                Err(e) => return Err(e),
-            }
-        }
-    } else {
-        None
-    };
-    let mut file = options.open(path)?;
-    file.write_all(bytes)?;
-    file.flush()
-}
-
-#[cfg(not(unix))]
-fn write_in_place(_: &Path, _: &fs::Metadata, _: &[u8]) -> io::Result<()> {
-    Err(io::Error::other("not a regular file"))
-}
-
-/// How long a write to a named pipe waits for a reader to open it.
-const READER_WAIT: std::time::Duration = std::time::Duration::from_secs(3);
-
-/// "No such device or address": opening a pipe for writing without a reader, non-blocking.
-const ENXIO: i32 = 6;

@@ -18,6 +18,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use super::read::{self, Links, is_real_dir};
+use super::write::{self, Destination};
 
 /// The tag file marking a cache folder (<https://bford.info/cachedir/>).
 pub const TAG_FILE: &str = "CACHEDIR.TAG";
@@ -160,6 +161,21 @@ pub fn real_folders(anchor: &Path, target: &Path, create: bool) -> io::Result<()
     Ok(())
 }
 
+/// One of atomdoc's own files in the repository, `rel` below `repo` (a saved query under
+/// `.atomdoc/queries/`): every folder from the repository down is made a real folder (never
+/// through a committed symlink). Returns where to write and whether a file is there already.
+pub fn state_file(repo: &Path, rel: &Path) -> io::Result<(Destination, bool)> {
+    let path = repo.join(rel);
+    if let Some(dir) = path.parent() {
+        real_folders(repo, dir, true)?;
+    }
+    let exists = fs::symlink_metadata(&path).is_ok();
+    Ok((Destination::state(path), exists))
+}
+
+/// The open lock file of a cache folder (locked and unlocked by `store::lock`).
+pub type LockFile = fs::File;
+
 /// A verified cache folder: writes and deletes in it go through here.
 #[derive(Debug, Clone)]
 pub struct Owned {
@@ -202,11 +218,8 @@ impl Owned {
                 "it holds files and atomdoc did not create it (no {TAG_FILE} written by atomdoc)"
             )));
         }
-        crate::atomic::write(
-            &self.dir.join(TAG_FILE),
-            TAG_TEXT.as_bytes(),
-            crate::atomic::Durability::Unsynced,
-        )
+        let tag = Destination::cache(self.dir.join(TAG_FILE));
+        write::write(&tag, TAG_TEXT.as_bytes())
     }
 
     fn real_dirs(&self, target: &Path, create: bool) -> io::Result<()> {
@@ -239,11 +252,11 @@ impl Owned {
         let parent = path.parent().unwrap_or(&self.dir).to_path_buf();
         let sub = parent.strip_prefix(&self.dir).unwrap_or(Path::new(""));
         self.verify(sub, true)?;
-        crate::atomic::write(&path, bytes, crate::atomic::Durability::Unsynced)
+        write::write(&Destination::cache(path), bytes)
     }
 
     /// Opens (creating) the lock file: never through a symlink, never a pipe.
-    pub fn lock_file(&self, name: &str) -> io::Result<fs::File> {
+    pub fn lock_file(&self, name: &str) -> io::Result<LockFile> {
         self.verify(Path::new(""), false)?;
         let mut options = fs::OpenOptions::new();
         options.create(true).truncate(false).write(true);
@@ -316,7 +329,7 @@ pub fn is_index_dir(name: &str) -> bool {
     name.strip_prefix("search-").is_some_and(|h| is_hex(h, 16))
 }
 
-/// A temporary file left by [`crate::atomic::write`]: `.<name>.<pid>.<n>.tmp`.
+/// A temporary file left by [`super::write`]: `.<name>.<pid>.<n>.tmp`.
 pub fn is_temp_file(name: &str) -> bool {
     name.starts_with('.') && name.ends_with(".tmp")
 }

@@ -1,6 +1,8 @@
 //! The one reader of files in the repository and its cache: configuration, ignore-file
-//! checks, saved queries, the baseline, the cache's snapshot, parts and tag, and (through
-//! `corpus::scan`) the documents.
+//! checks, saved queries, query files, the baseline, the cache's snapshot, parts and tag,
+//! excerpts, and (through `corpus::scan`) the documents and referrers. Looking at a file
+//! without reading it (its metadata, a folder's entries, where a symlink leads) is here too,
+//! so no other module uses `std::fs`.
 //!
 //! A file is opened with `O_NONBLOCK` (a named pipe returns at once instead of waiting for a
 //! writer) and checked to be a regular file *through the open handle*, so a file swapped for
@@ -141,6 +143,92 @@ pub fn read_text(path: &Path, links: Links<'_>, max: u64) -> io::Result<String> 
 /// Whether `path` is itself a real folder (not a symlink to one).
 pub fn is_real_dir(path: &Path) -> bool {
     fs::symlink_metadata(path).is_ok_and(|m| m.is_dir())
+}
+
+/// A file's metadata, as the filesystem reports it.
+pub use std::fs::Metadata;
+
+/// The metadata of what `path` leads to (symlinks followed).
+pub fn metadata(path: &Path) -> io::Result<Metadata> {
+    fs::metadata(path)
+}
+
+/// The metadata of `path` itself (a symlink is not followed).
+pub fn symlink_metadata(path: &Path) -> io::Result<Metadata> {
+    fs::symlink_metadata(path)
+}
+
+/// `path` with every symlink resolved (it must exist).
+pub fn canonical(path: &Path) -> io::Result<PathBuf> {
+    path.canonicalize()
+}
+
+/// The inode number and the status-change time (ns since the Unix epoch) of a file; zeros
+/// where the platform has none.
+pub fn inode_and_ctime(meta: &Metadata) -> (u64, i128) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        (
+            meta.ino(),
+            i128::from(meta.ctime()) * 1_000_000_000 + i128::from(meta.ctime_nsec()),
+        )
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        (0, 0)
+    }
+}
+
+/// What a path leads to (symlinks followed), without opening it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    File,
+    Dir,
+    /// A pipe, a socket, a device.
+    Other,
+}
+
+/// The [`Kind`] of what `path` leads to; `None` when nothing is there.
+pub fn kind(path: &Path) -> Option<Kind> {
+    let meta = fs::metadata(path).ok()?;
+    Some(if meta.is_file() {
+        Kind::File
+    } else if meta.is_dir() {
+        Kind::Dir
+    } else {
+        Kind::Other
+    })
+}
+
+/// Whether anything is at `path` (symlinks followed: a dangling one is nothing).
+pub fn exists(path: &Path) -> bool {
+    fs::metadata(path).is_ok()
+}
+
+/// The entries of the folder `dir`, each with its own metadata (symlinks not followed);
+/// any error fails the whole listing.
+pub fn entries(dir: &Path) -> io::Result<Vec<(String, Metadata)>> {
+    let mut out = Vec::new();
+    for entry in fs::read_dir(dir)? {
+        let entry = entry?;
+        out.push((
+            entry.file_name().to_string_lossy().into_owned(),
+            entry.metadata()?,
+        ));
+    }
+    Ok(out)
+}
+
+/// The names (valid UTF-8 only) of the entries of `dir`; none when it cannot be read.
+pub fn file_names(dir: &Path) -> Vec<String> {
+    fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| e.file_name().into_string().ok())
+        .collect()
 }
 
 /// `path` made absolute against the current folder (no symlink resolved).

@@ -4,6 +4,7 @@
 
 pub mod check;
 pub mod export;
+mod progress;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -116,6 +117,10 @@ pub enum StatsFormat {
 /// Parses the process arguments, runs the command and maps the outcome to an exit code.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    if std::env::var_os("ATOMDOC_TIMING").is_some() {
+        crate::store::report_timings_to(|line| eprintln!("{line}"));
+    }
+    crate::store::show_progress_with(Box::<progress::Bar>::default());
     match run(cli) {
         Ok(code) => ExitCode::from(code),
         // A reader that went away (`atomdoc check | head -1`) is not an error.

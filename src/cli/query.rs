@@ -15,6 +15,7 @@ use crate::answer::Records;
 use crate::config;
 use crate::query::{self, Query};
 use crate::render::rows;
+use crate::saved;
 
 #[derive(Debug, Args)]
 pub struct QueryArgs {
@@ -50,19 +51,13 @@ pub struct QueryText {
 }
 
 /// The queries in a `.aq` file: one per non-blank line; lines starting with `#` are
-/// comments.
+/// comments (the same reading as saved queries, [`saved::queries_in`]).
 pub fn queries_in(origin: &str, content: &str) -> Vec<QueryText> {
-    content
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| {
-            let t = l.trim();
-            !t.is_empty() && !t.starts_with('#')
-        })
-        .map(|(i, l)| QueryText {
+    saved::queries_in(content)
+        .map(|(line, text)| QueryText {
             origin: origin.to_string(),
-            line: i + 1,
-            text: l.trim_end().to_string(),
+            line,
+            text: text.to_string(),
         })
         .collect()
 }
@@ -70,18 +65,11 @@ pub fn queries_in(origin: &str, content: &str) -> Vec<QueryText> {
 /// A `--file` of queries is at most this long.
 const MAX_QUERY_FILE_BYTES: u64 = 16 * 1024 * 1024;
 
-/// Whether `name` is a valid saved-query name (it becomes a file name).
-fn valid_saved_name(name: &str) -> bool {
-    !name.is_empty()
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-}
-
 fn saved_query(global: &GlobalArgs, name: &str) -> anyhow::Result<QueryText> {
-    if !valid_saved_name(name) {
+    if !saved::valid_name(name) {
         bail!(
-            "saved query name `{name}` is not valid: use letters, digits, `-` and `_` (a file .atomdoc/queries/NAME.aq)"
+            "saved query name `{name}` is not valid: use letters, digits, `-` and `_`, at most {} (a file .atomdoc/queries/NAME.aq)",
+            saved::MAX_NAME_CHARS
         );
     }
     let cwd = std::env::current_dir()?;
@@ -89,38 +77,14 @@ fn saved_query(global: &GlobalArgs, name: &str) -> anyhow::Result<QueryText> {
         Some(r) => r.clone(),
         None => config::discover_repo(&cwd),
     };
-    let dir = crate::repl::files::queries_dir(&repo);
-    let path = dir.join(format!("{name}.aq"));
     // The repository provides this file: a committed symlink to `/dev/zero` or elsewhere must
-    // not hang atomdoc or be read.
-    match crate::repl::files::read_saved(&repo, &path) {
-        Ok(text) => {
-            let queries = queries_in(&path.display().to_string(), &text);
-            match queries.len() {
-                1 => Ok(queries.into_iter().next().expect("one query")),
-                0 => bail!("{} holds no query", path.display()),
-                n => bail!(
-                    "{} holds {n} queries; a saved query holds one (run files of several with --file)",
-                    path.display()
-                ),
-            }
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            let known = crate::repl::files::saved_names(&repo);
-            if known.is_empty() {
-                bail!(
-                    "no saved query `{name}`: {} does not exist; write the query in that file",
-                    path.display()
-                )
-            }
-            bail!(
-                "no saved query `{name}` in {}; saved queries: {}",
-                dir.display(),
-                known.join(", ")
-            )
-        }
-        Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
-    }
+    // not hang atomdoc or be read (`saved::load` reads it through the boundary).
+    let query = saved::load(&repo, name).map_err(anyhow::Error::msg)?;
+    Ok(QueryText {
+        origin: query.path.display().to_string(),
+        line: query.line,
+        text: query.text,
+    })
 }
 
 /// Runs `atomdoc query`; returns the exit status.

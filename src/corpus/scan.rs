@@ -3,7 +3,6 @@
 //! repository are not followed, and symlink loops end the descent instead of hanging.
 
 use std::collections::{HashMap, HashSet};
-use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -13,7 +12,7 @@ use rayon::prelude::*;
 use super::links::{Entry, RepoView};
 use super::parse;
 use super::{FileWarning, SourceFile};
-use crate::boundary::read::{ELOOP, Links, read_capped};
+use crate::boundary::read::{self, ELOOP, Links, read_capped};
 use crate::config::{Limits, LinksConfig};
 
 /// A repository on disk: the answer to [`RepoView`] questions about files that are not
@@ -34,7 +33,7 @@ impl DiskRepo {
     pub fn new(root: &Path, links: LinksConfig) -> std::io::Result<DiskRepo> {
         Ok(DiskRepo {
             root: root.to_path_buf(),
-            canonical: root.canonicalize()?,
+            canonical: read::canonical(root)?,
             links,
             entries: Mutex::new(HashMap::new()),
             max_file_bytes: Limits::DEFAULT_MAX_FILE_BYTES,
@@ -67,7 +66,7 @@ impl DiskRepo {
 
     fn entry_uncached(&self, path: &str) -> Entry {
         let full = self.root.join(path);
-        match fs::metadata(&full) {
+        match read::metadata(&full) {
             Err(_) => {
                 // A dangling symlink or nothing at all.
                 Entry::Missing
@@ -84,7 +83,7 @@ impl DiskRepo {
         // Only regular files inside the repository and under the size cap are read: a FIFO or
         // a device named `x.md` would block or never end.
         let readable = self.inside(&full)
-            && fs::metadata(&full).is_ok_and(|m| m.is_file() && m.len() <= self.max_file_bytes);
+            && read::metadata(&full).is_ok_and(|m| m.is_file() && m.len() <= self.max_file_bytes);
         match readable.then(|| read_capped(&full, Links::Inside(&self.root), self.max_file_bytes)) {
             Some(Ok(Some(bytes))) => {
                 let doc = parse::parse(&decode(bytes).0, &self.links);
@@ -98,8 +97,7 @@ impl DiskRepo {
 
     /// Whether a path that exists stays inside the repository once symlinks are followed.
     fn inside(&self, path: &Path) -> bool {
-        path.canonicalize()
-            .is_ok_and(|c| c.starts_with(&self.canonical))
+        read::canonical(path).is_ok_and(|c| c.starts_with(&self.canonical))
     }
 }
 
@@ -236,10 +234,7 @@ fn walk_under(
                 && e.file_name().to_str().is_some_and(|n| n.starts_with('.'));
             // Follow a symlink only when it stays inside the repository.
             let escapes = e.path_is_symlink()
-                && !e
-                    .path()
-                    .canonicalize()
-                    .is_ok_and(|c| c.starts_with(&canonical));
+                && !read::canonical(e.path()).is_ok_and(|c| c.starts_with(&canonical));
             // A folder's ignore files are read when the walk enters it, so check them first.
             let bad_ignore = (!hidden_dir
                 && !escapes
@@ -260,7 +255,7 @@ fn walk_under(
                 return false;
             }
             // A dangling symlink cannot be canonicalised either: it is simply not there.
-            if escapes && !hidden_dir && e.path().exists() {
+            if escapes && !hidden_dir && read::kind(e.path()).is_some() {
                 escaped_in_filter
                     .lock()
                     .unwrap_or_else(|p| p.into_inner())
@@ -313,16 +308,14 @@ const IGNORE_FILES: [&str; 2] = [".gitignore", ".ignore"];
 /// something that is not a regular file (a pipe or `/dev/zero` would hang the walk).
 fn unsafe_ignore_file(dir: &Path, canonical_repo: &Path) -> Option<PathBuf> {
     IGNORE_FILES.iter().map(|name| dir.join(name)).find(|p| {
-        let Ok(link) = fs::symlink_metadata(p) else {
+        let Ok(link) = read::symlink_metadata(p) else {
             return false;
         };
         if link.file_type().is_symlink() {
-            let inside = p
-                .canonicalize()
-                .is_ok_and(|c| c.starts_with(canonical_repo));
-            let regular = fs::metadata(p).is_ok_and(|m| m.is_file());
+            let inside = read::canonical(p).is_ok_and(|c| c.starts_with(canonical_repo));
+            let kind = read::kind(p);
             // A dangling symlink is not read by anyone: harmless.
-            fs::metadata(p).is_ok() && !(inside && regular)
+            kind.is_some() && !(inside && kind == Some(read::Kind::File))
         } else {
             !link.is_file()
         }
@@ -431,7 +424,7 @@ fn read_one(
     };
     let full = repo.join(&path);
     // The walk saw a regular file, but the tree may have changed since: check again.
-    let meta = fs::metadata(&full).map_err(|e| skip(format!("cannot read: {e}; skipped")))?;
+    let meta = read::metadata(&full).map_err(|e| skip(format!("cannot read: {e}; skipped")))?;
     if !meta.is_file() {
         return Err(skip("no longer a regular file; skipped".into()));
     }
@@ -528,22 +521,13 @@ pub struct Stat {
 /// Stats `path` (repo-relative) following symlinks; `None` when it does not exist or cannot
 /// be read. Never reads the file's content.
 pub fn stat(repo: &Path, path: &str) -> Option<Stat> {
-    let meta = fs::metadata(repo.join(path)).ok()?;
+    let meta = read::metadata(&repo.join(path)).ok()?;
     let mtime = meta
         .modified()
         .ok()
         .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
         .map_or(0, |d| d.as_nanos() as i128);
-    #[cfg(unix)]
-    let (inode, ctime) = {
-        use std::os::unix::fs::MetadataExt;
-        (
-            meta.ino(),
-            i128::from(meta.ctime()) * 1_000_000_000 + i128::from(meta.ctime_nsec()),
-        )
-    };
-    #[cfg(not(unix))]
-    let (inode, ctime) = (0, 0);
+    let (inode, ctime) = read::inode_and_ctime(&meta);
     Some(Stat {
         is_dir: meta.is_dir(),
         size: meta.len(),
@@ -562,6 +546,8 @@ pub fn stat_all(repo: &Path, paths: &[String]) -> Vec<Option<Stat>> {
 mod tests {
     //! The tree changing under atomdoc between the walk and the read: driven step by step
     //! through the same functions `Workspace::load` calls, so nothing races.
+
+    use std::fs;
 
     use super::*;
     use crate::config::Config;

@@ -113,12 +113,7 @@ impl Meta {
 
 /// A saved query's name becomes a file name: letters, digits, `-` and `_` only.
 pub fn check_name(name: &str) -> Result<(), String> {
-    if !name.is_empty()
-        && name.len() <= 64
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-    {
+    if crate::saved::valid_name(name) {
         Ok(())
     } else {
         Err(format!(

@@ -27,6 +27,7 @@ use rustyline::history::DefaultHistory;
 use rustyline::{CompletionType, Config, Editor};
 
 use crate::graph::Stats;
+use crate::saved;
 use crate::workspace::Workspace;
 use engine::{Format, Origin};
 use helper::AtomHelper;
@@ -103,7 +104,7 @@ impl Session {
 
     pub fn vocabulary(&self) -> Vocabulary {
         let mut vocab = Vocabulary::from_corpus(&self.workspace.corpus);
-        vocab.saved = files::saved_names(&self.workspace.location.repo);
+        vocab.saved = saved::names(&self.workspace.location.repo);
         vocab
     }
 
@@ -290,7 +291,7 @@ impl Session {
                     false
                 }
             },
-            Meta::Save { name, query } => match files::save(&repo, &name, &query) {
+            Meta::Save { name, query } => match saved::save(&repo, &name, &query) {
                 Ok((path, replaced)) => {
                     let shown = path.strip_prefix(&repo).unwrap_or(&path);
                     let note = if replaced {
@@ -307,23 +308,27 @@ impl Session {
                 }
             },
             Meta::Run(None) => {
-                let names = files::saved_names(&repo);
+                let names = saved::names(&repo);
                 if names.is_empty() {
                     writeln!(out, "no saved queries; save one with `:save NAME <query>`")?;
                 }
                 for name in names {
-                    let query = files::load_saved(&repo, &name).unwrap_or_default();
-                    writeln!(out, "{name}: {}", crate::render::sanitize(&query))?;
+                    let query = saved::load(&repo, &name).map(|q| q.text);
+                    writeln!(
+                        out,
+                        "{name}: {}",
+                        crate::render::sanitize(&query.unwrap_or_default())
+                    )?;
                 }
                 true
             }
-            Meta::Run(Some(name)) => match files::load_saved(&repo, &name) {
+            Meta::Run(Some(name)) => match saved::load(&repo, &name) {
                 Ok(query) => {
                     let origin = Origin {
                         name: format!("{name}.aq"),
-                        line: 1,
+                        line: query.line,
                     };
-                    self.query(&query, &origin, out, err)?
+                    self.query(&query.text, &origin, out, err)?
                 }
                 Err(message) => {
                     writeln!(err, "error: {message}")?;
@@ -484,7 +489,7 @@ pub fn run_interactive(session: &mut Session) -> anyhow::Result<()> {
     if let Some(path) = &history {
         // A missing file is the first session; anything else is worth a word.
         if let Err(e) = editor.load_history(path)
-            && path.exists()
+            && crate::boundary::read::kind(path).is_some()
         {
             eprintln!("warning: cannot read history {}: {e}", path.display());
         }

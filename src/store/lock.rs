@@ -2,7 +2,6 @@
 //! process while it writes the cache. Readers take no lock: every file they read is replaced
 //! atomically, and the search index carries the generation it belongs to.
 
-use std::fs::File;
 use std::time::{Duration, Instant};
 
 use crate::boundary::owned::Owned;
@@ -13,7 +12,7 @@ pub const LOCK_FILE: &str = "lock";
 /// A held exclusive lock; released when dropped (or when the process dies).
 #[derive(Debug)]
 pub struct CacheLock {
-    _file: File,
+    _file: crate::boundary::owned::LockFile,
 }
 
 /// Takes the exclusive lock on `cache`, waiting up to `wait` for another atomdoc process to

@@ -273,42 +273,49 @@ fn parse_all(root: &str, files: Vec<SourceFile>, config: &Config) -> Vec<Documen
     )
 }
 
-/// A progress bar for a full build: hidden until the build has taken a second, and only
-/// ever drawn on a terminal (indicatif draws nothing when stderr is not one).
-struct Progress {
-    bar: indicatif::ProgressBar,
-    start: Instant,
-    shown: std::cell::Cell<bool>,
+/// How a face shows the progress of a full build: `cli` installs one that draws a bar on a
+/// terminal ([`show_progress_with`]); without one, nothing is shown.
+pub trait ShowProgress: Send + Sync {
+    /// A build of `steps` steps (reading and indexing each file) begins.
+    fn start(&self, steps: u64);
+    /// `n` more steps are done; `what` names the phase.
+    fn advance(&self, n: u64, what: &'static str);
+    /// The build is over (or given up).
+    fn finish(&self);
 }
+
+static PROGRESS_SINK: std::sync::OnceLock<Box<dyn ShowProgress>> = std::sync::OnceLock::new();
+
+/// Shows the progress of every later full build through `sink` (the first one installed
+/// stays).
+pub fn show_progress_with(sink: Box<dyn ShowProgress>) {
+    let _ = PROGRESS_SINK.set(sink);
+}
+
+/// The progress of one full build, reported to the installed [`ShowProgress`].
+struct Progress;
 
 impl Progress {
     /// `steps`: reading and indexing each file.
     fn new(files: usize) -> Progress {
-        let bar = indicatif::ProgressBar::hidden();
-        bar.set_length(2 * files as u64);
-        Progress {
-            bar,
-            start: Instant::now(),
-            shown: std::cell::Cell::new(false),
+        if let Some(sink) = PROGRESS_SINK.get() {
+            sink.start(2 * files as u64);
         }
+        Progress
     }
 
     fn tick(&self, n: usize, what: &'static str) {
-        self.bar.inc(n as u64);
-        if !self.shown.get() && self.start.elapsed() > Duration::from_secs(1) {
-            self.bar
-                .set_draw_target(indicatif::ProgressDrawTarget::stderr());
-            self.shown.set(true);
-        }
-        if self.shown.get() {
-            self.bar.set_message(what);
+        if let Some(sink) = PROGRESS_SINK.get() {
+            sink.advance(n as u64, what);
         }
     }
 }
 
 impl Drop for Progress {
     fn drop(&mut self) {
-        self.bar.finish_and_clear();
+        if let Some(sink) = PROGRESS_SINK.get() {
+            sink.finish();
+        }
     }
 }
 
@@ -436,15 +443,21 @@ fn deps_changed(root: &Path, deps: &[DepStamp]) -> bool {
 type Signature = (u64, std::time::SystemTime, u64);
 
 fn signature(path: &Path) -> Option<Signature> {
-    let m = std::fs::symlink_metadata(path).ok()?;
-    #[cfg(unix)]
-    let inode = std::os::unix::fs::MetadataExt::ino(&m);
-    #[cfg(not(unix))]
-    let inode = 0;
+    let m = reader::symlink_metadata(path).ok()?;
+    let (inode, _) = reader::inode_and_ctime(&m);
     Some((m.len(), m.modified().ok()?, inode))
 }
 
-/// Phase timings on stderr when `ATOMDOC_TIMING` is set (for benchmarks; off by default).
+/// Where phase timings go: a face that wants them installs a sink ([`report_timings_to`]);
+/// `cli` does when `ATOMDOC_TIMING` is set (for benchmarks; off by default).
+static TIMING_SINK: std::sync::OnceLock<fn(&str)> = std::sync::OnceLock::new();
+
+/// Sends every later phase timing line to `sink` (the first sink installed stays).
+pub fn report_timings_to(sink: fn(&str)) {
+    let _ = TIMING_SINK.set(sink);
+}
+
+/// Phase timings of a load, sent to the installed sink.
 struct Timing {
     start: Option<Instant>,
     last: std::cell::Cell<Option<Instant>>,
@@ -452,7 +465,7 @@ struct Timing {
 
 impl Timing {
     fn new() -> Timing {
-        let on = std::env::var_os("ATOMDOC_TIMING").is_some();
+        let on = TIMING_SINK.get().is_some();
         let now = on.then(Instant::now);
         Timing {
             start: now,
@@ -461,13 +474,15 @@ impl Timing {
     }
 
     fn mark(&self, phase: &str) {
-        if let (Some(start), Some(last)) = (self.start, self.last.get()) {
+        if let (Some(start), Some(last), Some(sink)) =
+            (self.start, self.last.get(), TIMING_SINK.get())
+        {
             let now = Instant::now();
-            eprintln!(
+            sink(&format!(
                 "timing: {phase:<16} {:>7.1} ms (total {:.1} ms)",
                 (now - last).as_secs_f64() * 1e3,
                 (now - start).as_secs_f64() * 1e3
-            );
+            ));
             self.last.set(Some(now));
         }
     }
@@ -687,7 +702,7 @@ fn write_snapshot(owned: &Owned, head: &[u8], parts: &[(String, Vec<u8>)]) -> st
     owned.folder(PARTS_DIR)?;
     for (name, bytes) in parts {
         let path = part_path(cache, name);
-        if !std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file()) {
+        if !reader::symlink_metadata(&path).is_ok_and(|m| m.is_file()) {
             owned.write(&format!("{PARTS_DIR}/{name}.bin"), bytes)?;
         }
     }
@@ -769,11 +784,11 @@ fn from_snapshot(
 /// Whether `dir` has no write permission bits at all: a folder meant to be read-only, which
 /// atomdoc respects even when it runs as root (who could write there anyway).
 fn read_only(dir: &Path) -> bool {
-    std::fs::metadata(dir).is_ok_and(|m| m.permissions().readonly())
+    reader::metadata(dir).is_ok_and(|m| m.permissions().readonly())
 }
 
 fn prepare_dir(owned: &Owned) -> std::io::Result<()> {
-    let existing = owned.path().ancestors().find(|a| a.exists());
+    let existing = owned.path().ancestors().find(|a| reader::exists(a));
     if existing.is_some_and(read_only) {
         return Err(std::io::Error::new(
             std::io::ErrorKind::PermissionDenied,
@@ -786,13 +801,10 @@ fn prepare_dir(owned: &Owned) -> std::io::Result<()> {
 /// The stamps of the files of a search index folder (lock files excepted: readers touch them).
 fn index_files(dir: &Path) -> std::io::Result<Vec<IndexFile>> {
     let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir)? {
-        let entry = entry?;
-        let name = entry.file_name().to_string_lossy().into_owned();
+    for (name, meta) in reader::entries(dir)? {
         if name.ends_with(".lock") {
             continue;
         }
-        let meta = entry.metadata()?;
         if !meta.is_file() {
             continue;
         }

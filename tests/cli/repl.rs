@@ -85,6 +85,59 @@ fn plain_atomdoc_with_piped_stdin_reads_queries() {
     assert!(plain.ends_with("--- status 0\n"), "{plain}");
 }
 
+/// `atomdoc query @NAME`, the REPL's `:run NAME` and its `@NAME` read a saved query one way:
+/// comments skipped, exactly one query, the same message when that fails.
+#[test]
+fn saved_queries_are_read_one_way_by_every_face() {
+    let repo = sample_copy();
+    let queries = repo.path().join(".atomdoc/queries");
+    std::fs::create_dir_all(&queries).unwrap();
+    std::fs::write(
+        queries.join("two.aq"),
+        "# two
+orphans
+stats
+",
+    )
+    .unwrap();
+    std::fs::write(
+        queries.join("none.aq"),
+        "# nothing here
+
+",
+    )
+    .unwrap();
+    std::fs::write(
+        queries.join("bad.aq"),
+        "# a typo on line 2
+docs wher
+",
+    )
+    .unwrap();
+    for (name, expected) in [
+        ("two", "two.aq holds 2 queries; a saved query holds one"),
+        ("none", "none.aq holds no query"),
+        ("bad", "bad.aq:2:"),
+    ] {
+        let one_shot = atomdoc(repo.path())
+            .args(["query", &format!("@{name}")])
+            .output()
+            .unwrap();
+        let one_shot = String::from_utf8_lossy(&one_shot.stderr).to_string();
+        assert!(one_shot.contains(expected), "{name}: {one_shot}");
+        let session = piped(
+            repo.path(),
+            &["repl"],
+            &format!(
+                ":run {name}
+@{name}
+"
+            ),
+        );
+        assert_eq!(session.matches(expected).count(), 2, "{name}: {session}");
+    }
+}
+
 #[test]
 fn saved_queries_are_files_the_next_session_runs() {
     let repo = sample_copy();
