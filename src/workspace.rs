@@ -4,6 +4,8 @@
 //! `graph`. Every command loads through [`Workspace::open`], so every command refreshes the
 //! cache.
 
+mod live;
+
 use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
 
@@ -14,6 +16,7 @@ use crate::graph::DocGraph;
 use crate::query::{Query, QueryError};
 use crate::search::{SearchError, SearchIndex};
 use crate::store::{self, CacheMode, Report, SearchSource};
+pub use live::{Applied, BrokenChange, Change, EdgeChange};
 
 /// A loaded docs tree: where it is, its settings, its documents and their graph.
 pub struct Workspace {
@@ -30,6 +33,8 @@ pub struct Workspace {
     /// The index rebuilt after the cached one failed a search (see [`Workspace::with_search`]).
     healed: OnceLock<Result<SearchIndex, String>>,
     sources: OnceLock<HashMap<String, String>>,
+    /// Editors' unsaved texts by path, used instead of the files (see [`Workspace::apply`]).
+    overlays: HashMap<String, String>,
 }
 
 impl Workspace {
@@ -62,6 +67,7 @@ impl Workspace {
             search: OnceLock::new(),
             healed: OnceLock::new(),
             sources: OnceLock::new(),
+            overlays: HashMap::new(),
         })
     }
 
@@ -80,6 +86,7 @@ impl Workspace {
             search: OnceLock::new(),
             healed: OnceLock::new(),
             sources: OnceLock::new(),
+            overlays: HashMap::new(),
         }
     }
 

@@ -134,28 +134,43 @@ pub trait RepoView: Sync {
 /// The anchors of every document of a corpus, lower-cased, as sets: one lookup per link
 /// instead of a scan of every heading (a hostile file with 100 000 headings and 100 000
 /// fragment links would otherwise take minutes).
-pub struct AnchorSets(Vec<HashSet<String>>);
+///
+/// [`AnchorSets::lazy`] builds a document's set on first use, so resolving a few documents'
+/// links costs what they ask, not a pass over every heading of the tree.
+pub struct AnchorSets(Vec<std::sync::OnceLock<HashSet<String>>>);
 
 impl AnchorSets {
+    /// Every document's set, built now (for resolving every link).
     pub fn new(corpus: &Corpus) -> AnchorSets {
-        AnchorSets(
-            corpus
-                .docs
-                .iter()
-                .map(|d| {
-                    d.headings
-                        .iter()
-                        .map(|h| h.slug.to_lowercase())
-                        .chain(d.html_anchors.iter().map(|a| a.to_lowercase()))
-                        .collect()
-                })
-                .collect(),
-        )
+        let sets = AnchorSets::lazy(corpus);
+        for (id, set) in sets.0.iter().enumerate() {
+            set.get_or_init(|| anchor_set(corpus, id));
+        }
+        sets
     }
 
-    pub fn has(&self, doc: DocId, fragment: &str) -> bool {
-        self.0[doc].contains(&fragment.to_lowercase())
+    /// Sets built when first asked.
+    pub fn lazy(corpus: &Corpus) -> AnchorSets {
+        let mut sets = Vec::new();
+        sets.resize_with(corpus.docs.len(), std::sync::OnceLock::new);
+        AnchorSets(sets)
     }
+
+    /// Whether document `doc` of `corpus` (the corpus the sets were made for) has `fragment`.
+    pub fn has(&self, corpus: &Corpus, doc: DocId, fragment: &str) -> bool {
+        self.0[doc]
+            .get_or_init(|| anchor_set(corpus, doc))
+            .contains(&fragment.to_lowercase())
+    }
+}
+
+fn anchor_set(corpus: &Corpus, doc: DocId) -> HashSet<String> {
+    let d = corpus.doc(doc);
+    d.headings
+        .iter()
+        .map(|h| h.slug.to_lowercase())
+        .chain(d.html_anchors.iter().map(|a| a.to_lowercase()))
+        .collect()
 }
 
 /// Whether a destination has a URL scheme (`https:`, `mailto:` …). A protocol-relative
@@ -298,7 +313,7 @@ fn resolve_in(
     anchors: Option<&AnchorSets>,
 ) -> Link {
     let has_anchor = |doc: DocId, fragment: &str| match anchors {
-        Some(sets) => sets.has(doc, fragment),
+        Some(sets) => sets.has(corpus, doc, fragment),
         None => corpus.doc(doc).has_anchor(fragment),
     };
     let (source_path, from_doc) = match from {

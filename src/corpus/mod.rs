@@ -6,6 +6,7 @@
 
 pub mod dialect;
 pub mod heading;
+pub mod ingest;
 pub mod lines;
 pub mod links;
 pub mod parse;
@@ -22,6 +23,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::Config;
 use dialect::{Dialect, Site};
+pub use ingest::{Changes, Ingested, ingest};
 pub use links::{BrokenReason, LinkStatus, RepoView};
 pub use parse::{CodeBlock, CodeLabel, Heading, LinkSyntax, ParsedDoc, RawLink};
 
@@ -336,21 +338,24 @@ impl Corpus {
             .filter(|(p, _)| is_referrer(root, p, &globs))
             .map(source)
             .collect();
-        let mut corpus = Corpus::build(root, sources, Vec::new(), &view, config);
-        corpus.set_referrers(parse_referrers(referrers, config), &view);
-        corpus
+        ingest(
+            Corpus::empty(root),
+            Changes::all(sources, referrers),
+            Vec::new(),
+            &view,
+            config,
+        )
+        .0
     }
 
-    /// Puts `referrers` (parsed, in any order) in the corpus and resolves their links.
-    pub fn set_referrers(&mut self, mut referrers: Vec<Referrer>, view: &dyn RepoView) {
-        referrers.sort_by(|a, b| a.path.cmp(&b.path));
-        self.referrers = referrers;
-        self.resolve_referrers(view);
+    /// A corpus without documents, for the docs root `root`: what a whole build ingests into.
+    pub fn empty(root: &str) -> Corpus {
+        Corpus::from_documents(root, Vec::new(), Vec::new())
     }
 
     /// Resolves every referrer's links against the documents and `view`.
     pub fn resolve_referrers(&mut self, view: &dyn RepoView) {
-        let anchors = links::AnchorSets::new(self);
+        let anchors = links::AnchorSets::lazy(self);
         let resolved: Vec<Vec<Link>> = self
             .referrers
             .par_iter()
@@ -390,9 +395,8 @@ impl Corpus {
         }
     }
 
-    /// Parses the given files and resolves every link against `view`.
-    ///
-    /// `root` is the repo-relative docs root. Files are parsed in parallel.
+    /// Parses the given documents and resolves every link against `view`: [`ingest`] of
+    /// every file into an empty corpus. `root` is the repo-relative docs root.
     pub fn build(
         root: &str,
         files: Vec<SourceFile>,
@@ -400,38 +404,8 @@ impl Corpus {
         view: &dyn RepoView,
         config: &Config,
     ) -> Corpus {
-        let max_links = config.limits.max_links_per_file;
-        let mut parsed: Vec<(String, ParsedDoc)> = map_in_batches(
-            files,
-            |f| f.text.len(),
-            |f| {
-                let doc = parse::parse(&f.text, &config.links);
-                (f.path, doc)
-            },
-        );
-        parsed.sort_by(|a, b| a.0.cmp(&b.0));
-        for (_, doc) in &mut parsed {
-            cap_links(doc, max_links);
-        }
-        let mut corpus = Corpus::from_parsed(root, parsed, warnings, view);
-        corpus.note_capped_links(max_links);
-        corpus
-    }
-
-    /// Builds a corpus from already parsed documents (repo-relative path, parse result).
-    pub fn from_parsed(
-        root: &str,
-        parsed: Vec<(String, ParsedDoc)>,
-        warnings: Vec<FileWarning>,
-        view: &dyn RepoView,
-    ) -> Corpus {
-        let docs = parsed
-            .into_iter()
-            .map(|(path, p)| Document::new(root, path, p, view.site()))
-            .collect();
-        let mut corpus = Corpus::from_documents(root, docs, warnings);
-        corpus.resolve_links(view);
-        corpus
+        let all = Changes::all(files, Vec::new());
+        ingest(Corpus::empty(root), all, warnings, view, config).0
     }
 
     /// Assembles a corpus from documents whose links are not resolved yet (or were resolved
@@ -529,7 +503,7 @@ impl Corpus {
     /// kept the set of document paths, so every other link's resolution still holds).
     pub fn resolve_links_of(&mut self, ids: &[DocId], view: &dyn RepoView) {
         self.site = view.site().clone();
-        let anchors = links::AnchorSets::new(self);
+        let anchors = links::AnchorSets::lazy(self);
         let resolved: Vec<(DocId, Vec<Link>)> = ids
             .par_iter()
             .map(|&id| {
@@ -640,18 +614,6 @@ pub fn cap_links(doc: &mut ParsedDoc, max: usize) {
         doc.links_dropped = doc.links.len() - max;
         doc.links.truncate(max);
     }
-}
-
-/// Parses referrer files (in parallel) for their links, capped like documents'.
-pub fn parse_referrers(files: Vec<SourceFile>, config: &Config) -> Vec<Referrer> {
-    files
-        .into_par_iter()
-        .map(|f| {
-            let mut parsed = parse::parse(&f.text, &config.links);
-            cap_links(&mut parsed, config.limits.max_links_per_file);
-            Referrer::new(f.path, parsed)
-        })
-        .collect()
 }
 
 /// `path` relative to `root` (both repo-relative); `path` itself when `root` is empty.

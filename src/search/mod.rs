@@ -323,6 +323,24 @@ impl SearchIndex {
         SearchIndex::new(index).map_err(|e| e.to_string())
     }
 
+    /// Deletes the documents at the paths `gone` and adds `fresh` (which must carry their
+    /// text), then makes the change visible: how a live workspace keeps an open in-memory
+    /// index up to date.
+    pub fn update<'a>(
+        &self,
+        gone: &[String],
+        fresh: impl IntoIterator<Item = &'a Document>,
+    ) -> Result<(), SearchError> {
+        let w = writer(&self.index, 1)?;
+        for path in gone {
+            delete_path(&w, &self.fields, path);
+        }
+        add_all(&w, &self.fields, fresh)?;
+        commit(w, "")?;
+        self.reader.reload()?;
+        Ok(())
+    }
+
     pub fn searcher(&self) -> Searcher {
         self.reader.searcher()
     }

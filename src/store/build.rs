@@ -1,0 +1,241 @@
+//! What each kind of load feeds [`corpus::ingest`] and what it keeps: in memory (every file,
+//! nothing kept), a full build of the cache (every file; stamps, a new search folder, the
+//! snapshot) and an incremental update (the files whose stat changed; the manifest, the
+//! search folder and the snapshot brought up to date).
+
+use std::collections::HashSet;
+
+use super::manifest::{self, Manifest, Recording, Seen, Tree, Walked};
+use super::progress::{Progress, Timing};
+use super::search_dir::IndexState;
+use super::snapshot::Snapshot;
+use super::{Fallback, Loaded, Report, SearchSource, key};
+use crate::boundary::owned::Owned;
+use crate::config::{Config, Location};
+use crate::corpus::scan::{self, DiskRepo};
+use crate::corpus::{self, Changes, Corpus, FileWarning};
+
+/// The view of the repository link resolution asks, with the configured caps.
+pub fn disk_repo(location: &Location, config: &Config) -> std::io::Result<DiskRepo> {
+    Ok(DiskRepo::new(&location.repo, config.links.clone())?
+        .with_max_file_bytes(config.limits.max_file_bytes))
+}
+
+/// Reads and parses every file: the pipeline without a cache.
+pub fn cold_memory(location: &Location, config: &Config) -> std::io::Result<Loaded> {
+    let repo = disk_repo(location, config)?;
+    let Walked {
+        paths,
+        referrers,
+        mut warnings,
+    } = manifest::walk(&repo, location, config);
+    let progress = Progress::new(paths.len() + referrers.len());
+    let all = paths.into_iter().chain(referrers.iter().cloned()).collect();
+    let (files, read_warnings) = progress.read(&location.repo, all, &config.limits);
+    warnings.extend(read_warnings);
+    let (files, referrer_files) = manifest::split_referrers(files, &referrers);
+    let report = Report {
+        files: files.len(),
+        full: true,
+        ..Report::default()
+    };
+    let base = Corpus::empty(&location.root);
+    let all = Changes::all(files, referrer_files);
+    let (corpus, _) = corpus::ingest(base, all, warnings, &repo, config);
+    Ok(Loaded {
+        corpus,
+        report,
+        notices: Vec::new(),
+        search: SearchSource::Memory { texts: true },
+    })
+}
+
+/// One load through the disk cache: the tree, its settings, the cache folder (its lock held)
+/// and what the walk found.
+pub struct Run<'a> {
+    pub location: &'a Location,
+    pub config: &'a Config,
+    pub owned: &'a Owned,
+    pub repo: &'a DiskRepo,
+    pub tree: &'a Tree<'a>,
+    pub walk_warnings: &'a [FileWarning],
+}
+
+/// What a load produced, to be saved.
+struct Update {
+    corpus: Corpus,
+    manifest: Manifest,
+    search: IndexState,
+    /// Files that could not be read this run (reported, not kept in the manifest).
+    skipped: Vec<FileWarning>,
+    report: Report,
+}
+
+impl Run<'_> {
+    /// Reads and parses every file, builds a new search folder and saves the snapshot.
+    /// Returns the loaded tree and the new search folder (the others are swept).
+    pub fn cold(&self) -> Result<(Loaded, Option<String>), Fallback> {
+        let tree = self.tree;
+        let stat_of = tree.stat_of();
+        let progress = Progress::new(tree.paths.len() + tree.referrers.len());
+        let all: Vec<String> = tree.paths.iter().chain(tree.referrers).cloned().collect();
+        let (files, read_warnings) = progress.read(&self.location.repo, all, &self.config.limits);
+        let (skipped, per_file) = manifest::split_warnings(read_warnings);
+        let (files, referrer_files) = manifest::split_referrers(files, tree.referrers);
+        let seen = Seen {
+            stat_of: &stat_of,
+            per_file: &per_file,
+        };
+        let stamps = seen.stamps(&files);
+        let referrer_stamps = seen.stamps(&referrer_files);
+        let report = Report {
+            files: files.len(),
+            full: true,
+            cache: Some(self.owned.path().to_path_buf()),
+            ..Report::default()
+        };
+        let recording = Recording::new(self.repo);
+        let base = Corpus::empty(&self.location.root);
+        let all = Changes::all(files, referrer_files);
+        let (corpus, _) =
+            corpus::ingest(base, all, self.warnings(&skipped), &recording, self.config);
+        let manifest = Manifest {
+            files: stamps,
+            referrer_files: referrer_stamps,
+            deps: recording.stamps(&self.location.repo, Vec::new()),
+        };
+        let search = IndexState::build(self.owned, &corpus, &progress)?;
+        let dir = search.dir.clone();
+        let update = Update {
+            corpus,
+            manifest,
+            search,
+            skipped,
+            report,
+        };
+        match self.save(update) {
+            Ok(loaded) => Ok((loaded, Some(dir))),
+            Err(e) => {
+                // A run that fails after building its index leaves no folder behind.
+                self.owned.remove_folder(&dir);
+                Err(e)
+            }
+        }
+    }
+
+    /// Reads the files whose stat changed, ingests the ones whose content did into the
+    /// snapshot's corpus, updates the search folder and saves the snapshot.
+    pub fn incremental(&self, snap: Snapshot) -> Result<(Loaded, Option<String>), Fallback> {
+        let (location, config, tree) = (self.location, self.config, self.tree);
+        let Snapshot {
+            manifest: old,
+            corpus: base,
+            mut search,
+            ..
+        } = snap;
+        let d = manifest::diff(&old.files, tree.paths, tree.stats);
+        let r = manifest::diff(&old.referrer_files, tree.referrers, tree.referrer_stats);
+        let others_changed = manifest::deps_changed(&location.repo, &old.deps);
+        let stat_of = tree.stat_of();
+        let candidates = d.candidates.into_iter().chain(r.candidates).collect();
+        let (files, read_warnings) =
+            scan::read_all_with(&location.repo, candidates, &config.limits);
+        let (skipped, per_file) = manifest::split_warnings(read_warnings);
+        let (files, referrer_files) = manifest::split_referrers(files, tree.referrers);
+        // A file that was there and now cannot be read is gone from the corpus too.
+        let mut removed = d.removed;
+        removed.extend(r.removed);
+        removed.extend(skipped.iter().map(|w| w.path.clone()));
+        let gone: HashSet<&str> = removed.iter().map(String::as_str).collect();
+        let seen = Seen {
+            stat_of: &stat_of,
+            per_file: &per_file,
+        };
+        let (docs, stamps) = seen.refresh(old.files, files, &gone);
+        let (referrers, referrer_stamps) = seen.refresh(old.referrer_files, referrer_files, &gone);
+
+        let timing = Timing::new();
+        let changes = Changes {
+            docs,
+            referrers,
+            removed: removed.clone(),
+            others_changed,
+        };
+        let recording = Recording::new(self.repo);
+        let (corpus, done) =
+            corpus::ingest(base, changes, self.warnings(&skipped), &recording, config);
+        let keep = if done.resolved_all {
+            Vec::new()
+        } else {
+            old.deps
+        };
+        let deps = recording.stamps(&location.repo, keep);
+        timing.mark("parse + resolve");
+
+        if !done.added.is_empty() || !done.removed.is_empty() || !done.changed.is_empty() {
+            let delta = (&done.removed[..], &done.changed[..], &done.added[..]);
+            search.update(self.owned, &corpus, delta)?;
+        }
+        timing.mark("search index");
+        let report = Report {
+            files: stamps.len(),
+            added: done.added,
+            changed: done.changed,
+            removed: done.removed,
+            full: false,
+            cache: Some(self.owned.path().to_path_buf()),
+        };
+        let manifest = Manifest {
+            files: stamps,
+            referrer_files: referrer_stamps,
+            deps,
+        };
+        let update = Update {
+            corpus,
+            manifest,
+            search,
+            skipped,
+            report,
+        };
+        Ok((self.save(update)?, None))
+    }
+
+    /// The corpus's warnings: the walk's and this run's skipped files.
+    fn warnings(&self, skipped: &[FileWarning]) -> Vec<FileWarning> {
+        let mut warnings = self.walk_warnings.to_vec();
+        warnings.extend(skipped.iter().cloned());
+        warnings
+    }
+
+    /// Writes the snapshot (without document text) and returns the loaded tree.
+    fn save(&self, update: Update) -> Result<Loaded, Fallback> {
+        let Update {
+            corpus,
+            manifest,
+            search,
+            skipped,
+            report,
+        } = update;
+        let timing = Timing::new();
+        let key = key(self.location, self.config);
+        let mut snap = Snapshot::new(key, search, manifest, corpus);
+        snap.write(self.owned).map_err(Fallback)?;
+        timing.mark("write snapshot");
+        let walk_warnings = self.walk_warnings.to_vec();
+        let mut loaded = snap.into_loaded(
+            self.owned.path(),
+            walk_warnings,
+            Report::default(),
+            Vec::new(),
+        );
+        // Keep this run's skipped-file warnings (they are not in the manifest).
+        loaded.corpus.warnings.extend(skipped);
+        loaded.corpus.warnings.sort_by(|a, b| a.path.cmp(&b.path));
+        loaded.corpus.warnings.dedup();
+        loaded.report = Report {
+            files: loaded.report.files,
+            ..report
+        };
+        Ok(loaded)
+    }
+}
