@@ -72,8 +72,8 @@ pub struct Limits {
 impl Limits {
     /// 4 MiB: well above any hand-written document, and small enough that parsing the
     /// worst file costs a few hundred MB at most (Markdown parsing can take ~150 bytes of
-    /// memory per byte; see [`crate::corpus::PARSE_BATCH_BYTES`], the same size).
-    pub const DEFAULT_MAX_FILE_BYTES: u64 = crate::corpus::PARSE_BATCH_BYTES as u64;
+    /// memory per byte; [`crate::corpus::PARSE_BATCH_BYTES`] is this size).
+    pub const DEFAULT_MAX_FILE_BYTES: u64 = 4 << 20;
     pub const DEFAULT_MAX_LINKS_PER_FILE: usize = 1_000_000;
 }
 
@@ -311,8 +311,7 @@ fn normalize_root(repo: &Path, raw: &str) -> Result<String, ConfigError> {
     } else {
         raw.replace('\\', "/")
     };
-    crate::corpus::links::normalize(&relative)
-        .ok_or_else(|| ConfigError::RootOutside(raw.to_string()))
+    crate::relpath::normalize(&relative).ok_or_else(|| ConfigError::RootOutside(raw.to_string()))
 }
 
 /// The file that makes a folder an mdBook.

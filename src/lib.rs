@@ -34,6 +34,7 @@ pub mod corpus;
 pub mod export;
 pub mod graph;
 pub mod query;
+pub mod relpath;
 pub mod render;
 pub mod repl;
 pub mod saved;

@@ -5,8 +5,9 @@
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
-use super::sections::{self, Requirement};
+use super::sections::Requirement;
 use super::{Diagnostic, Settings, Severity};
+use crate::corpus::heading;
 use crate::corpus::lines::LineIndex;
 use crate::corpus::parse::{is_related_heading, strip_bom};
 use crate::corpus::{BrokenReason, Corpus, DocId, Document, LinkKind, LinkStatus};
@@ -210,9 +211,150 @@ impl Out<'_> {
     }
 }
 
-/// Runs the enabled rules on document `id`; `source` is its raw text. The broken-link rules
-/// (AD010–AD013) run on every document, index and meta pages too: a broken link is wrong
-/// wherever it is. The template rules run only on the kinds `[check] kinds` names.
+/// One rule: its code is [`Rule::code`], its texts are in [`RULES`], its check is one
+/// function ([`Rule::check`] dispatches).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rule {
+    Title,
+    Intro,
+    CategorySection,
+    RelatedSection,
+    FewRelatedLinks,
+    PlaceholderText,
+    ReferenceSection,
+    RequiredSection,
+    RelatedPath,
+    MissingTarget,
+    MissingAnchor,
+    OutsideLink,
+    PlaceholderLink,
+    Orphan,
+}
+
+impl Rule {
+    /// Every rule, in code order (the order of [`RULES`]).
+    pub const ALL: [Rule; 14] = [
+        Rule::Title,
+        Rule::Intro,
+        Rule::CategorySection,
+        Rule::RelatedSection,
+        Rule::FewRelatedLinks,
+        Rule::PlaceholderText,
+        Rule::ReferenceSection,
+        Rule::RequiredSection,
+        Rule::RelatedPath,
+        Rule::MissingTarget,
+        Rule::MissingAnchor,
+        Rule::OutsideLink,
+        Rule::PlaceholderLink,
+        Rule::Orphan,
+    ];
+
+    /// The rule's stable code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Rule::Title => "AD001",
+            Rule::Intro => "AD002",
+            Rule::CategorySection => "AD003",
+            Rule::RelatedSection => "AD004",
+            Rule::FewRelatedLinks => "AD005",
+            Rule::PlaceholderText => "AD006",
+            Rule::ReferenceSection => "AD007",
+            Rule::RequiredSection => "AD008",
+            Rule::RelatedPath => "AD009",
+            Rule::MissingTarget => "AD010",
+            Rule::MissingAnchor => "AD011",
+            Rule::OutsideLink => "AD012",
+            Rule::PlaceholderLink => "AD013",
+            Rule::Orphan => "AD014",
+        }
+    }
+
+    /// Whether the rule holds a document to the template, and so runs only on the kinds
+    /// `[check] kinds` names. The broken-link rules (AD010–AD013) run on every document,
+    /// index and meta pages too: a broken link is wrong wherever it is.
+    pub fn is_template(self) -> bool {
+        self.broken_reason().is_none()
+    }
+
+    /// The broken-link reason a broken-link rule reports.
+    fn broken_reason(self) -> Option<BrokenReason> {
+        match self {
+            Rule::MissingTarget => Some(BrokenReason::Missing),
+            Rule::MissingAnchor => Some(BrokenReason::Anchor),
+            Rule::OutsideLink => Some(BrokenReason::Outside),
+            Rule::PlaceholderLink => Some(BrokenReason::Placeholder),
+            _ => None,
+        }
+    }
+
+    /// Runs this rule on one document.
+    fn check(self, cx: &Cx, out: &mut Out) {
+        match self {
+            Rule::Title => title(cx, out),
+            Rule::Intro => intro(cx, out),
+            Rule::CategorySection => category_section(cx, out),
+            Rule::RelatedSection => related_section(cx, out),
+            Rule::FewRelatedLinks => few_related_links(cx, out),
+            Rule::PlaceholderText => placeholder_text(cx, out),
+            Rule::ReferenceSection => reference_sections(cx, out),
+            Rule::RequiredSection => required_sections(cx, out),
+            Rule::RelatedPath => related_paths(cx, out),
+            Rule::Orphan => orphan(cx, out),
+            Rule::MissingTarget
+            | Rule::MissingAnchor
+            | Rule::OutsideLink
+            | Rule::PlaceholderLink => {
+                if let Some(reason) = self.broken_reason() {
+                    broken_links(reason, cx, out);
+                }
+            }
+        }
+    }
+}
+
+/// What a rule looks at: one document, its raw text, the tree around it.
+struct Cx<'a> {
+    corpus: &'a Corpus,
+    graph: &'a DocGraph,
+    id: DocId,
+    doc: &'a Document,
+    source: &'a str,
+    settings: &'a Settings,
+    /// The H1's line, where document-wide findings point (1 without a title).
+    head_line: u32,
+}
+
+impl Cx<'_> {
+    /// The category's required sections that no H2/H3 heading meets (AD003, AD008).
+    fn missing_sections(&self) -> (&[Requirement], Vec<&Requirement>) {
+        let reqs = self.settings.requirements.for_doc(self.doc);
+        let missing = reqs
+            .iter()
+            .filter(|r| r.met_by(&self.doc.headings).is_none())
+            .collect();
+        (reqs, missing)
+    }
+
+    /// The category's card key, for messages.
+    fn card(&self) -> String {
+        self.settings
+            .requirements
+            .key_for(self.doc)
+            .map_or_else(|| "category".to_string(), |k| k.to_string())
+    }
+
+    /// The Related Documents heading (AD004, AD005).
+    fn related_heading(&self) -> Option<&crate::corpus::Heading> {
+        self.doc
+            .headings
+            .iter()
+            .find(|h| h.level == 2 && is_related_heading(&h.text, &self.settings.links))
+    }
+}
+
+/// Runs the enabled rules on document `id`; `source` is its raw text. Template rules run
+/// only on the kinds `[check] kinds` names ([`Rule::is_template`]).
 pub fn run(
     corpus: &Corpus,
     graph: &DocGraph,
@@ -221,64 +363,72 @@ pub fn run(
     settings: &Settings,
 ) -> Vec<Diagnostic> {
     let doc = corpus.doc(id);
+    let cx = Cx {
+        corpus,
+        graph,
+        id,
+        doc,
+        source,
+        settings,
+        head_line: doc
+            .headings
+            .iter()
+            .find(|h| h.level == 1)
+            .map_or(1, |h| h.line),
+    };
     let mut out = Out {
         doc,
         settings,
         found: Vec::new(),
     };
-    if settings.kinds.contains(&doc.kind) {
-        template_rules(&mut out, corpus, graph, id, source);
+    let templated = settings.kinds.contains(&doc.kind);
+    for rule in Rule::ALL {
+        if (templated || !rule.is_template()) && settings.severity.contains_key(rule.code()) {
+            rule.check(&cx, &mut out);
+        }
     }
-    broken_links(&mut out);
     out.found
 }
 
-/// AD001–AD009 and AD014: the document against the template.
-fn template_rules(out: &mut Out, corpus: &Corpus, graph: &DocGraph, id: DocId, source: &str) {
-    let doc = out.doc;
-    let settings = out.settings;
-    let h1 = doc.headings.iter().find(|h| h.level == 1);
-    let head_line = h1.map_or(1, |h| h.line);
-
-    // AD001: title.
-    match &doc.title {
+/// AD001: a title that is there and is not a placeholder.
+fn title(cx: &Cx, out: &mut Out) {
+    match &cx.doc.title {
         None => out.push("AD001", 1, 1, "document has no H1 title".into(), "no title"),
         Some(t) if is_placeholder_title(t) => out.push(
             "AD001",
-            head_line,
+            cx.head_line,
             1,
             format!("title `{t}` is still a template placeholder"),
             t,
         ),
         _ => {}
     }
+}
 
-    // AD002: introduction.
-    if doc.title.is_some() && doc.intro.trim().is_empty() {
+/// AD002: an introduction between the title and the first section.
+fn intro(cx: &Cx, out: &mut Out) {
+    if cx.doc.title.is_some() && cx.doc.intro.trim().is_empty() {
         out.push(
             "AD002",
-            head_line,
+            cx.head_line,
             1,
             "no introduction between the title and the first section".into(),
             "no introduction",
         );
     }
+}
 
-    // AD003 and AD008: category sections.
-    let reqs = settings.requirements.for_doc(doc);
-    let missing: Vec<&Requirement> = reqs
-        .iter()
-        .filter(|r| r.met_by(&doc.headings).is_none())
-        .collect();
-    let key = settings.requirements.key_for(doc);
+/// AD003: at least one section of the category's card (or, without a card, a body section).
+fn category_section(cx: &Cx, out: &mut Out) {
+    let (reqs, missing) = cx.missing_sections();
     if !reqs.is_empty() && missing.len() == reqs.len() {
         out.push(
             "AD003",
-            head_line,
+            cx.head_line,
             1,
             format!(
                 "no section of the {} card: none of {} is among the H2/H3 headings",
-                key.as_deref().unwrap_or("category"),
+                cx.card(),
                 reqs.iter()
                     .map(|r| format!("`{}`", r.name))
                     .collect::<Vec<_>>()
@@ -286,70 +436,81 @@ fn template_rules(out: &mut Out, corpus: &Corpus, graph: &DocGraph, id: DocId, s
             ),
             "no category section",
         );
-    } else if reqs.is_empty() && !has_body_section(doc, settings) {
+    } else if reqs.is_empty() && !has_body_section(cx.doc, cx.settings) {
         out.push(
             "AD003",
-            head_line,
+            cx.head_line,
             1,
             "no section besides Code Examples and Related Documents".into(),
             "no category section",
         );
     }
+}
+
+/// AD008: every required section of the category, one finding per missing one.
+fn required_sections(cx: &Cx, out: &mut Out) {
+    let (_, missing) = cx.missing_sections();
     for r in &missing {
         out.push(
             "AD008",
-            head_line,
+            cx.head_line,
             1,
             format!(
                 "required section `{}` missing ({} documents); no H2/H3 heading contains these words",
                 r.name,
-                key.as_deref().unwrap_or("category")
+                cx.card()
             ),
             &r.name,
         );
     }
+}
 
-    // AD004 and AD005: Related Documents.
-    let related_heading = doc
-        .headings
-        .iter()
-        .find(|h| h.level == 2 && is_related_heading(&h.text, &settings.links));
-    match related_heading {
-        None => out.push(
+/// AD004: a Related Documents section.
+fn related_section(cx: &Cx, out: &mut Out) {
+    if cx.related_heading().is_none() {
+        out.push(
             "AD004",
-            head_line,
+            cx.head_line,
             1,
             "no Related Documents section".into(),
             "no related section",
-        ),
-        Some(h) => {
-            let n = doc
-                .links
-                .iter()
-                .filter(|l| l.kind == LinkKind::Related)
-                .count();
-            if n < settings.min_related {
-                let what = match n {
-                    0 => "no related links".to_string(),
-                    1 => "only 1 related link".to_string(),
-                    n => format!("only {n} related links"),
-                };
-                out.push(
-                    "AD005",
-                    h.line,
-                    1,
-                    format!(
-                        "{what}; the template asks for at least {}",
-                        settings.min_related
-                    ),
-                    "few related links",
-                );
-            }
-        }
+        );
     }
+}
 
-    // AD006: placeholder text.
-    for p in placeholders(source) {
+/// AD005: enough links in the Related Documents section.
+fn few_related_links(cx: &Cx, out: &mut Out) {
+    let Some(h) = cx.related_heading() else {
+        return;
+    };
+    let n = cx
+        .doc
+        .links
+        .iter()
+        .filter(|l| l.kind == LinkKind::Related)
+        .count();
+    if n < cx.settings.min_related {
+        let what = match n {
+            0 => "no related links".to_string(),
+            1 => "only 1 related link".to_string(),
+            n => format!("only {n} related links"),
+        };
+        out.push(
+            "AD005",
+            h.line,
+            1,
+            format!(
+                "{what}; the template asks for at least {}",
+                cx.settings.min_related
+            ),
+            "few related links",
+        );
+    }
+}
+
+/// AD006: TODOs and template placeholders left in the prose.
+fn placeholder_text(cx: &Cx, out: &mut Out) {
+    for p in placeholders(cx.source) {
         out.push(
             "AD006",
             p.line,
@@ -362,17 +523,16 @@ fn template_rules(out: &mut Out, corpus: &Corpus, graph: &DocGraph, id: DocId, s
             &p.text,
         );
     }
+}
 
-    // AD007: reference-only sections.
-    for h in doc.headings.iter().filter(|h| h.level <= 3) {
-        let name = h
-            .text
-            .trim_start_matches(|c: char| !c.is_alphanumeric())
-            .trim();
-        if let Some(r) = settings
+/// AD007: reference-only template sections left in.
+fn reference_sections(cx: &Cx, out: &mut Out) {
+    for h in cx.doc.headings.iter().filter(|h| h.level <= 3) {
+        if let Some(r) = cx
+            .settings
             .reference_sections
             .iter()
-            .find(|r| r.eq_ignore_ascii_case(name))
+            .find(|r| heading::same(&h.text, r))
         {
             out.push(
                 "AD007",
@@ -383,14 +543,17 @@ fn template_rules(out: &mut Out, corpus: &Corpus, graph: &DocGraph, id: DocId, s
             );
         }
     }
+}
 
-    // AD009: related links not written as `docs/atomic/...`.
-    let root_prefix = if corpus.root.is_empty() {
+/// AD009: related links written as `docs/atomic/...`.
+fn related_paths(cx: &Cx, out: &mut Out) {
+    let root = &cx.corpus.root;
+    let root_prefix = if root.is_empty() {
         String::new()
     } else {
-        format!("{}/", corpus.root)
+        format!("{root}/")
     };
-    for l in doc.links.iter().filter(|l| l.kind == LinkKind::Related) {
+    for l in cx.doc.links.iter().filter(|l| l.kind == LinkKind::Related) {
         // A broken link is AD010–AD013's; suggesting a path that does not exist helps nobody.
         let (Some(resolved), LinkStatus::Ok) = (&l.resolved, l.status) else {
             continue;
@@ -413,12 +576,14 @@ fn template_rules(out: &mut Out, corpus: &Corpus, graph: &DocGraph, id: DocId, s
             );
         }
     }
+}
 
-    // AD014: orphan.
-    if graph.is_orphan(corpus, id, LinkFilter::Any) {
+/// AD014: something in the repository links here.
+fn orphan(cx: &Cx, out: &mut Out) {
+    if cx.graph.is_orphan(cx.corpus, cx.id, LinkFilter::Any) {
         out.push(
             "AD014",
-            head_line,
+            cx.head_line,
             1,
             "orphan: nothing in the repository links here".into(),
             "orphan",
@@ -426,12 +591,14 @@ fn template_rules(out: &mut Out, corpus: &Corpus, graph: &DocGraph, id: DocId, s
     }
 }
 
-/// AD010–AD013: broken links.
-fn broken_links(out: &mut Out) {
-    for l in &out.doc.links {
-        let Some(reason) = l.broken_reason() else {
-            continue;
-        };
+/// AD010–AD013: the document's links broken for `reason`, one rule per reason.
+fn broken_links(reason: BrokenReason, cx: &Cx, out: &mut Out) {
+    for l in cx
+        .doc
+        .links
+        .iter()
+        .filter(|l| l.broken_reason() == Some(reason))
+    {
         let (code, message) = match reason {
             BrokenReason::Missing => (
                 "AD010",
@@ -472,14 +639,13 @@ fn is_placeholder_title(title: &str) -> bool {
 /// reference-only section.
 fn has_body_section(doc: &Document, settings: &Settings) -> bool {
     doc.headings.iter().filter(|h| h.level == 2).any(|h| {
-        let w = sections::words(&h.text).join(" ");
-        !(w == "code examples"
-            || w == "code example"
+        !(heading::same(&h.text, "Code Examples")
+            || heading::same(&h.text, "Code Example")
             || is_related_heading(&h.text, &settings.links)
             || settings
                 .reference_sections
                 .iter()
-                .any(|r| sections::words(r).join(" ") == w))
+                .any(|r| heading::same(&h.text, r)))
     })
 }
 
@@ -601,6 +767,22 @@ fn scan_placeholders(text: &str) -> Vec<(usize, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `Rule::ALL` and `RULES` list the same rules in the same order, each code once, and
+    /// exactly the broken-link rules run outside the template's kinds.
+    #[test]
+    fn every_rule_has_one_registry_entry() {
+        assert_eq!(Rule::ALL.len(), RULES.len());
+        for (rule, info) in Rule::ALL.iter().zip(RULES) {
+            assert_eq!(rule.code(), info.code);
+            assert_eq!(
+                rule.is_template(),
+                !matches!(info.code, "AD010" | "AD011" | "AD012" | "AD013"),
+                "{}",
+                info.code
+            );
+        }
+    }
 
     fn texts(src: &str) -> Vec<(u32, u32, String)> {
         placeholders(src)

@@ -22,6 +22,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use crate::corpus::heading::{self, words};
 use crate::corpus::{Document, Heading};
 
 /// The universal template's Quick Reference Card: category key → required sections.
@@ -173,7 +174,7 @@ impl Requirement {
         headings
             .iter()
             .filter(|h| h.level == 2 || h.level == 3)
-            .find(|h| self.alternatives.iter().any(|a| heading_meets(&h.text, a)))
+            .find(|h| self.alternatives.iter().any(|a| heading::meets(&h.text, a)))
     }
 }
 
@@ -320,48 +321,6 @@ pub fn explain(requirements: &Requirements, doc: &Document) -> Vec<Match> {
         .collect()
 }
 
-/// The words of a heading or requirement: runs of letters and digits, lower-cased.
-pub fn words(text: &str) -> Vec<String> {
-    text.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .collect()
-}
-
-/// A crude singular: `policies` → `policy`, `rules` → `rule`; `process` and short words stay.
-fn singular(word: &str) -> &str {
-    if word.len() > 4 && word.ends_with("ies") {
-        // Handled by the caller comparing prefixes: `dependenc` starts both forms.
-        return &word[..word.len() - 3];
-    }
-    if word.len() > 3 && word.ends_with('s') && !word.ends_with("ss") {
-        return &word[..word.len() - 1];
-    }
-    word
-}
-
-/// Whether a heading's text meets one alternative of a requirement.
-pub fn heading_meets(heading: &str, alternative: &str) -> bool {
-    let hw = words(heading);
-    let rw = words(alternative);
-    if rw.is_empty() || rw.len() > hw.len() {
-        return false;
-    }
-    let rw: Vec<String> = rw.iter().map(|w| stem(w)).collect();
-    let hw: Vec<String> = hw.iter().map(|w| stem(w)).collect();
-    hw.windows(rw.len())
-        .any(|win| win.iter().zip(&rw).all(|(h, r)| h.starts_with(r.as_str())))
-}
-
-fn stem(word: &str) -> String {
-    let s = singular(word);
-    // `dependency` and `dependencies` share `dependenc`.
-    s.strip_suffix('y')
-        .filter(|p| p.len() > 3)
-        .unwrap_or(s)
-        .to_string()
-}
-
 fn normalize_key(raw: &str) -> String {
     let k = raw.trim().trim_matches('*').trim_matches('`').trim();
     let k = k.strip_suffix("/*").unwrap_or(k);
@@ -485,11 +444,11 @@ fn add_selector_alternatives(by_key: &mut BTreeMap<String, Vec<Requirement>>, te
                 let same = req
                     .alternatives
                     .iter()
-                    .any(|own| alts.iter().any(|a| heading_meets(a, own)));
+                    .any(|own| alts.iter().any(|a| heading::meets(a, own)));
                 if same {
                     // "Guiding Rules" adds nothing to "Rules": whatever meets it meets "Rules".
                     for a in &alts {
-                        if !req.alternatives.iter().any(|own| heading_meets(a, own)) {
+                        if !req.alternatives.iter().any(|own| heading::meets(a, own)) {
                             req.alternatives.push(a.clone());
                         }
                     }
@@ -569,7 +528,7 @@ mod tests {
         ];
         for (heading, req, expected) in cases {
             assert_eq!(
-                heading_meets(heading, req),
+                heading::meets(heading, req),
                 expected,
                 "{heading:?} meets {req:?}"
             );

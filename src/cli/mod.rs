@@ -271,7 +271,7 @@ pub fn cache_mode(
     } else if let Some(dir) = &global.cache_dir {
         cwd.join(dir)
     } else if let Some(dir) = &config.cache_dir {
-        let Some(rel) = crate::corpus::links::normalize(&dir.replace('\\', "/"))
+        let Some(rel) = crate::relpath::normalize(&dir.replace('\\', "/"))
             .filter(|_| !std::path::Path::new(dir).is_absolute())
         else {
             anyhow::bail!(

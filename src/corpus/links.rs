@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use super::dialect::{Dialect, Site};
 use super::{Corpus, DocId, Link, LinkSyntax};
+use crate::relpath::normalize;
 
 /// Why a link is broken.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -185,22 +186,6 @@ pub fn is_external(dest: &str) -> bool {
         && scheme
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
-}
-
-/// Normalises `.` and `..` in a `/`-separated path; `None` when `..` would climb above the
-/// start. Empty segments are dropped.
-pub fn normalize(path: &str) -> Option<String> {
-    let mut parts: Vec<&str> = Vec::new();
-    for seg in path.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            s => parts.push(s),
-        }
-    }
-    Some(parts.join("/"))
 }
 
 fn parent_dir(path: &str) -> &str {

@@ -5,6 +5,7 @@
 //! view of the repository. This module ties them together into a [`Corpus`].
 
 pub mod dialect;
+pub mod heading;
 pub mod ingest;
 pub mod lines;
 pub mod links;
@@ -568,8 +569,8 @@ impl Corpus {
 /// while it grows: up to ~150 bytes per byte of input (a file of `[` or a list of links come
 /// close). Parsing in batches of at most this many bytes, a bigger file alone, keeps the
 /// memory of the parse near 150 × max(this, the largest file) whatever the machine's thread
-/// count; the default `max_file_bytes` is the same size.
-pub const PARSE_BATCH_BYTES: usize = 4 << 20;
+/// count; it is the default `max_file_bytes`.
+pub const PARSE_BATCH_BYTES: usize = crate::config::Limits::DEFAULT_MAX_FILE_BYTES as usize;
 
 /// `f` over `items` in parallel, in batches of at most [`PARSE_BATCH_BYTES`] (by `size`),
 /// results in input order. Every step that parses Markdown goes through it.

@@ -444,16 +444,13 @@ fn collapse_ws(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// Whether an H2's text names a Related Documents section: leading emoji and punctuation are
-/// ignored, and so is case.
+/// Whether an H2's text names a Related Documents section (by [`heading::same`](super::heading::same): words
+/// compared ignoring case, emoji and punctuation).
 pub fn is_related_heading(text: &str, config: &LinksConfig) -> bool {
-    let name = text
-        .trim_start_matches(|c: char| !c.is_alphanumeric())
-        .trim_end();
     config
         .related_sections
         .iter()
-        .any(|s| s.eq_ignore_ascii_case(name) || s.to_lowercase() == name.to_lowercase())
+        .any(|s| super::heading::same(text, s))
 }
 
 /// The link a code span stands for: a path without whitespace that starts with one of the

@@ -6,9 +6,10 @@ use std::sync::Mutex;
 use proptest::prelude::*;
 
 use super::dialect::{Dialect, SlugCounter};
-use super::links::{Entry, MemRepo, RepoView, normalize};
+use super::links::{Entry, MemRepo, RepoView};
 use super::{BrokenReason, Corpus, LinkStatus, SourceFile};
 use crate::config::Config;
+use crate::relpath::normalize;
 
 /// Path segments, weighted towards the ones that climb or repeat.
 fn segment() -> impl Strategy<Value = String> {

@@ -2,11 +2,12 @@
 //! in-memory trees.
 
 use super::dialect::{Dialect, Site, SlugCounter};
-use super::links::{BrokenReason::*, LinkStatus, normalize};
+use super::links::{BrokenReason::*, LinkStatus};
 use super::parse::{code_span_link, parse};
 use super::{Corpus, DocKind, LinkKind, LinkSyntax};
 use crate::config::{Config, LinksConfig};
 use crate::graph::{DocGraph, LinkFilter};
+use crate::relpath::normalize;
 
 const ROOT: &str = "docs/atomic";
 

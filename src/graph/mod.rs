@@ -290,26 +290,36 @@ impl DocGraph {
         out
     }
 
-    /// The shortest path from `from` to `to` following link direction (breadth-first, ties
-    /// broken by path order), as the list of documents including both ends.
-    pub fn shortest_path(&self, from: DocId, to: DocId, filter: LinkFilter) -> Option<Vec<DocId>> {
-        let mut prev: HashMap<DocId, DocId> = HashMap::new();
+    /// The shortest path from `from` to `to` following link direction, as the list of
+    /// documents including both ends: breadth-first, the out-neighbours of each document
+    /// visited in path order (ties go to the path that comes first). It walks the
+    /// documents' resolved links (the same edges the graph holds, without petgraph's
+    /// indirection or hash maps), so it is a method here only to sit with the other graph
+    /// questions.
+    pub fn shortest_path(&self, corpus: &Corpus, from: DocId, to: DocId) -> Option<Vec<DocId>> {
+        const UNSEEN: usize = usize::MAX;
+        let mut prev = vec![UNSEEN; corpus.docs.len()];
+        prev[from] = from;
         let mut queue = VecDeque::from([from]);
-        let mut seen = std::collections::HashSet::from([from]);
+        let mut next: Vec<DocId> = Vec::new();
         while let Some(d) = queue.pop_front() {
             if d == to {
                 let mut path = vec![to];
                 let mut cur = to;
-                while let Some(&p) = prev.get(&cur) {
-                    path.push(p);
-                    cur = p;
+                while cur != from {
+                    cur = prev[cur];
+                    path.push(cur);
                 }
                 path.reverse();
                 return Some(path);
             }
-            for n in self.neighbours(d, Direction::Outgoing, filter) {
-                if seen.insert(n) {
-                    prev.insert(n, d);
+            next.clear();
+            next.extend(corpus.docs[d].links.iter().filter_map(|l| l.to_doc));
+            next.sort_unstable();
+            next.dedup();
+            for &n in &next {
+                if prev[n] == UNSEEN {
+                    prev[n] = d;
                     queue.push_back(n);
                 }
             }

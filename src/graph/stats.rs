@@ -31,31 +31,38 @@ pub struct Stats {
 pub const FROM_REFERRERS: &str = "from_referrers";
 
 impl Stats {
+    /// Counted per document into fixed arrays (no string-keyed map per link), orphans from
+    /// the graph; the `stats` command, the REPL's and the `stats` query all use it.
     pub fn compute(corpus: &Corpus, graph: &DocGraph) -> Stats {
-        let mut by_kind: BTreeMap<String, usize> = [DocKind::Topic, DocKind::Index, DocKind::Meta]
-            .iter()
-            .map(|k| (k.as_str().to_string(), 0))
-            .collect();
-        let mut edges: BTreeMap<String, usize> =
-            [LinkKind::Related, LinkKind::Inline, LinkKind::Include]
-                .iter()
-                .map(|k| (k.as_str().to_string(), 0))
-                .collect();
-        let mut broken: BTreeMap<String, usize> = BrokenReason::ALL
-            .iter()
-            .map(|r| (r.as_str().to_string(), 0))
-            .collect();
+        const KINDS: [DocKind; 3] = [DocKind::Topic, DocKind::Index, DocKind::Meta];
+        const LINKS: [LinkKind; 3] = [LinkKind::Related, LinkKind::Inline, LinkKind::Include];
+        let mut kinds = [0usize; KINDS.len()];
+        let mut edges = [0usize; LINKS.len()];
+        let mut broken = [0usize; BrokenReason::ALL.len()];
         for doc in &corpus.docs {
-            *by_kind.entry(doc.kind.as_str().to_string()).or_insert(0) += 1;
+            if let Some(i) = KINDS.iter().position(|&k| k == doc.kind) {
+                kinds[i] += 1;
+            }
             for link in &doc.links {
-                if link.to_doc.is_some() {
-                    *edges.entry(link.kind.as_str().to_string()).or_insert(0) += 1;
+                if link.to_doc.is_some()
+                    && let Some(i) = LINKS.iter().position(|&k| k == link.kind)
+                {
+                    edges[i] += 1;
                 }
-                if let Some(reason) = link.broken_reason() {
-                    *broken.entry(reason.as_str().to_string()).or_insert(0) += 1;
+                if let Some(r) = link.broken_reason()
+                    && let Some(i) = BrokenReason::ALL.iter().position(|&x| x == r)
+                {
+                    broken[i] += 1;
                 }
             }
         }
+        let named = |names: &mut dyn Iterator<Item = &str>, counts: &[usize]| {
+            names
+                .zip(counts.iter().copied())
+                .map(|(k, v)| (k.to_string(), v))
+                .collect::<BTreeMap<String, usize>>()
+        };
+        let mut edges = named(&mut LINKS.iter().map(|k| k.as_str()), &edges);
         edges.insert(
             FROM_REFERRERS.to_string(),
             corpus.referrers.iter().map(|r| r.edges().count()).sum(),
@@ -65,9 +72,9 @@ impl Stats {
             dialect: corpus.site.dialect.as_str().to_string(),
             documents: corpus.docs.len(),
             by_category: corpus.docs_by_category(),
-            by_kind,
+            by_kind: named(&mut KINDS.iter().map(|k| k.as_str()), &kinds),
             edges,
-            broken,
+            broken: named(&mut BrokenReason::ALL.iter().map(|r| r.as_str()), &broken),
             orphans: graph.orphans(corpus, LinkFilter::Any).len(),
         }
     }

@@ -10,7 +10,7 @@ use std::fmt::{self, Write as _};
 
 use super::error::Span;
 pub use super::lex::Op;
-use super::names::is_plain_word;
+use super::lex::{SourceKind, is_plain_word};
 use crate::corpus::LinkKind;
 
 /// A parsed query.
@@ -107,47 +107,124 @@ pub enum RowKind {
     Other,
 }
 
+impl SourceKind {
+    /// What one row of this source is.
+    pub fn row_kind(self) -> RowKind {
+        match self {
+            SourceKind::Docs
+            | SourceKind::Orphans
+            | SourceKind::Hubs
+            | SourceKind::Neighbors
+            | SourceKind::Search
+            | SourceKind::Similar => RowKind::Document,
+            SourceKind::AllLinks
+            | SourceKind::Links
+            | SourceKind::Broken
+            | SourceKind::Backlinks => RowKind::Link,
+            SourceKind::Path
+            | SourceKind::Categories
+            | SourceKind::Matrix
+            | SourceKind::Stats
+            | SourceKind::SuggestRelated
+            | SourceKind::Coverage => RowKind::Other,
+        }
+    }
+}
+
 impl Source {
     pub fn row_kind(&self) -> RowKind {
+        self.kind().row_kind()
+    }
+
+    /// Which source this is: its row of the grammar's table ([`SOURCES`](super::lex::SOURCES)).
+    pub fn kind(&self) -> SourceKind {
         match self {
-            Source::Docs
-            | Source::Orphans { .. }
-            | Source::Hubs
-            | Source::Neighbors { .. }
-            | Source::Search { .. }
-            | Source::Similar(_) => RowKind::Document,
-            Source::AllLinks | Source::Links | Source::Broken | Source::Backlinks(_) => {
-                RowKind::Link
-            }
-            Source::Path { .. }
-            | Source::Categories
-            | Source::Matrix
-            | Source::Stats
-            | Source::SuggestRelated(_)
-            | Source::Coverage { .. } => RowKind::Other,
+            Source::Docs => SourceKind::Docs,
+            Source::AllLinks => SourceKind::AllLinks,
+            Source::Links => SourceKind::Links,
+            Source::Broken => SourceKind::Broken,
+            Source::Orphans { .. } => SourceKind::Orphans,
+            Source::Backlinks(_) => SourceKind::Backlinks,
+            Source::Hubs => SourceKind::Hubs,
+            Source::Neighbors { .. } => SourceKind::Neighbors,
+            Source::Path { .. } => SourceKind::Path,
+            Source::Categories => SourceKind::Categories,
+            Source::Matrix => SourceKind::Matrix,
+            Source::Stats => SourceKind::Stats,
+            Source::Search { .. } => SourceKind::Search,
+            Source::Similar(_) => SourceKind::Similar,
+            Source::SuggestRelated(_) => SourceKind::SuggestRelated,
+            Source::Coverage { .. } => SourceKind::Coverage,
         }
     }
 
-    /// The keyword that starts this source.
+    /// The keyword that starts this source (`suggest` for `suggest related for`).
     pub fn keyword(&self) -> &'static str {
-        match self {
-            Source::Docs => "docs",
-            Source::AllLinks => "all links",
-            Source::Links => "links",
-            Source::Broken => "broken",
-            Source::Orphans { .. } => "orphans",
-            Source::Backlinks(_) => "backlinks",
-            Source::Hubs => "hubs",
-            Source::Neighbors { .. } => "neighbors",
-            Source::Path { .. } => "path",
-            Source::Categories => "categories",
-            Source::Matrix => "matrix",
-            Source::Stats => "stats",
-            Source::Search { .. } => "search",
-            Source::Similar(_) => "similar",
-            Source::SuggestRelated(_) => "suggest",
-            Source::Coverage { .. } => "coverage",
+        self.kind().syntax().keyword()
+    }
+}
+
+/// A query in core form ([`Query::core`]): a core source, one filter, sort keys, a limit.
+/// What evaluation reads; it prints (through [`Query`]) as text that parses back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CoreQuery {
+    pub source: CoreSource,
+    pub filter: Option<Expr>,
+    pub sort: Vec<SortKey>,
+    pub limit: Option<usize>,
+    pub output: Option<Output>,
+}
+
+/// The sources left after desugaring: the friendly ones (`orphans`, `broken`, `links`,
+/// `backlinks of`, `hubs`) have become `docs` or `all links` with a filter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CoreSource {
+    Docs,
+    AllLinks,
+    Neighbors { of: Name, depth: usize },
+    Path { from: Name, to: Name },
+    Categories,
+    Matrix,
+    Stats,
+    Search { text: String, fuzzy: bool },
+    Similar(Name),
+    SuggestRelated(RelatedFor),
+    Coverage { of: Option<Name> },
+}
+
+impl From<CoreSource> for Source {
+    fn from(s: CoreSource) -> Source {
+        match s {
+            CoreSource::Docs => Source::Docs,
+            CoreSource::AllLinks => Source::AllLinks,
+            CoreSource::Neighbors { of, depth } => Source::Neighbors { of, depth },
+            CoreSource::Path { from, to } => Source::Path { from, to },
+            CoreSource::Categories => Source::Categories,
+            CoreSource::Matrix => Source::Matrix,
+            CoreSource::Stats => Source::Stats,
+            CoreSource::Search { text, fuzzy } => Source::Search { text, fuzzy },
+            CoreSource::Similar(n) => Source::Similar(n),
+            CoreSource::SuggestRelated(r) => Source::SuggestRelated(r),
+            CoreSource::Coverage { of } => Source::Coverage { of },
         }
+    }
+}
+
+impl From<CoreQuery> for Query {
+    fn from(q: CoreQuery) -> Query {
+        Query {
+            source: q.source.into(),
+            filter: q.filter,
+            sort: q.sort,
+            limit: q.limit,
+            output: q.output,
+        }
+    }
+}
+
+impl fmt::Display for CoreQuery {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        Query::from(self.clone()).fmt(f)
     }
 }
 
@@ -188,8 +265,8 @@ pub enum Expr {
     From(Name),
     /// `to X`: a link whose target document is in X.
     To(Name),
-    /// `has section "X"`: a document with a heading named X (any level, case-insensitive,
-    /// leading emoji and punctuation ignored).
+    /// `has section "X"`: a document with a heading named X (any level; the words compare,
+    /// ignoring case, emoji and punctuation: [`crate::corpus::heading::same`]).
     HasSection {
         name: String,
         span: Span,
@@ -379,76 +456,108 @@ impl Field {
 
 impl Query {
     /// The query in core form: a `docs`/`all links` set (or a graph question), one filter,
-    /// sort keys and a limit. `q.core().core() == q.core()`, and the core form evaluates to
+    /// sort keys and a limit. `Query::from(q.core()).core() == q.core()`, and the core form evaluates to
     /// the same rows as `q`.
-    pub fn core(&self) -> Query {
-        let (source, pre, default_sort): (Source, Option<Expr>, Vec<SortKey>) = match &self.source {
-            Source::Orphans {
-                by: None,
-                within_root: false,
-            } => (Source::Docs, Some(flag(Field::Orphan)), vec![]),
-            Source::Orphans {
-                within_root: true, ..
-            } => (
-                Source::Docs,
-                Some(and(
-                    compare(Field::DocKind, Op::Eq, Value::Text("topic".into())),
-                    compare(Field::RootInlinks, Op::Eq, Value::Number(0)),
-                )),
-                vec![],
-            ),
-            Source::Orphans { by: Some(kind), .. } => {
-                let field = match kind {
-                    LinkKind::Related => Field::InRelated,
-                    LinkKind::Inline => Field::InInline,
-                    LinkKind::Include => Field::InInclude,
-                };
-                (
-                    Source::Docs,
+    pub fn core(&self) -> CoreQuery {
+        let (source, pre, default_sort): (CoreSource, Option<Expr>, Vec<SortKey>) =
+            match &self.source {
+                Source::Orphans {
+                    by: None,
+                    within_root: false,
+                } => (CoreSource::Docs, Some(flag(Field::Orphan)), vec![]),
+                Source::Orphans {
+                    within_root: true, ..
+                } => (
+                    CoreSource::Docs,
                     Some(and(
                         compare(Field::DocKind, Op::Eq, Value::Text("topic".into())),
-                        compare(field, Op::Eq, Value::Number(0)),
+                        compare(Field::RootInlinks, Op::Eq, Value::Number(0)),
                     )),
                     vec![],
-                )
-            }
-            Source::Broken => (
-                Source::AllLinks,
-                Some(and(
-                    compare(Field::Status, Op::Eq, Value::Text("broken".into())),
-                    Expr::Not(Box::new(flag(Field::FromReferrer))),
-                )),
-                vec![],
-            ),
-            Source::Links => (
-                Source::AllLinks,
-                Some(and(
-                    flag(Field::Edge),
-                    Expr::Not(Box::new(flag(Field::FromReferrer))),
-                )),
-                vec![],
-            ),
-            Source::Backlinks(name) => (
-                Source::AllLinks,
-                Some(and(flag(Field::Edge), Expr::To(name.clone()))),
-                vec![],
-            ),
-            Source::Hubs => (
-                Source::Docs,
-                Some(compare(Field::Inlinks, Op::Gt, Value::Number(0))),
-                vec![SortKey {
-                    field: Field::Inlinks,
-                    span: Span::default(),
-                    descending: true,
-                }],
-            ),
-            other => (other.clone(), None, vec![]),
-        };
+                ),
+                Source::Orphans { by: Some(kind), .. } => {
+                    let field = match kind {
+                        LinkKind::Related => Field::InRelated,
+                        LinkKind::Inline => Field::InInline,
+                        LinkKind::Include => Field::InInclude,
+                    };
+                    (
+                        CoreSource::Docs,
+                        Some(and(
+                            compare(Field::DocKind, Op::Eq, Value::Text("topic".into())),
+                            compare(field, Op::Eq, Value::Number(0)),
+                        )),
+                        vec![],
+                    )
+                }
+                Source::Broken => (
+                    CoreSource::AllLinks,
+                    Some(and(
+                        compare(Field::Status, Op::Eq, Value::Text("broken".into())),
+                        Expr::Not(Box::new(flag(Field::FromReferrer))),
+                    )),
+                    vec![],
+                ),
+                Source::Links => (
+                    CoreSource::AllLinks,
+                    Some(and(
+                        flag(Field::Edge),
+                        Expr::Not(Box::new(flag(Field::FromReferrer))),
+                    )),
+                    vec![],
+                ),
+                Source::Backlinks(name) => (
+                    CoreSource::AllLinks,
+                    Some(and(flag(Field::Edge), Expr::To(name.clone()))),
+                    vec![],
+                ),
+                Source::Hubs => (
+                    CoreSource::Docs,
+                    Some(compare(Field::Inlinks, Op::Gt, Value::Number(0))),
+                    vec![SortKey {
+                        field: Field::Inlinks,
+                        span: Span::default(),
+                        descending: true,
+                    }],
+                ),
+                Source::Docs => (CoreSource::Docs, None, vec![]),
+                Source::AllLinks => (CoreSource::AllLinks, None, vec![]),
+                Source::Neighbors { of, depth } => (
+                    CoreSource::Neighbors {
+                        of: of.clone(),
+                        depth: *depth,
+                    },
+                    None,
+                    vec![],
+                ),
+                Source::Path { from, to } => (
+                    CoreSource::Path {
+                        from: from.clone(),
+                        to: to.clone(),
+                    },
+                    None,
+                    vec![],
+                ),
+                Source::Categories => (CoreSource::Categories, None, vec![]),
+                Source::Matrix => (CoreSource::Matrix, None, vec![]),
+                Source::Stats => (CoreSource::Stats, None, vec![]),
+                Source::Search { text, fuzzy } => (
+                    CoreSource::Search {
+                        text: text.clone(),
+                        fuzzy: *fuzzy,
+                    },
+                    None,
+                    vec![],
+                ),
+                Source::Similar(n) => (CoreSource::Similar(n.clone()), None, vec![]),
+                Source::SuggestRelated(r) => (CoreSource::SuggestRelated(r.clone()), None, vec![]),
+                Source::Coverage { of } => (CoreSource::Coverage { of: of.clone() }, None, vec![]),
+            };
         let filter = match (pre, self.filter.clone()) {
             (Some(p), Some(f)) => Some(and(p, f)),
             (p, f) => p.or(f),
         };
-        Query {
+        CoreQuery {
             source,
             filter,
             sort: if self.sort.is_empty() {
@@ -709,6 +818,8 @@ fn write_quoted(f: &mut fmt::Formatter<'_>, text: &str) -> fmt::Result {
 
 impl fmt::Display for Query {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The source's fixed words as the grammar's table spells them (`backlinks of`).
+        let spelled = self.source.kind().syntax().spelling;
         match &self.source {
             Source::Orphans {
                 by: Some(kind),
@@ -717,13 +828,13 @@ impl fmt::Display for Query {
             Source::Orphans {
                 within_root: true, ..
             } => f.write_str("orphans within root")?,
-            Source::Backlinks(n) => write_keyword_name(f, "backlinks of", &n.text)?,
+            Source::Backlinks(n) => write_keyword_name(f, spelled, &n.text)?,
             Source::Neighbors { of, depth } => {
-                write_keyword_name(f, "neighbors of", &of.text)?;
+                write_keyword_name(f, spelled, &of.text)?;
                 write!(f, " depth {depth}")?;
             }
             Source::Path { from, to } => {
-                write_keyword_name(f, "path from", &from.text)?;
+                write_keyword_name(f, spelled, &from.text)?;
                 write_keyword_name(f, " to", &to.text)?;
             }
             Source::Search { text, fuzzy } => {
@@ -731,18 +842,16 @@ impl fmt::Display for Query {
                 let tilde = if *fuzzy { "~" } else { "" };
                 write!(f, "search {tilde}\"{escaped}\"")?;
             }
-            Source::Similar(n) => write_keyword_name(f, "similar to", &n.text)?,
-            Source::SuggestRelated(RelatedFor::Doc(n)) => {
-                write_keyword_name(f, "suggest related for", &n.text)?
-            }
+            Source::Similar(n) => write_keyword_name(f, spelled, &n.text)?,
+            Source::SuggestRelated(RelatedFor::Doc(n)) => write_keyword_name(f, spelled, &n.text)?,
             Source::SuggestRelated(RelatedFor::Orphans(scope)) => {
-                f.write_str("suggest related for orphans")?;
+                write!(f, "{spelled} orphans")?;
                 if let Some(n) = scope {
                     write_keyword_name(f, " in", &n.text)?;
                 }
             }
             Source::Coverage { of: Some(n) } => write_keyword_name(f, "coverage of", &n.text)?,
-            other => f.write_str(other.keyword())?,
+            _ => f.write_str(spelled)?,
         }
         if let Some(e) = &self.filter {
             write!(f, " where {e}")?;

@@ -205,7 +205,7 @@ pub fn eval_with(
     let keep = |row: Row| filter.as_ref().is_none_or(|p| cx.test(p, row));
     let limit = core.limit.unwrap_or(usize::MAX);
     let rows = match &core.source {
-        Source::Docs => {
+        CoreSource::Docs => {
             let mut ids: Vec<DocId> = (0..corpus.docs.len())
                 .filter(|&d| keep(Row::Doc(d)))
                 .collect();
@@ -213,7 +213,7 @@ pub fn eval_with(
             ids.truncate(limit);
             Rows::Documents(ids)
         }
-        Source::AllLinks => {
+        CoreSource::AllLinks => {
             let mut refs: Vec<LinkRef> = Vec::new();
             for (doc, d) in corpus.docs.iter().enumerate() {
                 let start = refs.len();
@@ -246,7 +246,7 @@ pub fn eval_with(
             refs.truncate(limit);
             Rows::Links(refs)
         }
-        Source::Neighbors { of, depth } => {
+        CoreSource::Neighbors { of, depth } => {
             let id = doc(corpus, of)?;
             let mut near: Vec<(DocId, usize)> = graph
                 .within(id, *depth, LinkFilter::Any)
@@ -257,10 +257,10 @@ pub fn eval_with(
             near.truncate(limit);
             Rows::Neighbors { of: id, near }
         }
-        Source::Path { from, to } => {
+        CoreSource::Path { from, to } => {
             let a = doc(corpus, from)?;
             let b = doc(corpus, to)?;
-            let mut docs = shortest_path(corpus, a, b).unwrap_or_default();
+            let mut docs = graph.shortest_path(corpus, a, b).unwrap_or_default();
             docs.truncate(limit);
             Rows::Path {
                 from: a,
@@ -268,10 +268,10 @@ pub fn eval_with(
                 docs,
             }
         }
-        Source::Categories => Rows::Table(truncate(categories(corpus), limit)),
-        Source::Matrix => Rows::Table(truncate(matrix(corpus), limit)),
-        Source::Stats => Rows::Table(truncate(stats(corpus, metrics), limit)),
-        Source::Search { .. } | Source::Similar(_) => {
+        CoreSource::Categories => Rows::Table(truncate(categories(corpus), limit)),
+        CoreSource::Matrix => Rows::Table(truncate(matrix(corpus), limit)),
+        CoreSource::Stats => Rows::Table(truncate(stats(corpus, graph), limit)),
+        CoreSource::Search { .. } | CoreSource::Similar(_) => {
             let hits = text.map(|t| t.hits.as_slice()).unwrap_or_default();
             // Best first; a `sort by` re-sorts stably, so equal keys keep the score order.
             let mut scored: Vec<(DocId, f32)> = hits
@@ -283,58 +283,19 @@ pub fn eval_with(
             scored.truncate(limit);
             Rows::Scored(scored)
         }
-        Source::SuggestRelated(_) => {
+        CoreSource::SuggestRelated(_) => {
             let mut pairs = text.map(|t| t.related.clone()).unwrap_or_default();
             pairs.truncate(limit);
             Rows::Related(pairs)
         }
-        Source::Coverage { .. } => {
+        CoreSource::Coverage { .. } => {
             return Err(QueryError::new(
                 Span::default(),
                 "coverage needs the template checks; evaluate it with `query::eval`",
             ));
         }
-        Source::Orphans { .. }
-        | Source::Broken
-        | Source::Links
-        | Source::Backlinks(_)
-        | Source::Hubs => unreachable!("core() desugars friendly sources"),
     };
     Ok(rows)
-}
-
-/// The shortest path from `from` to `to` following link direction: breadth-first, the
-/// out-neighbours of each document visited in path order, so the answer is the same as
-/// [`DocGraph::shortest_path`] (a test holds them equal) without its hash maps.
-pub fn shortest_path(corpus: &Corpus, from: DocId, to: DocId) -> Option<Vec<DocId>> {
-    const UNSEEN: usize = usize::MAX;
-    let mut prev = vec![UNSEEN; corpus.docs.len()];
-    prev[from] = from;
-    let mut queue = std::collections::VecDeque::from([from]);
-    let mut next: Vec<DocId> = Vec::new();
-    while let Some(d) = queue.pop_front() {
-        if d == to {
-            let mut path = vec![to];
-            let mut cur = to;
-            while cur != from {
-                cur = prev[cur];
-                path.push(cur);
-            }
-            path.reverse();
-            return Some(path);
-        }
-        next.clear();
-        next.extend(corpus.docs[d].links.iter().filter_map(|l| l.to_doc));
-        next.sort_unstable();
-        next.dedup();
-        for &n in &next {
-            if prev[n] == UNSEEN {
-                prev[n] = d;
-                queue.push_back(n);
-            }
-        }
-    }
-    None
 }
 
 fn truncate(mut t: Table, limit: usize) -> Table {
@@ -370,7 +331,7 @@ enum Pred {
     In(Vec<bool>),
     From(Vec<bool>),
     To(Vec<bool>),
-    /// A normalised section name.
+    /// A section name, compared with [`heading::same`](crate::corpus::heading::same).
     HasSection(String),
 }
 
@@ -413,7 +374,7 @@ fn compile(corpus: &Corpus, e: &Expr) -> Result<Pred, QueryError> {
         Expr::In(n) => Pred::In(members(corpus, &scope(corpus, n)?)),
         Expr::From(n) => Pred::From(members(corpus, &scope(corpus, n)?)),
         Expr::To(n) => Pred::To(members(corpus, &scope(corpus, n)?)),
-        Expr::HasSection { name, .. } => Pred::HasSection(section_key(name)),
+        Expr::HasSection { name, .. } => Pred::HasSection(name.clone()),
     })
 }
 
@@ -438,26 +399,6 @@ fn check_category(corpus: &Corpus, name: &str, span: Span) -> Result<(), QueryEr
         format!("did you mean {}?", close.join(", "))
     };
     Err(QueryError::new(span, format!("unknown category '{name}'")).with_help(help))
-}
-
-/// A heading or section name for comparison: lower-case, leading emoji, punctuation and
-/// spaces dropped, trailing spaces and colons dropped.
-pub fn section_key(text: &str) -> String {
-    text.trim_start_matches(|c: char| !c.is_alphanumeric())
-        .trim_end_matches(|c: char| c.is_whitespace() || c == ':')
-        .to_lowercase()
-}
-
-/// Whether heading text `heading` normalises (see [`section_key`]) to `key`, without
-/// allocating.
-fn section_matches(heading: &str, key: &str) -> bool {
-    let name = heading
-        .trim_start_matches(|c: char| !c.is_alphanumeric())
-        .trim_end_matches(|c: char| c.is_whitespace() || c == ':');
-    if name.is_ascii() {
-        return name.eq_ignore_ascii_case(key);
-    }
-    name.chars().flat_map(char::to_lowercase).eq(key.chars())
 }
 
 /// A field's value on one row.
@@ -595,7 +536,7 @@ impl<'a> Cx<'a> {
                 Row::Doc(id) => self.corpus.docs[id]
                     .headings
                     .iter()
-                    .any(|h| section_matches(&h.text, key)),
+                    .any(|h| crate::corpus::heading::same(&h.text, key)),
                 Row::Link(_) => false,
             },
         }
@@ -822,71 +763,8 @@ fn matrix(corpus: &Corpus) -> Table {
     }
 }
 
-/// The same numbers as [`Stats::compute`] (a test holds them equal), counted with the
-/// evaluation's per-document metrics instead of string-keyed maps per link.
-pub fn stats_of(corpus: &Corpus, metrics: &Metrics) -> Stats {
-    let mut kinds = [0usize; 3];
-    let mut edges = [0usize; 3];
-    let from_referrers: usize = corpus.referrers.iter().map(|r| r.edges().count()).sum();
-    let mut broken = [0usize; 4];
-    let mut orphans = 0;
-    for (id, doc) in corpus.docs.iter().enumerate() {
-        match doc.kind {
-            DocKind::Topic => kinds[0] += 1,
-            DocKind::Index => kinds[1] += 1,
-            DocKind::Meta => kinds[2] += 1,
-            DocKind::Template => {}
-        }
-        if doc.kind == DocKind::Topic && metrics.inlinks[id] == 0 {
-            orphans += 1;
-        }
-        for link in &doc.links {
-            if link.to_doc.is_some() {
-                edges[match link.kind {
-                    LinkKind::Related => 0,
-                    LinkKind::Inline => 1,
-                    LinkKind::Include => 2,
-                }] += 1;
-            }
-            if let Some(r) = link.broken_reason() {
-                let i = crate::corpus::BrokenReason::ALL
-                    .iter()
-                    .position(|&x| x == r)
-                    .unwrap_or(0);
-                broken[i] += 1;
-            }
-        }
-    }
-    let named = |pairs: &[(&str, usize)]| -> BTreeMap<String, usize> {
-        pairs.iter().map(|&(k, v)| (k.to_string(), v)).collect()
-    };
-    Stats {
-        dialect: corpus.site.dialect.as_str().to_string(),
-        documents: corpus.docs.len(),
-        by_category: corpus.docs_by_category(),
-        by_kind: named(&[
-            (DocKind::Topic.as_str(), kinds[0]),
-            (DocKind::Index.as_str(), kinds[1]),
-            (DocKind::Meta.as_str(), kinds[2]),
-        ]),
-        edges: named(&[
-            (LinkKind::Related.as_str(), edges[0]),
-            (LinkKind::Inline.as_str(), edges[1]),
-            (LinkKind::Include.as_str(), edges[2]),
-            (crate::graph::stats::FROM_REFERRERS, from_referrers),
-        ]),
-        broken: crate::corpus::BrokenReason::ALL
-            .iter()
-            .zip(broken)
-            .map(|(r, n)| (r.as_str().to_string(), n))
-            .collect(),
-        orphans,
-        referrers: corpus.referrers.len(),
-    }
-}
-
-fn stats(corpus: &Corpus, metrics: &Metrics) -> Table {
-    let s = stats_of(corpus, metrics);
+fn stats(corpus: &Corpus, graph: &DocGraph) -> Table {
+    let s = Stats::compute(corpus, graph);
     let mut rows = vec![vec![
         Cell::Text("documents".into()),
         Cell::Int(s.documents as u64),

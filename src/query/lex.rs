@@ -196,3 +196,140 @@ pub fn lex(src: &str) -> (Vec<Token>, Vec<QueryError>) {
     }
     (tokens, errors)
 }
+
+/// Which source a query starts with: one per `ast::Source` variant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SourceKind {
+    Docs,
+    Orphans,
+    Broken,
+    Links,
+    AllLinks,
+    Backlinks,
+    Neighbors,
+    Path,
+    Hubs,
+    Categories,
+    Matrix,
+    Stats,
+    Search,
+    Similar,
+    SuggestRelated,
+    Coverage,
+}
+
+/// How one source is spelled: the fixed words that start it, in order (`backlinks of`,
+/// `suggest related for`), and other spellings of its first word (`neighbours`).
+#[derive(Debug)]
+pub struct SourceSyntax {
+    pub kind: SourceKind,
+    pub spelling: &'static str,
+    pub aliases: &'static [&'static str],
+}
+
+impl SourceSyntax {
+    /// The word that starts the source.
+    pub fn keyword(&self) -> &'static str {
+        self.words().next().unwrap_or(self.spelling)
+    }
+
+    /// The fixed words, in order.
+    pub fn words(&self) -> impl Iterator<Item = &'static str> + use<> {
+        self.spelling.split(' ')
+    }
+
+    /// Whether a query whose first word is `word` (lower-cased) starts this source.
+    pub fn starts_with(&self, word: &str) -> bool {
+        self.keyword() == word || self.aliases.contains(&word)
+    }
+}
+
+impl SourceKind {
+    /// This source's row of [`SOURCES`].
+    pub fn syntax(self) -> &'static SourceSyntax {
+        // Every kind has a row (a test holds it), so the fallback is never taken.
+        SOURCES
+            .iter()
+            .find(|s| s.kind == self)
+            .unwrap_or(&SOURCES[0])
+    }
+}
+
+/// The query grammar's sources, the one table the parser, the printer, error help and the
+/// REPL's completion read; in the order help lists them.
+pub const SOURCES: &[SourceSyntax] = &[
+    source(SourceKind::Docs, "docs"),
+    source(SourceKind::Orphans, "orphans"),
+    source(SourceKind::Broken, "broken"),
+    source(SourceKind::Links, "links"),
+    source(SourceKind::AllLinks, "all links"),
+    source(SourceKind::Backlinks, "backlinks of"),
+    SourceSyntax {
+        kind: SourceKind::Neighbors,
+        spelling: "neighbors of",
+        aliases: &["neighbours"],
+    },
+    source(SourceKind::Path, "path from"),
+    source(SourceKind::Hubs, "hubs"),
+    source(SourceKind::Categories, "categories"),
+    source(SourceKind::Matrix, "matrix"),
+    source(SourceKind::Stats, "stats"),
+    source(SourceKind::Search, "search"),
+    source(SourceKind::Similar, "similar to"),
+    source(SourceKind::SuggestRelated, "suggest related for"),
+    source(SourceKind::Coverage, "coverage"),
+];
+
+const fn source(kind: SourceKind, spelling: &'static str) -> SourceSyntax {
+    SourceSyntax {
+        kind,
+        spelling,
+        aliases: &[],
+    }
+}
+
+/// Every word that can start a query, spelling variants included.
+pub fn source_words() -> impl Iterator<Item = &'static str> {
+    SOURCES
+        .iter()
+        .flat_map(|s| std::iter::once(s.keyword()).chain(s.aliases.iter().copied()))
+}
+
+/// The sources as help lists them: `docs, orphans, …, suggest related for, coverage`.
+pub fn sources_listed() -> String {
+    SOURCES
+        .iter()
+        .map(|s| s.spelling)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Words that start a clause after the source.
+pub const CLAUSES: &[&str] = &[
+    "where", "in", "from", "to", "by", "depth", "missing", "with", "sort", "limit", "as",
+];
+
+/// Every other reserved word (operators in words, parts of clauses).
+pub const OTHER_KEYWORDS: &[&str] = &["and", "or", "not", "of", "has", "section", "asc", "desc"];
+
+/// Whether `word` is a keyword (names that are keywords must be quoted).
+pub fn is_keyword(word: &str) -> bool {
+    let w = word.to_ascii_lowercase();
+    source_words().any(|s| s == w)
+        || CLAUSES.contains(&w.as_str())
+        || OTHER_KEYWORDS.contains(&w.as_str())
+}
+
+/// Every keyword, for highlighting and completion.
+pub fn keywords() -> impl Iterator<Item = &'static str> {
+    source_words().chain(CLAUSES.iter().chain(OTHER_KEYWORDS).copied())
+}
+
+/// Whether `text` prints as a bare word that lexes back to itself: word characters only,
+/// not a keyword, not a number.
+pub fn is_plain_word(text: &str) -> bool {
+    !text.is_empty()
+        && text.chars().all(is_word_char)
+        && !text.chars().all(|c| c.is_ascii_digit())
+        && !is_keyword(text)
+}

@@ -30,11 +30,16 @@ pub mod parse;
 #[cfg(test)]
 mod tests;
 
-pub use ast::{DOC_FIELDS, Expr, Field, LINK_FIELDS, Query, RelatedFor, RowKind, Source};
+pub use ast::{
+    CoreQuery, CoreSource, DOC_FIELDS, Expr, Field, LINK_FIELDS, Query, RelatedFor, RowKind, Source,
+};
 pub use error::{QueryError, QueryErrors, Span, render as render_errors};
 pub use eval::{Cell, LinkRef, Rows, Table};
-pub use lex::{Op, Token, TokenKind, lex};
-pub use parse::{CLAUSES, OTHER_KEYWORDS, SOURCES, is_keyword, parse};
+pub use lex::{
+    CLAUSES, OTHER_KEYWORDS, Op, SOURCES, SourceKind, SourceSyntax, Token, TokenKind, is_keyword,
+    keywords, lex, source_words,
+};
+pub use parse::parse;
 
 use crate::check::Checks;
 use crate::corpus::{Corpus, DocId};
@@ -147,11 +152,6 @@ fn text_answers(
         _ => return Ok(None),
     }
     Ok(Some(answers))
-}
-
-/// Every keyword, for highlighting and completion.
-pub fn keywords() -> impl Iterator<Item = &'static str> {
-    SOURCES.iter().chain(CLAUSES).chain(OTHER_KEYWORDS).copied()
 }
 
 /// Every field name (documents, then links; `kind` appears once).

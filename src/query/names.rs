@@ -8,8 +8,6 @@
 
 use std::fmt;
 
-use super::lex::is_word_char;
-use super::parse::is_keyword;
 use crate::corpus::{Corpus, DocId, Document};
 
 /// What `in X` (and `from X`, `to X`) selects.
@@ -79,15 +77,6 @@ impl NameError {
             NameError::Unknown { closest, .. } => format!("did you mean {}?", closest.join(", ")),
         }
     }
-}
-
-/// Whether `text` prints as a bare word that lexes back to itself: word characters only,
-/// not a keyword, not a number.
-pub fn is_plain_word(text: &str) -> bool {
-    !text.is_empty()
-        && text.chars().all(is_word_char)
-        && !text.chars().all(|c| c.is_ascii_digit())
-        && !is_keyword(text)
 }
 
 /// Up to `n` candidates that look like `word` (Jaro–Winkler ≥ 0.8), best first.

@@ -7,49 +7,14 @@
 //! clauses), so every error about the text of a query comes out of [`parse`].
 //!
 //! To add a source: one variant in [`Source`], one arm in
-//! `Parser::source`, its keyword in [`SOURCES`], one arm in `eval`.
+//! `Parser::source`, its row in [`SOURCES`](super::lex::SOURCES), one arm in `eval`.
 
 use super::ast::*;
 use super::error::{QueryError, QueryErrors, Span};
-use super::lex::{Token, TokenKind, lex};
+use super::lex::{
+    CLAUSES, SOURCES, SourceKind, Token, TokenKind, is_keyword, lex, source_words, sources_listed,
+};
 use super::names::closest;
-
-/// Words that start a query.
-pub const SOURCES: &[&str] = &[
-    "docs",
-    "orphans",
-    "broken",
-    "links",
-    "all",
-    "backlinks",
-    "neighbors",
-    "neighbours",
-    "path",
-    "hubs",
-    "categories",
-    "matrix",
-    "stats",
-    "search",
-    "similar",
-    "suggest",
-    "coverage",
-];
-
-/// Words that start a clause after the source.
-pub const CLAUSES: &[&str] = &[
-    "where", "in", "from", "to", "by", "depth", "missing", "with", "sort", "limit", "as",
-];
-
-/// Every other reserved word (operators in words, parts of clauses).
-pub const OTHER_KEYWORDS: &[&str] = &["and", "or", "not", "of", "has", "section", "asc", "desc"];
-
-/// Whether `word` is a keyword (names that are keywords must be quoted).
-pub fn is_keyword(word: &str) -> bool {
-    let w = word.to_ascii_lowercase();
-    SOURCES.contains(&w.as_str())
-        || CLAUSES.contains(&w.as_str())
-        || OTHER_KEYWORDS.contains(&w.as_str())
-}
 
 /// Parses one query.
 pub fn parse(src: &str) -> Result<Query, QueryErrors> {
@@ -211,144 +176,124 @@ impl<'a> Parser<'a> {
         let Some(word) = self.peek_word() else {
             return Err(self.expected_help(
                 "expected a query such as `docs`, `orphans` or `links`",
-                "a query starts with one of: docs, orphans, broken, links, all links, backlinks of, neighbors of, path from, hubs, categories, matrix, stats, search, similar to, suggest related for, coverage",
+                format!("a query starts with one of: {}", sources_listed()),
             ));
         };
         let start = self.here();
-        let source = match word.as_str() {
-            "docs" => Source::Docs,
-            "orphans" => {
-                self.bump();
-                let within_root = self.peek_word().as_deref() == Some("within");
+        let Some(syntax) = SOURCES.iter().find(|s| s.starts_with(&word)) else {
+            let mut err = QueryError::new(
+                start,
+                format!("expected a query such as `docs`, `orphans` or `links`, found '{word}'"),
+            );
+            err = match closest(&word, source_words(), 1).first() {
+                Some(best) => err.with_help(format!("did you mean '{best}'?")),
+                None => err.with_help(format!("a query starts with one of: {}", sources_listed())),
+            };
+            self.errors.push(err);
+            return Err(Failed);
+        };
+        // The source's fixed words (`backlinks of`, `suggest related for`), as the table
+        // spells them; errors quote the words as typed so far.
+        self.bump();
+        let mut said = word.clone();
+        for w in syntax.words().skip(1) {
+            self.expect(w, &format!("expected '{w}' after '{said}'"))?;
+            said = format!("{said} {w}");
+        }
+        Ok(match syntax.kind {
+            SourceKind::Docs => Source::Docs,
+            SourceKind::Broken => Source::Broken,
+            SourceKind::Links => Source::Links,
+            SourceKind::AllLinks => Source::AllLinks,
+            SourceKind::Hubs => Source::Hubs,
+            SourceKind::Categories => Source::Categories,
+            SourceKind::Matrix => Source::Matrix,
+            SourceKind::Stats => Source::Stats,
+            SourceKind::Orphans => {
+                let within_root = self.eat("within").is_some();
                 if within_root {
-                    self.bump();
                     self.expect(
                         "root",
                         "expected 'root' after 'within' (`orphans within root`)",
                     )?;
                 }
-                return Ok(Source::Orphans {
+                Source::Orphans {
                     by: None,
                     within_root,
-                });
-            }
-            "broken" => Source::Broken,
-            "links" => Source::Links,
-            "hubs" => Source::Hubs,
-            "categories" => Source::Categories,
-            "matrix" => Source::Matrix,
-            "stats" => Source::Stats,
-            "coverage" => {
-                self.bump();
-                if self.peek_word().as_deref() == Some("of") {
-                    self.bump();
-                    let of = self.name("expected a category after 'of'")?;
-                    return Ok(Source::Coverage { of: Some(of) });
                 }
-                return Ok(Source::Coverage { of: None });
             }
-            "all" => {
-                self.bump();
-                self.expect("links", "expected 'links' after 'all'")?;
-                return Ok(Source::AllLinks);
+            SourceKind::Coverage => Source::Coverage {
+                of: match self.eat("of") {
+                    Some(_) => Some(self.name("expected a category after 'of'")?),
+                    None => None,
+                },
+            },
+            SourceKind::Backlinks => {
+                Source::Backlinks(self.name("expected a document after 'of'")?)
             }
-            "backlinks" => {
-                self.bump();
-                self.expect("of", "expected 'of' after 'backlinks'")?;
-                let name = self.name("expected a document after 'of'")?;
-                return Ok(Source::Backlinks(name));
+            SourceKind::Neighbors => Source::Neighbors {
+                of: self.name("expected a document after 'of'")?,
+                depth: 1,
+            },
+            SourceKind::Search => self.search()?,
+            SourceKind::Similar => {
+                Source::Similar(self.name("expected a document after 'similar to'")?)
             }
-            "neighbors" | "neighbours" => {
-                self.bump();
-                self.expect("of", &format!("expected 'of' after '{word}'"))?;
-                let of = self.name("expected a document after 'of'")?;
-                return Ok(Source::Neighbors { of, depth: 1 });
-            }
-            "search" => {
-                self.bump();
-                let fuzzy = if self
-                    .peek()
-                    .is_some_and(|t| t.kind == TokenKind::Op(Op::Contains))
-                {
-                    self.bump();
-                    true
-                } else {
-                    false
-                };
-                let text = match self.peek().cloned() {
-                    Some(Token {
-                        kind: TokenKind::Str(text),
-                        ..
-                    }) if !text.trim().is_empty() => text,
-                    Some(t) if t.kind == TokenKind::Word && !is_keyword(t.text(self.src)) => {
-                        t.text(self.src).to_string()
-                    }
-                    _ => {
-                        return Err(self.expected_help(
-                            "expected the words to search for after 'search'",
-                            "quote them: search \"connection pool\", or search ~\"rabitmq\" to tolerate typos",
-                        ));
-                    }
-                };
-                let span = self.here();
-                self.bump();
-                // The search's own limits, checked here so the error points at the text.
-                if let Err(e) = crate::search::SearchQuery::parse(&text, fuzzy) {
-                    return Err(self.error(span, e.to_string()));
-                }
-                return Ok(Source::Search { text, fuzzy });
-            }
-            "similar" => {
-                self.bump();
-                self.expect("to", "expected 'to' after 'similar'")?;
-                let of = self.name("expected a document after 'similar to'")?;
-                return Ok(Source::Similar(of));
-            }
-            "suggest" => {
-                self.bump();
-                if self.peek_word().as_deref() != Some("related") {
-                    return Err(self.expected("expected 'related' after 'suggest'"));
-                }
-                self.bump();
-                self.expect("for", "expected 'for' after 'suggest related'")?;
+            SourceKind::SuggestRelated => {
                 if self.eat("orphans").is_some() {
-                    let scope = if self.eat("in").is_some() {
-                        Some(self.name("expected a category after 'in'")?)
-                    } else {
-                        None
+                    let scope = match self.eat("in") {
+                        Some(_) => Some(self.name("expected a category after 'in'")?),
+                        None => None,
                     };
-                    return Ok(Source::SuggestRelated(RelatedFor::Orphans(scope)));
+                    Source::SuggestRelated(RelatedFor::Orphans(scope))
+                } else {
+                    Source::SuggestRelated(RelatedFor::Doc(
+                        self.name("expected a document or 'orphans' after 'suggest related for'")?,
+                    ))
                 }
-                let of =
-                    self.name("expected a document or 'orphans' after 'suggest related for'")?;
-                return Ok(Source::SuggestRelated(RelatedFor::Doc(of)));
             }
-            "path" => {
-                self.bump();
-                self.expect("from", "expected 'from' after 'path'")?;
+            SourceKind::Path => {
                 let from = self.name("expected a document after 'from'")?;
                 self.expect("to", "expected 'to' and a second document after the first")?;
                 let to = self.name("expected a document after 'to'")?;
-                return Ok(Source::Path { from, to });
+                Source::Path { from, to }
             }
-            other => {
-                let mut err = QueryError::new(
-                    start,
-                    format!(
-                        "expected a query such as `docs`, `orphans` or `links`, found '{other}'"
-                    ),
-                );
-                if let Some(best) = closest(other, SOURCES.iter().copied(), 1).first() {
-                    err = err.with_help(format!("did you mean '{best}'?"));
-                } else {
-                    err = err.with_help("a query starts with one of: docs, orphans, broken, links, all links, backlinks of, neighbors of, path from, hubs, categories, matrix, stats, search, similar to, suggest related for");
-                }
-                self.errors.push(err);
-                return Err(Failed);
+        })
+    }
+
+    /// The text after `search` (its keyword consumed): `"words"`, `~"words"` or one word.
+    fn search(&mut self) -> Parsed<Source> {
+        let fuzzy = if self
+            .peek()
+            .is_some_and(|t| t.kind == TokenKind::Op(Op::Contains))
+        {
+            self.bump();
+            true
+        } else {
+            false
+        };
+        let text = match self.peek().cloned() {
+            Some(Token {
+                kind: TokenKind::Str(text),
+                ..
+            }) if !text.trim().is_empty() => text,
+            Some(t) if t.kind == TokenKind::Word && !is_keyword(t.text(self.src)) => {
+                t.text(self.src).to_string()
+            }
+            _ => {
+                return Err(self.expected_help(
+                    "expected the words to search for after 'search'",
+                    "quote them: search \"connection pool\", or search ~\"rabitmq\" to tolerate typos",
+                ));
             }
         };
+        let span = self.here();
         self.bump();
-        Ok(source)
+        // The search's own limits, checked here so the error points at the text.
+        if let Err(e) = crate::search::SearchQuery::parse(&text, fuzzy) {
+            return Err(self.error(span, e.to_string()));
+        }
+        Ok(Source::Search { text, fuzzy })
     }
 
     /// A document or category name: a word that is not a keyword, or a quoted string.

@@ -61,14 +61,18 @@ fn every_example_parses_prints_and_round_trips() {
             again.without_spans(),
             "{src} → {printed}"
         );
-        let core = q.core();
+        let core = Query::from(q.core());
         let core_again = parse(&core.to_string()).unwrap_or_else(|e| panic!("{core}: {e}"));
         assert_eq!(
             core.without_spans(),
             core_again.without_spans(),
             "core of {src}"
         );
-        assert_eq!(core.core().without_spans(), core.without_spans(), "{src}");
+        assert_eq!(
+            Query::from(core.core()).without_spans(),
+            core.without_spans(),
+            "{src}"
+        );
     }
 }
 
@@ -1347,30 +1351,112 @@ fn every_documented_example_parses_and_round_trips() {
     }
 }
 
+/// `stats` has one implementation, `graph::Stats::compute`; its numbers match counts taken
+/// independently (per-document metrics, links walked by hand), and the `stats` query shows
+/// exactly them.
 #[test]
 fn the_stats_query_counts_exactly_like_atomdoc_stats() {
+    use crate::corpus::DocKind;
     let c = tree();
     let g = DocGraph::build(&c);
     let m = super::eval::Metrics::compute(&c);
+    let s = crate::graph::Stats::compute(&c, &g);
+    let orphans = (0..c.docs.len())
+        .filter(|&d| c.docs[d].kind == DocKind::Topic && m.inlinks[d] == 0)
+        .count();
+    assert_eq!(s.orphans, orphans);
+    assert!(orphans > 0);
+    assert_eq!(s.documents, c.docs.len());
+    let edges: usize = c
+        .docs
+        .iter()
+        .flat_map(|d| &d.links)
+        .filter(|l| l.to_doc.is_some())
+        .count();
+    let counted: usize = s
+        .edges
+        .iter()
+        .filter(|(k, _)| *k != "from_referrers")
+        .map(|(_, v)| v)
+        .sum();
+    assert_eq!(counted, edges);
+    let broken = c
+        .docs
+        .iter()
+        .flat_map(|d| &d.links)
+        .filter(|l| l.broken_reason().is_some())
+        .count();
+    assert_eq!(s.broken.values().sum::<usize>(), broken);
+    let Rows::Table(t) = eval(&parse("stats").unwrap(), &c, &g).unwrap() else {
+        panic!("stats is a table")
+    };
+    let cell = |name: &str| {
+        t.rows
+            .iter()
+            .find(|r| r[0] == super::eval::Cell::Text(name.into()))
+            .map(|r| r[1].clone())
+    };
     assert_eq!(
-        super::eval::stats_of(&c, &m),
-        crate::graph::Stats::compute(&c, &g)
+        cell("orphans"),
+        Some(super::eval::Cell::Int(s.orphans as u64))
     );
+    assert_eq!(
+        cell("documents"),
+        Some(super::eval::Cell::Int(s.documents as u64))
+    );
+    for (k, v) in &s.edges {
+        assert_eq!(
+            cell(&format!("edges.{k}")),
+            Some(super::eval::Cell::Int(*v as u64))
+        );
+    }
 }
 
+/// `path from A to B` is a shortest directed path: every step is a link, and no path is
+/// shorter (distances by Floyd–Warshall over the tree's links); none when B is unreachable.
 #[test]
-fn shortest_paths_agree_with_the_graph() {
+fn shortest_paths_are_shortest() {
     let c = tree();
     let g = DocGraph::build(&c);
-    for a in 0..c.docs.len() {
-        for b in 0..c.docs.len() {
-            assert_eq!(
-                super::eval::shortest_path(&c, a, b),
-                g.shortest_path(a, b, crate::graph::LinkFilter::Any),
-                "{a} → {b}"
-            );
+    let n = c.docs.len();
+    const FAR: usize = usize::MAX / 4;
+    let mut dist = vec![vec![FAR; n]; n];
+    for (a, d) in c.docs.iter().enumerate() {
+        dist[a][a] = 0;
+        for l in &d.links {
+            if let Some(b) = l.to_doc
+                && b != a
+            {
+                dist[a][b] = 1;
+            }
         }
     }
+    for k in 0..n {
+        let through_k = dist[k].clone();
+        for row in &mut dist {
+            let to_k = row[k];
+            for (d, &from_k) in row.iter_mut().zip(&through_k) {
+                *d = (*d).min(to_k + from_k);
+            }
+        }
+    }
+    let mut found = 0;
+    for (a, row) in dist.iter().enumerate() {
+        for (b, &shortest) in row.iter().enumerate() {
+            let path = g.shortest_path(&c, a, b);
+            let Some(path) = path else {
+                assert_eq!(shortest, FAR, "{a} → {b}");
+                continue;
+            };
+            found += 1;
+            assert_eq!((path[0], path[path.len() - 1]), (a, b));
+            assert_eq!(path.len() - 1, shortest, "{a} → {b}: {path:?}");
+            for w in path.windows(2) {
+                assert!(c.docs[w[0]].links.iter().any(|l| l.to_doc == Some(w[1])));
+            }
+        }
+    }
+    assert!(found > n, "the tree has paths beyond the trivial ones");
 }
 
 /// Nesting deeper than the limit is one caret error at the level that crosses it; chains of
@@ -1408,7 +1494,11 @@ fn deep_nesting_is_refused_and_long_chains_are_fine() {
     let q = parse(&ok).unwrap();
     let again = parse(&q.to_string()).unwrap();
     assert_eq!(q.without_spans(), again.without_spans());
-    assert_eq!(q.core().core().without_spans(), q.core().without_spans());
+    let core = Query::from(q.core());
+    assert_eq!(
+        Query::from(core.core()).without_spans(),
+        core.without_spans()
+    );
 
     let c = tree();
     for op in ["and", "or"] {
@@ -1424,4 +1514,37 @@ fn deep_nesting_is_refused_and_long_chains_are_fine() {
         assert_eq!(paths(&c, &chain), paths(&c, "docs where orphan"), "{op}");
     }
     assert_eq!(paths(&c, &ok), paths(&c, "docs where orphan"));
+}
+
+/// One table spells the sources: every kind has a row, the parser reads each row's words
+/// (and its spelling variants) into that kind, and the printer writes them back.
+#[test]
+fn the_source_table_drives_parser_and_printer() {
+    use super::lex::{SOURCES, SourceKind};
+    let args = |k: SourceKind| match k {
+        SourceKind::Backlinks | SourceKind::Neighbors | SourceKind::Similar => " a",
+        SourceKind::Path => " a to b",
+        SourceKind::Search => " \"pool\"",
+        SourceKind::SuggestRelated => " orphans",
+        _ => "",
+    };
+    for (i, row) in SOURCES.iter().enumerate() {
+        assert_eq!(row.kind.syntax().spelling, row.spelling);
+        assert!(
+            SOURCES[..i].iter().all(|r| r.kind != row.kind),
+            "{row:?} twice"
+        );
+        for first in std::iter::once(row.keyword()).chain(row.aliases.iter().copied()) {
+            let rest: Vec<&str> = row.words().skip(1).collect();
+            let src = format!(
+                "{}{}",
+                [vec![first], rest].concat().join(" "),
+                args(row.kind)
+            );
+            let q = parse(&src).unwrap_or_else(|e| panic!("{src}: {e}"));
+            assert_eq!(q.source.kind(), row.kind, "{src}");
+            assert!(q.to_string().starts_with(row.spelling), "{src} → {q}");
+        }
+    }
+    assert_eq!(SOURCES.len(), 16, "a row per `Source` variant");
 }

@@ -7,6 +7,7 @@
 use super::lexical::{self, Tok, TokKind};
 use super::meta;
 use super::vocab::{self, Vocabulary};
+use crate::query::{RowKind, SOURCES, SourceKind};
 
 /// One completion candidate: what the list shows and what replaces the word.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -391,19 +392,41 @@ fn matches_fragment(path: &str, fragment: &str) -> bool {
         .any(|(i, _)| i == 0 || matches!(path.as_bytes()[i - 1], b'/' | b'-' | b'_' | b'.'))
 }
 
-/// The source keyword of the query, and whether its rows are links.
-fn source_of(tokens: &[Tok], src: &str) -> Option<String> {
-    tokens
-        .first()
-        .filter(|t| t.kind == TokKind::Word)
-        .map(|t| t.text(src).to_lowercase())
+/// The query's source, by its first word, from the grammar's table.
+fn source_of(tokens: &[Tok], src: &str) -> Option<SourceKind> {
+    let first = tokens.first().filter(|t| t.kind == TokKind::Word)?;
+    let word = first.text(src).to_lowercase();
+    SOURCES
+        .iter()
+        .find(|s| s.starts_with(&word))
+        .map(|s| s.kind)
+}
+
+/// The next of the source's fixed words, from the grammar's table, while the line is still
+/// spelling them (`backlinks` → `of`, `suggest related` → `for`).
+fn next_fixed_word(tokens: &[Tok], head: &str) -> Option<&'static str> {
+    let said: Vec<String> = tokens
+        .iter()
+        .map(|t| (t.kind == TokKind::Word).then(|| t.text(head).to_lowercase()))
+        .collect::<Option<_>>()?;
+    let (first, rest) = said.split_first()?;
+    let syntax = crate::query::SOURCES
+        .iter()
+        .find(|s| s.starts_with(first))?;
+    let mut words = syntax.words().skip(1);
+    for w in rest {
+        if words.next()? != w {
+            return None;
+        }
+    }
+    words.next()
 }
 
 /// Decides what the next word may be from the words before it (`head` ends where the word
 /// being completed starts).
 pub fn slot(head: &str, tokens: &[Tok]) -> Slot {
     let source = source_of(tokens, head);
-    let links = source.as_deref().is_some_and(vocab::source_has_links);
+    let links = source.is_some_and(|k| k.row_kind() == RowKind::Link);
     let word = |i: usize| -> Option<String> {
         let t = tokens.get(tokens.len().checked_sub(i + 1)?)?;
         match &t.kind {
@@ -419,31 +442,28 @@ pub fn slot(head: &str, tokens: &[Tok]) -> Slot {
     let Some(last) = word(0) else {
         return Slot::Start;
     };
+    if let Some(next) = next_fixed_word(tokens, head) {
+        return Slot::Exactly(next);
+    }
     let prev = word(1);
     let is_field = vocab::is_field;
     match last.as_str() {
         "in" => Slot::Place,
         "of" => Slot::Document,
-        "from" | "to" if matches!(source.as_deref(), Some("path" | "similar")) => Slot::Document,
-        "for" if source.as_deref() == Some("suggest") => Slot::SuggestFor,
+        "from" | "to" if matches!(source, Some(SourceKind::Path | SourceKind::Similar)) => {
+            Slot::Document
+        }
+        "for" if source == Some(SourceKind::SuggestRelated) => Slot::SuggestFor,
         "from" | "to" => Slot::PlaceOrDocument,
         "where" | "and" | "or" | "not" | "(" => Slot::Field { links },
         "by" if prev.as_deref() == Some("sort") => Slot::Field { links },
-        "by" if source.as_deref() == Some("orphans") && tokens.len() == 2 => Slot::LinkKind,
+        "by" if source == Some(SourceKind::Orphans) && tokens.len() == 2 => Slot::LinkKind,
         "sort" => Slot::Exactly("by"),
         "missing" | "with" | "has" => Slot::Exactly("section"),
         "section" => Slot::Free("\"<heading>\""),
         "limit" => Slot::Free("<number>"),
         "depth" => Slot::Free("<number>"),
-        "backlinks" | "neighbors" if tokens.len() == 1 => Slot::Exactly("of"),
-        "path" if tokens.len() == 1 => Slot::Exactly("from"),
-        "all" if tokens.len() == 1 => Slot::Exactly("links"),
         "search" if tokens.len() == 1 => Slot::Free("\"<words>\""),
-        "similar" if tokens.len() == 1 => Slot::Exactly("to"),
-        "suggest" if tokens.len() == 1 => Slot::Exactly("related"),
-        "related" if source.as_deref() == Some("suggest") && tokens.len() == 2 => {
-            Slot::Exactly("for")
-        }
         w if vocab::operators().contains(&w) => {
             let field = prev.unwrap_or_default();
             match static_field(&field) {
@@ -473,7 +493,7 @@ fn static_field(field: &str) -> Option<&'static str> {
 
 /// What may follow a complete clause, given the query's source and what was already said.
 fn next_words(tokens: &[Tok], head: &str) -> Vec<&'static str> {
-    let source = source_of(tokens, head).unwrap_or_default();
+    let source = source_of(tokens, head);
     let said = |w: &str| {
         tokens
             .iter()
@@ -481,11 +501,11 @@ fn next_words(tokens: &[Tok], head: &str) -> Vec<&'static str> {
     };
     let in_where = said("where");
     let mut list: Vec<&'static str> = Vec::new();
-    match source.as_str() {
-        "path" if said("from") && !said("to") => list.push("to"),
-        "neighbors" if said("of") && !said("depth") => list.push("depth"),
-        "orphans" if !said("by") && !in_where => list.push("by"),
-        "links" if !in_where => {
+    match source {
+        Some(SourceKind::Path) if said("from") && !said("to") => list.push("to"),
+        Some(SourceKind::Neighbors) if said("of") && !said("depth") => list.push("depth"),
+        Some(SourceKind::Orphans) if !said("by") && !in_where => list.push("by"),
+        Some(SourceKind::Links) if !in_where => {
             if !said("from") {
                 list.push("from");
             }
@@ -493,15 +513,19 @@ fn next_words(tokens: &[Tok], head: &str) -> Vec<&'static str> {
                 list.push("to");
             }
         }
-        "docs" if !in_where => list.extend(["missing", "with"]),
+        Some(SourceKind::Docs) if !in_where => list.extend(["missing", "with"]),
         _ => {}
     }
-    if matches!(source.as_str(), "path" | "categories" | "matrix" | "stats") {
+    if matches!(
+        source,
+        Some(SourceKind::Path | SourceKind::Categories | SourceKind::Matrix | SourceKind::Stats)
+    ) {
         return list;
     }
     if in_where {
         list.extend(["and", "or"]);
-    } else if !matches!(source.as_str(), "backlinks" | "neighbors") && !said("in") {
+    } else if !matches!(source, Some(SourceKind::Backlinks | SourceKind::Neighbors)) && !said("in")
+    {
         list.push("in");
     }
     if !in_where {

@@ -516,3 +516,42 @@ proptest::proptest! {
         let _ = super::lexical::is_incomplete(&line);
     }
 }
+
+/// Completion spells each source's fixed words from the grammar's table, one word at a time,
+/// for every source and spelling variant.
+#[test]
+fn completion_spells_every_source_from_the_grammar_table() {
+    for syntax in crate::query::SOURCES {
+        let fixed: Vec<&str> = syntax.words().collect();
+        for first in std::iter::once(syntax.keyword()).chain(syntax.aliases.iter().copied()) {
+            let mut typed = first.to_string();
+            for next in &fixed[1..] {
+                assert_eq!(
+                    words(&format!("{typed} ")),
+                    vec![next.to_string()],
+                    "{typed}"
+                );
+                typed = format!("{typed} {next}");
+            }
+        }
+        // What may follow reads the source's kind, so a spelling variant gets the same.
+        for first in syntax.aliases {
+            let with_alias = words(&format!(
+                "{} x ",
+                [*first]
+                    .into_iter()
+                    .chain(fixed[1..].iter().copied())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            ));
+            let with_keyword = words(&format!("{} x ", syntax.spelling));
+            assert_eq!(with_alias, with_keyword, "{first}");
+            assert!(!with_alias.is_empty());
+        }
+        assert!(
+            words("").contains(&syntax.keyword().to_string()),
+            "{} not offered at the start",
+            syntax.keyword()
+        );
+    }
+}

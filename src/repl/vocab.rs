@@ -45,14 +45,10 @@ impl Vocabulary {
     }
 }
 
-/// Words that start a query (its source), from the parser's table; spelling variants
+/// Words that start a query (its source), from the grammar's table; spelling variants
 /// (`neighbours`) are left out so Tab offers one of each.
 pub fn sources() -> Vec<&'static str> {
-    let mut list: Vec<&'static str> = query::SOURCES
-        .iter()
-        .copied()
-        .filter(|s| *s != "neighbours")
-        .collect();
+    let mut list: Vec<&'static str> = query::SOURCES.iter().map(|s| s.keyword()).collect();
     list.sort_unstable();
     list
 }
@@ -94,9 +90,4 @@ pub fn field_values(field: &str, links: bool) -> Vec<&'static str> {
 /// The comparison operators.
 pub fn operators() -> Vec<&'static str> {
     Op::ALL.iter().map(|o| o.as_str()).collect()
-}
-
-/// Whether rows of a query starting with `source` are links (else documents).
-pub fn source_has_links(source: &str) -> bool {
-    matches!(source, "links" | "broken" | "backlinks" | "all")
 }

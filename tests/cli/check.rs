@@ -294,12 +294,7 @@ fn golden_output_per_format() {
     ] {
         let (text, status) = run_format(format);
         assert_eq!(status, 1, "{format}: the fixture has a broken link");
-        let path = project().join("tests/golden").join(golden);
-        if std::env::var_os("UPDATE_GOLDEN").is_some() {
-            std::fs::write(&path, &text).unwrap();
-        }
-        let expected = std::fs::read_to_string(&path).unwrap();
-        assert_eq!(text, expected, "{format} differs from {golden}");
+        crate::common::golden(golden, &text);
     }
 }
 
@@ -733,4 +728,81 @@ fn coverage_of_a_category_lists_missing_sections_with_category_keys() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("unknown category 'nowhere'"));
+}
+
+/// One heading-name rule: for every spelling of a heading named "Best Practices", the query
+/// `missing section "Best Practices"` and the check AD008 (requiring it) agree document by
+/// document, and so do `with section` and AD004's Related Documents heading.
+#[test]
+fn queries_and_checks_name_headings_the_same_way() {
+    let spellings = [
+        "Best Practices",
+        "✅ Best Practices",
+        "best practices:",
+        "Best-Practices",
+        "**Best** Practices!",
+        "Best Practice Notes",
+        "Practices",
+    ];
+    let mut files: Vec<(String, String)> = Vec::new();
+    for (i, h) in spellings.iter().enumerate() {
+        let related = if i % 2 == 0 {
+            "Related Documents:"
+        } else {
+            "🔗 Related-Documents"
+        };
+        files.push((
+            format!("docs/atomic/architecture/d{i}.md"),
+            format!("# D{i}\n\nIntro.\n\n## {h}\n\nText.\n\n## {related}\n\n- `docs/atomic/architecture/d{}.md`\n", (i + 1) % spellings.len()),
+        ));
+    }
+    files.push((
+        "atomdoc.toml".into(),
+        "[check.required_sections]\narchitecture = [\"Best Practices\"]\n".into(),
+    ));
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    let dir = tree(&refs);
+    let (v, _) = check_json(dir.path(), &[]);
+    let flagged = |code: &str| -> Vec<String> {
+        v["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["code"] == code)
+            .map(|d| d["path"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let query = |q: &str| -> Vec<String> {
+        let rows: Value = serde_json::from_str(&crate::common::run_ok(
+            dir.path(),
+            &["query", q, "--format", "json"],
+        ))
+        .unwrap();
+        rows.as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["path"].as_str().unwrap_or("a link").to_string())
+            .collect()
+    };
+    let missing = query("docs missing section \"Best Practices\"");
+    // "Best Practice Notes" meets the requirement (its words hold the required ones) but is
+    // not named "Best Practices"; every heading *named* so satisfies both.
+    assert_eq!(
+        missing,
+        [
+            "docs/atomic/architecture/d5.md",
+            "docs/atomic/architecture/d6.md"
+        ]
+    );
+    assert_eq!(flagged("AD008"), ["docs/atomic/architecture/d6.md"]);
+    assert_eq!(query("docs with section \"Best Practices\"").len(), 5);
+    assert_eq!(flagged("AD004"), Vec::<String>::new(), "{v}");
+    assert_eq!(
+        query("docs missing section \"Related Documents\""),
+        Vec::<String>::new()
+    );
+    assert_eq!(query("links where kind = related").len(), spellings.len());
 }

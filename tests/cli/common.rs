@@ -84,3 +84,57 @@ pub fn tree(files: &[(&str, &str)]) -> tempfile::TempDir {
     }
     dir
 }
+
+/// The one bless variable: `ATOMDOC_BLESS=1 cargo test --test cli` rewrites every golden
+/// file from the actual output instead of comparing; review the diff before committing.
+pub const BLESS: &str = "ATOMDOC_BLESS";
+
+/// Compares `actual` with the golden file `tests/golden/<name>` and returns the difference
+/// as a message, or `None` when they agree (or after rewriting it under [`BLESS`]).
+pub fn golden_diff(name: &str, actual: &str) -> Option<String> {
+    let path = project().join("tests/golden").join(name);
+    if std::env::var_os(BLESS).is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, actual).unwrap();
+        return None;
+    }
+    let Ok(expected) = std::fs::read_to_string(&path) else {
+        return Some(format!(
+            "missing golden file {}; run with {BLESS}=1",
+            path.display()
+        ));
+    };
+    (expected != actual).then(|| {
+        format!(
+            "output differs from {} ({BLESS}=1 rewrites it)\n=== expected\n{expected}=== actual\n{actual}",
+            path.display()
+        )
+    })
+}
+
+/// Asserts that `actual` equals the golden file `tests/golden/<name>` (see [`golden_diff`]).
+pub fn golden(name: &str, actual: &str) {
+    if let Some(diff) = golden_diff(name, actual) {
+        panic!("{diff}");
+    }
+}
+
+/// Whether the external program `tool` runs (`tool <probe>`). A test that needs it skips
+/// with a note when it is missing, except under `CI=true`, where it fails: CI installs its
+/// tools (`.ci/run`), so a missing one there is a broken setup, not a reason to pass.
+pub fn have_tool(tool: &str, probe: &str) -> bool {
+    tool_present(tool, probe, std::env::var("CI").is_ok_and(|v| v == "true"))
+}
+
+/// [`have_tool`] with the CI setting given.
+pub fn tool_present(tool: &str, probe: &str, ci: bool) -> bool {
+    if std::process::Command::new(tool).arg(probe).output().is_ok() {
+        return true;
+    }
+    assert!(
+        !ci,
+        "`{tool}` is not installed and CI=true: install it (`.ci/run` does) so this test runs"
+    );
+    eprintln!("note: `{tool}` is not installed; skipping what needs it");
+    false
+}

@@ -10,22 +10,7 @@ use std::process::{Command, Stdio};
 
 use graphviz_rust::dot_structures::{Attribute, Graph, Id, Stmt};
 
-use crate::common::{atomdoc, project, run_ok, sample, tree};
-
-/// Compares `actual` with `tests/golden/<name>`; `ATOMDOC_BLESS=1` rewrites the file instead.
-fn golden(name: &str, actual: &str) {
-    let path = project().join("tests/golden").join(name);
-    if std::env::var_os("ATOMDOC_BLESS").is_some() {
-        std::fs::write(&path, actual).unwrap();
-        return;
-    }
-    let expected = std::fs::read_to_string(&path)
-        .unwrap_or_else(|_| panic!("{} missing; run with ATOMDOC_BLESS=1", path.display()));
-    assert!(
-        expected == actual,
-        "{name} differs from the golden file (ATOMDOC_BLESS=1 rewrites it)\n--- actual ---\n{actual}"
-    );
-}
+use crate::common::{atomdoc, golden, run_ok, sample, tree};
 
 /// Parses `dot` back with graphviz-rust and draws it with `dot -Tsvg`; returns the model and
 /// the SVG.

@@ -13,9 +13,9 @@ fn stats_json(repo: &std::path::Path, extra: &[&str]) -> serde_json::Value {
 #[test]
 fn sample_stats_match_golden_files() {
     let json = run_ok(&sample(), &["stats", "--format", "json"]);
-    assert_eq!(json, include_str!("../golden/sample-stats.json"));
+    crate::common::golden("sample-stats.json", &json);
     let table = run_ok(&sample(), &["stats"]);
-    assert_eq!(table, include_str!("../golden/sample-stats.txt"));
+    crate::common::golden("sample-stats.txt", &table);
 }
 
 #[test]

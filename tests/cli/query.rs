@@ -8,21 +8,9 @@ use std::path::Path;
 
 use crate::common::{atomdoc, project, run_ok, sample, tree};
 
-/// Compares `actual` with the golden file `name`, or writes it under `ATOMDOC_BLESS=1`.
+/// Compares `actual` with the golden file `tests/golden/query/<name>`.
 fn golden(name: &str, actual: &str) {
-    let path = project().join("tests/golden/query").join(name);
-    if std::env::var_os("ATOMDOC_BLESS").is_some() {
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(&path, actual).unwrap();
-        return;
-    }
-    let expected = std::fs::read_to_string(&path).unwrap_or_else(|_| {
-        panic!(
-            "missing golden file {}; run with ATOMDOC_BLESS=1",
-            path.display()
-        )
-    });
-    assert_eq!(actual, expected, "output differs from {}", path.display());
+    crate::common::golden(&format!("query/{name}"), actual);
 }
 
 /// Every example of `docs/query-language.md`, spelled for the sample tree, with its golden

@@ -3,7 +3,7 @@
 //!
 //! Golden sessions: `tests/golden/repl/NAME.in` is fed to `atomdoc repl` on standard input
 //! (on a fresh copy of the sample repository); `NAME.out` holds stdout, stderr and the exit
-//! status. `UPDATE_GOLDEN=1 cargo test --test cli repl` rewrites the transcripts.
+//! status. `ATOMDOC_BLESS=1 cargo test --test cli repl` rewrites the transcripts.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -68,16 +68,8 @@ fn piped_sessions_match_golden_transcripts() {
         let input = std::fs::read_to_string(golden_dir().join(format!("{name}.in"))).unwrap();
         let repo = sample_copy();
         let actual = piped(repo.path(), &["repl"], &input);
-        let expected_path = golden_dir().join(format!("{name}.out"));
-        if std::env::var_os("UPDATE_GOLDEN").is_some() {
-            std::fs::write(&expected_path, &actual).unwrap();
-            continue;
-        }
-        let expected = std::fs::read_to_string(&expected_path).unwrap_or_default();
-        if actual != expected {
-            failures.push(format!(
-                "{name}: transcript differs\n=== expected\n{expected}=== actual\n{actual}"
-            ));
+        if let Some(diff) = crate::common::golden_diff(&format!("repl/{name}.out"), &actual) {
+            failures.push(format!("{name}: transcript differs: {diff}"));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
@@ -260,8 +252,7 @@ struct Tmux {
 
 impl Tmux {
     fn start(command: &str, cwd: &Path) -> Option<Tmux> {
-        if Command::new("tmux").arg("-V").output().is_err() {
-            eprintln!("tmux is not installed: skipping the end-to-end REPL test");
+        if !crate::common::have_tool("tmux", "-V") {
             return None;
         }
         let dir = tempfile::tempdir().expect("temp dir");
@@ -404,4 +395,12 @@ fn end_to_end_in_a_real_terminal() {
         std::fs::read_to_string(home.path().join(".local/share/atomdoc/history")).unwrap();
     assert!(history.contains("orphans in services"), "{history}");
     assert!(!repo.path().join(".atomdoc/history").exists());
+}
+
+/// A missing tool skips a test on a developer's machine but fails it under `CI=true`.
+#[test]
+fn a_missing_tool_fails_under_ci() {
+    let missing = "atomdoc-test-no-such-tool";
+    assert!(!crate::common::tool_present(missing, "-V", false));
+    assert!(std::panic::catch_unwind(|| crate::common::tool_present(missing, "-V", true)).is_err());
 }
