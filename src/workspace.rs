@@ -109,10 +109,7 @@ impl Workspace {
                     &self.corpus,
                 )
                 .map_err(|e| format!("cannot open the search index: {e}"))?;
-                self.notices
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .extend(notices);
+                self.add_notices(notices);
                 Ok(index)
             })
             .as_ref()
@@ -142,10 +139,7 @@ impl Workspace {
         let healed = self.healed.get_or_init(|| {
             let (index, notices) = store::rebuild_search(&self.location, &self.config, cache, &why)
                 .map_err(|e| format!("cannot rebuild the search index: {e}"))?;
-            self.notices
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .extend(notices);
+            self.add_notices(notices);
             Ok(index)
         });
         let index = healed.as_ref().map_err(Clone::clone)?;
@@ -182,6 +176,13 @@ impl Workspace {
     /// Answers `query` over this tree (see [`answer::ask`]): what every face prints.
     pub fn ask(&self, query: &Query) -> Result<Answer, QueryError> {
         answer::ask(query, &self.corpus, &self.graph, self)
+    }
+
+    fn add_notices(&self, notices: Vec<String>) {
+        self.notices
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .extend(notices);
     }
 
     /// Takes the notices gathered so far.

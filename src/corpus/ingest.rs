@@ -11,7 +11,9 @@
 
 use std::collections::HashSet;
 
-use super::{Corpus, DocId, Document, FileWarning, Link, Referrer, RepoView, SourceFile};
+use super::{
+    Corpus, DocId, Document, FileWarning, Link, ParsedDoc, Referrer, RepoView, SourceFile,
+};
 use super::{cap_links, map_in_batches, parse};
 use crate::config::Config;
 
@@ -105,8 +107,10 @@ pub fn ingest(
         linked_from,
     } = changes;
     let root = base.root.clone();
-    let parsed = parse_docs(&root, files, config);
-    let fresh_referrers = parse_referrers(referrer_files, config);
+    let parsed = parse_capped(files, config, |path, parsed| {
+        Document::new(&root, path, parsed, &config.links.site)
+    });
+    let fresh_referrers = parse_capped(referrer_files, config, Referrer::new);
 
     // The base's documents are sorted by path: ids are found by binary search.
     let old_id = |p: &str| base.docs.binary_search_by(|d| d.path.as_str().cmp(p)).ok();
@@ -320,28 +324,20 @@ fn affected(out: &Ingested) -> HashSet<String> {
     keys
 }
 
-/// Parses documents in bounded batches (see [`map_in_batches`]), links capped.
-fn parse_docs(root: &str, files: Vec<SourceFile>, config: &Config) -> Vec<Document> {
+/// Parses files in bounded batches (see [`map_in_batches`]), links capped, each made into a
+/// document or a referrer by `make`.
+fn parse_capped<T: Send>(
+    files: Vec<SourceFile>,
+    config: &Config,
+    make: impl Fn(String, ParsedDoc) -> T + Sync + Send,
+) -> Vec<T> {
     map_in_batches(
         files,
         |f| f.text.len(),
         |f| {
             let mut parsed = parse::parse(&f.text, &config.links);
             cap_links(&mut parsed, config.limits.max_links_per_file);
-            Document::new(root, f.path, parsed, &config.links.site)
-        },
-    )
-}
-
-/// Parses referrers in bounded batches for their links, capped like documents'.
-fn parse_referrers(files: Vec<SourceFile>, config: &Config) -> Vec<Referrer> {
-    map_in_batches(
-        files,
-        |f| f.text.len(),
-        |f| {
-            let mut parsed = parse::parse(&f.text, &config.links);
-            cap_links(&mut parsed, config.limits.max_links_per_file);
-            Referrer::new(f.path, parsed)
+            make(f.path, parsed)
         },
     )
 }
