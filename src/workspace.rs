@@ -5,6 +5,7 @@
 //! cache.
 
 mod live;
+mod revision;
 
 use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
@@ -17,6 +18,7 @@ use crate::query::{Query, QueryError};
 use crate::search::{SearchError, SearchIndex};
 use crate::store::{self, CacheMode, Report, SearchSource};
 pub use live::{Applied, BrokenChange, Change, EdgeChange};
+pub use revision::RevisionError;
 
 /// A loaded docs tree: where it is, its settings, its documents and their graph.
 pub struct Workspace {

@@ -3,6 +3,7 @@
 //! Owns stdout, stderr and exit codes; the only place that uses `anyhow`.
 
 pub mod check;
+pub mod diff;
 pub mod export;
 mod progress;
 
@@ -106,6 +107,9 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Template coverage per category and subcategory; required-section matrix; taxonomy
     Coverage(check::CoverageArgs),
+    /// What a change does to the docs graph between two git revisions (HEAD: the work tree):
+    /// documents added, removed, moved; broken links, orphans, edges, findings new and fixed
+    Diff(diff::DiffArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -147,6 +151,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Some(Command::Query(args)) => return query::run(&cli.global, args),
         Some(Command::Check(args)) => return check::check_command(&cli.global, args),
         Some(Command::Coverage(args)) => return check::coverage_command(&cli.global, args),
+        Some(Command::Diff(args)) => return diff::run(&cli.global, args),
         Some(command) => command,
     };
     let workspace = load(&cli.global)?;
@@ -180,7 +185,11 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
             }
         }
         Command::Export(args) => export::run(&workspace, &args, &mut out)?,
-        Command::Query(_) | Command::Repl | Command::Check(_) | Command::Coverage(_) => {
+        Command::Query(_)
+        | Command::Repl
+        | Command::Check(_)
+        | Command::Coverage(_)
+        | Command::Diff(_) => {
             unreachable!("handled above")
         }
     }
