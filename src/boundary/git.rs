@@ -18,8 +18,10 @@
 
 use std::path::{Path, PathBuf};
 
-use gix::ObjectId;
 use rayon::prelude::*;
+
+/// A git object id (a blob's, in [`Node::File`]).
+pub use gix::ObjectId;
 
 /// What went wrong reading git.
 #[derive(Debug, thiserror::Error)]

@@ -221,14 +221,6 @@ impl<'g> RevTree<'g> {
         (files, warnings)
     }
 
-    /// The blob id of the file at `path`, when it is a file of the revision.
-    pub fn blob(&self, path: &str) -> Option<gix::ObjectId> {
-        match self.nodes.get(path) {
-            Some(Node::File(id)) => Some(*id),
-            _ => None,
-        }
-    }
-
     fn anchor_set(&self, path: &str) -> Arc<HashSet<String>> {
         remembered(&self.anchor_sets, path, || {
             Arc::new(
