@@ -100,17 +100,36 @@ pub enum Blob {
 /// The git repository a tree lives in.
 pub struct Git {
     repo: gix::ThreadSafeRepository,
+    /// Where atomdoc's repository lies in git's work tree (`/`-separated; empty when they are
+    /// the same folder): a docs project in a subfolder of a larger repository.
+    prefix: String,
 }
 
 impl Git {
-    /// Opens the repository whose work tree (or bare folder) is `dir`, reading only its own
-    /// git folder and configuration.
+    /// Opens the git repository holding `dir` (`dir` or a folder above it), reading only its
+    /// own git folder and configuration. Trees are then listed from `dir` down.
     pub fn open(dir: &Path) -> Result<Git, GitError> {
-        let options = gix::open::Options::isolated();
-        match gix::ThreadSafeRepository::open_opts(dir, options) {
-            Ok(repo) => Ok(Git { repo }),
-            Err(_) => Err(GitError::NotARepo(dir.to_path_buf())),
-        }
+        let isolated = gix::sec::trust::Mapping {
+            full: gix::open::Options::isolated(),
+            reduced: gix::open::Options::isolated(),
+        };
+        let not_a_repo = || GitError::NotARepo(dir.to_path_buf());
+        let repo = gix::ThreadSafeRepository::discover_opts(dir, Default::default(), isolated)
+            .map_err(|_| not_a_repo())?;
+        let prefix = match repo.work_dir() {
+            Some(work) => {
+                let (work, dir) = (super::read::canonical(work), super::read::canonical(dir));
+                let (Ok(work), Ok(dir)) = (work, dir) else {
+                    return Err(not_a_repo());
+                };
+                let rel = dir.strip_prefix(&work).map_err(|_| not_a_repo())?;
+                let parts: Option<Vec<&str>> =
+                    rel.components().map(|c| c.as_os_str().to_str()).collect();
+                parts.ok_or_else(not_a_repo)?.join("/")
+            }
+            None => String::new(),
+        };
+        Ok(Git { repo, prefix })
     }
 
     /// Whether the repository is a shallow clone.
@@ -198,11 +217,21 @@ impl Git {
             what: format!("the tree of {}", commit.spec),
             reason: e.to_string(),
         };
-        let tree = repo
+        let mut tree = repo
             .find_commit(commit.oid)
             .map_err(|e| read(&e))?
             .tree()
             .map_err(|e| read(&e))?;
+        if !self.prefix.is_empty() {
+            // Only the subtree of atomdoc's repository; none when the revision lacks it.
+            let entry = tree
+                .lookup_entry_by_path(&self.prefix)
+                .map_err(|e| read(&e))?;
+            match entry.filter(|e| e.mode().is_tree()) {
+                Some(e) => tree = repo.find_tree(e.object_id()).map_err(|e| read(&e))?,
+                None => return Ok(Vec::new()),
+            }
+        }
         let records = tree.traverse().breadthfirst.files().map_err(|e| read(&e))?;
         Ok(records
             .into_iter()

@@ -144,6 +144,7 @@ pub fn check_command(global: &super::GlobalArgs, args: CheckArgs) -> anyhow::Res
             checked: documents,
             suppressed,
             baselined: known,
+            since: Some(base),
         };
         return render_findings(&workspace, &args, &outcome);
     }
@@ -194,6 +195,7 @@ pub fn check_command(global: &super::GlobalArgs, args: CheckArgs) -> anyhow::Res
         checked: report.checked.len(),
         suppressed: report.suppressed,
         baselined,
+        since: None,
     };
     render_findings(&workspace, &args, &outcome)
 }

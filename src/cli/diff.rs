@@ -209,6 +209,7 @@ pub fn run(global: &GlobalArgs, args: DiffArgs) -> anyhow::Result<u8> {
         checked: head.report.checked.len(),
         suppressed: 0,
         baselined: 0,
+        since: None,
     };
     match args.format {
         DiffFormat::Table => render::diff::table(&mut out, &report, super::color_stdout())?,

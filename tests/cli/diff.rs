@@ -19,6 +19,9 @@ fn git(dir: &Path, args: &[&str]) -> String {
         .env("GIT_AUTHOR_EMAIL", "t@example.com")
         .env("GIT_COMMITTER_NAME", "t")
         .env("GIT_COMMITTER_EMAIL", "t@example.com")
+        // Fixed dates: the same commands make the same commits (the docs quote their ids).
+        .env("GIT_AUTHOR_DATE", "2026-01-01T00:00:00Z")
+        .env("GIT_COMMITTER_DATE", "2026-01-01T00:00:00Z")
         .args(args)
         .output()
         .expect("git runs");
@@ -724,4 +727,48 @@ fn formats_markdown_github_sarif_and_the_json_schema() {
     let table = run("table");
     assert!(table.contains("+4000 broken links"), "{table}");
     assert!(table.contains("new broken links"));
+}
+
+#[test]
+fn the_docs_page_shows_the_real_output_of_its_example() {
+    let Some(repo) = Repo::new() else { return };
+    crate::common::copy_into(&crate::common::sample(), repo.path());
+    repo.commit(&[], "sample");
+    repo.git(&["checkout", "-q", "-b", "rename"]);
+    repo.git(&[
+        "mv",
+        "docs/atomic/integrations/redis/key-naming.md",
+        "docs/atomic/integrations/redis/key-conventions.md",
+    ]);
+    repo.git(&["commit", "-q", "-m", "rename key-naming"]);
+    let out = atomdoc(repo.path()).arg("diff").output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let table = String::from_utf8(out.stdout).unwrap();
+    let page = std::fs::read_to_string(crate::common::project().join("docs/diff.md")).unwrap();
+    assert!(
+        page.contains(&format!("```text\n{table}```")),
+        "docs/diff.md's example output is stale; it should read:\n{table}"
+    );
+}
+
+#[test]
+fn a_docs_project_in_a_subfolder_compares_its_subtree() {
+    let Some(repo) = Repo::new() else { return };
+    let base = repo.commit(
+        &[
+            ("site/atomdoc.toml", Some("root = \"docs\"\n")),
+            ("site/docs/a.md", Some(&topic("A", &["b.md"]))),
+            ("site/docs/b.md", Some(&topic("B", &["a.md"]))),
+            ("elsewhere/docs/x.md", Some("# X\n")),
+        ],
+        "base",
+    );
+    let head = repo.commit(&[("site/docs/c.md", Some(&topic("C", &["a.md"])))], "c");
+    let out = atomdoc(&repo.path().join("site"))
+        .args(["diff", &base, &head, "--format", "json"])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(strings(&v["documents"]["added"]), ["docs/c.md"]);
+    assert_eq!(strings(&v["orphans"]["new"]), ["docs/c.md"]);
 }
