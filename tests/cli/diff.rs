@@ -772,3 +772,50 @@ fn a_docs_project_in_a_subfolder_compares_its_subtree() {
     assert_eq!(strings(&v["documents"]["added"]), ["docs/c.md"]);
     assert_eq!(strings(&v["orphans"]["new"]), ["docs/c.md"]);
 }
+
+#[test]
+fn the_readme_workflow_runs_its_commands() {
+    let Some(repo) = Repo::new() else { return };
+    crate::common::copy_into(&crate::common::sample(), repo.path());
+    repo.commit(&[], "sample");
+    repo.git(&["checkout", "-q", "-b", "change"]);
+    repo.write(&[(
+        "docs/atomic/core/new.md",
+        Some("# New\n\n[gone](gone.md)\n"),
+    )]);
+    let readme = std::fs::read_to_string(crate::common::project().join("README.md")).unwrap();
+    let commands: Vec<&str> = readme
+        .lines()
+        .map(str::trim)
+        .filter(|l| l.starts_with("atomdoc diff \"origin/${{ github.base_ref }}\""))
+        .collect();
+    assert_eq!(commands.len(), 2, "{commands:?}");
+    let mut outputs = Vec::new();
+    for command in commands {
+        let command = command.split(" > ").next().unwrap();
+        let args: Vec<String> = command
+            .replace("\"origin/${{ github.base_ref }}\"", "main")
+            .split_whitespace()
+            .skip(1)
+            .map(String::from)
+            .collect();
+        let out = atomdoc(repo.path()).args(&args).output().unwrap();
+        let status = out.status.code().unwrap();
+        assert!(status == 0 || status == 1, "{args:?}: {out:?}");
+        outputs.push(String::from_utf8(out.stdout).unwrap());
+    }
+    // The comment starts with the marker the workflow looks for; annotations name the new
+    // broken link.
+    assert!(readme.contains("const marker = '<!-- atomdoc-diff -->';"));
+    assert!(
+        outputs[0].starts_with("<!-- atomdoc-diff -->\n"),
+        "{}",
+        outputs[0]
+    );
+    assert!(
+        outputs[1].contains("docs/atomic/core/new.md"),
+        "{}",
+        outputs[1]
+    );
+    assert!(outputs[1].contains("::error file=docs/atomic/core/new.md"), "{}", outputs[1]);
+}
