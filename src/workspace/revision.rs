@@ -11,10 +11,10 @@ use std::path::Path;
 
 use super::Workspace;
 use crate::boundary::git::{Commit, Git, GitError};
-use crate::config::{ConfigError, Location, settle};
+use crate::config::{Config, ConfigError, Location, settle};
 use crate::corpus::parse::strip_bom;
 use crate::corpus::revision::{RevTree, Walked};
-use crate::corpus::{self, Changes, Corpus};
+use crate::corpus::{self, Changes, Corpus, FileWarning};
 
 /// Why a revision could not be loaded.
 #[derive(Debug, thiserror::Error)]
@@ -38,7 +38,29 @@ impl Workspace {
         like: Option<&Workspace>,
     ) -> Result<Workspace, RevisionError> {
         let tree = RevTree::new(git, commit)?;
-        let (root, config) = settle(&tree, repo, root_flag)?;
+        let (root, config) = match settle(&tree, repo, root_flag) {
+            Ok(settled) => settled,
+            // A revision before the docs tree existed (or after it went): an empty tree,
+            // so a change that creates the docs is every document added.
+            Err(ConfigError::NoRoot { root, .. }) => {
+                let config = Config::load_from(&tree)?;
+                let root = crate::relpath::normalize(&root).unwrap_or(root);
+                let warning = FileWarning {
+                    path: root.clone(),
+                    message: "no docs root in this revision; compared as an empty tree".into(),
+                    skipped: false,
+                };
+                let corpus = Corpus::from_documents(&root, Vec::new(), vec![warning]);
+                let location = Location {
+                    repo: repo.to_path_buf(),
+                    root,
+                };
+                let workspace = Workspace::from_corpus(location, config, corpus);
+                let _ = workspace.sources.set(HashMap::new());
+                return Ok(workspace);
+            }
+            Err(e) => return Err(e.into()),
+        };
         let tree = tree.with_config(&config);
         let Walked {
             paths,

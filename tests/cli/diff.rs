@@ -817,5 +817,9 @@ fn the_readme_workflow_runs_its_commands() {
         "{}",
         outputs[1]
     );
-    assert!(outputs[1].contains("::error file=docs/atomic/core/new.md"), "{}", outputs[1]);
+    assert!(
+        outputs[1].contains("::error file=docs/atomic/core/new.md"),
+        "{}",
+        outputs[1]
+    );
 }
