@@ -823,3 +823,19 @@ fn the_readme_workflow_runs_its_commands() {
         outputs[1]
     );
 }
+
+#[test]
+fn a_revision_before_the_docs_tree_existed_is_an_empty_tree() {
+    let Some(repo) = Repo::new() else { return };
+    let base = repo.commit(&[("README.md", Some("# Project\n"))], "no docs yet");
+    let head = ring(&repo);
+    let out = atomdoc(repo.path())
+        .args(["diff", &base, &head, "--format", "json"])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(strings(&v["documents"]["added"]), [A, B, C]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("no docs root in this revision"), "{stderr}");
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+}
