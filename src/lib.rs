@@ -41,6 +41,7 @@ pub mod export;
 pub mod graph;
 pub mod moves;
 pub mod query;
+pub mod refactor;
 pub mod relpath;
 pub mod render;
 pub mod repl;

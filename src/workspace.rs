@@ -6,6 +6,7 @@
 
 mod live;
 mod revision;
+pub mod watch;
 
 use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
