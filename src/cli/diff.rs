@@ -11,7 +11,7 @@ use clap::{Args, ValueEnum};
 
 use super::{GlobalArgs, exit, load, print_notices, report_warnings};
 use crate::boundary::git::{Commit, Git};
-use crate::check::Checks;
+use crate::check::Settings;
 use crate::check::coverage::SummaryRow;
 use crate::diff::{self, Report, Rev, Side};
 use crate::render;
@@ -101,21 +101,45 @@ fn repository(global: &GlobalArgs) -> anyhow::Result<PathBuf> {
     })
 }
 
-/// Runs the checks and the coverage summary of a loaded tree.
-fn checked(rev: Rev, workspace: Workspace) -> anyhow::Result<Loaded> {
-    let checks = Checks::run(
-        &workspace.corpus,
-        &workspace.graph,
-        &workspace.config,
-        workspace.sources(),
-    )
-    .with_context(|| format!("in {}", rev.rev))?;
-    let coverage =
-        crate::check::coverage::summary(&workspace.corpus, &workspace.graph, &checks.report);
+/// Runs the checks and the coverage summary of a loaded tree. With `like`, the other side
+/// already checked with the same settings, only what differs is checked again
+/// ([`diff::check_like`]).
+fn checked(rev: Rev, workspace: Workspace, like: Option<&Loaded>) -> anyhow::Result<Loaded> {
+    let corpus = &workspace.corpus;
+    let sources = workspace.sources();
+    let template = |w: &Workspace| {
+        w.corpus
+            .template
+            .as_ref()
+            .and_then(|t| w.sources().get(&t.path))
+            .cloned()
+    };
+    let settings = Settings::new(&workspace.config, template(&workspace).as_deref())
+        .with_context(|| format!("in {}", rev.rev))?;
+    let same_settings = |other: &Loaded| {
+        let w = &other.workspace;
+        w.location.root == workspace.location.root
+            && template(w) == template(&workspace)
+            && serde_json::to_string(&w.config).ok()
+                == serde_json::to_string(&workspace.config).ok()
+    };
+    let report = match like.filter(|l| same_settings(l)) {
+        Some(other) => {
+            let known = diff::Checked {
+                corpus: &other.workspace.corpus,
+                graph: &other.workspace.graph,
+                sources: other.workspace.sources(),
+                report: &other.report,
+            };
+            diff::check_like(&known, (corpus, &workspace.graph, sources), &settings)
+        }
+        None => crate::check::check(corpus, &workspace.graph, sources, &settings),
+    };
+    let coverage = crate::check::coverage::summary(corpus, &workspace.graph, &report);
     Ok(Loaded {
         rev,
         workspace,
-        report: checks.report,
+        report,
         coverage,
     })
 }
@@ -193,7 +217,15 @@ pub fn run(global: &GlobalArgs, args: DiffArgs) -> anyhow::Result<u8> {
     let base = args.base.as_deref().or(args.base_rev.as_deref());
     let head = args.head.as_deref().or(args.head_rev.as_deref());
     let ((base_rev, base), (head_rev, head)) = load_both(global, base, head, None)?;
-    let (base, head) = (checked(base_rev, base)?, checked(head_rev, head)?);
+    // The side loaded first is checked whole, the other one where it differs.
+    let (base, head) = if head_rev.commit.is_none() {
+        let head = checked(head_rev, head, None)?;
+        (checked(base_rev, base, Some(&head))?, head)
+    } else {
+        let base = checked(base_rev, base, None)?;
+        let head = checked(head_rev, head, Some(&base))?;
+        (base, head)
+    };
     let diff = diff::compare(&base.side(), &head.side());
     let report = Report::new(
         base.rev.clone(),
@@ -250,7 +282,8 @@ pub fn new_since(
 ) -> anyhow::Result<(Workspace, Vec<crate::check::Diagnostic>, usize)> {
     let ((base_rev, base), (head_rev, workspace)) =
         load_both(global, Some(base), None, Some(head.workspace))?;
-    let base = checked(base_rev, base)?;
+    // The work tree's findings may be only those of the paths asked for: check the base whole.
+    let base = checked(base_rev, base, None)?;
     let head = Loaded {
         rev: head_rev,
         workspace,

@@ -429,3 +429,68 @@ impl Report {
         }
     }
 }
+
+/// A tree already checked: what [`check_like`] derives the other side's findings from.
+pub struct Checked<'a> {
+    pub corpus: &'a Corpus,
+    pub graph: &'a DocGraph,
+    pub sources: &'a crate::check::Sources,
+    pub report: &'a crate::check::Report,
+}
+
+/// The checks' report of `tree`, computed from `known`'s (the other side of a comparison,
+/// checked with the same settings: same `[check]`, template and docs root) where nothing a
+/// rule looks at differs — same path, text, kind, links as resolved and orphan state — and
+/// by running the rules again on the other documents only. Every rule reads one document,
+/// its links and its orphan state, so the answer is the one a full run gives; the cost is
+/// what differs.
+pub fn check_like(
+    known: &Checked,
+    tree: (&Corpus, &DocGraph, &crate::check::Sources),
+    settings: &crate::check::Settings,
+) -> crate::check::Report {
+    let (corpus, graph, sources) = tree;
+    let path_of = |c: &Corpus, id: Option<DocId>| id.map(|t| c.docs[t].path.clone());
+    let same = |id: DocId| -> bool {
+        let doc = &corpus.docs[id];
+        let Some(k) = known.corpus.doc_id(&doc.path) else {
+            return false;
+        };
+        let old = &known.corpus.docs[k];
+        old.kind == doc.kind
+            && sources.get(&doc.path) == known.sources.get(&doc.path)
+            && old.links.len() == doc.links.len()
+            && old.links.iter().zip(&doc.links).all(|(a, b)| {
+                a.line == b.line
+                    && a.column == b.column
+                    && a.target == b.target
+                    && a.status == b.status
+                    && a.resolved == b.resolved
+                    && path_of(known.corpus, a.to_doc) == path_of(corpus, b.to_doc)
+            })
+            && known.graph.is_orphan(known.corpus, k, LinkFilter::Any)
+                == graph.is_orphan(corpus, id, LinkFilter::Any)
+    };
+    let (kept, again): (Vec<DocId>, Vec<DocId>) = (0..corpus.docs.len()).partition(|&id| same(id));
+    let kept_paths: HashSet<&str> = kept
+        .iter()
+        .map(|&id| corpus.docs[id].path.as_str())
+        .collect();
+    let mut report = crate::check::check_docs(corpus, graph, sources, settings, again);
+    report.diagnostics.extend(
+        known
+            .report
+            .diagnostics
+            .iter()
+            .filter(|d| kept_paths.contains(d.path.as_str()))
+            .cloned(),
+    );
+    crate::check::sort(&mut report.diagnostics);
+    report.checked = corpus
+        .docs
+        .iter()
+        .filter(|d| settings.kinds.contains(&d.kind))
+        .map(|d| d.path.clone())
+        .collect();
+    report
+}

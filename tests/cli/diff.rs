@@ -749,6 +749,20 @@ fn the_docs_page_shows_the_real_output_of_its_example() {
         page.contains(&format!("```text\n{table}```")),
         "docs/diff.md's example output is stale; it should read:\n{table}"
     );
+    // The base's findings are derived from the head's where nothing differs; `check --base`
+    // checks the base whole: the new findings agree.
+    let (v, _) = repo.diff(&["main"]);
+    let out = atomdoc(repo.path())
+        .args(["check", "--base", "main", "--format", "json"])
+        .output()
+        .unwrap();
+    let checked: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["diagnostics"]["new"], checked["diagnostics"]);
+    assert_eq!(v["diagnostics"]["new"].as_array().unwrap().len(), 6);
+    // Both from git, the base checked whole and the head derived: the same again.
+    let (w, _) = repo.diff(&["main", "HEAD"]);
+    assert_eq!(w["diagnostics"], v["diagnostics"]);
+    assert_eq!(w["summary"], v["summary"]);
 }
 
 #[test]
