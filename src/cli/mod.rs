@@ -5,6 +5,7 @@
 pub mod check;
 pub mod export;
 mod progress;
+pub mod refactor;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -106,6 +107,14 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Template coverage per category and subcategory; required-section matrix; taxonomy
     Coverage(check::CoverageArgs),
+    /// Move a document or a folder inside the docs root and rewrite every link the move
+    /// changes, each in its own style (journalled: a crash never leaves it half-done)
+    Mv(refactor::MvArgs),
+    /// Fix the broken links atomdoc is sure of (one candidate of high confidence); list the
+    /// others and why
+    Fix(refactor::FixArgs),
+    /// Revert the last `mv` or `fix`, while every file it touched is still as it left it
+    Undo,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -142,11 +151,17 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
 
 /// Runs one parsed command line; returns the exit status.
 pub fn run(cli: Cli) -> anyhow::Result<u8> {
+    // Before anything reads the tree: an `mv` or `fix` a crash interrupted is completed or
+    // rolled back.
+    refactor::recover(&cli.global)?;
     let command = match cli.command {
         None | Some(Command::Repl) => return repl(&cli.global),
         Some(Command::Query(args)) => return query::run(&cli.global, args),
         Some(Command::Check(args)) => return check::check_command(&cli.global, args),
         Some(Command::Coverage(args)) => return check::coverage_command(&cli.global, args),
+        Some(Command::Mv(args)) => return refactor::mv(&cli.global, &args),
+        Some(Command::Fix(args)) => return refactor::fix(&cli.global, &args),
+        Some(Command::Undo) => return refactor::undo(&cli.global),
         Some(command) => command,
     };
     let workspace = load(&cli.global)?;
@@ -180,7 +195,13 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
             }
         }
         Command::Export(args) => export::run(&workspace, &args, &mut out)?,
-        Command::Query(_) | Command::Repl | Command::Check(_) | Command::Coverage(_) => {
+        Command::Query(_)
+        | Command::Repl
+        | Command::Check(_)
+        | Command::Coverage(_)
+        | Command::Mv(_)
+        | Command::Fix(_)
+        | Command::Undo => {
             unreachable!("handled above")
         }
     }

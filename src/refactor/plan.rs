@@ -395,30 +395,62 @@ pub fn plan_link_fix(
     path: Option<&str>,
     fragment: Option<&str>,
 ) -> Result<Plan, RefactorError> {
-    let origin_path = corpus.origin_path(origin);
-    let links = match origin {
-        LinkOrigin::Doc(d) => &corpus.docs[d].links,
-        LinkOrigin::Referrer(r) => &corpus.referrers[r].links,
-    };
-    let no_link = || RefactorError::NoLink {
-        path: origin_path.into(),
-        index,
-    };
-    let link = links.get(index).ok_or_else(no_link)?;
-    if link.dest.is_none() || matches!(link.status, LinkStatus::External) {
-        return Err(no_link());
-    }
-    let mut planned = Planned::default();
-    planned.respell(
-        origin_path,
-        link,
-        Respell {
-            target: path.map(|p| (origin_path.to_string(), p.to_string())),
+    plan_link_fixes(
+        corpus,
+        sources,
+        &[LinkFix {
+            origin,
+            index,
+            path: path.map(str::to_string),
             fragment: fragment.map(str::to_string),
-            keep_rooted: false,
-            keep_relative: false,
-        },
-    );
+        }],
+    )
+}
+
+/// One link to point elsewhere: link `index` of `origin`, at `path` and/or `fragment`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkFix {
+    pub origin: LinkOrigin,
+    pub index: usize,
+    pub path: Option<String>,
+    pub fragment: Option<String>,
+}
+
+/// [`plan_link_fix`] for many links at once (`atomdoc fix`): one plan, each file read once.
+pub fn plan_link_fixes(
+    corpus: &Corpus,
+    sources: &dyn Sources,
+    fixes: &[LinkFix],
+) -> Result<Plan, RefactorError> {
+    let mut planned = Planned::default();
+    for fix in fixes {
+        let origin_path = corpus.origin_path(fix.origin);
+        let links = match fix.origin {
+            LinkOrigin::Doc(d) => &corpus.docs[d].links,
+            LinkOrigin::Referrer(r) => &corpus.referrers[r].links,
+        };
+        let no_link = || RefactorError::NoLink {
+            path: origin_path.into(),
+            index: fix.index,
+        };
+        let link = links.get(fix.index).ok_or_else(no_link)?;
+        if link.dest.is_none() || matches!(link.status, LinkStatus::External) {
+            return Err(no_link());
+        }
+        planned.respell(
+            origin_path,
+            link,
+            Respell {
+                target: fix
+                    .path
+                    .as_ref()
+                    .map(|p| (origin_path.to_string(), p.clone())),
+                fragment: fix.fragment.clone(),
+                keep_rooted: false,
+                keep_relative: false,
+            },
+        );
+    }
     planned.finish(sources)
 }
 
@@ -659,6 +691,7 @@ impl Planned {
         for (path, pending) in self.files {
             let text = read(sources, &path)?;
             let mut edits: BTreeMap<(usize, usize), String> = BTreeMap::new();
+            let mut conflicts = Vec::new();
             for p in pending {
                 let (line, column) = match &p.change {
                     Change::Link { line, column, .. } => (*line, *column),
@@ -690,9 +723,20 @@ impl Planned {
                         }
                     }
                 };
-                if new != written {
-                    edits.insert((p.range.start, p.range.end), new);
+                let key = (p.range.start, p.range.end);
+                match edits.get(&key) {
+                    // One place (a reference definition) asked to change two ways: leave it.
+                    Some(other) if *other != new => {
+                        conflicts.push(key);
+                    }
+                    _ if new != written => {
+                        edits.insert(key, new);
+                    }
+                    _ => {}
                 }
+            }
+            for key in conflicts {
+                edits.remove(&key);
             }
             if edits.is_empty() {
                 continue;
