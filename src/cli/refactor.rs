@@ -213,7 +213,7 @@ fn finish(
         return Ok(super::exit::OK);
     }
     if plan.is_empty() {
-        writeln!(out, "nothing to change")?;
+        writeln!(out, "{summary}")?;
         return Ok(super::exit::OK);
     }
     let cache = journal_cache(global, workspace, what)?;
@@ -298,16 +298,29 @@ pub fn fix(global: &GlobalArgs, args: &FixArgs) -> anyhow::Result<u8> {
                 render::sanitize(&f.why)
             )?;
         }
+        let mut suggester = crate::search::suggest::Suggester::new(corpus);
         for l in &left {
             let link = corpus.link(l.origin, l.index);
+            let hint = match (&l.why, l.origin) {
+                (fix::Why::NoCandidate, crate::corpus::LinkOrigin::Doc(doc)) => {
+                    let maybe = suggester.for_link(doc, link);
+                    if maybe.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" (did you mean: {}?)", maybe.join(", "))
+                    }
+                }
+                _ => String::new(),
+            };
             writeln!(
                 text,
-                "left  {}:{}:{}: {}: {}",
+                "left  {}:{}:{}: {}: {}{}",
                 render::sanitize(corpus.origin_path(l.origin)),
                 link.line,
                 link.column,
                 render::sanitize(&link.target),
-                render::sanitize(&l.why.describe())
+                render::sanitize(&l.why.describe()),
+                render::sanitize(&hint)
             )?;
         }
         String::from_utf8_lossy(&text).into_owned()
