@@ -322,7 +322,7 @@ fn kill_9_during_a_500_file_move_ends_before_or_after_it() {
     assert!(after.contains_key("docs/atomic/moved/big/part0/doc0.md"));
 
     let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
-    let (mut rolled_back, mut completed) = (0, 0);
+    let (mut rolled_back, mut completed, mut recovered) = (0, 0, 0);
     for round in 0..10 {
         seed ^= seed << 13;
         seed ^= seed >> 7;
@@ -334,6 +334,7 @@ fn kill_9_during_a_500_file_move_ends_before_or_after_it() {
         let _ = child.wait();
         let journal = r.join(".atomdoc/cache/refactor-journal.json").exists();
         if journal {
+            recovered += 1;
             // Nothing answers from a half-changed tree, even without the cache.
             let (code, _, err) = {
                 let out = atomdoc(r).arg("stats").output().unwrap();
@@ -368,7 +369,9 @@ fn kill_9_during_a_500_file_move_ends_before_or_after_it() {
             restore(r, &before);
         }
     }
-    eprintln!("note: {rolled_back} rounds ended before the move, {completed} after it");
+    eprintln!(
+        "note: {rolled_back} rounds ended before the move, {completed} after it; {recovered} left a journal to recover"
+    );
     // The cache is right afterwards: a fresh in-memory run agrees.
     assert_eq!(
         ok(r, &["query", "broken", "--format", "json"]),
