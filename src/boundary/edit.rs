@@ -38,6 +38,8 @@ pub struct Approved {
     files: BTreeSet<String>,
     folders: BTreeSet<String>,
     free: BTreeSet<String>,
+    /// Folders holding files replaced since the last [`Approved::sync`].
+    unsynced: std::sync::Mutex<BTreeSet<PathBuf>>,
 }
 
 /// Why a change was refused before it started.
@@ -106,6 +108,7 @@ pub fn approve(repo: &Path, request: &Request) -> Result<Approved, Refused> {
         files: request.files.iter().map(|(p, _)| p.clone()).collect(),
         folders: request.folders.iter().cloned().collect(),
         free: request.free.iter().cloned().collect(),
+        unsynced: std::sync::Mutex::new(BTreeSet::new()),
     })
 }
 
@@ -154,21 +157,38 @@ fn not_approved(path: &str) -> io::Error {
 }
 
 impl Approved {
-    /// Replaces the approved file `path` with `bytes`: temporary file, fsync, rename, fsync
-    /// of its folder.
+    /// Replaces the approved file `path` with `bytes`: temporary file, fsync, rename. Its
+    /// folder is synced by [`Approved::sync`] (once per folder, not once per file).
     pub fn replace(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
         if !self.files.contains(path) {
             return Err(not_approved(path));
         }
         let full = self.repo.join(path);
         write::write(&Destination::document(full.clone()), bytes)?;
-        sync_folder(full.parent())
+        if let Some(dir) = full.parent() {
+            self.unsynced
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(dir.to_path_buf());
+        }
+        Ok(())
+    }
+
+    /// Syncs the folders of the files replaced so far, so the renames survive a power loss.
+    pub fn sync(&mut self) -> io::Result<()> {
+        let dirs = std::mem::take(&mut *self.unsynced.lock().unwrap_or_else(|e| e.into_inner()));
+        for dir in dirs {
+            sync_folder(Some(&dir))?;
+        }
+        Ok(())
     }
 
     /// Renames the approved file or folder `from` to the free path `to`, making missing
     /// folders on the way (real ones), and syncs both folders. Approved files under `from`
     /// are approved at their new place.
     pub fn rename(&mut self, from: &str, to: &str) -> io::Result<()> {
+        // Replaced files are renamed into place before they move on.
+        self.sync()?;
         let is_folder = self.folders.contains(from);
         if !(is_folder || self.files.contains(from)) {
             return Err(not_approved(from));
