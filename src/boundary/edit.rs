@@ -132,7 +132,18 @@ fn checked_path(repo: &Path, path: &str) -> Result<PathBuf, Refused> {
             break;
         }
     }
-    real_folders(repo, &existing, false).map_err(|_| Refused::Symlink(path.into()))?;
+    real_folders(repo, &existing, false).map_err(|e| {
+        if fs::symlink_metadata(&existing).is_ok_and(|m| m.is_dir() || m.file_type().is_symlink())
+            && e.to_string().contains("symlink")
+        {
+            Refused::Symlink(path.into())
+        } else {
+            Refused::Unusable {
+                path: path.into(),
+                why: e.to_string(),
+            }
+        }
+    })?;
     Ok(full)
 }
 
@@ -328,6 +339,15 @@ mod tests {
             ..Request::default()
         };
         assert!(matches!(approve(r, &taken), Err(Refused::Taken(_))));
+        // A destination under a file: refused before anything changes, not half-way.
+        let under_file = Request {
+            free: vec!["docs/y.md/z.md".into()],
+            ..Request::default()
+        };
+        assert!(matches!(
+            approve(r, &under_file),
+            Err(Refused::Unusable { .. })
+        ));
         std::os::unix::fs::symlink(r.join("docs/b"), r.join("docs/link")).unwrap();
         let through = Request {
             files: vec![("docs/link/a/x.md".into(), vec![hash(b"x3")])],
