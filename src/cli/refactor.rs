@@ -154,6 +154,14 @@ fn repo_path(repo: &Path, typed: &Path) -> anyhow::Result<String> {
 /// `atomdoc mv SRC DST`.
 pub fn mv(global: &GlobalArgs, args: &MvArgs) -> anyhow::Result<u8> {
     let workspace = load(global)?;
+    // A file atomdoc could not read may link to what moves: its links could not be kept.
+    if let Some(w) = workspace.corpus.warnings.iter().find(|w| w.skipped) {
+        bail!(
+            "`{}` could not be read ({}), so its links could not be rewritten; fix it (or raise `max_file_bytes` under [limits] in atomdoc.toml) before moving",
+            render::sanitize(&w.path),
+            render::sanitize(&w.message)
+        );
+    }
     let repo = workspace.location.repo.clone();
     let src = repo_path(&repo, &args.src)?;
     let mut dst = repo_path(&repo, &args.dst)?;

@@ -176,6 +176,13 @@ fn mv_refuses_with_a_reason_and_changes_nothing() {
         ],
         "journal",
     );
+    // A file too big to read may link to what moves.
+    std::fs::write(r.join("atomdoc.toml"), "[limits]\nmax_file_bytes = 100\n").unwrap();
+    refused(
+        &["mv", "docs/atomic/cat/b.md", "docs/atomic/z.md"],
+        "could not be read",
+    );
+    std::fs::remove_file(r.join("atomdoc.toml")).unwrap();
     assert_eq!(snapshot(r), before);
     // A dry run needs no journal: it prints the diff and changes nothing.
     let out = atomdoc(r)
