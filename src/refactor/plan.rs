@@ -171,6 +171,16 @@ pub enum RefactorError {
         "`{path}` has more links than `max_links_per_file`, so some would be left unrewritten; raise it under [limits] in atomdoc.toml"
     )]
     Capped { path: String },
+    /// `atomdoc mv docs/atomic/a.md "docs/atomic/a b.md"` when a code span names `a.md`
+    #[error(
+        "{path}:{line}:{column}: a code-span path cannot name `{target}` (a space ends it); choose a name without spaces"
+    )]
+    Unspellable {
+        path: String,
+        line: u32,
+        column: u32,
+        target: String,
+    },
     /// `plan_heading_rename` of a slug the document does not have
     #[error("`{path}` has no heading `#{slug}`")]
     NoHeading { path: String, slug: String },
@@ -277,6 +287,15 @@ pub fn plan_move(
             let from_root = matches!(link.syntax, LinkSyntax::CodeSpan);
             if from_root && new_target == target {
                 continue;
+            }
+            if from_root && new_target.contains(char::is_whitespace) {
+                // A code span with a space is not a link: the edge would be lost.
+                return Err(RefactorError::Unspellable {
+                    path: origin_path.into(),
+                    line: link.line,
+                    column: link.column,
+                    target: new_target.into(),
+                });
             }
             planned.respell(
                 origin_path,

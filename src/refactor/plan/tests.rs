@@ -199,6 +199,7 @@ fn moves_are_refused_with_a_reason() {
     assert!(err("docs/atomic/cat/b.md", "docs/atomic/other/c.md").contains("already exists"));
     assert!(err("docs/atomic/cat", "docs/atomic/cat/deeper").contains("into itself"));
     assert!(err("docs/atomic/nope.md", "docs/atomic/n.md").contains("neither a document"));
+    assert!(err("docs/atomic/cat/b.md", "docs/atomic/cat/b b.md").contains("code-span path"));
     // A file that changed since it was parsed.
     let mut changed = s.clone();
     changed.insert(
