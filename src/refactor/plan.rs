@@ -181,6 +181,15 @@ pub enum RefactorError {
         column: u32,
         target: String,
     },
+    /// A link the move must change whose destination the parser could not place.
+    #[error(
+        "{path}:{line}:{column}: cannot tell where this link's destination is written; edit it by hand first"
+    )]
+    Unlocated {
+        path: String,
+        line: u32,
+        column: u32,
+    },
     /// `plan_heading_rename` of a slug the document does not have
     #[error("`{path}` has no heading `#{slug}`")]
     NoHeading { path: String, slug: String },
@@ -264,6 +273,14 @@ pub fn plan_move(
             let new_target = map_path(target, from, to);
             if new_from.is_none() && new_target.is_none() {
                 continue;
+            }
+            if link.dest.is_none() {
+                // The parser could not tell where it is written: never guess.
+                return Err(RefactorError::Unlocated {
+                    path: origin_path.into(),
+                    line: link.line,
+                    column: link.column,
+                });
             }
             if folder && new_from.is_some() && new_target.is_some() {
                 // Both inside the moved folder: a relative link still holds as written.
@@ -497,12 +514,12 @@ fn origins(corpus: &Corpus) -> impl Iterator<Item = (&str, Option<LinkOrigin>, &
 }
 
 /// The path a link resolves to, when rewriting it can keep it pointing there: not external,
-/// not outside the repository, not a placeholder, with a recorded position.
+/// not outside the repository, not a placeholder.
 fn rewritable(link: &Link) -> Option<&str> {
     match link.status {
         LinkStatus::External
         | LinkStatus::Broken(BrokenReason::Outside | BrokenReason::Placeholder) => None,
-        _ if link.dest.is_none() || link.syntax == LinkSyntax::Autolink => None,
+        _ if link.syntax == LinkSyntax::Autolink => None,
         _ => link.resolved.as_deref(),
     }
 }
