@@ -225,7 +225,7 @@ fn finish(
         return Ok(super::exit::OK);
     }
     let cache = journal_cache(global, workspace, what)?;
-    let broken_before = broken(workspace);
+    let before = health(workspace);
     disk::carry_out(
         &workspace.location.repo,
         &cache,
@@ -238,18 +238,25 @@ fn finish(
     out.flush()?;
     // Load again: the cache learns the new tree now, and a link the change broke shows.
     let after = load(global)?;
-    let broken_after = broken(&after);
-    if broken_after > broken_before {
+    let now = health(&after);
+    if now.0 > before.0 || now.1 < before.1 {
         let _ = writeln!(
             std::io::stderr(),
-            "warning: broken links went from {broken_before} to {broken_after}; `atomdoc undo` reverts the change"
+            "warning: broken links went from {} to {} and link edges from {} to {}; `atomdoc undo` reverts the change",
+            before.0,
+            now.0,
+            before.1,
+            now.1
         );
     }
     Ok(super::exit::OK)
 }
 
-fn broken(workspace: &Workspace) -> usize {
-    workspace.corpus.docs.iter().map(|d| d.broken_links()).sum()
+/// Broken links and link edges (referrers' included): a change must not make the first grow
+/// or the second shrink.
+fn health(workspace: &Workspace) -> (usize, usize) {
+    let stats = crate::graph::Stats::compute(&workspace.corpus, &workspace.graph);
+    (stats.broken.values().sum(), stats.edges.values().sum())
 }
 
 /// `atomdoc fix`.
