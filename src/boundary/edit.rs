@@ -213,7 +213,13 @@ impl Approved {
         }
         fs::rename(&src, &dst)?;
         sync_folder(src.parent())?;
-        sync_folder(dst.parent())?;
+        // The destination's folder and every folder above it (up to the repository), so
+        // folders made on the way survive a power loss too.
+        let mut dir = dst.parent();
+        while let Some(d) = dir.filter(|d| d.starts_with(&self.repo)) {
+            sync_folder(Some(d))?;
+            dir = d.parent();
+        }
         self.free.remove(to);
         let moved = |p: &String| match p.strip_prefix(from) {
             Some("") => Some(to.to_string()),
