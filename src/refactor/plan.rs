@@ -6,8 +6,8 @@
 //! A link is rewritten in its own style:
 //!
 //! - a relative Markdown link (and an mdBook directive) is recomputed from its file's new
-//!   folder to its target's new path, keeping a leading `./`, a trailing `/`, an mdBook
-//!   `.html` page name;
+//!   folder to its target's new path, keeping a leading `./` (even before `../`, so a move
+//!   and its reverse give back the same bytes), a trailing `/`, an mdBook `.html` page name;
 //! - a code-span path (`` `docs/atomic/x.md` ``) stays repo-relative, a `/…` link
 //!   root-relative: they change only when their target moves;
 //! - the `?query`, `#fragment`, title, angle brackets and reference definition stay as
@@ -570,7 +570,8 @@ impl<'a> Written<'a> {
             if self.path.ends_with('/') && !rel.ends_with('/') {
                 rel.push('/');
             }
-            if self.path.starts_with("./") && !rel.starts_with("../") && !rel.starts_with("./") {
+            // Kept even before `../`: the reverse move then gives back the same bytes.
+            if self.path.starts_with("./") && !rel.starts_with("./") {
                 rel.insert_str(0, "./");
             }
             self.encode(&rel)
