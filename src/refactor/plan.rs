@@ -264,7 +264,7 @@ pub fn plan_move(
         });
     }
     let mut planned = Planned::default();
-    for (origin_path, _, links) in origins(corpus) {
+    for (origin_path, links) in origins(corpus) {
         let new_from = map_path(origin_path, from, to);
         for link in links {
             let Some(target) = rewritable(link) else {
@@ -395,7 +395,7 @@ pub fn plan_heading_rename(
         .collect();
     let mut planned = Planned::default();
     planned.add(path, range, title.to_string());
-    for (origin_path, _, links) in origins(corpus) {
+    for (origin_path, links) in origins(corpus) {
         for link in links {
             let (Some(resolved), Some(fragment)) = (link.resolved.as_deref(), &link.fragment)
             else {
@@ -491,26 +491,14 @@ pub fn plan_link_fixes(
 }
 
 /// Every file whose links the corpus holds: documents, the template, referrers.
-fn origins(corpus: &Corpus) -> impl Iterator<Item = (&str, Option<LinkOrigin>, &[Link])> {
-    let docs = corpus.docs.iter().enumerate().map(|(i, d)| {
-        (
-            d.path.as_str(),
-            Some(LinkOrigin::Doc(i)),
-            d.links.as_slice(),
-        )
-    });
-    let template = corpus
-        .template
-        .iter()
-        .map(|t| (t.path.as_str(), None, t.links.as_slice()));
-    let referrers = corpus.referrers.iter().enumerate().map(|(i, r)| {
-        (
-            r.path.as_str(),
-            Some(LinkOrigin::Referrer(i)),
-            r.links.as_slice(),
-        )
-    });
-    docs.chain(template).chain(referrers)
+fn origins(corpus: &Corpus) -> impl Iterator<Item = (&str, &[Link])> {
+    let docs = corpus.docs.iter().chain(&corpus.template);
+    docs.map(|d| (d.path.as_str(), d.links.as_slice())).chain(
+        corpus
+            .referrers
+            .iter()
+            .map(|r| (r.path.as_str(), r.links.as_slice())),
+    )
 }
 
 /// The path a link resolves to, when rewriting it can keep it pointing there: not external,
