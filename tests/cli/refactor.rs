@@ -430,3 +430,54 @@ fn the_refactoring_page_shows_real_runs_on_the_sample() {
     }
     assert!(examples >= 4, "found only {examples} examples");
 }
+
+/// A journal left by a crash (planted here: the record of a completed move, renamed back to
+/// the journal) is dealt with before any command reads the tree, and stops `--no-cache`.
+#[test]
+fn a_pending_journal_is_completed_or_rolled_back_before_any_command() {
+    let dir = tree(FORMS);
+    let r = dir.path();
+    let before = snapshot(r);
+    ok(r, &["mv", "docs/atomic/cat", "docs/atomic/x/cat"]);
+    let after = snapshot(r);
+    let cache = r.join(".atomdoc/cache");
+    let record = std::fs::read(cache.join("refactor-undo.json")).unwrap();
+    let plant = || std::fs::write(cache.join("refactor-journal.json"), &record).unwrap();
+
+    // Crashed after every change, before closing the journal: completed.
+    plant();
+    let (code, _, err) = atomdoc(r)
+        .arg("stats")
+        .output()
+        .map(|o| {
+            (
+                o.status.code(),
+                (),
+                String::from_utf8_lossy(&o.stderr).into_owned(),
+            )
+        })
+        .unwrap();
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("without --no-cache"), "{err}");
+    let (code, out, err) = run(r, &["query", "orphans"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("note: completed `atomdoc mv docs/atomic/cat docs/atomic/x/cat`"),
+        "{err}"
+    );
+    assert!(!out.is_empty());
+    assert_eq!(snapshot(r), after);
+
+    // Undone, then a journal of the same move before it changed anything: rolled back.
+    assert_eq!(
+        ok(r, &["undo"]),
+        "undid `atomdoc mv docs/atomic/cat docs/atomic/x/cat`: restored 4 files, reverted 1 move\n"
+    );
+    assert_eq!(snapshot(r), before);
+    plant();
+    let (code, _, err) = run(r, &["stats"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("note: rolled back"), "{err}");
+    assert_eq!(snapshot(r), before);
+    assert!(!cache.join("refactor-journal.json").exists());
+}
