@@ -66,8 +66,32 @@ const RULES: &[Rule] = &[
                 "boundary/owned.rs",
                 "the cache folder atomdoc owns: makes its real folders, sweeps its own files, opens the lock file",
             ),
+            (
+                "boundary/edit.rs",
+                "approved changes of the docs tree: renames checked files and folders, removes the folders a move emptied and its own temporary files",
+            ),
         ],
         instead: "write through `boundary::write::write` with a `Destination` from `boundary::owned` or `boundary::output`",
+    },
+    Rule {
+        what: "changing the docs tree",
+        needles: &[
+            "edit::approve",
+            "Approved",
+            "Destination::document",
+            "edit::Request",
+        ],
+        allowed: &[
+            (
+                "boundary/",
+                "the gate itself (`boundary::edit`) and the destination it alone makes",
+            ),
+            (
+                "refactor/journal.rs",
+                "carries out a checked plan: journal written and synced first, then each change through the approval",
+            ),
+        ],
+        instead: "plan the change with `refactor::plan` and carry it out with `refactor::journal`",
     },
     Rule {
         what: "printing",

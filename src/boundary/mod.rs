@@ -12,13 +12,16 @@
 //!   place, symlinks are followed but not out of the repository, never into the docs tree.
 //!
 //! - [`write`] — the one writer: every file written takes a [`write::Destination`] that
-//!   proves where it lands (the cache, a user-named output, atomdoc's own state files; an
-//!   approved document edit is the slot left for `mv` and `fix`), replaced atomically.
+//!   proves where it lands (the cache, a user-named output, atomdoc's own state files, an
+//!   approved document edit), replaced atomically.
+//! - [`edit`] — the only code that changes the docs tree: approves a change once every file
+//!   it relies on was checked to hold the planned text, then replaces and renames (synced).
 //!
 //! No other module of atomdoc uses `std::fs` (`tests/tidy.rs` holds this).
 //!
 //! Must not: decide what a command prints (callers name the file in their messages).
 
+pub mod edit;
 pub mod git;
 pub mod output;
 pub mod owned;

@@ -255,6 +255,30 @@ impl Owned {
         write::write(&Destination::cache(path), bytes)
     }
 
+    /// Writes `rel` (a file directly in the cache folder) whole and synced, its folder synced
+    /// too: for the refactoring journal, which must outlive a power loss.
+    pub fn write_synced(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
+        self.verify(Path::new(""), true)?;
+        write::write(&Destination::journal(self.dir.join(rel)), bytes)?;
+        fs::File::open(&self.dir)?.sync_all()
+    }
+
+    /// Renames `from` to `to`, both files directly in the cache folder whose names `ours`
+    /// recognises, synced (the journal becoming the record `undo` reads).
+    pub fn rename(&self, from: &str, to: &str, ours: impl Fn(&str) -> bool) -> io::Result<()> {
+        if !ours(from) || !ours(to) {
+            return Err(refused(format!("{from} or {to} is not atomdoc's")));
+        }
+        self.verify(Path::new(""), false)?;
+        fs::rename(self.dir.join(from), self.dir.join(to))?;
+        fs::File::open(&self.dir)?.sync_all()
+    }
+
+    /// Deletes the regular file `name` directly in the cache folder when `ours` recognises it.
+    pub fn remove(&self, name: &str, ours: impl Fn(&str) -> bool) {
+        self.sweep("", |n, is_dir| !is_dir && n == name && ours(n), |_| false);
+    }
+
     /// Opens (creating) the lock file: never through a symlink, never a pipe.
     pub fn lock_file(&self, name: &str) -> io::Result<LockFile> {
         self.verify(Path::new(""), false)?;

@@ -6,9 +6,11 @@
 //! - [`Place::Output`] by [`super::output`] (a file a user named, checked by its rules);
 //! - [`Place::State`] by [`super::owned::state_file`] (atomdoc's own files in the
 //!   repository's `.atomdoc/` folder: saved queries), every folder down to it a real one;
-//! - an approved edit of a document (the future `mv` and `fix`) will be a fourth place,
-//!   made only by the code that plans the edit and checks nothing changed underneath; until
-//!   then nothing can write in the docs tree.
+//! - [`Place::Document`] by [`super::edit`] alone, for an approved change of the docs tree
+//!   (`mv`, `fix`, `undo`): made only after every file the change relies on was checked to
+//!   hold the text the plan was made from; nothing else can write in the docs tree;
+//! - [`Place::Journal`] by [`super::owned::Owned::write_synced`] (the refactoring journal in
+//!   the cache folder, which must survive a power loss before the first change).
 //!
 //! A regular file (or no file yet) is replaced whole: a temporary file beside it, created
 //! exclusively, renamed into place, so a reader — or a run killed half-way — sees the old file
@@ -50,8 +52,12 @@ pub enum Place {
     /// One of atomdoc's own files in the repository (`.atomdoc/queries/NAME.aq`): replaced
     /// synced.
     State,
-    // An approved edit of a document (`mv`, `fix`) goes here: `DocumentEdit`, made only by
-    // the code that plans the edit and checks that nothing changed underneath.
+    /// A file of the docs tree (or a referrer) that an approved change replaces
+    /// (`super::edit::Approved`): replaced synced.
+    Document,
+    /// A file in the cache folder that must survive a power loss (the refactoring journal):
+    /// replaced synced.
+    Journal,
 }
 
 impl Destination {
@@ -79,6 +85,22 @@ impl Destination {
         }
     }
 
+    /// A file of the docs tree an approved change replaces (`super::edit::Approved`).
+    pub(super) fn document(path: PathBuf) -> Destination {
+        Destination {
+            path,
+            place: Place::Document,
+        }
+    }
+
+    /// A synced file in the cache folder `super::owned::Owned` verified.
+    pub(super) fn journal(path: PathBuf) -> Destination {
+        Destination {
+            path,
+            place: Place::Journal,
+        }
+    }
+
     pub fn path(&self) -> &Path {
         &self.path
     }
@@ -93,7 +115,7 @@ pub fn write(to: &Destination, bytes: &[u8]) -> io::Result<()> {
     match to.place {
         Place::Cache => replace(&to.path, bytes, Durability::Unsynced),
         Place::Output { in_place: true } => write_in_place(&to.path, bytes),
-        Place::Output { in_place: false } | Place::State => {
+        Place::Output { in_place: false } | Place::State | Place::Document | Place::Journal => {
             replace(&to.path, bytes, Durability::Synced)
         }
     }

@@ -6,6 +6,7 @@ pub mod check;
 pub mod diff;
 pub mod export;
 mod progress;
+pub mod refactor;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -110,6 +111,14 @@ pub enum Command {
     /// What a change does to the docs graph between two git revisions (HEAD: the work tree):
     /// documents added, removed, moved; broken links, orphans, edges, findings new and fixed
     Diff(diff::DiffArgs),
+    /// Move a document or a folder inside the docs root and rewrite every link the move
+    /// changes, each in its own style (journalled: a crash never leaves it half-done)
+    Mv(refactor::MvArgs),
+    /// Fix the broken links atomdoc is sure of (one candidate of high confidence); list the
+    /// others and why
+    Fix(refactor::FixArgs),
+    /// Revert the last `mv` or `fix`, while every file it touched is still as it left it
+    Undo,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -146,12 +155,18 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
 
 /// Runs one parsed command line; returns the exit status.
 pub fn run(cli: Cli) -> anyhow::Result<u8> {
+    // Before anything reads the tree: an `mv` or `fix` a crash interrupted is completed or
+    // rolled back.
+    refactor::recover(&cli.global)?;
     let command = match cli.command {
         None | Some(Command::Repl) => return repl(&cli.global),
         Some(Command::Query(args)) => return query::run(&cli.global, args),
         Some(Command::Check(args)) => return check::check_command(&cli.global, args),
         Some(Command::Coverage(args)) => return check::coverage_command(&cli.global, args),
         Some(Command::Diff(args)) => return diff::run(&cli.global, args),
+        Some(Command::Mv(args)) => return refactor::mv(&cli.global, &args),
+        Some(Command::Fix(args)) => return refactor::fix(&cli.global, &args),
+        Some(Command::Undo) => return refactor::undo(&cli.global),
         Some(command) => command,
     };
     let workspace = load(&cli.global)?;
@@ -189,7 +204,10 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         | Command::Repl
         | Command::Check(_)
         | Command::Coverage(_)
-        | Command::Diff(_) => {
+        | Command::Diff(_)
+        | Command::Mv(_)
+        | Command::Fix(_)
+        | Command::Undo => {
             unreachable!("handled above")
         }
     }

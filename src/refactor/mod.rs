@@ -13,9 +13,12 @@
 //!
 //! Must not: print (the CLI does), read or write files except through `boundary`.
 
+pub mod disk;
+pub mod fix;
+pub mod journal;
 pub mod plan;
 
 pub use plan::{
-    FileEdit, FileState, Move, Plan, Pos, RefactorError, Sources, TextEdit, plan_heading_rename,
-    plan_link_fix, plan_move,
+    FileEdit, FileState, LinkFix, Move, Plan, Pos, RefactorError, Sources, TextEdit,
+    plan_heading_rename, plan_link_fix, plan_link_fixes, plan_move,
 };

@@ -6,8 +6,8 @@
 //! A link is rewritten in its own style:
 //!
 //! - a relative Markdown link (and an mdBook directive) is recomputed from its file's new
-//!   folder to its target's new path, keeping a leading `./`, a trailing `/`, an mdBook
-//!   `.html` page name;
+//!   folder to its target's new path, keeping a leading `./` (even before `../`, so a move
+//!   and its reverse give back the same bytes), a trailing `/`, an mdBook `.html` page name;
 //! - a code-span path (`` `docs/atomic/x.md` ``) stays repo-relative, a `/…` link
 //!   root-relative: they change only when their target moves;
 //! - the `?query`, `#fragment`, title, angle brackets and reference definition stay as
@@ -171,6 +171,25 @@ pub enum RefactorError {
         "`{path}` has more links than `max_links_per_file`, so some would be left unrewritten; raise it under [limits] in atomdoc.toml"
     )]
     Capped { path: String },
+    /// `atomdoc mv docs/atomic/a.md "docs/atomic/a b.md"` when a code span names `a.md`
+    #[error(
+        "{path}:{line}:{column}: a code-span path cannot name `{target}` (a space ends it); choose a name without spaces"
+    )]
+    Unspellable {
+        path: String,
+        line: u32,
+        column: u32,
+        target: String,
+    },
+    /// A link the move must change whose destination the parser could not place.
+    #[error(
+        "{path}:{line}:{column}: cannot tell where this link's destination is written; edit it by hand first"
+    )]
+    Unlocated {
+        path: String,
+        line: u32,
+        column: u32,
+    },
     /// `plan_heading_rename` of a slug the document does not have
     #[error("`{path}` has no heading `#{slug}`")]
     NoHeading { path: String, slug: String },
@@ -245,7 +264,7 @@ pub fn plan_move(
         });
     }
     let mut planned = Planned::default();
-    for (origin_path, _, links) in origins(corpus) {
+    for (origin_path, links) in origins(corpus) {
         let new_from = map_path(origin_path, from, to);
         for link in links {
             let Some(target) = rewritable(link) else {
@@ -254,6 +273,14 @@ pub fn plan_move(
             let new_target = map_path(target, from, to);
             if new_from.is_none() && new_target.is_none() {
                 continue;
+            }
+            if link.dest.is_none() {
+                // The parser could not tell where it is written: never guess.
+                return Err(RefactorError::Unlocated {
+                    path: origin_path.into(),
+                    line: link.line,
+                    column: link.column,
+                });
             }
             if folder && new_from.is_some() && new_target.is_some() {
                 // Both inside the moved folder: a relative link still holds as written.
@@ -277,6 +304,15 @@ pub fn plan_move(
             let from_root = matches!(link.syntax, LinkSyntax::CodeSpan);
             if from_root && new_target == target {
                 continue;
+            }
+            if from_root && new_target.contains(char::is_whitespace) {
+                // A code span with a space is not a link: the edge would be lost.
+                return Err(RefactorError::Unspellable {
+                    path: origin_path.into(),
+                    line: link.line,
+                    column: link.column,
+                    target: new_target.into(),
+                });
             }
             planned.respell(
                 origin_path,
@@ -359,7 +395,7 @@ pub fn plan_heading_rename(
         .collect();
     let mut planned = Planned::default();
     planned.add(path, range, title.to_string());
-    for (origin_path, _, links) in origins(corpus) {
+    for (origin_path, links) in origins(corpus) {
         for link in links {
             let (Some(resolved), Some(fragment)) = (link.resolved.as_deref(), &link.fragment)
             else {
@@ -395,63 +431,83 @@ pub fn plan_link_fix(
     path: Option<&str>,
     fragment: Option<&str>,
 ) -> Result<Plan, RefactorError> {
-    let origin_path = corpus.origin_path(origin);
-    let links = match origin {
-        LinkOrigin::Doc(d) => &corpus.docs[d].links,
-        LinkOrigin::Referrer(r) => &corpus.referrers[r].links,
-    };
-    let no_link = || RefactorError::NoLink {
-        path: origin_path.into(),
-        index,
-    };
-    let link = links.get(index).ok_or_else(no_link)?;
-    if link.dest.is_none() || matches!(link.status, LinkStatus::External) {
-        return Err(no_link());
-    }
-    let mut planned = Planned::default();
-    planned.respell(
-        origin_path,
-        link,
-        Respell {
-            target: path.map(|p| (origin_path.to_string(), p.to_string())),
+    plan_link_fixes(
+        corpus,
+        sources,
+        &[LinkFix {
+            origin,
+            index,
+            path: path.map(str::to_string),
             fragment: fragment.map(str::to_string),
-            keep_rooted: false,
-            keep_relative: false,
-        },
-    );
+        }],
+    )
+}
+
+/// One link to point elsewhere: link `index` of `origin`, at `path` and/or `fragment`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkFix {
+    pub origin: LinkOrigin,
+    pub index: usize,
+    pub path: Option<String>,
+    pub fragment: Option<String>,
+}
+
+/// [`plan_link_fix`] for many links at once (`atomdoc fix`): one plan, each file read once.
+pub fn plan_link_fixes(
+    corpus: &Corpus,
+    sources: &dyn Sources,
+    fixes: &[LinkFix],
+) -> Result<Plan, RefactorError> {
+    let mut planned = Planned::default();
+    for fix in fixes {
+        let origin_path = corpus.origin_path(fix.origin);
+        let links = match fix.origin {
+            LinkOrigin::Doc(d) => &corpus.docs[d].links,
+            LinkOrigin::Referrer(r) => &corpus.referrers[r].links,
+        };
+        let no_link = || RefactorError::NoLink {
+            path: origin_path.into(),
+            index: fix.index,
+        };
+        let link = links.get(fix.index).ok_or_else(no_link)?;
+        if link.dest.is_none() || matches!(link.status, LinkStatus::External) {
+            return Err(no_link());
+        }
+        planned.respell(
+            origin_path,
+            link,
+            Respell {
+                target: fix
+                    .path
+                    .as_ref()
+                    .map(|p| (origin_path.to_string(), p.clone())),
+                fragment: fix.fragment.clone(),
+                keep_rooted: false,
+                keep_relative: false,
+            },
+        );
+    }
     planned.finish(sources)
 }
 
 /// Every file whose links the corpus holds: documents, the template, referrers.
-fn origins(corpus: &Corpus) -> impl Iterator<Item = (&str, Option<LinkOrigin>, &[Link])> {
-    let docs = corpus.docs.iter().enumerate().map(|(i, d)| {
-        (
-            d.path.as_str(),
-            Some(LinkOrigin::Doc(i)),
-            d.links.as_slice(),
-        )
-    });
-    let template = corpus
-        .template
-        .iter()
-        .map(|t| (t.path.as_str(), None, t.links.as_slice()));
-    let referrers = corpus.referrers.iter().enumerate().map(|(i, r)| {
-        (
-            r.path.as_str(),
-            Some(LinkOrigin::Referrer(i)),
-            r.links.as_slice(),
-        )
-    });
-    docs.chain(template).chain(referrers)
+fn origins(corpus: &Corpus) -> impl Iterator<Item = (&str, &[Link])> {
+    let docs = corpus.docs.iter().chain(&corpus.template);
+    docs.map(|d| (d.path.as_str(), d.links.as_slice())).chain(
+        corpus
+            .referrers
+            .iter()
+            .map(|r| (r.path.as_str(), r.links.as_slice())),
+    )
 }
 
 /// The path a link resolves to, when rewriting it can keep it pointing there: not external,
-/// not outside the repository, not a placeholder, with a recorded position.
+/// not outside the repository, not a placeholder.
 fn rewritable(link: &Link) -> Option<&str> {
     match link.status {
         LinkStatus::External
         | LinkStatus::Broken(BrokenReason::Outside | BrokenReason::Placeholder) => None,
-        _ if link.dest.is_none() || link.syntax == LinkSyntax::Autolink => None,
+        _ if link.syntax == LinkSyntax::Autolink => None,
         _ => link.resolved.as_deref(),
     }
 }
@@ -502,7 +558,8 @@ impl<'a> Written<'a> {
             if self.path.ends_with('/') && !rel.ends_with('/') {
                 rel.push('/');
             }
-            if self.path.starts_with("./") && !rel.starts_with("../") && !rel.starts_with("./") {
+            // Kept even before `../`: the reverse move then gives back the same bytes.
+            if self.path.starts_with("./") && !rel.starts_with("./") {
                 rel.insert_str(0, "./");
             }
             self.encode(&rel)
@@ -659,6 +716,7 @@ impl Planned {
         for (path, pending) in self.files {
             let text = read(sources, &path)?;
             let mut edits: BTreeMap<(usize, usize), String> = BTreeMap::new();
+            let mut conflicts = Vec::new();
             for p in pending {
                 let (line, column) = match &p.change {
                     Change::Link { line, column, .. } => (*line, *column),
@@ -690,9 +748,20 @@ impl Planned {
                         }
                     }
                 };
-                if new != written {
-                    edits.insert((p.range.start, p.range.end), new);
+                let key = (p.range.start, p.range.end);
+                match edits.get(&key) {
+                    // One place (a reference definition) asked to change two ways: leave it.
+                    Some(other) if *other != new => {
+                        conflicts.push(key);
+                    }
+                    _ if new != written => {
+                        edits.insert(key, new);
+                    }
+                    _ => {}
                 }
+            }
+            for key in conflicts {
+                edits.remove(&key);
             }
             if edits.is_empty() {
                 continue;

@@ -119,6 +119,16 @@ impl<'a> PathIndex<'a> {
         &self.corpus.docs[id].path
     }
 
+    /// The documents whose file name is `name` (`x.md`): did-you-mean's first rule, and the
+    /// one `fix` trusts when it names exactly one document.
+    pub fn same_name(&self, name: &str) -> impl Iterator<Item = &'a str> + '_ {
+        self.by_name
+            .get(name)
+            .into_iter()
+            .flatten()
+            .map(|&id| self.path(id))
+    }
+
     /// Candidates for a missing target, best first.
     pub fn missing(&self, target: &str) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
@@ -144,11 +154,8 @@ impl<'a> PathIndex<'a> {
 
         // 1. The same file name elsewhere, nearest path first.
         let mut same: Vec<(usize, &str)> = self
-            .by_name
-            .get(name)
-            .into_iter()
-            .flatten()
-            .map(|&id| (strsim::levenshtein(self.path(id), want), self.path(id)))
+            .same_name(name)
+            .map(|p| (strsim::levenshtein(p, want), p))
             .collect();
         same.sort_unstable();
         for (_, p) in same {

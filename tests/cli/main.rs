@@ -16,6 +16,7 @@ mod hostile;
 mod output_safety;
 mod perf;
 mod query;
+mod refactor;
 mod referrers;
 mod repl;
 mod search;

@@ -7,7 +7,9 @@
 //! panics (which the fuzzer reports) when an invariant breaks:
 //!
 //! - a resolved path leaves the repository or is not normalised;
-//! - a link's line/column points outside its file;
+//! - a link's line/column points outside its file, or its destination span outside it or
+//!   inside a character;
+//! - planning a move of one of the documents panics (it may refuse, never panic);
 //! - an edge joins a document to itself, or an `outside` link names a resolved path;
 //! - the stats disagree with the corpus.
 
@@ -58,6 +60,12 @@ pub fn check(data: &[u8]) {
         for link in &doc.links {
             assert!(link.line >= 1 && link.line <= line_count, "{link:?}");
             assert!(link.column >= 1, "{link:?}");
+            if let Some(span) = link.dest {
+                assert!(
+                    span.start <= span.end && source.get(span.range()).is_some(),
+                    "destination span outside the text or inside a character: {link:?}"
+                );
+            }
             if let Some(resolved) = &link.resolved {
                 assert!(
                     !resolved.starts_with('/')
@@ -85,5 +93,12 @@ pub fn check(data: &[u8]) {
         }
     }
     assert_eq!(stats.broken.values().sum::<usize>(), broken);
+    let sources: std::collections::HashMap<String, String> = texts.iter().cloned().collect();
+    let _ = atomdoc::refactor::plan_move(
+        &corpus,
+        &sources,
+        "docs/atomic/cat/b.md",
+        "docs/atomic/moved/b.md",
+    );
     assert!(stats.orphans <= corpus.docs.len());
 }

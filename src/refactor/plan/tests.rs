@@ -106,7 +106,7 @@ fn a_document_move_rewrites_every_link_form_in_its_style() {
     assert_eq!(
         after["docs/atomic/cat/a.md"],
         "\u{feff}# A\r\n\r\n\
-         [rel](../new/sub/b2.md) [dot](../new/sub/b2.md#setup) [q](../new/sub/b2.md?x=1#setup \"title\") <x>  \r\n\
+         [rel](../new/sub/b2.md) [dot](./../new/sub/b2.md#setup) [q](../new/sub/b2.md?x=1#setup \"title\") <x>  \r\n\
          [angle](<../new/sub/b2.md>) ![img](../cat/pic.png) [root](/docs/atomic/new/sub/b2.md)\r\n\
          `docs/atomic/new/sub/b2.md#setup` and `./docs/atomic/new/sub/b2.md`\r\n\
          [ref] [again][ref] [esc](../new/sub/b2.md) [dir](./) [self](#a)\r\n\r\n\
@@ -199,6 +199,7 @@ fn moves_are_refused_with_a_reason() {
     assert!(err("docs/atomic/cat/b.md", "docs/atomic/other/c.md").contains("already exists"));
     assert!(err("docs/atomic/cat", "docs/atomic/cat/deeper").contains("into itself"));
     assert!(err("docs/atomic/nope.md", "docs/atomic/n.md").contains("neither a document"));
+    assert!(err("docs/atomic/cat/b.md", "docs/atomic/cat/b b.md").contains("code-span path"));
     // A file that changed since it was parsed.
     let mut changed = s.clone();
     changed.insert(
@@ -294,7 +295,7 @@ fn generated(names: &[(u8, u8)], links: &[(usize, usize, u8)]) -> BTreeMap<Strin
             2 => format!("`{to}`\n"),
             3 => format!("[l](/{})\n", to.replace(' ', "%20")),
             4 => format!("[r][{from}{to}]\n\n[{from}{to}]: {rel} \"t\"\n"),
-            _ => format!("![i]({rel}?q=1)\n"),
+            _ => format!("![i](./{rel}?q=1)\n"),
         };
         if let Some(text) = files.get_mut(from) {
             text.push_str(&line);
