@@ -14,6 +14,7 @@ mod fuzzing;
 mod hostile;
 mod output_safety;
 mod perf;
+mod polish;
 mod query;
 mod referrers;
 mod repl;
