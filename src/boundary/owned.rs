@@ -60,8 +60,7 @@ pub fn check_choice(
     docs_root: &Path,
     from_repository: bool,
 ) -> Result<(), String> {
-    let what_to_do =
-        "choose another folder (--cache-dir, or cache_dir in atomdoc.toml), or pass --no-cache";
+    let what_to_do = "pass --no-cache to work in memory, or choose another folder with --cache-dir DIR (or cache_dir in atomdoc.toml)";
     let full = resolved(dir);
     let repo_c = resolved(repo);
     let docs_c = resolved(docs_root);
@@ -80,7 +79,8 @@ pub fn check_choice(
     }
     if full.starts_with(&docs_c) {
         return Err(format!(
-            "cache folder `{shown}` is inside the docs root; atomdoc never writes into the docs tree: {what_to_do}"
+            "cache folder `{shown}` is inside the docs root `{}`; atomdoc never writes into the docs tree: {what_to_do}",
+            docs_root.display()
         ));
     }
     if from_repository && !full.starts_with(&repo_c) {

@@ -39,7 +39,8 @@ pub enum Deny {
 
 #[derive(Debug, Clone, Args)]
 pub struct CheckArgs {
-    /// Only check these documents or folders (repo-relative, or relative to the docs root)
+    /// Only check these documents or folders (relative to the current folder, else to the
+    /// repository, else to the docs root)
     #[arg(value_name = "PATH")]
     pub paths: Vec<String>,
     #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
@@ -96,20 +97,29 @@ pub fn run_checks(global: &super::GlobalArgs, only: &[String]) -> anyhow::Result
         mut report,
     } = Checks::run(corpus, &workspace.graph, &workspace.config, sources)?;
     if !only.is_empty() {
-        let root = &corpus.root;
+        // Each path as the user means it: from the current folder, else the repository,
+        // else the docs root.
+        let cwd = std::env::current_dir()?;
+        let wanted = only
+            .iter()
+            .map(|p| workspace.location.user_path(p, &cwd))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(anyhow::Error::msg)?;
         let matches = |path: &str| {
-            only.iter().any(|p| {
-                let p = p.trim_start_matches("./").trim_end_matches('/');
-                let rel = crate::corpus::strip_root(root, path);
-                [path, rel]
-                    .iter()
-                    .any(|x| *x == p || x.strip_prefix(p).is_some_and(|r| r.starts_with('/')))
+            wanted.iter().any(|p| {
+                p.is_empty()
+                    || path == p
+                    || path
+                        .strip_prefix(p.as_str())
+                        .is_some_and(|r| r.starts_with('/'))
             })
         };
         if !report.checked.iter().any(|p| matches(p)) {
+            let root = &corpus.root;
             bail!(
-                "no checked document matches {}; give paths of documents or folders under {}",
+                "no checked document matches {} (read as {}); give paths of documents or folders under {}",
                 only.join(", "),
+                wanted.join(", "),
                 if root.is_empty() {
                     "the repository"
                 } else {

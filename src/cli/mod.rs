@@ -49,14 +49,15 @@ pub struct Cli {
 /// Options accepted anywhere on the command line.
 #[derive(Debug, Args, Clone, Default)]
 pub struct GlobalArgs {
-    /// Repository root [default: nearest ancestor holding .git or atomdoc.toml]
+    /// Repository root [default: the nearest folder above holding atomdoc.toml or the docs
+    /// root, else the nearest holding .git]
     #[arg(long, global = true, value_name = "DIR")]
     pub repo: Option<PathBuf>,
-    /// Docs root, relative to the repository [default: docs/atomic; in an mdBook without it, the
-    /// book's source folder]
+    /// Docs root, relative to the current folder when it is there, else to the repository
+    /// [default: docs/atomic; in an mdBook without it, the book's source folder]
     #[arg(long, global = true, value_name = "PATH")]
     pub root: Option<String>,
-    /// Cache folder [default: <repo>/.atomdoc, or `cache_dir` in atomdoc.toml]
+    /// Cache folder [default: <repo>/.atomdoc/cache, or `cache_dir` in atomdoc.toml]
     #[arg(long, global = true, value_name = "DIR")]
     pub cache_dir: Option<PathBuf>,
     /// Keep everything in memory: read no cache, write none
@@ -254,7 +255,8 @@ pub fn load(global: &GlobalArgs) -> anyhow::Result<Workspace> {
 }
 
 /// Where the cache lives: `--no-cache` → memory; `--cache-dir` (relative to the current
-/// folder); `cache_dir` in `atomdoc.toml` (relative to the repository); else `<repo>/.atomdoc`.
+/// folder); `cache_dir` in `atomdoc.toml` (relative to the repository); else
+/// `<repo>/.atomdoc/cache`.
 ///
 /// The choice is checked by [`crate::boundary::owned::check_choice`]: never the repository,
 /// the docs root, an ancestor of either or a folder inside the docs root, never a folder

@@ -73,10 +73,7 @@ fn saved_query(global: &GlobalArgs, name: &str) -> anyhow::Result<QueryText> {
         );
     }
     let cwd = std::env::current_dir()?;
-    let repo = match &global.repo {
-        Some(r) => r.clone(),
-        None => config::discover_repo(&cwd),
-    };
+    let repo = config::find_repo(global.repo.as_deref(), global.root.as_deref(), &cwd)?;
     // The repository provides this file: a committed symlink to `/dev/zero` or elsewhere must
     // not hang atomdoc or be read (`saved::load` reads it through the boundary).
     let query = saved::load(&repo, name).map_err(anyhow::Error::msg)?;
@@ -92,10 +89,7 @@ pub fn run(global: &GlobalArgs, args: QueryArgs) -> anyhow::Result<u8> {
     let texts: Vec<QueryText> = match (&args.file, args.query.as_slice()) {
         (Some(file), _) => {
             let cwd = std::env::current_dir()?;
-            let repo = match &global.repo {
-                Some(r) => cwd.join(r),
-                None => config::discover_repo(&cwd),
-            };
+            let repo = config::find_repo(global.repo.as_deref(), global.root.as_deref(), &cwd)?;
             let links = crate::boundary::read::Links::named(&repo, file);
             let content = crate::boundary::read::read_text(file, links, MAX_QUERY_FILE_BYTES)
                 .with_context(|| format!("cannot read query file {}", file.display()))?;

@@ -643,7 +643,15 @@ fn paths_restrict_the_check() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("no checked document matches nowhere"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("`nowhere` not found"));
+    // A path that exists but holds no checked document.
+    std::fs::write(dir.path().join("notes.txt"), "x").unwrap();
+    let out = atomdoc(dir.path())
+        .args(["check", "notes.txt"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no checked document matches notes.txt"));
 }
 
 #[test]

@@ -54,3 +54,149 @@ fn git_status_stays_clean_after_a_run_that_writes_the_cache() {
     assert!(repo.path().join(".atomdoc/cache/CACHEDIR.TAG").is_file());
     assert_eq!(git(repo.path(), &["status", "--porcelain"]), "");
 }
+
+/// `atomdoc <args>` run in `dir` (no `--repo`: discovery from there), without a cache.
+fn atomdoc_in(dir: &Path, args: &[&str]) -> std::process::Output {
+    assert_cmd::Command::cargo_bin("atomdoc")
+        .unwrap()
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env_remove("CLICOLOR_FORCE")
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn stdout_ok(out: &std::process::Output) -> String {
+    assert!(
+        out.status.success(),
+        "status {:?}: {}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout.clone()).unwrap()
+}
+
+/// The JSON of a `check --format json` run, which exits 1 when it finds errors.
+fn check_json(out: &std::process::Output) -> serde_json::Value {
+    assert!(
+        matches!(out.status.code(), Some(0 | 1)),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn stderr(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn paths_are_read_from_the_current_folder_first() {
+    let repo = copy_tree(&sample());
+    let services = repo.path().join("docs/atomic/services");
+    // The shell completes `fastapi/app-factory.md` here.
+    let out = atomdoc_in(
+        &services,
+        &[
+            "--no-cache",
+            "check",
+            "fastapi/app-factory.md",
+            "--format",
+            "json",
+        ],
+    );
+    let json = check_json(&out);
+    assert_eq!(json["summary"]["documents"], 1, "{json}");
+    // `.` is the folder the user stands in.
+    let out = atomdoc_in(&services, &["--no-cache", "check", ".", "--format", "json"]);
+    let json = check_json(&out);
+    let checked = json["summary"]["documents"].as_u64().unwrap();
+    assert!(checked > 1, "{json}");
+    // Repository-relative and docs-root-relative paths still work from elsewhere.
+    for path in [
+        "docs/atomic/services/fastapi/app-factory.md",
+        "services/fastapi/app-factory.md",
+    ] {
+        let out = atomdoc_in(
+            repo.path(),
+            &["--no-cache", "check", path, "--format", "json"],
+        );
+        let json = check_json(&out);
+        assert_eq!(json["summary"]["documents"], 1, "{path}: {json}");
+    }
+    // A path that exists nowhere says where it was looked for.
+    let out = atomdoc_in(&services, &["--no-cache", "check", "nosuch.md"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("not found in the current folder"),
+        "{}",
+        stderr(&out)
+    );
+    // `export --around` reads a path the same way.
+    let out = atomdoc_in(
+        &services,
+        &[
+            "--no-cache",
+            "export",
+            "json",
+            "--around",
+            "fastapi/app-factory.md",
+        ],
+    );
+    assert!(stdout_ok(&out).contains("docs/atomic/services/fastapi/app-factory.md"));
+}
+
+#[test]
+fn root_flag_is_read_from_the_current_folder() {
+    let repo = tree(&[
+        (".git/HEAD", "ref: refs/heads/main\n"),
+        ("guide/book.toml", "[book]\nsrc = \"src\"\n"),
+        ("guide/src/SUMMARY.md", "- [A](a.md)\n"),
+        ("guide/src/a.md", "# A\n\nSee [b](b.md).\n"),
+        ("guide/src/b.md", "# B\n"),
+    ]);
+    let src = repo.path().join("guide/src");
+    let out = atomdoc_in(&src, &["--root", ".", "stats", "--format", "json"]);
+    let stats: serde_json::Value = serde_json::from_str(&stdout_ok(&out)).unwrap();
+    assert_eq!(stats["documents"], 3, "{stats}");
+    // The cache went to the repository, not into the docs root.
+    assert!(repo.path().join(".atomdoc/cache").is_dir());
+    assert!(!src.join(".atomdoc").exists());
+}
+
+#[test]
+fn discovery_prefers_the_nearest_folder_holding_the_docs_root() {
+    let outer = tree(&[
+        (".git/HEAD", "ref: refs/heads/main\n"),
+        ("README.md", "# Outer\n"),
+        ("tools/inner/docs/atomic/cat/a.md", "# A\n"),
+        ("tools/inner/docs/atomic/cat/b.md", "# B\n"),
+    ]);
+    let inner = outer.path().join("tools/inner");
+    for dir in [inner.clone(), inner.join("docs/atomic/cat")] {
+        let out = atomdoc_in(&dir, &["--no-cache", "stats", "--format", "json"]);
+        let stats: serde_json::Value = serde_json::from_str(&stdout_ok(&out)).unwrap();
+        assert_eq!(stats["documents"], 2, "{stats}");
+    }
+}
+
+#[test]
+fn a_file_given_as_repo_and_a_cache_in_the_docs_root_say_what_to_do() {
+    let repo = copy_tree(&sample());
+    let out = atomdoc_in(repo.path(), &["--repo", "README.md", "stats"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("`README.md` is a file, not a folder"), "{err}");
+    // The docs root is the repository: its cache folder would be inside it.
+    let flat = tree(&[(".git/HEAD", "x\n"), ("a.md", "# A\n")]);
+    let out = atomdoc_in(flat.path(), &["--root", ".", "stats"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.contains("inside the docs root") && err.contains("--no-cache"),
+        "{err}"
+    );
+    let out = atomdoc_in(flat.path(), &["--root", ".", "--no-cache", "stats"]);
+    stdout_ok(&out);
+}
