@@ -79,16 +79,23 @@ pub struct Hit {
     pub excerpt: Excerpt,
 }
 
+/// The hits `atomdoc search` shows and how many matched in all (before the limit).
+#[derive(Debug, Clone)]
+pub struct Hits {
+    pub hits: Vec<Hit>,
+    pub total: usize,
+}
+
 /// `atomdoc search`: the hits of `query` (best first) in the category or `category/sub`
 /// named `within`, cut to `limit`, each with its excerpt — the same hits and excerpts as the
-/// query `search "…"`.
+/// query `search "…"` — and the number of documents that matched.
 pub fn search(
     corpus: &Corpus,
     text: &dyn TextSource,
     query: &SearchQuery,
     within: Option<&str>,
     limit: usize,
-) -> Result<Vec<Hit>, String> {
+) -> Result<Hits, String> {
     let inside = |doc: DocId| {
         let Some(scope) = within else {
             return true;
@@ -102,17 +109,22 @@ pub fn search(
             .unwrap_or_default();
         cat == scope || sub == scope
     };
-    Ok(text
+    let matched: Vec<(DocId, f32)> = text
         .search(query)?
         .into_iter()
         .filter(|&(doc, _)| inside(doc))
+        .collect();
+    let total = matched.len();
+    let hits = matched
+        .into_iter()
         .take(limit)
         .map(|(doc, score)| Hit {
             doc,
             score,
             excerpt: text.excerpt(query, doc),
         })
-        .collect())
+        .collect();
+    Ok(Hits { hits, total })
 }
 
 /// Rows as named columns of cells.

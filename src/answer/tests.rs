@@ -106,8 +106,11 @@ fn atomdoc_search_filters_by_category_then_cuts_then_excerpts() {
         ..FakeText::default()
     };
     let q = SearchQuery::parse("pool", false).unwrap();
-    let hits = search(&c, &fake, &q, Some("a"), 1).unwrap();
+    let found = search(&c, &fake, &q, Some("a"), 1).unwrap();
+    let hits = &found.hits;
     assert_eq!(hits.len(), 1);
     assert_eq!((hits[0].doc, hits[0].excerpt.line), (0, Some(1)));
+    // Two of the three hits are in `a`: the limit showed one of them.
+    assert_eq!(found.total, 2);
     assert_eq!(*fake.asked.borrow(), ["search pool", "excerpt 0"]);
 }

@@ -147,6 +147,65 @@ pub fn info(code: &str) -> Option<&'static RuleInfo> {
     RULES.iter().find(|r| r.code.eq_ignore_ascii_case(code))
 }
 
+/// The rules a selector names, as ruff reads `--select`: `ALL`, a code (`AD005`), a code
+/// prefix (`AD01`: AD010 to AD014) or a rule name (`orphan`), ignoring case. An error names
+/// the selector and the closest code or name.
+pub fn matching(selector: &str) -> Result<Vec<&'static str>, String> {
+    let s = selector.trim();
+    if s.eq_ignore_ascii_case("ALL") {
+        return Ok(RULES.iter().map(|r| r.code).collect());
+    }
+    let upper = s.to_ascii_uppercase();
+    let found: Vec<&'static str> = RULES
+        .iter()
+        .filter(|r| {
+            (upper.len() >= 2 && r.code.starts_with(&upper)) || r.name.eq_ignore_ascii_case(s)
+        })
+        .map(|r| r.code)
+        .collect();
+    if !found.is_empty() {
+        return Ok(found);
+    }
+    let closest = RULES
+        .iter()
+        .flat_map(|r| [r.code, r.name])
+        .min_by_key(|name| strsim::levenshtein(&s.to_ascii_lowercase(), &name.to_ascii_lowercase()))
+        .unwrap_or("AD001");
+    Err(format!(
+        "no rule matches `{s}`; did you mean `{closest}`? Give codes (AD001 to AD{:03}), code prefixes (AD01) or ALL",
+        RULES.len()
+    ))
+}
+
+/// Applies `--select` and `--ignore` to `[check]`: a selection replaces `enable` (and turns
+/// back on what `disable` turned off), ignored rules join `disable`. Severities set to `off`
+/// in `atomdoc.toml` stay off.
+pub fn apply_selection(
+    config: &mut crate::config::CheckConfig,
+    select: &[String],
+    ignore: &[String],
+) -> Result<(), String> {
+    let expand = |selectors: &[String]| -> Result<Vec<&'static str>, String> {
+        let mut codes = Vec::new();
+        for s in selectors {
+            codes.extend(matching(s)?);
+        }
+        codes.sort_unstable();
+        codes.dedup();
+        Ok(codes)
+    };
+    let selected = expand(select)?;
+    let ignored = expand(ignore)?;
+    if !selected.is_empty() {
+        config.enable = selected.iter().map(|c| c.to_string()).collect();
+        config
+            .disable
+            .retain(|c| !selected.iter().any(|s| s.eq_ignore_ascii_case(c)));
+    }
+    config.disable.extend(ignored.iter().map(|c| c.to_string()));
+    Ok(())
+}
+
 /// The full `--explain` text of a rule.
 pub fn explanation(rule: &RuleInfo) -> String {
     let mut s = format!(
@@ -766,6 +825,31 @@ fn scan_placeholders(text: &str) -> Vec<(usize, String)> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn selectors_name_codes_prefixes_names_and_all() {
+        assert_eq!(matching("AD005").unwrap(), ["AD005"]);
+        assert_eq!(
+            matching("ad01").unwrap(),
+            ["AD010", "AD011", "AD012", "AD013", "AD014"]
+        );
+        assert_eq!(matching("orphan").unwrap(), ["AD014"]);
+        assert_eq!(matching("ALL").unwrap().len(), RULES.len());
+        let err = matching("AD05").unwrap_err();
+        assert!(err.contains("no rule matches `AD05`"), "{err}");
+        assert!(
+            matching("orphn")
+                .unwrap_err()
+                .contains("did you mean `orphan`")
+        );
+        let mut config = crate::config::CheckConfig {
+            disable: vec!["AD005".into()],
+            ..Default::default()
+        };
+        apply_selection(&mut config, &["AD00".into()], &["ad006".into()]).unwrap();
+        assert_eq!(config.enable.len(), 9);
+        assert_eq!(config.disable, ["AD006"]);
+    }
+
     use super::*;
 
     /// `Rule::ALL` and `RULES` list the same rules in the same order, each code once, and

@@ -57,6 +57,23 @@ pub struct CheckArgs {
     /// Record today's findings in FILE (written atomically) and exit 0
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,
+    /// Only these rules: codes, code prefixes or names, comma-separated (AD005, AD01, orphan,
+    /// ALL); replaces `enable` of atomdoc.toml
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub select: Vec<String>,
+    /// Not these rules: codes, code prefixes or names, comma-separated
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub ignore: Vec<String>,
+    /// Count the findings per rule instead of listing them (human or JSON)
+    #[arg(long, conflicts_with_all = ["write_baseline", "explain"])]
+    pub statistics: bool,
+}
+
+/// The rules `--select` and `--ignore` choose.
+#[derive(Debug, Clone, Default)]
+pub struct RuleChoice {
+    pub select: Vec<String>,
+    pub ignore: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -87,15 +104,38 @@ pub struct Checked {
     pub report: Report,
 }
 
-/// Loads the tree, validates `[check]`, reads the sources and runs the rules.
-pub fn run_checks(global: &super::GlobalArgs, only: &[String]) -> anyhow::Result<Checked> {
+/// Loads the tree, validates `[check]` (with the rules `choice` selects), reads the sources
+/// and runs the rules.
+pub fn run_checks(
+    global: &super::GlobalArgs,
+    only: &[String],
+    choice: &RuleChoice,
+) -> anyhow::Result<Checked> {
+    let mut config = None;
+    if !choice.select.is_empty() || !choice.ignore.is_empty() {
+        // Validate the selectors before loading the tree: a typo costs nothing.
+        for s in choice.select.iter().chain(&choice.ignore) {
+            check::rules::matching(s).map_err(anyhow::Error::msg)?;
+        }
+    }
     let workspace = load(global)?;
+    if !choice.select.is_empty() || !choice.ignore.is_empty() {
+        let mut chosen = workspace.config.clone();
+        check::rules::apply_selection(&mut chosen.check, &choice.select, &choice.ignore)
+            .map_err(anyhow::Error::msg)?;
+        config = Some(chosen);
+    }
     let sources = workspace.sources();
     let corpus = &workspace.corpus;
     let Checks {
         settings,
         mut report,
-    } = Checks::run(corpus, &workspace.graph, &workspace.config, sources)?;
+    } = Checks::run(
+        corpus,
+        &workspace.graph,
+        config.as_ref().unwrap_or(&workspace.config),
+        sources,
+    )?;
     if !only.is_empty() {
         // Each path as the user means it: from the current folder, else the repository,
         // else the docs root.
@@ -141,9 +181,16 @@ pub fn check_command(global: &super::GlobalArgs, args: CheckArgs) -> anyhow::Res
     if let Some(code) = &args.explain {
         return explain(global, code, &args.paths);
     }
+    if args.statistics && matches!(args.format, CheckFormat::Github | CheckFormat::Sarif) {
+        bail!("--statistics prints a table (--format human) or JSON (--format json)");
+    }
+    let choice = RuleChoice {
+        select: args.select.clone(),
+        ignore: args.ignore.clone(),
+    };
     let Checked {
         workspace, report, ..
-    } = run_checks(global, &args.paths)?;
+    } = run_checks(global, &args.paths, &choice)?;
     if let Some(path) = &args.write_baseline {
         let baseline = Baseline::record(&report.diagnostics);
         match output::Target::parse(path) {
@@ -193,6 +240,14 @@ pub fn check_command(global: &super::GlobalArgs, args: CheckArgs) -> anyhow::Res
     let color = anstream::AutoStream::choice(&stdout) != anstream::ColorChoice::Never;
     let mut out = stdout.lock();
     match args.format {
+        _ if args.statistics => {
+            let rows = render::diagnostics::statistics::statistics(&diagnostics);
+            if args.format == CheckFormat::Json {
+                render::diagnostics::statistics::json(&mut out, &rows)?
+            } else {
+                render::diagnostics::statistics::table(&mut out, &rows, &outcome)?
+            }
+        }
         CheckFormat::Human => {
             render::diagnostics::human::render(&mut out, &outcome, workspace.sources(), color)?
         }
@@ -226,7 +281,7 @@ fn explain(global: &super::GlobalArgs, code: &str, paths: &[String]) -> anyhow::
     }
     // The section rules: say which card is in force and, for the given documents, which
     // heading met which requirement. Without a readable tree the text above is the answer.
-    let checked = match run_checks(global, paths) {
+    let checked = match run_checks(global, paths, &RuleChoice::default()) {
         Ok(c) => c,
         Err(e) if paths.is_empty() => {
             let _ = e;
@@ -283,7 +338,7 @@ pub fn coverage_command(global: &super::GlobalArgs, args: CoverageArgs) -> anyho
         settings,
         report,
         ..
-    } = run_checks(global, &[])?;
+    } = run_checks(global, &[], &RuleChoice::default())?;
     let corpus = &workspace.corpus;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();

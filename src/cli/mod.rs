@@ -172,12 +172,14 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
             fuzzy,
             format,
         } => {
-            let rows = search_rows(&workspace, &text.join(" "), fuzzy, within.as_deref(), limit);
+            let found = search_rows(&workspace, &text.join(" "), fuzzy, within.as_deref(), limit);
             print_notices(&workspace);
-            let rows = rows?;
+            let (rows, total) = found?;
             match format {
                 StatsFormat::Json => render::search::json(&mut out, &rows)?,
-                StatsFormat::Table => render::search::table(&mut out, &rows, color_stdout())?,
+                StatsFormat::Table => {
+                    render::search::table(&mut out, &rows, total, color_stdout())?
+                }
             }
         }
         Command::Export(args) => export::run(&workspace, &args, &mut out)?,
@@ -202,14 +204,14 @@ pub fn color_stdout() -> bool {
 }
 
 /// `atomdoc search`: checks `--in`, then asks the answer layer for the hits with their
-/// excerpts, as printable rows.
+/// excerpts, as printable rows, and how many documents matched in all.
 pub fn search_rows(
     workspace: &Workspace,
     text: &str,
     fuzzy: bool,
     within: Option<&str>,
     limit: usize,
-) -> anyhow::Result<Vec<render::search::SearchRow>> {
+) -> anyhow::Result<(Vec<render::search::SearchRow>, usize)> {
     let query = crate::search::SearchQuery::parse(text, fuzzy)?;
     let corpus = &workspace.corpus;
     if let Some(scope) = within {
@@ -225,12 +227,14 @@ pub fn search_rows(
             );
         }
     }
-    let hits = crate::answer::search(corpus, workspace, &query, within, limit)
+    let found = crate::answer::search(corpus, workspace, &query, within, limit)
         .map_err(anyhow::Error::msg)?;
-    Ok(hits
+    let rows = found
+        .hits
         .into_iter()
         .map(|hit| render::search::SearchRow::new(corpus, hit))
-        .collect())
+        .collect();
+    Ok((rows, found.total))
 }
 
 /// Prints the cache's notices (rebuilt, unusable, …) to stderr, once each.

@@ -54,9 +54,10 @@ pub fn json(out: &mut dyn Write, rows: &[SearchRow]) -> io::Result<()> {
     writeln!(out)
 }
 
-/// Numbered hits: `path:line  title  (score)`, then the excerpt indented. `color` highlights
-/// matches (bold yellow) instead of `**` markers.
-pub fn table(out: &mut dyn Write, rows: &[SearchRow], color: bool) -> io::Result<()> {
+/// Numbered hits: `path:line  title  (score)`, then the excerpt indented, and the count
+/// ("10 of 13 results" when the limit hid some of the `total` that matched). `color`
+/// highlights matches (bold yellow) instead of `**` markers.
+pub fn table(out: &mut dyn Write, rows: &[SearchRow], total: usize, color: bool) -> io::Result<()> {
     let hl = anstyle::Style::new()
         .bold()
         .fg_color(Some(anstyle::AnsiColor::Yellow.into()));
@@ -87,8 +88,17 @@ pub fn table(out: &mut dyn Write, rows: &[SearchRow], color: bool) -> io::Result
             writeln!(out, "     {}", text.trim())?;
         }
     }
-    let n = rows.len();
-    writeln!(out, "{n} result{}", if n == 1 { "" } else { "s" })
+    writeln!(out, "{}", count_line(rows.len(), total))
+}
+
+/// "3 results", or "10 of 13 results" when only `shown` of `total` are printed.
+pub fn count_line(shown: usize, total: usize) -> String {
+    let noun = if total == 1 { "result" } else { "results" };
+    if shown < total {
+        format!("{shown} of {total} {noun} (raise --limit to see more)")
+    } else {
+        format!("{shown} {noun}")
+    }
 }
 
 /// `atomdoc index`: what changed, in one paragraph.

@@ -200,3 +200,78 @@ fn a_file_given_as_repo_and_a_cache_in_the_docs_root_say_what_to_do() {
     let out = atomdoc_in(flat.path(), &["--root", ".", "--no-cache", "stats"]);
     stdout_ok(&out);
 }
+
+#[test]
+fn search_says_how_many_matched_beyond_the_limit() {
+    let out = run_ok(&sample(), &["search", "retry", "--limit", "2"]);
+    let last = out.trim_end().lines().last().unwrap();
+    let total: usize = last
+        .strip_prefix("2 of ")
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{out}"));
+    assert!(total > 2, "{out}");
+    // Without the limit, all of them, and no "of".
+    let all = run_ok(&sample(), &["search", "retry", "--limit", "100"]);
+    assert!(
+        all.trim_end().ends_with(&format!("{total} results")),
+        "{all}"
+    );
+}
+
+#[test]
+fn check_selects_ignores_and_counts_rules() {
+    let json = |args: &[&str]| {
+        let out = atomdoc(&sample())
+            .args(["check", "--format", "json"])
+            .args(args)
+            .output()
+            .unwrap();
+        check_json(&out)
+    };
+    let codes = |v: &serde_json::Value| {
+        let mut c: Vec<String> = v["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["code"].as_str().unwrap().to_string())
+            .collect();
+        c.dedup();
+        c
+    };
+    let all = codes(&json(&[]));
+    assert!(all.iter().any(|c| c == "AD014") && all.iter().any(|c| c == "AD010"));
+    // A prefix selects AD010 to AD014; --ignore takes one out.
+    let some = codes(&json(&["--select", "AD01", "--ignore", "orphan"]));
+    assert!(!some.is_empty());
+    assert!(
+        some.iter().all(|c| c.starts_with("AD01") && c != "AD014"),
+        "{some:?}"
+    );
+    // Statistics: one row per rule with its count, most first.
+    let stats = json(&["--statistics"]);
+    let rows = stats.as_array().unwrap();
+    let total: u64 = rows.iter().map(|r| r["count"].as_u64().unwrap()).sum();
+    let listed = json(&[])["diagnostics"].as_array().unwrap().len() as u64;
+    assert_eq!(total, listed);
+    let counts: Vec<u64> = rows.iter().map(|r| r["count"].as_u64().unwrap()).collect();
+    assert!(counts.windows(2).all(|w| w[0] >= w[1]), "{counts:?}");
+    let human = atomdoc(&sample())
+        .args(["check", "--statistics", "--select", "AD014"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(human.stdout).unwrap();
+    assert!(text.contains("AD014  orphan"), "{text}");
+    assert!(!text.contains("AD010"), "{text}");
+    // A selector matching no rule is a usage error with a did-you-mean.
+    let out = atomdoc(&sample())
+        .args(["check", "--select", "AD05"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("did you mean `AD005`"),
+        "{}",
+        stderr(&out)
+    );
+}
