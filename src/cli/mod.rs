@@ -100,7 +100,12 @@ pub enum Command {
     Query(query::QueryArgs),
     /// Interactive shell: Tab completion, hints, history, :help (reads queries line by line
     /// when standard input is not a terminal)
-    Repl,
+    Repl {
+        /// How answers are printed (as `:format`); piped, json is JSON Lines (one object per
+        /// row) and what meta-commands say goes to stderr
+        #[arg(long, value_name = "FORMAT", value_parser = ["table", "json", "jsonl", "csv"])]
+        format: Option<String>,
+    },
     /// Draw the document graph as Graphviz DOT (or SVG/PNG/PDF through Graphviz), JSON or Mermaid
     Export(export::ExportArgs),
     /// Check documents against the template's rules (for CI): AD001 …, see --explain
@@ -144,7 +149,8 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
 /// Runs one parsed command line; returns the exit status.
 pub fn run(cli: Cli) -> anyhow::Result<u8> {
     let command = match cli.command {
-        None | Some(Command::Repl) => return repl(&cli.global),
+        None => return repl(&cli.global, None),
+        Some(Command::Repl { format }) => return repl(&cli.global, format.as_deref()),
         Some(Command::Query(args)) => return query::run(&cli.global, args),
         Some(Command::Check(args)) => return check::check_command(&cli.global, args),
         Some(Command::Coverage(args)) => return check::coverage_command(&cli.global, args),
@@ -183,7 +189,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
             }
         }
         Command::Export(args) => export::run(&workspace, &args, &mut out)?,
-        Command::Query(_) | Command::Repl | Command::Check(_) | Command::Coverage(_) => {
+        Command::Query(_) | Command::Repl { .. } | Command::Check(_) | Command::Coverage(_) => {
             unreachable!("handled above")
         }
     }
@@ -323,7 +329,7 @@ pub(crate) fn report_warnings(workspace: &Workspace) -> u8 {
 /// `atomdoc repl` (and `atomdoc` alone): the interactive shell on a terminal; otherwise
 /// queries read from standard input, one answer each. Exit status: 0, or 2 when any entry
 /// failed (3 when files were skipped and nothing failed).
-fn repl(global: &GlobalArgs) -> anyhow::Result<u8> {
+fn repl(global: &GlobalArgs, format: Option<&str>) -> anyhow::Result<u8> {
     use std::io::IsTerminal;
     let flags = global.clone();
     let mut session = crate::repl::Session::new(Box::new(move || {
@@ -331,6 +337,9 @@ fn repl(global: &GlobalArgs) -> anyhow::Result<u8> {
         print_notices(&workspace);
         Ok(workspace)
     }))?;
+    if let Some(f) = format.and_then(crate::repl::engine::Format::parse) {
+        session.format = f;
+    }
     let warnings = report_warnings(&session.workspace);
     if std::io::stdin().is_terminal() {
         crate::repl::run_interactive(&mut session)?;

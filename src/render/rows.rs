@@ -171,6 +171,16 @@ pub fn json(out: &mut dyn Write, r: &Records) -> io::Result<()> {
     writeln!(out)
 }
 
+/// JSON Lines: one compact object per row (keys in column order), nothing for no rows, so
+/// a stream of answers stays parseable line by line.
+pub fn json_lines(out: &mut dyn Write, r: &Records) -> io::Result<()> {
+    for row in &r.rows {
+        serde_json::to_writer(&mut *out, &JsonRow(&r.columns, row))?;
+        writeln!(out)?;
+    }
+    Ok(())
+}
+
 /// Several queries' answers: `[{"query": "…", "rows": […]}, …]`.
 pub fn json_many(out: &mut dyn Write, answers: &[(String, Records)]) -> io::Result<()> {
     struct Answer<'a>(&'a str, &'a Records);

@@ -12,7 +12,10 @@ use crate::workspace::Workspace;
 pub enum Format {
     #[default]
     Table,
+    /// A JSON array per answer on a terminal; JSON Lines (one object per row) when piped.
     Json,
+    /// JSON Lines: one compact object per row.
+    Jsonl,
     Csv,
 }
 
@@ -21,6 +24,7 @@ impl Format {
         match name.to_ascii_lowercase().as_str() {
             "table" => Some(Format::Table),
             "json" => Some(Format::Json),
+            "jsonl" => Some(Format::Jsonl),
             "csv" => Some(Format::Csv),
             _ => None,
         }
@@ -30,6 +34,7 @@ impl Format {
         match self {
             Format::Table => "table",
             Format::Json => "json",
+            Format::Jsonl => "jsonl",
             Format::Csv => "csv",
         }
     }
@@ -89,6 +94,7 @@ pub fn answer(
     match format {
         Format::Table => rows::table(&mut out, &records, styled),
         Format::Json => rows::json(&mut out, &records),
+        Format::Jsonl => rows::json_lines(&mut out, &records),
         Format::Csv => rows::csv(&mut out, &records),
     }
     .map_err(|e| format!("error: {e}\n"))?;

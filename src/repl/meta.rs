@@ -155,7 +155,8 @@ Type a query and press Enter; press Tab at any point to see what may come next.
   stats                                whole-tree counts
 
 More help: :help queries | fields | names | output | commands | keys
-Commands:  :format table|json|csv  :time  :reload  :explain Q  :save NAME Q  :run NAME  :quit
+Commands:  :format table|json|jsonl|csv  :time  :reload  :explain Q  :save NAME Q  :run NAME
+           :export dot FILE  :more  :quit
 ";
 
 const HELP_QUERIES: &str = "\
@@ -211,15 +212,18 @@ Tab after `in`, `of`, `from` or `to` offers them; type any part of a path first 
 
 const HELP_OUTPUT: &str = "\
 :format table   aligned columns and a count line (the default)
-:format json    an array of row objects with stable keys
+:format json    an array of row objects with stable keys (piped: JSON Lines)
+:format jsonl   JSON Lines: one object per row, one row per line
 :format csv     a header row, then one row per line
+Piped (atomdoc repl < FILE), what commands such as :format say goes to stderr, so
+stdout holds only answers; `atomdoc repl --format json` sets the format from the start.
 Long tables are cut to the terminal's height with a count; :more shows the rest.
 :time toggles printing how long each query took.
 ";
 
 const HELP_COMMANDS: &str = "\
 :help [topic]        this help; topics: queries fields names output commands keys
-:format table|json|csv
+:format table|json|jsonl|csv
 :time                toggle timing per query
 :reload              re-read the docs tree (after you edit files)
 :explain QUERY       the query in its core form: source, filter, sort, limit

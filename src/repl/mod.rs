@@ -64,6 +64,9 @@ pub struct Session {
     header: Option<String>,
     /// The last answer's rows (`:export`).
     last: Option<crate::query::Rows>,
+    /// Standard input is not a terminal: JSON answers are JSON Lines and what meta-commands
+    /// say goes to stderr, so stdout holds answers only.
+    pub piped: bool,
 }
 
 impl Session {
@@ -81,6 +84,7 @@ impl Session {
             summary: String::new(),
             header: None,
             last: None,
+            piped: false,
         })
     }
 
@@ -140,7 +144,11 @@ impl Session {
         err: &mut dyn Write,
     ) -> io::Result<bool> {
         let started = Instant::now();
-        let result = engine::answer(&self.workspace, text, self.format, self.styled, origin);
+        let format = match self.format {
+            Format::Json if self.piped => Format::Jsonl,
+            f => f,
+        };
+        let result = engine::answer(&self.workspace, text, format, self.styled, origin);
         let elapsed = started.elapsed();
         // A search may have found the cached index damaged and rebuilt it: say so.
         for notice in self.workspace.take_notices() {
@@ -229,9 +237,33 @@ impl Session {
                 return Ok((Step::Continue, false));
             }
         };
+        if command == Meta::Quit {
+            return Ok((Step::Quit, true));
+        }
         let repo = self.workspace.location.repo.clone();
+        // Piped, what a meta-command says is chatter: stderr, so stdout stays answers only.
+        // Answers (`:run`, `:export dot -`, `:more`) still go to stdout.
+        let mut chatter = Vec::new();
+        let ok = self.meta_command(command, &repo, origin, out, &mut chatter, err)?;
+        if self.piped {
+            err.write_all(&chatter)?;
+        } else {
+            out.write_all(&chatter)?;
+        }
+        Ok((Step::Continue, ok))
+    }
+
+    fn meta_command(
+        &mut self,
+        command: Meta,
+        repo: &std::path::Path,
+        origin: &Origin,
+        answers: &mut dyn Write,
+        out: &mut dyn Write,
+        err: &mut dyn Write,
+    ) -> io::Result<bool> {
         let ok = match command {
-            Meta::Quit => return Ok((Step::Quit, true)),
+            Meta::Quit => true,
             Meta::Help(topic) => match meta::help(topic.as_deref()) {
                 Ok(text) => {
                     out.write_all(text.as_bytes())?;
@@ -255,7 +287,7 @@ impl Session {
                 None => {
                     writeln!(
                         err,
-                        "error: unknown format `{name}`; use table, json or csv"
+                        "error: unknown format `{name}`; use table, json, jsonl or csv"
                     )?;
                     false
                 }
@@ -328,7 +360,7 @@ impl Session {
                         name: format!("{name}.aq"),
                         line: query.line,
                     };
-                    self.query(&query.text, &origin, out, err)?
+                    self.query(&query.text, &origin, answers, err)?
                 }
                 Err(message) => {
                     writeln!(err, "error: {message}")?;
@@ -336,6 +368,11 @@ impl Session {
                 }
             },
             Meta::Export { what, file } => match self.export(&what, &file) {
+                // `:export dot -`: the drawing is an answer.
+                Ok(message) if file == "-" => {
+                    writeln!(answers, "{message}")?;
+                    true
+                }
                 Ok(message) => {
                     writeln!(out, "{message}")?;
                     true
@@ -353,12 +390,12 @@ impl Session {
                     if let Some(header) = &self.header {
                         rest.insert(0, header.clone());
                     }
-                    self.show(rest, out)?;
+                    self.show(rest, answers)?;
                 }
                 true
             }
         };
-        Ok((Step::Continue, ok))
+        Ok(ok)
     }
 
     /// `:export dot FILE`: the last answer as a Graphviz graph, written to FILE (relative to
@@ -412,6 +449,7 @@ pub fn run_piped(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> io::Result<bool> {
+    session.piped = true;
     let mut all_ok = true;
     // Runs one finished entry; says whether it was `:quit`.
     let mut run = |entry: &mut String, first_line: usize| -> io::Result<bool> {

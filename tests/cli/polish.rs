@@ -275,3 +275,32 @@ fn check_selects_ignores_and_counts_rules() {
         stderr(&out)
     );
 }
+
+#[test]
+fn piped_repl_json_is_json_lines_with_chatter_on_stderr() {
+    for (args, input) in [
+        (&["repl"][..], ":format json\norphans\nstats limit 2\n"),
+        (
+            &["repl", "--format", "json"][..],
+            "orphans\nstats limit 2\n",
+        ),
+    ] {
+        let out = atomdoc(&sample())
+            .args(args)
+            .write_stdin(input)
+            .output()
+            .unwrap();
+        let text = stdout_ok(&out);
+        let rows: Vec<serde_json::Value> = text
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+            .collect();
+        // Four orphans, then two stats rows: one object per line.
+        assert_eq!(rows.len(), 6, "{text}");
+        assert!(rows[..4].iter().all(|r| r["path"].is_string()), "{text}");
+        assert_eq!(rows[4]["metric"], "documents");
+        if input.starts_with(":format") {
+            assert!(stderr(&out).contains("format: json"), "{}", stderr(&out));
+        }
+    }
+}
