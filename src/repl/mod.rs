@@ -323,9 +323,9 @@ impl Session {
                     false
                 }
             },
-            Meta::Save { name, query } => match saved::save(&repo, &name, &query) {
+            Meta::Save { name, query } => match saved::save(repo, &name, &query) {
                 Ok((path, replaced)) => {
-                    let shown = path.strip_prefix(&repo).unwrap_or(&path);
+                    let shown = path.strip_prefix(repo).unwrap_or(&path);
                     let note = if replaced {
                         " (replacing the old one)"
                     } else {
@@ -340,12 +340,12 @@ impl Session {
                 }
             },
             Meta::Run(None) => {
-                let names = saved::names(&repo);
+                let names = saved::names(repo);
                 if names.is_empty() {
                     writeln!(out, "no saved queries; save one with `:save NAME <query>`")?;
                 }
                 for name in names {
-                    let query = saved::load(&repo, &name).map(|q| q.text);
+                    let query = saved::load(repo, &name).map(|q| q.text);
                     writeln!(
                         out,
                         "{name}: {}",
@@ -354,7 +354,7 @@ impl Session {
                 }
                 true
             }
-            Meta::Run(Some(name)) => match saved::load(&repo, &name) {
+            Meta::Run(Some(name)) => match saved::load(repo, &name) {
                 Ok(query) => {
                     let origin = Origin {
                         name: format!("{name}.aq"),
