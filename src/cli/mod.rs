@@ -178,13 +178,22 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
             fuzzy,
             format,
         } => {
-            let found = search_rows(&workspace, &text.join(" "), fuzzy, within.as_deref(), limit);
+            let found = search_hits(&workspace, &text.join(" "), fuzzy, within.as_deref(), limit);
             print_notices(&workspace);
-            let (rows, total) = found?;
+            let found = found?;
+            let corpus = &workspace.corpus;
             match format {
-                StatsFormat::Json => render::search::json(&mut out, &rows)?,
+                StatsFormat::Json => {
+                    let records = crate::answer::search_records(corpus, &found.hits);
+                    render::rows::json(&mut out, &records)?
+                }
                 StatsFormat::Table => {
-                    render::search::table(&mut out, &rows, total, color_stdout())?
+                    let rows: Vec<_> = found
+                        .hits
+                        .into_iter()
+                        .map(|hit| render::search::SearchRow::new(corpus, hit))
+                        .collect();
+                    render::search::table(&mut out, &rows, found.total, color_stdout())?
                 }
             }
         }
@@ -210,14 +219,14 @@ pub fn color_stdout() -> bool {
 }
 
 /// `atomdoc search`: checks `--in`, then asks the answer layer for the hits with their
-/// excerpts, as printable rows, and how many documents matched in all.
-pub fn search_rows(
+/// excerpts, and how many documents matched in all.
+pub fn search_hits(
     workspace: &Workspace,
     text: &str,
     fuzzy: bool,
     within: Option<&str>,
     limit: usize,
-) -> anyhow::Result<(Vec<render::search::SearchRow>, usize)> {
+) -> anyhow::Result<crate::answer::Hits> {
     let query = crate::search::SearchQuery::parse(text, fuzzy)?;
     let corpus = &workspace.corpus;
     if let Some(scope) = within {
@@ -233,14 +242,7 @@ pub fn search_rows(
             );
         }
     }
-    let found = crate::answer::search(corpus, workspace, &query, within, limit)
-        .map_err(anyhow::Error::msg)?;
-    let rows = found
-        .hits
-        .into_iter()
-        .map(|hit| render::search::SearchRow::new(corpus, hit))
-        .collect();
-    Ok((rows, found.total))
+    crate::answer::search(corpus, workspace, &query, within, limit).map_err(anyhow::Error::msg)
 }
 
 /// Prints the cache's notices (rebuilt, unusable, …) to stderr, once each.

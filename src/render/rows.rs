@@ -31,6 +31,18 @@ fn cell_text(c: &Cell) -> String {
         Cell::Int(n) => n.to_string(),
         Cell::Text(t) => sanitize(t).into_owned(),
         Cell::Score(n) => format!("{}.{:03}", n / 1000, n % 1000),
+        Cell::Fixed { scaled, places } => {
+            let unit = 10u64.pow(u32::from(*places));
+            match places {
+                0 => scaled.to_string(),
+                p => format!(
+                    "{}.{:0w$}",
+                    scaled / unit,
+                    scaled % unit,
+                    w = usize::from(*p)
+                ),
+            }
+        }
         Cell::List(items) => sanitize(&items.join(", ")).into_owned(),
     }
 }
@@ -69,9 +81,12 @@ pub fn table(out: &mut dyn Write, r: &Records, styled: bool) -> io::Result<()> {
     let numeric: Vec<bool> = keep
         .iter()
         .map(|&i| {
-            r.rows
-                .iter()
-                .all(|row| matches!(row[i], Cell::Int(_) | Cell::Score(_) | Cell::Null))
+            r.rows.iter().all(|row| {
+                matches!(
+                    row[i],
+                    Cell::Int(_) | Cell::Score(_) | Cell::Fixed { .. } | Cell::Null
+                )
+            })
         })
         .collect();
     let header: Vec<&str> = keep.iter().map(|&i| r.columns[i].as_str()).collect();
@@ -128,6 +143,9 @@ impl serde::Serialize for JsonCell<'_> {
             Cell::Int(n) => s.serialize_u64(*n),
             Cell::Text(t) => s.serialize_str(t),
             Cell::Score(n) => s.serialize_f64(*n as f64 / 1000.0),
+            Cell::Fixed { scaled, places } => {
+                s.serialize_f64(*scaled as f64 / 10f64.powi(i32::from(*places)))
+            }
             Cell::List(items) => {
                 let mut seq = s.serialize_seq(Some(items.len()))?;
                 for item in items {

@@ -2,16 +2,15 @@
 
 use std::io::{self, Write};
 
-use serde::Serialize;
-
 use super::sanitize;
 use crate::answer::{self, Hit};
 use crate::corpus::Corpus;
 use crate::search::Excerpt;
 use crate::store::Report;
 
-/// One search hit, ready to print.
-#[derive(Debug, Clone, Serialize)]
+/// One search hit, ready to print as a numbered table entry (JSON prints the answer layer's
+/// records, `answer::search_records`).
+#[derive(Debug, Clone)]
 pub struct SearchRow {
     pub path: String,
     pub title: String,
@@ -23,7 +22,6 @@ pub struct SearchRow {
     pub line: Option<u32>,
     /// The excerpt with `**…**` around each match.
     pub snippet: String,
-    #[serde(skip)]
     pub excerpt: Excerpt,
 }
 
@@ -47,11 +45,6 @@ impl SearchRow {
 /// Rounds a score for output, so the same ranking prints the same digits.
 pub fn round_score(score: f32) -> f64 {
     (f64::from(score) * 1000.0).round() / 1000.0
-}
-
-pub fn json(out: &mut dyn Write, rows: &[SearchRow]) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, rows)?;
-    writeln!(out)
 }
 
 /// Numbered hits: `path:line  title  (score)`, then the excerpt indented, and the count

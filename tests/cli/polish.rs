@@ -304,3 +304,133 @@ fn piped_repl_json_is_json_lines_with_chatter_on_stderr() {
         }
     }
 }
+
+/// The schemas of `docs/schema/`, by `$id`: `$ref`s between them resolve here, offline.
+struct SchemaFolder(std::collections::HashMap<String, serde_json::Value>);
+
+impl jsonschema::Retrieve for SchemaFolder {
+    fn retrieve(
+        &self,
+        uri: &jsonschema::Uri<String>,
+    ) -> Result<serde_json::Value, Box<dyn std::error::Error + Send + Sync>> {
+        self.0
+            .get(uri.as_str())
+            .cloned()
+            .ok_or_else(|| format!("no schema {uri} in docs/schema").into())
+    }
+}
+
+/// A validator for `docs/schema/NAME`, resolving its references to the sibling schemas.
+fn schema(name: &str) -> jsonschema::Validator {
+    let dir = project().join("docs/schema");
+    let load = |n: &str| -> serde_json::Value {
+        serde_json::from_str(&std::fs::read_to_string(dir.join(n)).unwrap()).unwrap()
+    };
+    let mut all = std::collections::HashMap::new();
+    for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+        let n = entry.file_name().into_string().unwrap();
+        if n.ends_with(".schema.json") {
+            let doc = load(&n);
+            all.insert(doc["$id"].as_str().unwrap().to_string(), doc);
+        }
+    }
+    jsonschema::draft7::options()
+        .with_retriever(SchemaFolder(all))
+        .build(&load(name))
+        .expect("schema compiles")
+}
+
+/// Asserts that every row of `rows` (an array, or one value) matches `docs/schema/NAME`.
+fn assert_valid(name: &str, what: &str, value: &serde_json::Value) {
+    let validator = schema(name);
+    let errors: Vec<String> = validator
+        .iter_errors(value)
+        .map(|e| e.to_string())
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "{what} against {name}: {errors:#?}\n{value:#}"
+    );
+}
+
+fn rows_of(value: serde_json::Value) -> Vec<serde_json::Value> {
+    let rows = value.as_array().expect("an array of rows").clone();
+    assert!(!rows.is_empty(), "no rows, nothing validated");
+    rows
+}
+
+#[test]
+fn json_output_matches_the_schemas_in_docs() {
+    let query = |q: &str| -> serde_json::Value {
+        serde_json::from_str(&run_ok(&sample(), &["query", q, "--format", "json"])).unwrap()
+    };
+    for q in [
+        "docs",
+        "orphans",
+        "hubs limit 3",
+        "neighbors of redis/key-naming",
+        "docs where words > 100",
+    ] {
+        for row in rows_of(query(q)) {
+            assert_valid("document.schema.json", q, &row);
+        }
+    }
+    for q in ["links", "broken", "backlinks of redis/key-naming"] {
+        for row in rows_of(query(q)) {
+            assert_valid("link.schema.json", q, &row);
+        }
+    }
+    // Every key of a row kind is there in every row, whatever the neighbours.
+    let links = rows_of(query("links limit 1"));
+    assert!(links[0]["suggestions"].is_null(), "{:?}", links[0]);
+    let search: serde_json::Value = serde_json::from_str(&run_ok(
+        &sample(),
+        &["search", "pool", "--format", "json", "--limit", "5"],
+    ))
+    .unwrap();
+    let search_query = query("search \"pool\" limit 5");
+    assert_eq!(
+        search, search_query,
+        "atomdoc search and the query search agree"
+    );
+    for row in rows_of(search) {
+        assert_valid("search-hit.schema.json", "search", &row);
+    }
+    let coverage: serde_json::Value =
+        serde_json::from_str(&run_ok(&sample(), &["coverage", "--format", "json"])).unwrap();
+    assert_eq!(
+        coverage,
+        query("coverage"),
+        "coverage and the query coverage agree"
+    );
+    for row in rows_of(coverage) {
+        assert_valid("coverage.schema.json", "coverage", &row);
+    }
+    let missing: serde_json::Value = serde_json::from_str(&run_ok(
+        &sample(),
+        &["coverage", "services", "--format", "json"],
+    ))
+    .unwrap();
+    assert_eq!(missing, query("coverage of services"));
+    for row in rows_of(missing) {
+        assert_valid("missing-sections.schema.json", "coverage of", &row);
+    }
+    let check = |args: &[&str]| {
+        let out = atomdoc(&sample())
+            .args(["check", "--format", "json"])
+            .args(args)
+            .output()
+            .unwrap();
+        check_json(&out)
+    };
+    assert_valid("check.schema.json", "check", &check(&[]));
+    assert_valid(
+        "check-statistics.schema.json",
+        "check --statistics",
+        &check(&["--statistics"]),
+    );
+    // The validators do reject a row that breaks its schema.
+    let mut bad = rows_of(query("orphans"))[0].clone();
+    bad["inlinks"] = "0".into();
+    assert!(!schema("document.schema.json").is_valid(&bad));
+}
