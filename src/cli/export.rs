@@ -23,10 +23,10 @@ pub struct ExportArgs {
     /// Output format, as a flag (same as the positional FORMAT)
     #[arg(long = "format", value_enum, value_name = "FORMAT")]
     pub format_flag: Option<ExportFormat>,
-    /// Draw documents, subcategories or categories [default: doc, or category above 300 documents]
+    /// Draw documents, subcategories or categories [default: doc, or category above 80 documents]
     #[arg(long, value_enum)]
     pub level: Option<LevelArg>,
-    /// Only the documents of this category
+    /// Only the documents of this category (or category/subcategory)
     #[arg(long = "in", value_name = "CATEGORY")]
     pub within: Option<String>,
     /// Only this document and its neighbours (a path from the current folder, or any path

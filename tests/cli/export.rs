@@ -522,7 +522,7 @@ fn bad_requests_are_usage_errors_that_say_what_to_do() {
     let cases: &[(&[&str], &str)] = &[
         (
             &["export", "--in", "nope"],
-            "no category `nope`; the categories are: architecture",
+            "no category or category/subcategory `nope`; the categories are: architecture",
         ),
         (
             &["export", "--around", "service-boundary"],

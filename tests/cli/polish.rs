@@ -434,3 +434,53 @@ fn json_output_matches_the_schemas_in_docs() {
     bad["inlinks"] = "0".into();
     assert!(!schema("document.schema.json").is_valid(&bad));
 }
+
+#[test]
+fn large_drawings_switch_to_categories_and_in_takes_subcategories() {
+    // 81 small documents in three categories: too many boxes to read.
+    let mut files: Vec<(String, String)> = Vec::new();
+    for i in 0..81 {
+        let cat = ["a", "b", "c"][i % 3];
+        let next = (i + 3) % 81;
+        let next_cat = ["a", "b", "c"][next % 3];
+        files.push((
+            format!("docs/atomic/{cat}/d{i}.md"),
+            format!("# D{i}\n\nSee [next](../{next_cat}/d{next}.md).\n"),
+        ));
+    }
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    let repo = tree(&refs);
+    let out = atomdoc(repo.path())
+        .args(["export", "json"])
+        .output()
+        .unwrap();
+    let graph: serde_json::Value = serde_json::from_str(&stdout_ok(&out)).unwrap();
+    let nodes = graph["nodes"].as_array().unwrap();
+    assert_eq!(nodes.len(), 3, "{graph}");
+    assert!(
+        stderr(&out).contains("81 documents are too many"),
+        "{}",
+        stderr(&out)
+    );
+    // --in a subcategory draws its documents only.
+    let out = atomdoc(&sample())
+        .args(["export", "json", "--in", "integrations/redis"])
+        .output()
+        .unwrap();
+    let graph: serde_json::Value = serde_json::from_str(&stdout_ok(&out)).unwrap();
+    let docs: Vec<&str> = graph["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|n| n["path"].as_str())
+        .collect();
+    assert!(!docs.is_empty(), "{graph}");
+    assert!(
+        docs.iter()
+            .all(|p| p.starts_with("docs/atomic/integrations/redis/")),
+        "{docs:?}"
+    );
+}
