@@ -5,6 +5,7 @@
 pub mod check;
 pub mod export;
 mod progress;
+mod shell;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -112,6 +113,13 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Template coverage per category and subcategory; required-section matrix; taxonomy
     Coverage(check::CoverageArgs),
+    /// Print a shell completion script: `source <(atomdoc completions bash)`
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff): `atomdoc man > atomdoc.1`
+    Man,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -154,6 +162,8 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Some(Command::Query(args)) => return query::run(&cli.global, args),
         Some(Command::Check(args)) => return check::check_command(&cli.global, args),
         Some(Command::Coverage(args)) => return check::coverage_command(&cli.global, args),
+        Some(Command::Completions { shell }) => return shell::completions(shell),
+        Some(Command::Man) => return shell::man(),
         Some(command) => command,
     };
     let workspace = load(&cli.global)?;
@@ -198,9 +208,12 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
             }
         }
         Command::Export(args) => export::run(&workspace, &args, &mut out)?,
-        Command::Query(_) | Command::Repl { .. } | Command::Check(_) | Command::Coverage(_) => {
-            unreachable!("handled above")
-        }
+        Command::Query(_)
+        | Command::Repl { .. }
+        | Command::Check(_)
+        | Command::Coverage(_)
+        | Command::Completions { .. }
+        | Command::Man => unreachable!("handled above"),
     }
     out.flush()?;
     print_notices(&workspace);

@@ -484,3 +484,82 @@ fn large_drawings_switch_to_categories_and_in_takes_subcategories() {
         "{docs:?}"
     );
 }
+
+#[test]
+fn completion_scripts_load_and_the_man_page_renders() {
+    let script = |shell: &str| {
+        let out = atomdoc(&sample())
+            .args(["completions", shell])
+            .output()
+            .unwrap();
+        let text = stdout_ok(&out);
+        assert!(
+            text.contains("check") && text.contains("statistics"),
+            "{shell}: {text}"
+        );
+        text
+    };
+    for shell in ["zsh", "fish", "powershell"] {
+        script(shell);
+    }
+    // bash loads the script and completes a subcommand and a flag from it.
+    if have_tool("bash", "--version") {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("atomdoc.bash");
+        std::fs::write(&file, script("bash")).unwrap();
+        let complete = |words: &str| {
+            let probe = format!(
+                "set -e; source '{}'; COMP_WORDS=({words}); COMP_CWORD=$((${{#COMP_WORDS[@]}} - 1)); \
+                 COMP_LINE='{words}'; COMP_POINT=${{#COMP_LINE}}; \
+                 _atomdoc atomdoc \"${{COMP_WORDS[COMP_CWORD]}}\" \"${{COMP_WORDS[COMP_CWORD-1]}}\"; printf '%s\\n' \"${{COMPREPLY[@]}}\"",
+                file.display()
+            );
+            let out = Command::new("bash").args(["-c", &probe]).output().unwrap();
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            String::from_utf8(out.stdout).unwrap()
+        };
+        let subcommands = complete("atomdoc che");
+        assert!(subcommands.lines().any(|l| l == "check"), "{subcommands}");
+        let flags = complete("atomdoc check --sta");
+        assert!(flags.lines().any(|l| l == "--statistics"), "{flags}");
+    }
+    let man = stdout_ok(&atomdoc(&sample()).arg("man").output().unwrap());
+    assert!(man.contains(".TH atomdoc 1"), "{man}");
+    assert!(man.contains("completions"), "{man}");
+}
+
+#[test]
+fn the_action_and_the_pre_commit_hook_run_commands_that_exist() {
+    let action = std::fs::read_to_string(project().join("action.yml")).unwrap();
+    assert!(action.contains("using: composite"));
+    assert!(action.contains("atomdoc check --format github"), "{action}");
+    // The action's check, as it runs it, on the sample.
+    let out = atomdoc(&sample())
+        .args([
+            "check", "--format", "github", "--deny", "warnings", "--select", "AD01",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let annotations = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        annotations
+            .lines()
+            .all(|l| l.starts_with("::error file=") || l.starts_with("::warning file=")),
+        "{annotations}"
+    );
+    assert!(annotations.contains("title=AD010"), "{annotations}");
+    let hooks = std::fs::read_to_string(project().join(".pre-commit-hooks.yaml")).unwrap();
+    let entry = hooks
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("entry: "))
+        .expect("an entry");
+    let words: Vec<&str> = entry.split_whitespace().collect();
+    assert_eq!(words[0], "atomdoc");
+    let out = atomdoc(&sample()).args(&words[1..]).output().unwrap();
+    assert!(matches!(out.status.code(), Some(0 | 1)), "{}", stderr(&out));
+}
