@@ -65,7 +65,7 @@ pub fn queries_in(origin: &str, content: &str) -> Vec<QueryText> {
 /// A `--file` of queries is at most this long.
 const MAX_QUERY_FILE_BYTES: u64 = 16 * 1024 * 1024;
 
-fn saved_query(global: &GlobalArgs, name: &str) -> anyhow::Result<QueryText> {
+fn saved_query(global: &GlobalArgs, name: &str) -> anyhow::Result<Vec<QueryText>> {
     if !saved::valid_name(name) {
         bail!(
             "saved query name `{name}` is not valid: use letters, digits, `-` and `_`, at most {} (a file .atomdoc/queries/NAME.aq)",
@@ -76,12 +76,16 @@ fn saved_query(global: &GlobalArgs, name: &str) -> anyhow::Result<QueryText> {
     let repo = config::find_repo(global.repo.as_deref(), global.root.as_deref(), &cwd)?;
     // The repository provides this file: a committed symlink to `/dev/zero` or elsewhere must
     // not hang atomdoc or be read (`saved::load` reads it through the boundary).
-    let query = saved::load(&repo, name).map_err(anyhow::Error::msg)?;
-    Ok(QueryText {
-        origin: query.path.display().to_string(),
-        line: query.line,
-        text: query.text,
-    })
+    // The repository's saved query first, then atomdoc's built-in one of that name.
+    let queries = saved::load_any(&repo, name).map_err(anyhow::Error::msg)?;
+    Ok(queries
+        .into_iter()
+        .map(|query| QueryText {
+            origin: query.path.display().to_string(),
+            line: query.line,
+            text: query.text,
+        })
+        .collect())
 }
 
 /// Runs `atomdoc query`; returns the exit status.
@@ -105,7 +109,7 @@ pub fn run(global: &GlobalArgs, args: QueryArgs) -> anyhow::Result<u8> {
         (None, []) => bail!(
             "no query given: pass one, e.g. `atomdoc query \"orphans\"`, or --file FILE, or @NAME"
         ),
-        (None, [one]) if one.starts_with('@') => vec![saved_query(global, &one[1..])?],
+        (None, [one]) if one.starts_with('@') => saved_query(global, &one[1..])?,
         (None, words) => vec![QueryText {
             origin: "query".into(),
             line: 1,

@@ -108,7 +108,7 @@ impl Session {
 
     pub fn vocabulary(&self) -> Vocabulary {
         let mut vocab = Vocabulary::from_corpus(&self.workspace.corpus);
-        vocab.saved = saved::names(&self.workspace.location.repo);
+        vocab.saved = saved::all_names(&self.workspace.location.repo);
         vocab
     }
 
@@ -344,23 +344,33 @@ impl Session {
                 if names.is_empty() {
                     writeln!(out, "no saved queries; save one with `:save NAME <query>`")?;
                 }
-                for name in names {
-                    let query = saved::load(repo, &name).map(|q| q.text);
+                for name in &names {
+                    let query = saved::load(repo, name).map(|q| q.text);
                     writeln!(
                         out,
                         "{name}: {}",
                         crate::render::sanitize(&query.unwrap_or_default())
                     )?;
                 }
+                let builtin: Vec<&str> = saved::BUILTIN
+                    .iter()
+                    .map(|(n, _)| *n)
+                    .filter(|n| !names.iter().any(|m| m == n))
+                    .collect();
+                writeln!(out, "built in: {}", builtin.join(", "))?;
                 true
             }
-            Meta::Run(Some(name)) => match saved::load(repo, &name) {
-                Ok(query) => {
-                    let origin = Origin {
-                        name: format!("{name}.aq"),
-                        line: query.line,
-                    };
-                    self.query(&query.text, &origin, answers, err)?
+            Meta::Run(Some(name)) => match saved::load_any(repo, &name) {
+                Ok(queries) => {
+                    let mut ok = true;
+                    for query in queries {
+                        let origin = Origin {
+                            name: format!("{name}.aq"),
+                            line: query.line,
+                        };
+                        ok &= self.query(&query.text, &origin, answers, err)?;
+                    }
+                    ok
                 }
                 Err(message) => {
                     writeln!(err, "error: {message}")?;

@@ -563,3 +563,41 @@ fn the_action_and_the_pre_commit_hook_run_commands_that_exist() {
     let out = atomdoc(&sample()).args(&words[1..]).output().unwrap();
     assert!(matches!(out.status.code(), Some(0 | 1)), "{}", stderr(&out));
 }
+
+#[test]
+fn the_projects_queries_are_reachable_as_at_name_after_the_repositorys() {
+    let repo = copy_tree(&sample());
+    // Built in: both queries of ci-gate.aq run.
+    let out = run_ok(repo.path(), &["query", "@ci-gate", "--format", "json"]);
+    let answers: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let queries: Vec<&str> = answers
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["query"].as_str().unwrap())
+        .collect();
+    assert_eq!(queries, ["broken", "orphans"]);
+    // The repository's own query of that name comes first.
+    std::fs::create_dir_all(repo.path().join(".atomdoc/queries")).unwrap();
+    std::fs::write(
+        repo.path().join(".atomdoc/queries/hubs.aq"),
+        "hubs limit 1\n",
+    )
+    .unwrap();
+    let out = run_ok(repo.path(), &["query", "@hubs", "--format", "json"]);
+    let rows: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(rows.as_array().unwrap().len(), 1, "{rows}");
+    // In the REPL too.
+    let out = atomdoc(repo.path())
+        .arg("repl")
+        .write_stdin(":run\n@thin-docs\n")
+        .output()
+        .unwrap();
+    let text = stdout_ok(&out);
+    assert!(text.contains("path"), "{text}");
+    assert!(
+        stderr(&out).contains("built in: ci-gate"),
+        "{}",
+        stderr(&out)
+    );
+}
