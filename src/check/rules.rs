@@ -252,10 +252,27 @@ struct Out<'a> {
 
 impl Out<'_> {
     fn push(&mut self, code: &'static str, line: u32, column: u32, message: String, subject: &str) {
+        self.push_with(code, line, column, message, subject, None);
+    }
+
+    /// [`Out::push`] with a finding-specific hint (a did-you-mean) before the rule's fix.
+    fn push_with(
+        &mut self,
+        code: &'static str,
+        line: u32,
+        column: u32,
+        message: String,
+        subject: &str,
+        hint: Option<String>,
+    ) {
         let Some(&severity) = self.settings.severity.get(code) else {
             return;
         };
         let rule = info(code).expect("rule codes used here are registered");
+        let help = match hint {
+            Some(hint) => format!("{hint} {}", rule.fix),
+            None => rule.fix.to_string(),
+        };
         self.found.push(Diagnostic {
             code,
             rule: rule.name,
@@ -265,7 +282,7 @@ impl Out<'_> {
             line,
             column,
             subject: subject.to_string(),
-            help: Some(rule.fix.to_string()),
+            help: Some(help),
         });
     }
 }
@@ -650,8 +667,10 @@ fn orphan(cx: &Cx, out: &mut Out) {
     }
 }
 
-/// AD010–AD013: the document's links broken for `reason`, one rule per reason.
+/// AD010–AD013: the document's links broken for `reason`, one rule per reason. A missing
+/// target or anchor gets the did-you-mean `query broken` shows (`search::suggest`).
 fn broken_links(reason: BrokenReason, cx: &Cx, out: &mut Out) {
+    let mut suggester = crate::search::suggest::Suggester::new(cx.corpus);
     for l in cx
         .doc
         .links
@@ -685,7 +704,15 @@ fn broken_links(reason: BrokenReason, cx: &Cx, out: &mut Out) {
                 format!("broken link `{}`: template placeholder left in", l.target),
             ),
         };
-        out.push(code, l.line, l.column, message, &l.target);
+        let found = match reason {
+            BrokenReason::Missing | BrokenReason::Anchor => suggester.for_link(cx.id, l),
+            _ => Vec::new(),
+        };
+        let hint = (!found.is_empty()).then(|| {
+            let names: Vec<String> = found.iter().map(|f| format!("`{f}`")).collect();
+            format!("did you mean {}?", names.join(" or "))
+        });
+        out.push_with(code, l.line, l.column, message, &l.target, hint);
     }
 }
 

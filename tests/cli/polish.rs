@@ -601,3 +601,47 @@ fn the_projects_queries_are_reachable_as_at_name_after_the_repositorys() {
         stderr(&out)
     );
 }
+
+#[test]
+fn check_prints_help_lines_with_the_did_you_mean_and_carets_after_tabs_and_wide_characters() {
+    let repo = tree(&[(
+        "docs/atomic/a/t.md",
+        "# T\n\nIntro.\n\nA\tsee [x](../a/tt.md) and 漢字 [y](t.md#intr).\n\n## Intro\n",
+    )]);
+    let out = atomdoc(repo.path())
+        .args(["check", "--select", "AD010,AD011"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    // The tab shows as four spaces; the carets sit under each link, CJK counted as two columns.
+    let expected = "\
+error[AD010]: broken link `../a/tt.md`: docs/atomic/a/tt.md does not exist
+ --> docs/atomic/a/t.md:5:7
+  |
+5 | A    see [x](../a/tt.md) and 漢字 [y](t.md#intr).
+  |          ^^^^^^^^^^^^^^^
+  |
+  = help: did you mean `docs/atomic/a/t.md`? Correct the path, or remove the link if the target was deleted.
+error[AD011]: broken link `t.md#intr`: no heading or anchor `#intr` in docs/atomic/a/t.md
+ --> docs/atomic/a/t.md:5:30
+  |
+5 | A    see [x](../a/tt.md) and 漢字 [y](t.md#intr).
+  |                                   ^^^^^^^^^^^^^^
+  |
+  = help: did you mean `docs/atomic/a/t.md#intro` or `docs/atomic/a/t.md#t`? Use the slug of the current heading (lower-case, spaces as `-`), or add an `<a id=\"...\">` anchor.
+Found 2 errors and 0 warnings in 1 of 1 document
+";
+    assert_eq!(text, expected);
+    // JSON says the same.
+    let json = check_json(
+        &atomdoc(repo.path())
+            .args(["check", "--select", "AD010", "--format", "json"])
+            .output()
+            .unwrap(),
+    );
+    let help = json["diagnostics"][0]["help"].as_str().unwrap();
+    assert!(
+        help.starts_with("did you mean `docs/atomic/a/t.md`?"),
+        "{help}"
+    );
+}
