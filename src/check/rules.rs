@@ -252,27 +252,10 @@ struct Out<'a> {
 
 impl Out<'_> {
     fn push(&mut self, code: &'static str, line: u32, column: u32, message: String, subject: &str) {
-        self.push_with(code, line, column, message, subject, None);
-    }
-
-    /// [`Out::push`] with a finding-specific hint (a did-you-mean) before the rule's fix.
-    fn push_with(
-        &mut self,
-        code: &'static str,
-        line: u32,
-        column: u32,
-        message: String,
-        subject: &str,
-        hint: Option<String>,
-    ) {
         let Some(&severity) = self.settings.severity.get(code) else {
             return;
         };
         let rule = info(code).expect("rule codes used here are registered");
-        let help = match hint {
-            Some(hint) => format!("{hint} {}", rule.fix),
-            None => rule.fix.to_string(),
-        };
         self.found.push(Diagnostic {
             code,
             rule: rule.name,
@@ -282,7 +265,7 @@ impl Out<'_> {
             line,
             column,
             subject: subject.to_string(),
-            help: Some(help),
+            help: Some(rule.fix.to_string()),
         });
     }
 }
@@ -667,10 +650,8 @@ fn orphan(cx: &Cx, out: &mut Out) {
     }
 }
 
-/// AD010–AD013: the document's links broken for `reason`, one rule per reason. A missing
-/// target or anchor gets the did-you-mean `query broken` shows (`search::suggest`).
+/// AD010–AD013: the document's links broken for `reason`, one rule per reason.
 fn broken_links(reason: BrokenReason, cx: &Cx, out: &mut Out) {
-    let mut suggester = crate::search::suggest::Suggester::new(cx.corpus);
     for l in cx
         .doc
         .links
@@ -704,15 +685,42 @@ fn broken_links(reason: BrokenReason, cx: &Cx, out: &mut Out) {
                 format!("broken link `{}`: template placeholder left in", l.target),
             ),
         };
-        let found = match reason {
-            BrokenReason::Missing | BrokenReason::Anchor => suggester.for_link(cx.id, l),
-            _ => Vec::new(),
+        out.push(code, l.line, l.column, message, &l.target);
+    }
+}
+
+/// Puts the did-you-mean `query broken` shows (`search::suggest`) before the fix in the help
+/// of each AD010/AD011 finding (a missing path or anchor). Run by `atomdoc check` over the
+/// findings it prints, not by the rules: a suggestion depends on the whole tree, and a live
+/// workspace checks again only the documents a change reaches.
+pub fn suggest_fixes(corpus: &Corpus, diagnostics: &mut [Diagnostic]) {
+    let mut suggester = crate::search::suggest::Suggester::new(corpus);
+    for d in diagnostics
+        .iter_mut()
+        .filter(|d| matches!(d.code, "AD010" | "AD011"))
+    {
+        let Some(id) = corpus.doc_id(&d.path) else {
+            continue;
         };
-        let hint = (!found.is_empty()).then(|| {
-            let names: Vec<String> = found.iter().map(|f| format!("`{f}`")).collect();
-            format!("did you mean {}?", names.join(" or "))
-        });
-        out.push_with(code, l.line, l.column, message, &l.target, hint);
+        let doc = corpus.doc(id);
+        let Some(link) = doc
+            .links
+            .iter()
+            .find(|l| l.line == d.line && l.column == d.column && l.target == d.subject)
+        else {
+            continue;
+        };
+        let found = suggester.for_link(id, link);
+        if found.is_empty() {
+            continue;
+        }
+        let names: Vec<String> = found.iter().map(|f| format!("`{f}`")).collect();
+        let fix = d.help.take().unwrap_or_default();
+        d.help = Some(
+            format!("did you mean {}? {fix}", names.join(" or "))
+                .trim_end()
+                .to_string(),
+        );
     }
 }
 

@@ -214,7 +214,7 @@ pub fn check_command(global: &super::GlobalArgs, args: CheckArgs) -> anyhow::Res
         )?;
         return Ok(report_warnings(&workspace));
     }
-    let (diagnostics, baselined) = match &args.baseline {
+    let (mut diagnostics, baselined) = match &args.baseline {
         Some(path) => {
             let links = Links::named(&workspace.location.repo, path);
             let text = read::read_text(path, links, MAX_BASELINE_BYTES).with_context(|| {
@@ -230,6 +230,7 @@ pub fn check_command(global: &super::GlobalArgs, args: CheckArgs) -> anyhow::Res
         }
         None => (report.diagnostics, 0),
     };
+    check::rules::suggest_fixes(&workspace.corpus, &mut diagnostics);
     let outcome = Outcome {
         diagnostics: &diagnostics,
         checked: report.checked.len(),
