@@ -55,7 +55,8 @@ pub const HINT_COLUMNS: [&str; 1] = ["suggestions"];
 /// the count line dimmed (the CLI passes `false` off a terminal and under `NO_COLOR`).
 ///
 /// A column that is empty in every row (say `reason` for links that are not broken) is left
-/// out of the table; JSON and CSV keep every column.
+/// out of the table, and so is `resolved` where it repeats `target`; JSON and CSV keep every
+/// column and every value.
 pub fn table(out: &mut dyn Write, r: &Records, styled: bool) -> io::Result<()> {
     let (bold, dim) = if styled {
         (Style::new().bold(), Style::new().dimmed())
@@ -69,14 +70,25 @@ pub fn table(out: &mut dyn Write, r: &Records, styled: bool) -> io::Result<()> {
     let hints: Vec<usize> = (0..r.columns.len())
         .filter(|&i| HINT_COLUMNS.contains(&r.columns[i].as_str()))
         .collect();
+    // A link's `resolved` path that repeats its `target` as written (a code-span link names
+    // the repo-relative path) says nothing new: the cell is left empty, and the column goes
+    // when that holds in every row, so one `target` column remains.
+    let target = r.columns.iter().position(|c| c == "target");
+    let resolved = r.columns.iter().position(|c| c == "resolved");
+    let shown = |row: &[Cell], i: usize| -> Cell {
+        match (target, resolved) {
+            (Some(t), Some(res)) if i == res && row[t] == row[res] => Cell::Null,
+            _ => row[i].clone(),
+        }
+    };
     let keep: Vec<usize> = (0..r.columns.len())
         .filter(|&i| !hints.contains(&i))
-        .filter(|&i| r.rows.iter().any(|row| row[i] != Cell::Null))
+        .filter(|&i| r.rows.iter().any(|row| shown(row, i) != Cell::Null))
         .collect();
     let cells: Vec<Vec<String>> = r
         .rows
         .iter()
-        .map(|row| keep.iter().map(|&i| cell_text(&row[i])).collect())
+        .map(|row| keep.iter().map(|&i| cell_text(&shown(row, i))).collect())
         .collect();
     let numeric: Vec<bool> = keep
         .iter()

@@ -645,3 +645,31 @@ Found 2 errors and 0 warnings in 1 of 1 document
         "{help}"
     );
 }
+
+#[test]
+fn tables_show_one_target_column_when_resolved_repeats_it() {
+    let table = run_ok(&sample(), &["query", "links where target ~ docs/ limit 3"]);
+    let header = table.lines().next().unwrap();
+    assert!(
+        header.contains("target") && !header.contains("resolved"),
+        "{table}"
+    );
+    // JSON keeps both.
+    let json = run_ok(
+        &sample(),
+        &[
+            "query",
+            "links where target ~ docs/ limit 3",
+            "--format",
+            "json",
+        ],
+    );
+    let rows: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(rows[0]["target"], rows[0]["resolved"]);
+    // Where they differ, both columns stay.
+    let table = run_ok(&sample(), &["query", "links limit 3"]);
+    assert!(
+        table.lines().next().unwrap().contains("resolved"),
+        "{table}"
+    );
+}
