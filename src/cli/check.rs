@@ -238,7 +238,7 @@ pub fn check_command(global: &super::GlobalArgs, args: CheckArgs) -> anyhow::Res
         baselined,
     };
     let stdout = std::io::stdout();
-    let color = anstream::AutoStream::choice(&stdout) != anstream::ColorChoice::Never;
+    let color = super::color_stdout();
     let mut out = stdout.lock();
     match args.format {
         _ if args.statistics => {

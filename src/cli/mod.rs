@@ -64,6 +64,19 @@ pub struct GlobalArgs {
     /// Keep everything in memory: read no cache, write none
     #[arg(long, global = true, conflicts_with = "cache_dir")]
     pub no_cache: bool,
+    /// Colour: auto (a terminal, unless NO_COLOR is set; CLICOLOR_FORCE forces it), always or
+    /// never
+    #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t = ColorWhen::Auto)]
+    pub color: ColorWhen,
+}
+
+/// When output is coloured (`--color`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
+pub enum ColorWhen {
+    #[default]
+    Auto,
+    Always,
+    Never,
 }
 
 #[derive(Debug, Subcommand)]
@@ -131,6 +144,12 @@ pub enum StatsFormat {
 /// Parses the process arguments, runs the command and maps the outcome to an exit code.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Every coloured output asks anstream (`color_stdout`), which reads this first.
+    match cli.global.color {
+        ColorWhen::Auto => {}
+        ColorWhen::Always => anstream::ColorChoice::Always.write_global(),
+        ColorWhen::Never => anstream::ColorChoice::Never.write_global(),
+    }
     if std::env::var_os("ATOMDOC_TIMING").is_some() {
         crate::store::report_timings_to(|line| eprintln!("{line}"));
     }
@@ -220,15 +239,10 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
     Ok(report_warnings(&workspace))
 }
 
-/// Whether stdout gets colour: a terminal, and neither `NO_COLOR` nor a dumb terminal.
+/// Whether stdout gets colour: `--color always|never`, else a terminal without `NO_COLOR`
+/// (or `CLICOLOR_FORCE` set), as anstream decides — the one decision every face asks.
 pub fn color_stdout() -> bool {
-    use std::io::IsTerminal;
-    if std::env::var_os("CLICOLOR_FORCE").is_some_and(|v| v != "0") {
-        return true;
-    }
-    std::io::stdout().is_terminal()
-        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-        && std::env::var("TERM").map_or(true, |t| t != "dumb")
+    anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never
 }
 
 /// `atomdoc search`: checks `--in`, then asks the answer layer for the hits with their

@@ -186,7 +186,7 @@ pub fn run(global: &GlobalArgs, args: QueryArgs) -> anyhow::Result<u8> {
 
     // 3. Print.
     let stdout = std::io::stdout();
-    let styled = anstream::AutoStream::choice(&stdout) != anstream::ColorChoice::Never;
+    let styled = super::color_stdout();
     let mut out = anstream::AutoStream::auto(stdout.lock());
     let many = answers.len() > 1;
     match args.format {

@@ -673,3 +673,35 @@ fn tables_show_one_target_column_when_resolved_repeats_it() {
         "{table}"
     );
 }
+
+#[test]
+fn color_flag_overrides_the_terminal_and_the_environment() {
+    let esc = |args: &[&str], env: Option<(&str, &str)>| {
+        let mut cmd = atomdoc(&sample());
+        cmd.env_remove("NO_COLOR");
+        if let Some((k, v)) = env {
+            cmd.env(k, v);
+        }
+        let out = cmd.args(args).output().unwrap();
+        String::from_utf8(out.stdout).unwrap().contains('\x1b')
+    };
+    let q = ["query", "orphans limit 1"];
+    // Piped: no colour by default, colour when forced by flag or CLICOLOR_FORCE.
+    assert!(!esc(&q, None));
+    assert!(esc(&[&q[..], &["--color", "always"]].concat(), None));
+    assert!(esc(
+        &[&q[..], &["--color", "always"]].concat(),
+        Some(("NO_COLOR", "1"))
+    ));
+    assert!(esc(&q, Some(("CLICOLOR_FORCE", "1"))));
+    assert!(!esc(
+        &[&q[..], &["--color", "never"]].concat(),
+        Some(("CLICOLOR_FORCE", "1"))
+    ));
+    let c = ["check", "--select", "AD014"];
+    assert!(esc(&[&c[..], &["--color", "always"]].concat(), None));
+    assert!(!esc(
+        &[&c[..], &["--color", "never"]].concat(),
+        Some(("CLICOLOR_FORCE", "1"))
+    ));
+}
