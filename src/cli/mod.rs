@@ -117,7 +117,7 @@ pub enum Command {
     Repl {
         /// How answers are printed (as `:format`); piped, json is JSON Lines (one object per
         /// row) and what meta-commands say goes to stderr
-        #[arg(long, value_name = "FORMAT", value_parser = ["table", "json", "jsonl", "csv"])]
+        #[arg(long, value_name = "FORMAT", value_parser = ["table", "records", "json", "jsonl", "csv"])]
         format: Option<String>,
     },
     /// Draw the document graph as Graphviz DOT (or SVG/PNG/PDF through Graphviz), JSON or Mermaid

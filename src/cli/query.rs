@@ -26,7 +26,8 @@ pub struct QueryArgs {
     /// Run the queries in FILE: one per line, `#` starts a comment line
     #[arg(long, value_name = "FILE", conflicts_with = "query")]
     pub file: Option<PathBuf>,
-    /// Output: an aligned table for people, JSON (array of row objects) or CSV for programs
+    /// Output: an aligned table or one block per record for people, JSON (array of row
+    /// objects) or CSV for programs
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
     /// Exit with status 1 when any query returns rows (a CI gate)
@@ -37,6 +38,8 @@ pub struct QueryArgs {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     Table,
+    /// One block per record, a `column | value` line each (psql's expanded display)
+    Records,
     Json,
     Csv,
     /// A Graphviz DOT drawing of the answer (the same as `as dot` in the query)
@@ -194,7 +197,7 @@ pub fn run(global: &GlobalArgs, args: QueryArgs) -> anyhow::Result<u8> {
         Format::Json => rows::json(&mut out, &answers[0].1)?,
         Format::Csv => rows::csv(&mut out, &answers[0].1)?,
         Format::Dot => unreachable!("drawings are printed above"),
-        Format::Table => {
+        Format::Table | Format::Records => {
             for (i, (text, records)) in answers.iter().enumerate() {
                 if many {
                     if i > 0 {
@@ -204,7 +207,11 @@ pub fn run(global: &GlobalArgs, args: QueryArgs) -> anyhow::Result<u8> {
                     let text = crate::render::sanitize(text);
                     writeln!(out, "{bold}# {text}{bold:#}")?;
                 }
-                rows::table(&mut out, records, styled)?;
+                if args.format == Format::Records {
+                    rows::records(&mut out, records, styled)?;
+                } else {
+                    rows::table(&mut out, records, styled)?;
+                }
             }
         }
     }

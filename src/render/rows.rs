@@ -145,6 +145,32 @@ pub fn table(out: &mut dyn Write, r: &Records, styled: bool) -> io::Result<()> {
     writeln!(out, "{dim}{}{dim:#}", count_line(r))
 }
 
+/// One block per record, psql's expanded display (`\x`): a `-[ RECORD n ]-` rule, then one
+/// `column | value` line per column (names padded to the longest), then the count line. For
+/// rows too wide for a terminal.
+pub fn records(out: &mut dyn Write, r: &Records, styled: bool) -> io::Result<()> {
+    let (bold, dim) = if styled {
+        (Style::new().bold(), Style::new().dimmed())
+    } else {
+        (Style::new(), Style::new())
+    };
+    if r.rows.is_empty() {
+        let text = r.empty_note.clone().unwrap_or_else(|| count_line(r));
+        return writeln!(out, "{dim}{text}{dim:#}");
+    }
+    let name_width = r.columns.iter().map(|c| c.width()).max().unwrap_or(0);
+    for (n, row) in r.rows.iter().enumerate() {
+        writeln!(out, "{bold}-[ RECORD {} ]-{bold:#}", n + 1)?;
+        for (name, cell) in r.columns.iter().zip(row) {
+            let pad = " ".repeat(name_width - name.width());
+            let value = cell_text(cell);
+            let sep = if value.is_empty() { "" } else { " " };
+            writeln!(out, "{bold}{name}{bold:#}{pad} |{sep}{value}")?;
+        }
+    }
+    writeln!(out, "{dim}{}{dim:#}", count_line(r))
+}
+
 struct JsonCell<'a>(&'a Cell);
 
 impl serde::Serialize for JsonCell<'_> {

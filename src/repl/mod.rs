@@ -287,11 +287,20 @@ impl Session {
                 None => {
                     writeln!(
                         err,
-                        "error: unknown format `{name}`; use table, json, jsonl or csv"
+                        "error: unknown format `{name}`; use table, records, json, jsonl or csv"
                     )?;
                     false
                 }
             },
+            Meta::Expanded => {
+                self.format = if self.format == Format::Records {
+                    Format::Table
+                } else {
+                    Format::Records
+                };
+                writeln!(out, "format: {}", self.format.name())?;
+                true
+            }
             Meta::Time => {
                 self.timing = !self.timing;
                 writeln!(out, "timing: {}", if self.timing { "on" } else { "off" })?;

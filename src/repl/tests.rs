@@ -332,7 +332,7 @@ fn hints_from_the_grammar() {
     assert_eq!(hint(":save ", &[]), Some(("NAME <query>".into(), None)));
     assert_eq!(
         hint(":format ", &[]),
-        Some(("table|json|jsonl|csv".into(), None))
+        Some(("table|records|json|jsonl|csv".into(), None))
     );
     // Nothing when several words fit.
     assert_eq!(

@@ -705,3 +705,25 @@ fn color_flag_overrides_the_terminal_and_the_environment() {
         Some(("CLICOLOR_FORCE", "1"))
     ));
 }
+
+#[test]
+fn records_show_one_block_per_row_from_the_command_and_the_repl() {
+    let text = run_ok(
+        &sample(),
+        &["query", "orphans limit 2", "--format", "records"],
+    );
+    assert!(
+        text.starts_with("-[ RECORD 1 ]-\npath     | docs/atomic/"),
+        "{text}"
+    );
+    assert!(text.contains("-[ RECORD 2 ]-\n"), "{text}");
+    assert!(text.contains("\ninlinks  | 0\n"), "{text}");
+    assert!(text.ends_with("2 documents\n"), "{text}");
+    let out = atomdoc(&sample())
+        .arg("repl")
+        .write_stdin(":x\norphans limit 2\n")
+        .output()
+        .unwrap();
+    assert_eq!(stdout_ok(&out), text);
+    assert!(stderr(&out).contains("format: records"));
+}
