@@ -727,3 +727,67 @@ fn records_show_one_block_per_row_from_the_command_and_the_repl() {
     assert_eq!(stdout_ok(&out), text);
     assert!(stderr(&out).contains("format: records"));
 }
+
+/// The queries of the documentation: every line of an ```aq block and every
+/// `atomdoc query "…"` line of a ```sh block in README.md and docs/*.md.
+fn documented_queries() -> Vec<(String, String)> {
+    let mut files = vec![project().join("README.md")];
+    for entry in std::fs::read_dir(project().join("docs")).unwrap().flatten() {
+        if entry.path().extension().is_some_and(|e| e == "md") {
+            files.push(entry.path());
+        }
+    }
+    files.sort();
+    let mut found = Vec::new();
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap();
+        let name = file.file_name().unwrap().to_string_lossy().into_owned();
+        let mut block: Option<String> = None;
+        for line in text.lines() {
+            if let Some(kind) = line.strip_prefix("```") {
+                block = if block.is_some() {
+                    None
+                } else {
+                    Some(kind.to_string())
+                };
+                continue;
+            }
+            let line = line.split("  #").next().unwrap().trim();
+            match block.as_deref() {
+                Some("aq") if !line.is_empty() && !line.starts_with('#') => {
+                    found.push((name.clone(), line.to_string()));
+                }
+                Some("sh") => {
+                    let Some(rest) = line.strip_prefix("atomdoc query ") else {
+                        continue;
+                    };
+                    for quote in ['"', '\''] {
+                        if let Some(q) = rest.strip_prefix(quote)
+                            && let Some(end) = q.find(quote)
+                        {
+                            found.push((name.clone(), q[..end].to_string()));
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn every_documented_query_runs_on_the_bundled_sample() {
+    let queries = documented_queries();
+    assert!(queries.len() > 40, "{queries:?}");
+    let mut failures = Vec::new();
+    for (file, q) in &queries {
+        let out = atomdoc(&sample()).args(["query", q]).output().unwrap();
+        // 0 (rows or none) and 1 (--fail-if-any) are answers; 2 is a query the sample cannot
+        // answer (a name of another tree, a syntax error).
+        if out.status.code() == Some(2) {
+            failures.push(format!("{file}: {q}: {}", stderr(&out)));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
