@@ -28,6 +28,10 @@ pub enum ConfigError {
     #[error("repository folder `{0}` does not exist; pass --repo DIR with an existing folder")]
     NoRepo(PathBuf),
     #[error(
+        "--repo `{0}` is a file, not a folder; pass --repo DIR with the repository's folder (the one holding .git or atomdoc.toml)"
+    )]
+    RepoNotFolder(PathBuf),
+    #[error(
         "docs root `{root}` not found in {repo}; pass --root PATH (relative to the repository) or set `root = \"…\"` in {CONFIG_FILE}"
     )]
     NoRoot { root: String, repo: PathBuf },
@@ -48,7 +52,7 @@ pub enum ConfigError {
 pub struct Config {
     /// The docs root, relative to the repository.
     pub root: Option<String>,
-    /// The cache folder, relative to the repository [default: `.atomdoc`].
+    /// The cache folder, relative to the repository [default: `.atomdoc/cache`].
     pub cache_dir: Option<String>,
     /// The site generator the tree is written for: `github`, `gitlab` or `mdbook`. Unset:
     /// `mdbook` when the docs root's parent folder holds a `book.toml`, else `github`.
@@ -275,14 +279,120 @@ pub struct Location {
     pub root: String,
 }
 
-/// The repository for `start`: the nearest ancestor holding `.git` or `atomdoc.toml`, else
-/// `start` itself.
-pub fn discover_repo(start: &Path) -> PathBuf {
+impl Location {
+    /// A path typed on the command line, as a repo-relative path (`/`-separated; empty for
+    /// the repository itself): relative to the current folder when it exists there (inside
+    /// the repository), else to the repository, else to the docs root, whichever exists
+    /// first. Every command reads the paths a user types through here, so a path completed
+    /// by the shell in a subfolder means what it says.
+    pub fn user_path(&self, typed: &str, cwd: &Path) -> Result<String, String> {
+        let path = Path::new(typed);
+        let docs = self.repo.join(&self.root);
+        let mut outside = false;
+        for base in [cwd, &self.repo, &docs] {
+            let full = lexical(path, base);
+            if !exists(&full) {
+                continue;
+            }
+            match repo_relative(&self.repo, &full) {
+                Some(rel) => return Ok(rel),
+                None => outside = true,
+            }
+        }
+        if outside {
+            return Err(format!(
+                "`{typed}` is outside the repository {}; give a path inside it",
+                self.repo.display()
+            ));
+        }
+        Err(format!(
+            "`{typed}` not found in the current folder, the repository or the docs root{}",
+            if self.root.is_empty() {
+                String::new()
+            } else {
+                format!(" `{}`", self.root)
+            }
+        ))
+    }
+}
+
+/// `full` (absolute) as a path relative to `repo`, `/`-separated; `None` when it lies
+/// outside. Compared as written first, then with symlinks resolved (a repository reached
+/// through a symlinked folder, a current folder reported by its real path).
+pub fn repo_relative(repo: &Path, full: &Path) -> Option<String> {
+    let as_text = |rel: &Path| {
+        let text = rel.to_string_lossy().replace('\\', "/");
+        crate::relpath::normalize(&text)
+    };
+    let repo_lex = lexical(repo, Path::new("/"));
+    if let Ok(rel) = lexical(full, Path::new("/")).strip_prefix(&repo_lex) {
+        return as_text(rel);
+    }
+    let repo_real = canonical(repo).ok()?;
+    // The folder's real path plus the name, so a symlinked document keeps its own name.
+    let real = match (full.parent(), full.file_name()) {
+        (Some(parent), Some(name)) => canonical(parent).ok()?.join(name),
+        _ => canonical(full).ok()?,
+    };
+    real.strip_prefix(&repo_real).ok().and_then(as_text)
+}
+
+/// The repository for `start`: the nearest ancestor that holds `atomdoc.toml` or the docs
+/// root (`root`, a relative path, when given), else the nearest holding `.git`, else `start`
+/// itself. A tree with its own `docs/atomic` inside another repository is found before the
+/// outer repository, whose docs root may not exist.
+pub fn discover_repo(start: &Path, root: Option<&str>) -> PathBuf {
+    let root = root.filter(|r| !Path::new(r).is_absolute());
+    let holds_docs = |dir: &Path| {
+        exists(&dir.join(CONFIG_FILE))
+            || root.is_some_and(|r| kind(&dir.join(r)) == Some(Kind::Dir))
+    };
     start
         .ancestors()
-        .find(|dir| exists(&dir.join(".git")) || exists(&dir.join(CONFIG_FILE)))
+        .find(|dir| holds_docs(dir))
+        .or_else(|| start.ancestors().find(|dir| exists(&dir.join(".git"))))
         .unwrap_or(start)
         .to_path_buf()
+}
+
+/// `path` made absolute (from `cwd`) with `.` and `..` applied, without touching the disk.
+fn lexical(path: &Path, cwd: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for part in cwd.join(path).components() {
+        match part {
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// The repository the flags point at: `--repo` (from the current folder), else discovered
+/// from the current folder ([`discover_repo`]), looking for the `--root` folder when it does
+/// not name a folder where the user stands.
+pub fn find_repo(
+    repo_flag: Option<&Path>,
+    root_flag: Option<&str>,
+    cwd: &Path,
+) -> Result<PathBuf, ConfigError> {
+    if let Some(typed) = repo_flag {
+        let r = cwd.join(typed);
+        return match kind(&r) {
+            Some(Kind::Dir) => Ok(r),
+            Some(_) => Err(ConfigError::RepoNotFolder(typed.to_path_buf())),
+            None => Err(ConfigError::NoRepo(r)),
+        };
+    }
+    let root_here = root_flag.is_some_and(|r| kind(&lexical(Path::new(r), cwd)) == Some(Kind::Dir));
+    Ok(if root_here {
+        // `--root .` in the docs root: the repository is above it, not the root itself.
+        discover_repo(cwd, None)
+    } else {
+        discover_repo(cwd, Some(root_flag.unwrap_or(DEFAULT_ROOT)))
+    })
 }
 
 /// Resolves the repository and docs root from flags, config and defaults, and checks that the
@@ -292,17 +402,14 @@ pub fn locate(
     root_flag: Option<&str>,
     cwd: &Path,
 ) -> Result<(Location, Config), ConfigError> {
-    let repo = match repo_flag {
-        Some(r) => {
-            let r = cwd.join(r);
-            if kind(&r) != Some(Kind::Dir) {
-                return Err(ConfigError::NoRepo(r));
-            }
-            r
-        }
-        None => discover_repo(cwd),
-    };
-    let (root, config) = settle(&DiskFiles(&repo), &repo, root_flag)?;
+    let repo = find_repo(repo_flag, root_flag, cwd)?;
+    // `--root` is read from where the user stands when it names a folder there (inside the
+    // repository); else as written, relative to the repository.
+    let root_here = root_flag
+        .map(|r| lexical(Path::new(r), cwd))
+        .filter(|r| kind(r) == Some(Kind::Dir))
+        .and_then(|r| repo_relative(&repo, &r));
+    let (root, config) = settle(&DiskFiles(&repo), &repo, root_here.as_deref().or(root_flag))?;
     Ok((Location { repo, root }, config))
 }
 

@@ -28,6 +28,59 @@ pub struct Saved {
     pub text: String,
 }
 
+/// The ready-made queries of atomdoc's own `queries/` folder, built into the binary: `@NAME`
+/// runs one when the repository has no saved query of that name. Each may hold several
+/// queries, run in order (as `atomdoc query --file` runs a file).
+pub const BUILTIN: &[(&str, &str)] = &[
+    ("ci-gate", include_str!("../queries/ci-gate.aq")),
+    (
+        "cross-category",
+        include_str!("../queries/cross-category.aq"),
+    ),
+    ("hubs", include_str!("../queries/hubs.aq")),
+    ("orphan-report", include_str!("../queries/orphan-report.aq")),
+    (
+        "template-coverage",
+        include_str!("../queries/template-coverage.aq"),
+    ),
+    ("thin-docs", include_str!("../queries/thin-docs.aq")),
+];
+
+/// The names `@NAME` reaches: the repository's saved queries, then the built-in ones it does
+/// not shadow, each list sorted.
+pub fn all_names(repo: &Path) -> Vec<String> {
+    let mut all = names(repo);
+    for (name, _) in BUILTIN {
+        if !all.iter().any(|n| n == name) {
+            all.push(name.to_string());
+        }
+    }
+    all
+}
+
+/// The queries `@NAME` runs: the repository's saved query `NAME` (exactly one query), else
+/// the built-in `NAME` (one or more), else an error naming both places.
+pub fn load_any(repo: &Path, name: &str) -> Result<Vec<Saved>, String> {
+    match load(repo, name) {
+        Ok(saved) => Ok(vec![saved]),
+        Err(e) if read::symlink_metadata(&dir(repo).join(format!("{name}.aq"))).is_err() => {
+            let Some((_, text)) = BUILTIN.iter().find(|(n, _)| *n == name) else {
+                let builtin: Vec<&str> = BUILTIN.iter().map(|(n, _)| *n).collect();
+                return Err(format!("{e}; built-in queries: {}", builtin.join(", ")));
+            };
+            let path = PathBuf::from(format!("queries/{name}.aq (built in)"));
+            Ok(queries_in(text)
+                .map(|(line, q)| Saved {
+                    path: path.clone(),
+                    line,
+                    text: q.to_string(),
+                })
+                .collect())
+        }
+        Err(e) => Err(e),
+    }
+}
+
 /// The saved-query folder of a repository.
 pub fn dir(repo: &Path) -> PathBuf {
     repo.join(STATE_DIR).join("queries")

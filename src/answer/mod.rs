@@ -79,16 +79,23 @@ pub struct Hit {
     pub excerpt: Excerpt,
 }
 
+/// The hits `atomdoc search` shows and how many matched in all (before the limit).
+#[derive(Debug, Clone)]
+pub struct Hits {
+    pub hits: Vec<Hit>,
+    pub total: usize,
+}
+
 /// `atomdoc search`: the hits of `query` (best first) in the category or `category/sub`
 /// named `within`, cut to `limit`, each with its excerpt — the same hits and excerpts as the
-/// query `search "…"`.
+/// query `search "…"` — and the number of documents that matched.
 pub fn search(
     corpus: &Corpus,
     text: &dyn TextSource,
     query: &SearchQuery,
     within: Option<&str>,
     limit: usize,
-) -> Result<Vec<Hit>, String> {
+) -> Result<Hits, String> {
     let inside = |doc: DocId| {
         let Some(scope) = within else {
             return true;
@@ -102,17 +109,57 @@ pub fn search(
             .unwrap_or_default();
         cat == scope || sub == scope
     };
-    Ok(text
+    let matched: Vec<(DocId, f32)> = text
         .search(query)?
         .into_iter()
         .filter(|&(doc, _)| inside(doc))
+        .collect();
+    let total = matched.len();
+    let hits = matched
+        .into_iter()
         .take(limit)
         .map(|(doc, score)| Hit {
             doc,
             score,
             excerpt: text.excerpt(query, doc),
         })
-        .collect())
+        .collect();
+    Ok(Hits { hits, total })
+}
+
+/// The records of `atomdoc search --format json`: the columns of the query `search "…"`
+/// (the document columns, `score`, `line`, `snippet`), so both give one row shape.
+pub fn search_records(corpus: &Corpus, hits: &[Hit]) -> Records {
+    let metrics = Metrics::compute(corpus);
+    let cx = Cx {
+        corpus,
+        metrics: &metrics,
+    };
+    let mut columns: Vec<String> = DOC_COLUMNS.iter().map(|f| f.name().to_string()).collect();
+    columns.extend(["score", "line", "snippet"].map(String::from));
+    let rows = hits
+        .iter()
+        .map(|hit| {
+            let mut row: Vec<Cell> = DOC_COLUMNS
+                .iter()
+                .map(|f| cx.value(*f, Row::Doc(hit.doc)).to_cell())
+                .collect();
+            row.push(Cell::score(hit.score));
+            row.push(
+                hit.excerpt
+                    .line
+                    .map_or(Cell::Null, |l| Cell::Int(u64::from(l))),
+            );
+            row.push(snippet(&hit.excerpt).map_or(Cell::Null, Cell::Text));
+            row
+        })
+        .collect();
+    Records {
+        columns,
+        rows,
+        noun: ("document", "documents"),
+        empty_note: None,
+    }
 }
 
 /// Link rows as `all links` answers them (the fixed link columns; did-you-mean suggestions
@@ -233,19 +280,18 @@ pub fn records(rows: &Rows, query: &Query, corpus: &Corpus, metrics: &Metrics) -
                 cols.push(Field::FromReferrer);
             }
             let link = |r: &LinkRef| corpus.link(r.from, r.link);
-            // Broken links that could be fixed get did-you-mean suggestions.
+            // Broken links that could be fixed get did-you-mean suggestions; every link row
+            // has the key (null when there are none), so a row's shape does not depend on
+            // its neighbours.
             let fixable = |r: &LinkRef| {
                 matches!(
                     link(r).broken_reason(),
                     Some(BrokenReason::Missing | BrokenReason::Anchor)
                 )
             };
-            let suggest = refs.iter().any(fixable);
             let mut suggester = Suggester::new(corpus);
             let mut columns = names(&cols);
-            if suggest {
-                columns.push("suggestions".into());
-            }
+            columns.push("suggestions".into());
             Records {
                 columns,
                 rows: refs
@@ -255,13 +301,15 @@ pub fn records(rows: &Rows, query: &Query, corpus: &Corpus, metrics: &Metrics) -
                             .iter()
                             .map(|f| cx.value(*f, Row::Link(*r)).to_cell())
                             .collect();
-                        if suggest {
-                            let found = match r.source_doc() {
-                                Some(doc) => suggester.for_link(doc, link(r)),
-                                None => Vec::new(),
-                            };
-                            row.push(Cell::List(found));
-                        }
+                        let found = match r.source_doc() {
+                            Some(doc) if fixable(r) => suggester.for_link(doc, link(r)),
+                            _ => Vec::new(),
+                        };
+                        row.push(if found.is_empty() {
+                            Cell::Null
+                        } else {
+                            Cell::List(found)
+                        });
                         row
                     })
                     .collect(),

@@ -27,6 +27,12 @@ pub const TAG_TEXT: &str = "Signature: 8a477f597d28d172789f06886806bc55\n\
 # This file is a cache directory tag created by atomdoc.\n\
 # For information about cache directory tags see https://bford.info/cachedir/\n";
 
+/// The ignore file in a cache folder, so version control never shows it (as ruff, pytest and
+/// mypy do): `*` ignores everything in the folder, itself included.
+pub const GITIGNORE_FILE: &str = ".gitignore";
+/// What atomdoc writes in it.
+pub const GITIGNORE_TEXT: &str = "# Created by atomdoc: this folder is a cache.\n*\n";
+
 /// Whether `dir` carries atomdoc's tag (a regular file, not a symlink, with atomdoc's text).
 fn tagged(dir: &Path) -> bool {
     read::read(&dir.join(TAG_FILE), Links::Never, 4096).is_ok_and(|b| b == TAG_TEXT.as_bytes())
@@ -54,8 +60,7 @@ pub fn check_choice(
     docs_root: &Path,
     from_repository: bool,
 ) -> Result<(), String> {
-    let what_to_do =
-        "choose another folder (--cache-dir, or cache_dir in atomdoc.toml), or pass --no-cache";
+    let what_to_do = "pass --no-cache to work in memory, or choose another folder with --cache-dir DIR (or cache_dir in atomdoc.toml)";
     let full = resolved(dir);
     let repo_c = resolved(repo);
     let docs_c = resolved(docs_root);
@@ -74,7 +79,8 @@ pub fn check_choice(
     }
     if full.starts_with(&docs_c) {
         return Err(format!(
-            "cache folder `{shown}` is inside the docs root; atomdoc never writes into the docs tree: {what_to_do}"
+            "cache folder `{shown}` is inside the docs root `{}`; atomdoc never writes into the docs tree: {what_to_do}",
+            docs_root.display()
         ));
     }
     if from_repository && !full.starts_with(&repo_c) {
@@ -207,19 +213,25 @@ impl Owned {
     }
 
     /// Creates the folder when missing (every component a real folder, none through a
-    /// symlink) and tags it; refuses a folder someone else filled.
+    /// symlink), tags it and gives it its `.gitignore`; refuses a folder someone else filled.
     pub fn claim(&self) -> io::Result<()> {
         self.real_dirs(&self.dir, true)?;
-        if tagged(&self.dir) {
-            return Ok(());
+        if !tagged(&self.dir) {
+            if foreign(&self.dir) {
+                return Err(refused(format!(
+                    "it holds files and atomdoc did not create it (no {TAG_FILE} written by atomdoc)"
+                )));
+            }
+            let tag = Destination::cache(self.dir.join(TAG_FILE));
+            write::write(&tag, TAG_TEXT.as_bytes())?;
         }
-        if foreign(&self.dir) {
-            return Err(refused(format!(
-                "it holds files and atomdoc did not create it (no {TAG_FILE} written by atomdoc)"
-            )));
+        // A cache made by an older atomdoc gets its ignore file too; one a user edited (or
+        // replaced by something that is not a regular file) is left alone.
+        let ignore = self.dir.join(GITIGNORE_FILE);
+        if fs::symlink_metadata(&ignore).is_err() {
+            write::write(&Destination::cache(ignore), GITIGNORE_TEXT.as_bytes())?;
         }
-        let tag = Destination::cache(self.dir.join(TAG_FILE));
-        write::write(&tag, TAG_TEXT.as_bytes())
+        Ok(())
     }
 
     fn real_dirs(&self, target: &Path, create: bool) -> io::Result<()> {
@@ -396,6 +408,29 @@ mod tests {
         Owned::new(&cache, repo.path()).claim().unwrap();
         fs::write(cache.join("snapshot.bin"), "x").unwrap();
         assert!(check(&cache).is_ok());
+    }
+
+    #[test]
+    fn a_claimed_folder_is_tagged_and_ignored_by_version_control() {
+        let repo = tempfile::tempdir().unwrap();
+        let cache = repo.path().join(".atomdoc/cache");
+        let owned = Owned::new(&cache, repo.path());
+        owned.claim().unwrap();
+        assert_eq!(fs::read_to_string(cache.join(TAG_FILE)).unwrap(), TAG_TEXT);
+        assert_eq!(
+            fs::read_to_string(cache.join(GITIGNORE_FILE)).unwrap(),
+            GITIGNORE_TEXT
+        );
+        // A cache from before the ignore file gets one; an edited one is kept.
+        fs::remove_file(cache.join(GITIGNORE_FILE)).unwrap();
+        owned.claim().unwrap();
+        assert!(cache.join(GITIGNORE_FILE).is_file());
+        fs::write(cache.join(GITIGNORE_FILE), "*\n!keep\n").unwrap();
+        owned.claim().unwrap();
+        assert_eq!(
+            fs::read_to_string(cache.join(GITIGNORE_FILE)).unwrap(),
+            "*\n!keep\n"
+        );
     }
 
     #[test]

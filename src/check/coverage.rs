@@ -37,6 +37,8 @@ pub struct MissingRow {
     pub subcategory: Option<String>,
     /// Required sections not met, in card order.
     pub missing: Vec<String>,
+    /// How many: `missing`'s length (a key of its own, so a filter or sort can use it).
+    pub missing_count: usize,
     pub required: usize,
 }
 
@@ -160,6 +162,7 @@ pub fn missing_sections(
                 path: d.path.clone(),
                 category: d.category.clone(),
                 subcategory: d.subcategory.clone(),
+                missing_count: missing.len(),
                 missing,
                 required: reqs.len(),
             })

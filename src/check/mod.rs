@@ -60,8 +60,8 @@ pub struct Diagnostic {
     /// What the finding is about, independent of its line (a link target, a section name, a
     /// placeholder's text); with `code` and `path` it keys the baseline.
     pub subject: String,
-    /// How to fix it, when there is more to say than the message.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// How to fix it, when there is more to say than the message (`null` in JSON otherwise:
+    /// every key is always there).
     pub help: Option<String>,
 }
 

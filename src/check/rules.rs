@@ -147,6 +147,65 @@ pub fn info(code: &str) -> Option<&'static RuleInfo> {
     RULES.iter().find(|r| r.code.eq_ignore_ascii_case(code))
 }
 
+/// The rules a selector names, as ruff reads `--select`: `ALL`, a code (`AD005`), a code
+/// prefix (`AD01`: AD010 to AD014) or a rule name (`orphan`), ignoring case. An error names
+/// the selector and the closest code or name.
+pub fn matching(selector: &str) -> Result<Vec<&'static str>, String> {
+    let s = selector.trim();
+    if s.eq_ignore_ascii_case("ALL") {
+        return Ok(RULES.iter().map(|r| r.code).collect());
+    }
+    let upper = s.to_ascii_uppercase();
+    let found: Vec<&'static str> = RULES
+        .iter()
+        .filter(|r| {
+            (upper.len() >= 2 && r.code.starts_with(&upper)) || r.name.eq_ignore_ascii_case(s)
+        })
+        .map(|r| r.code)
+        .collect();
+    if !found.is_empty() {
+        return Ok(found);
+    }
+    let closest = RULES
+        .iter()
+        .flat_map(|r| [r.code, r.name])
+        .min_by_key(|name| strsim::levenshtein(&s.to_ascii_lowercase(), &name.to_ascii_lowercase()))
+        .unwrap_or("AD001");
+    Err(format!(
+        "no rule matches `{s}`; did you mean `{closest}`? Give codes (AD001 to AD{:03}), code prefixes (AD01) or ALL",
+        RULES.len()
+    ))
+}
+
+/// Applies `--select` and `--ignore` to `[check]`: a selection replaces `enable` (and turns
+/// back on what `disable` turned off), ignored rules join `disable`. Severities set to `off`
+/// in `atomdoc.toml` stay off.
+pub fn apply_selection(
+    config: &mut crate::config::CheckConfig,
+    select: &[String],
+    ignore: &[String],
+) -> Result<(), String> {
+    let expand = |selectors: &[String]| -> Result<Vec<&'static str>, String> {
+        let mut codes = Vec::new();
+        for s in selectors {
+            codes.extend(matching(s)?);
+        }
+        codes.sort_unstable();
+        codes.dedup();
+        Ok(codes)
+    };
+    let selected = expand(select)?;
+    let ignored = expand(ignore)?;
+    if !selected.is_empty() {
+        config.enable = selected.iter().map(|c| c.to_string()).collect();
+        config
+            .disable
+            .retain(|c| !selected.iter().any(|s| s.eq_ignore_ascii_case(c)));
+    }
+    config.disable.extend(ignored.iter().map(|c| c.to_string()));
+    Ok(())
+}
+
 /// The full `--explain` text of a rule.
 pub fn explanation(rule: &RuleInfo) -> String {
     let mut s = format!(
@@ -630,6 +689,41 @@ fn broken_links(reason: BrokenReason, cx: &Cx, out: &mut Out) {
     }
 }
 
+/// Puts the did-you-mean `query broken` shows (`search::suggest`) before the fix in the help
+/// of each AD010/AD011 finding (a missing path or anchor). Run by `atomdoc check` over the
+/// findings it prints, not by the rules: a suggestion depends on the whole tree, and a live
+/// workspace checks again only the documents a change reaches.
+pub fn suggest_fixes(corpus: &Corpus, diagnostics: &mut [Diagnostic]) {
+    let mut suggester = crate::search::suggest::Suggester::new(corpus);
+    for d in diagnostics
+        .iter_mut()
+        .filter(|d| matches!(d.code, "AD010" | "AD011"))
+    {
+        let Some(id) = corpus.doc_id(&d.path) else {
+            continue;
+        };
+        let doc = corpus.doc(id);
+        let Some(link) = doc
+            .links
+            .iter()
+            .find(|l| l.line == d.line && l.column == d.column && l.target == d.subject)
+        else {
+            continue;
+        };
+        let found = suggester.for_link(id, link);
+        if found.is_empty() {
+            continue;
+        }
+        let names: Vec<String> = found.iter().map(|f| format!("`{f}`")).collect();
+        let fix = d.help.take().unwrap_or_default();
+        d.help = Some(
+            format!("did you mean {}? {fix}", names.join(" or "))
+                .trim_end()
+                .to_string(),
+        );
+    }
+}
+
 fn is_placeholder_title(title: &str) -> bool {
     let t = title.trim();
     t.is_empty() || (t.contains('{') && t.contains('}'))
@@ -766,6 +860,31 @@ fn scan_placeholders(text: &str) -> Vec<(usize, String)> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn selectors_name_codes_prefixes_names_and_all() {
+        assert_eq!(matching("AD005").unwrap(), ["AD005"]);
+        assert_eq!(
+            matching("ad01").unwrap(),
+            ["AD010", "AD011", "AD012", "AD013", "AD014"]
+        );
+        assert_eq!(matching("orphan").unwrap(), ["AD014"]);
+        assert_eq!(matching("ALL").unwrap().len(), RULES.len());
+        let err = matching("AD05").unwrap_err();
+        assert!(err.contains("no rule matches `AD05`"), "{err}");
+        assert!(
+            matching("orphn")
+                .unwrap_err()
+                .contains("did you mean `orphan`")
+        );
+        let mut config = crate::config::CheckConfig {
+            disable: vec!["AD005".into()],
+            ..Default::default()
+        };
+        apply_selection(&mut config, &["AD00".into()], &["ad006".into()]).unwrap();
+        assert_eq!(config.enable.len(), 9);
+        assert_eq!(config.disable, ["AD006"]);
+    }
+
     use super::*;
 
     /// `Rule::ALL` and `RULES` list the same rules in the same order, each code once, and

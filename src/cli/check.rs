@@ -39,7 +39,8 @@ pub enum Deny {
 
 #[derive(Debug, Clone, Args)]
 pub struct CheckArgs {
-    /// Only check these documents or folders (repo-relative, or relative to the docs root)
+    /// Only check these documents or folders (relative to the current folder, else to the
+    /// repository, else to the docs root)
     #[arg(value_name = "PATH")]
     pub paths: Vec<String>,
     #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
@@ -56,10 +57,27 @@ pub struct CheckArgs {
     /// Record today's findings in FILE (written atomically) and exit 0
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,
+    /// Only these rules: codes, code prefixes or names, comma-separated (AD005, AD01, orphan,
+    /// ALL); replaces `enable` of atomdoc.toml
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub select: Vec<String>,
+    /// Not these rules: codes, code prefixes or names, comma-separated
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub ignore: Vec<String>,
+    /// Count the findings per rule instead of listing them (human or JSON)
+    #[arg(long, conflicts_with_all = ["write_baseline", "explain"])]
+    pub statistics: bool,
     /// Report only findings new since this git revision (documents followed through moves):
     /// the ratchet for pull requests, instead of a baseline file
     #[arg(long, value_name = "REV", conflicts_with_all = ["baseline", "write_baseline"])]
     pub base: Option<String>,
+}
+
+/// The rules `--select` and `--ignore` choose.
+#[derive(Debug, Clone, Default)]
+pub struct RuleChoice {
+    pub select: Vec<String>,
+    pub ignore: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -90,30 +108,62 @@ pub struct Checked {
     pub report: Report,
 }
 
-/// Loads the tree, validates `[check]`, reads the sources and runs the rules.
-pub fn run_checks(global: &super::GlobalArgs, only: &[String]) -> anyhow::Result<Checked> {
+/// Loads the tree, validates `[check]` (with the rules `choice` selects), reads the sources
+/// and runs the rules.
+pub fn run_checks(
+    global: &super::GlobalArgs,
+    only: &[String],
+    choice: &RuleChoice,
+) -> anyhow::Result<Checked> {
+    let mut config = None;
+    if !choice.select.is_empty() || !choice.ignore.is_empty() {
+        // Validate the selectors before loading the tree: a typo costs nothing.
+        for s in choice.select.iter().chain(&choice.ignore) {
+            check::rules::matching(s).map_err(anyhow::Error::msg)?;
+        }
+    }
     let workspace = load(global)?;
+    if !choice.select.is_empty() || !choice.ignore.is_empty() {
+        let mut chosen = workspace.config.clone();
+        check::rules::apply_selection(&mut chosen.check, &choice.select, &choice.ignore)
+            .map_err(anyhow::Error::msg)?;
+        config = Some(chosen);
+    }
     let sources = workspace.sources();
     let corpus = &workspace.corpus;
     let Checks {
         settings,
         mut report,
-    } = Checks::run(corpus, &workspace.graph, &workspace.config, sources)?;
+    } = Checks::run(
+        corpus,
+        &workspace.graph,
+        config.as_ref().unwrap_or(&workspace.config),
+        sources,
+    )?;
     if !only.is_empty() {
-        let root = &corpus.root;
+        // Each path as the user means it: from the current folder, else the repository,
+        // else the docs root.
+        let cwd = std::env::current_dir()?;
+        let wanted = only
+            .iter()
+            .map(|p| workspace.location.user_path(p, &cwd))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(anyhow::Error::msg)?;
         let matches = |path: &str| {
-            only.iter().any(|p| {
-                let p = p.trim_start_matches("./").trim_end_matches('/');
-                let rel = crate::corpus::strip_root(root, path);
-                [path, rel]
-                    .iter()
-                    .any(|x| *x == p || x.strip_prefix(p).is_some_and(|r| r.starts_with('/')))
+            wanted.iter().any(|p| {
+                p.is_empty()
+                    || path == p
+                    || path
+                        .strip_prefix(p.as_str())
+                        .is_some_and(|r| r.starts_with('/'))
             })
         };
         if !report.checked.iter().any(|p| matches(p)) {
+            let root = &corpus.root;
             bail!(
-                "no checked document matches {}; give paths of documents or folders under {}",
+                "no checked document matches {} (read as {}); give paths of documents or folders under {}",
                 only.join(", "),
+                wanted.join(", "),
                 if root.is_empty() {
                     "the repository"
                 } else {
@@ -135,10 +185,18 @@ pub fn check_command(global: &super::GlobalArgs, args: CheckArgs) -> anyhow::Res
     if let Some(code) = &args.explain {
         return explain(global, code, &args.paths);
     }
-    let checked = run_checks(global, &args.paths)?;
+    if args.statistics && matches!(args.format, CheckFormat::Github | CheckFormat::Sarif) {
+        bail!("--statistics prints a table (--format human) or JSON (--format json)");
+    }
+    let choice = RuleChoice {
+        select: args.select.clone(),
+        ignore: args.ignore.clone(),
+    };
+    let checked = run_checks(global, &args.paths, &choice)?;
     if let Some(base) = &args.base {
         let (documents, suppressed) = (checked.report.checked.len(), checked.report.suppressed);
-        let (workspace, diagnostics, known) = super::diff::new_since(global, base, checked)?;
+        let (workspace, mut diagnostics, known) = super::diff::new_since(global, base, checked)?;
+        check::rules::suggest_fixes(&workspace.corpus, &mut diagnostics);
         let outcome = Outcome {
             diagnostics: &diagnostics,
             checked: documents,
@@ -174,7 +232,7 @@ pub fn check_command(global: &super::GlobalArgs, args: CheckArgs) -> anyhow::Res
         )?;
         return Ok(report_warnings(&workspace));
     }
-    let (diagnostics, baselined) = match &args.baseline {
+    let (mut diagnostics, baselined) = match &args.baseline {
         Some(path) => {
             let links = Links::named(&workspace.location.repo, path);
             let text = read::read_text(path, links, MAX_BASELINE_BYTES).with_context(|| {
@@ -190,6 +248,7 @@ pub fn check_command(global: &super::GlobalArgs, args: CheckArgs) -> anyhow::Res
         }
         None => (report.diagnostics, 0),
     };
+    check::rules::suggest_fixes(&workspace.corpus, &mut diagnostics);
     let outcome = Outcome {
         diagnostics: &diagnostics,
         checked: report.checked.len(),
@@ -207,9 +266,17 @@ fn render_findings(
     outcome: &Outcome,
 ) -> anyhow::Result<u8> {
     let stdout = std::io::stdout();
-    let color = anstream::AutoStream::choice(&stdout) != anstream::ColorChoice::Never;
+    let color = super::color_stdout();
     let mut out = stdout.lock();
     match args.format {
+        _ if args.statistics => {
+            let rows = render::diagnostics::statistics::statistics(outcome.diagnostics);
+            if args.format == CheckFormat::Json {
+                render::diagnostics::statistics::json(&mut out, &rows)?
+            } else {
+                render::diagnostics::statistics::table(&mut out, &rows, outcome)?
+            }
+        }
         CheckFormat::Human => {
             render::diagnostics::human::render(&mut out, outcome, workspace.sources(), color)?
         }
@@ -243,7 +310,7 @@ fn explain(global: &super::GlobalArgs, code: &str, paths: &[String]) -> anyhow::
     }
     // The section rules: say which card is in force and, for the given documents, which
     // heading met which requirement. Without a readable tree the text above is the answer.
-    let checked = match run_checks(global, paths) {
+    let checked = match run_checks(global, paths, &RuleChoice::default()) {
         Ok(c) => c,
         Err(e) if paths.is_empty() => {
             let _ = e;
@@ -300,7 +367,7 @@ pub fn coverage_command(global: &super::GlobalArgs, args: CoverageArgs) -> anyho
         settings,
         report,
         ..
-    } = run_checks(global, &[])?;
+    } = run_checks(global, &[], &RuleChoice::default())?;
     let corpus = &workspace.corpus;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();

@@ -91,13 +91,13 @@ impl Loaded {
     }
 }
 
-/// The repository the global flags name (`--repo`, else the nearest folder holding `.git`
-/// or `atomdoc.toml`).
+/// The repository the global flags name (`--repo`, else the one discovery finds, as every
+/// command does: `config::discover_repo`).
 fn repository(global: &GlobalArgs) -> anyhow::Result<PathBuf> {
     let cwd = std::env::current_dir()?;
     Ok(match &global.repo {
         Some(r) => cwd.join(r),
-        None => crate::config::discover_repo(&cwd),
+        None => crate::config::discover_repo(&cwd, global.root.as_deref()),
     })
 }
 

@@ -23,13 +23,14 @@ pub struct ExportArgs {
     /// Output format, as a flag (same as the positional FORMAT)
     #[arg(long = "format", value_enum, value_name = "FORMAT")]
     pub format_flag: Option<ExportFormat>,
-    /// Draw documents, subcategories or categories [default: doc, or category above 300 documents]
+    /// Draw documents, subcategories or categories [default: doc, or category above 80 documents]
     #[arg(long, value_enum)]
     pub level: Option<LevelArg>,
-    /// Only the documents of this category
+    /// Only the documents of this category (or category/subcategory)
     #[arg(long = "in", value_name = "CATEGORY")]
     pub within: Option<String>,
-    /// Only this document and its neighbours (a path, or any path suffix naming only it)
+    /// Only this document and its neighbours (a path from the current folder, or any path
+    /// suffix naming only it)
     #[arg(long, value_name = "DOC")]
     pub around: Option<String>,
     /// Link steps from --around, in either direction
@@ -190,7 +191,14 @@ pub fn run(workspace: &Workspace, args: &ExportArgs, out: &mut dyn Write) -> any
     }
     let around = match &args.around {
         Some(name) => {
-            let doc = query::names::resolve_doc(&workspace.corpus, name)
+            // A path where the user stands names its document; anything else is a name
+            // (a path suffix) as queries read it.
+            let cwd = std::env::current_dir()?;
+            let name = workspace
+                .location
+                .user_path(name, &cwd)
+                .unwrap_or_else(|_| name.clone());
+            let doc = query::names::resolve_doc(&workspace.corpus, &name)
                 .map_err(|e| anyhow::anyhow!("--around: {e}; {}", e.help()))?;
             Some((doc, args.depth))
         }

@@ -7,6 +7,7 @@ pub mod diff;
 pub mod export;
 mod progress;
 pub mod refactor;
+mod shell;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -51,19 +52,33 @@ pub struct Cli {
 /// Options accepted anywhere on the command line.
 #[derive(Debug, Args, Clone, Default)]
 pub struct GlobalArgs {
-    /// Repository root [default: nearest ancestor holding .git or atomdoc.toml]
+    /// Repository root [default: the nearest folder above holding atomdoc.toml or the docs
+    /// root, else the nearest holding .git]
     #[arg(long, global = true, value_name = "DIR")]
     pub repo: Option<PathBuf>,
-    /// Docs root, relative to the repository [default: docs/atomic; in an mdBook without it, the
-    /// book's source folder]
+    /// Docs root, relative to the current folder when it is there, else to the repository
+    /// [default: docs/atomic; in an mdBook without it, the book's source folder]
     #[arg(long, global = true, value_name = "PATH")]
     pub root: Option<String>,
-    /// Cache folder [default: <repo>/.atomdoc, or `cache_dir` in atomdoc.toml]
+    /// Cache folder [default: <repo>/.atomdoc/cache, or `cache_dir` in atomdoc.toml]
     #[arg(long, global = true, value_name = "DIR")]
     pub cache_dir: Option<PathBuf>,
     /// Keep everything in memory: read no cache, write none
     #[arg(long, global = true, conflicts_with = "cache_dir")]
     pub no_cache: bool,
+    /// Colour: auto (a terminal, unless NO_COLOR is set; CLICOLOR_FORCE forces it), always or
+    /// never
+    #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t = ColorWhen::Auto)]
+    pub color: ColorWhen,
+}
+
+/// When output is coloured (`--color`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
+pub enum ColorWhen {
+    #[default]
+    Auto,
+    Always,
+    Never,
 }
 
 #[derive(Debug, Subcommand)]
@@ -101,7 +116,12 @@ pub enum Command {
     Query(query::QueryArgs),
     /// Interactive shell: Tab completion, hints, history, :help (reads queries line by line
     /// when standard input is not a terminal)
-    Repl,
+    Repl {
+        /// How answers are printed (as `:format`); piped, json is JSON Lines (one object per
+        /// row) and what meta-commands say goes to stderr
+        #[arg(long, value_name = "FORMAT", value_parser = ["table", "records", "json", "jsonl", "csv"])]
+        format: Option<String>,
+    },
     /// Draw the document graph as Graphviz DOT (or SVG/PNG/PDF through Graphviz), JSON or Mermaid
     Export(export::ExportArgs),
     /// Check documents against the template's rules (for CI): AD001 …, see --explain
@@ -119,6 +139,13 @@ pub enum Command {
     Fix(refactor::FixArgs),
     /// Revert the last `mv` or `fix`, while every file it touched is still as it left it
     Undo,
+    /// Print a shell completion script: `source <(atomdoc completions bash)`
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff): `atomdoc man > atomdoc.1`
+    Man,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -130,6 +157,12 @@ pub enum StatsFormat {
 /// Parses the process arguments, runs the command and maps the outcome to an exit code.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Every coloured output asks anstream (`color_stdout`), which reads this first.
+    match cli.global.color {
+        ColorWhen::Auto => {}
+        ColorWhen::Always => anstream::ColorChoice::Always.write_global(),
+        ColorWhen::Never => anstream::ColorChoice::Never.write_global(),
+    }
     if std::env::var_os("ATOMDOC_TIMING").is_some() {
         crate::store::report_timings_to(|line| eprintln!("{line}"));
     }
@@ -159,7 +192,8 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
     // rolled back.
     refactor::recover(&cli.global)?;
     let command = match cli.command {
-        None | Some(Command::Repl) => return repl(&cli.global),
+        None => return repl(&cli.global, None),
+        Some(Command::Repl { format }) => return repl(&cli.global, format.as_deref()),
         Some(Command::Query(args)) => return query::run(&cli.global, args),
         Some(Command::Check(args)) => return check::check_command(&cli.global, args),
         Some(Command::Coverage(args)) => return check::coverage_command(&cli.global, args),
@@ -167,6 +201,8 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Some(Command::Mv(args)) => return refactor::mv(&cli.global, &args),
         Some(Command::Fix(args)) => return refactor::fix(&cli.global, &args),
         Some(Command::Undo) => return refactor::undo(&cli.global),
+        Some(Command::Completions { shell }) => return shell::completions(shell),
+        Some(Command::Man) => return shell::man(),
         Some(command) => command,
     };
     let workspace = load(&cli.global)?;
@@ -191,51 +227,57 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
             fuzzy,
             format,
         } => {
-            let rows = search_rows(&workspace, &text.join(" "), fuzzy, within.as_deref(), limit);
+            let found = search_hits(&workspace, &text.join(" "), fuzzy, within.as_deref(), limit);
             print_notices(&workspace);
-            let rows = rows?;
+            let found = found?;
+            let corpus = &workspace.corpus;
             match format {
-                StatsFormat::Json => render::search::json(&mut out, &rows)?,
-                StatsFormat::Table => render::search::table(&mut out, &rows, color_stdout())?,
+                StatsFormat::Json => {
+                    let records = crate::answer::search_records(corpus, &found.hits);
+                    render::rows::json(&mut out, &records)?
+                }
+                StatsFormat::Table => {
+                    let rows: Vec<_> = found
+                        .hits
+                        .into_iter()
+                        .map(|hit| render::search::SearchRow::new(corpus, hit))
+                        .collect();
+                    render::search::table(&mut out, &rows, found.total, color_stdout())?
+                }
             }
         }
         Command::Export(args) => export::run(&workspace, &args, &mut out)?,
         Command::Query(_)
-        | Command::Repl
+        | Command::Repl { .. }
         | Command::Check(_)
         | Command::Coverage(_)
         | Command::Diff(_)
         | Command::Mv(_)
         | Command::Fix(_)
-        | Command::Undo => {
-            unreachable!("handled above")
-        }
+        | Command::Undo
+        | Command::Completions { .. }
+        | Command::Man => unreachable!("handled above"),
     }
     out.flush()?;
     print_notices(&workspace);
     Ok(report_warnings(&workspace))
 }
 
-/// Whether stdout gets colour: a terminal, and neither `NO_COLOR` nor a dumb terminal.
+/// Whether stdout gets colour: `--color always|never`, else a terminal without `NO_COLOR`
+/// (or `CLICOLOR_FORCE` set), as anstream decides — the one decision every face asks.
 pub fn color_stdout() -> bool {
-    use std::io::IsTerminal;
-    if std::env::var_os("CLICOLOR_FORCE").is_some_and(|v| v != "0") {
-        return true;
-    }
-    std::io::stdout().is_terminal()
-        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-        && std::env::var("TERM").map_or(true, |t| t != "dumb")
+    anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never
 }
 
 /// `atomdoc search`: checks `--in`, then asks the answer layer for the hits with their
-/// excerpts, as printable rows.
-pub fn search_rows(
+/// excerpts, and how many documents matched in all.
+pub fn search_hits(
     workspace: &Workspace,
     text: &str,
     fuzzy: bool,
     within: Option<&str>,
     limit: usize,
-) -> anyhow::Result<Vec<render::search::SearchRow>> {
+) -> anyhow::Result<crate::answer::Hits> {
     let query = crate::search::SearchQuery::parse(text, fuzzy)?;
     let corpus = &workspace.corpus;
     if let Some(scope) = within {
@@ -251,12 +293,7 @@ pub fn search_rows(
             );
         }
     }
-    let hits = crate::answer::search(corpus, workspace, &query, within, limit)
-        .map_err(anyhow::Error::msg)?;
-    Ok(hits
-        .into_iter()
-        .map(|hit| render::search::SearchRow::new(corpus, hit))
-        .collect())
+    crate::answer::search(corpus, workspace, &query, within, limit).map_err(anyhow::Error::msg)
 }
 
 /// Prints the cache's notices (rebuilt, unusable, …) to stderr, once each.
@@ -281,7 +318,8 @@ pub fn load(global: &GlobalArgs) -> anyhow::Result<Workspace> {
 }
 
 /// Where the cache lives: `--no-cache` → memory; `--cache-dir` (relative to the current
-/// folder); `cache_dir` in `atomdoc.toml` (relative to the repository); else `<repo>/.atomdoc`.
+/// folder); `cache_dir` in `atomdoc.toml` (relative to the repository); else
+/// `<repo>/.atomdoc/cache`.
 ///
 /// The choice is checked by [`crate::boundary::owned::check_choice`]: never the repository,
 /// the docs root, an ancestor of either or a folder inside the docs root, never a folder
@@ -344,7 +382,7 @@ pub(crate) fn report_warnings(workspace: &Workspace) -> u8 {
 /// `atomdoc repl` (and `atomdoc` alone): the interactive shell on a terminal; otherwise
 /// queries read from standard input, one answer each. Exit status: 0, or 2 when any entry
 /// failed (3 when files were skipped and nothing failed).
-fn repl(global: &GlobalArgs) -> anyhow::Result<u8> {
+fn repl(global: &GlobalArgs, format: Option<&str>) -> anyhow::Result<u8> {
     use std::io::IsTerminal;
     let flags = global.clone();
     let mut session = crate::repl::Session::new(Box::new(move || {
@@ -352,6 +390,9 @@ fn repl(global: &GlobalArgs) -> anyhow::Result<u8> {
         print_notices(&workspace);
         Ok(workspace)
     }))?;
+    if let Some(f) = format.and_then(crate::repl::engine::Format::parse) {
+        session.format = f;
+    }
     let warnings = report_warnings(&session.workspace);
     if std::io::stdin().is_terminal() {
         crate::repl::run_interactive(&mut session)?;

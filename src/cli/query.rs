@@ -26,7 +26,8 @@ pub struct QueryArgs {
     /// Run the queries in FILE: one per line, `#` starts a comment line
     #[arg(long, value_name = "FILE", conflicts_with = "query")]
     pub file: Option<PathBuf>,
-    /// Output: an aligned table for people, JSON (array of row objects) or CSV for programs
+    /// Output: an aligned table or one block per record for people, JSON (array of row
+    /// objects) or CSV for programs
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
     /// Exit with status 1 when any query returns rows (a CI gate)
@@ -37,6 +38,8 @@ pub struct QueryArgs {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     Table,
+    /// One block per record, a `column | value` line each (psql's expanded display)
+    Records,
     Json,
     Csv,
     /// A Graphviz DOT drawing of the answer (the same as `as dot` in the query)
@@ -65,7 +68,7 @@ pub fn queries_in(origin: &str, content: &str) -> Vec<QueryText> {
 /// A `--file` of queries is at most this long.
 const MAX_QUERY_FILE_BYTES: u64 = 16 * 1024 * 1024;
 
-fn saved_query(global: &GlobalArgs, name: &str) -> anyhow::Result<QueryText> {
+fn saved_query(global: &GlobalArgs, name: &str) -> anyhow::Result<Vec<QueryText>> {
     if !saved::valid_name(name) {
         bail!(
             "saved query name `{name}` is not valid: use letters, digits, `-` and `_`, at most {} (a file .atomdoc/queries/NAME.aq)",
@@ -73,18 +76,19 @@ fn saved_query(global: &GlobalArgs, name: &str) -> anyhow::Result<QueryText> {
         );
     }
     let cwd = std::env::current_dir()?;
-    let repo = match &global.repo {
-        Some(r) => r.clone(),
-        None => config::discover_repo(&cwd),
-    };
+    let repo = config::find_repo(global.repo.as_deref(), global.root.as_deref(), &cwd)?;
     // The repository provides this file: a committed symlink to `/dev/zero` or elsewhere must
     // not hang atomdoc or be read (`saved::load` reads it through the boundary).
-    let query = saved::load(&repo, name).map_err(anyhow::Error::msg)?;
-    Ok(QueryText {
-        origin: query.path.display().to_string(),
-        line: query.line,
-        text: query.text,
-    })
+    // The repository's saved query first, then atomdoc's built-in one of that name.
+    let queries = saved::load_any(&repo, name).map_err(anyhow::Error::msg)?;
+    Ok(queries
+        .into_iter()
+        .map(|query| QueryText {
+            origin: query.path.display().to_string(),
+            line: query.line,
+            text: query.text,
+        })
+        .collect())
 }
 
 /// Runs `atomdoc query`; returns the exit status.
@@ -92,10 +96,7 @@ pub fn run(global: &GlobalArgs, args: QueryArgs) -> anyhow::Result<u8> {
     let texts: Vec<QueryText> = match (&args.file, args.query.as_slice()) {
         (Some(file), _) => {
             let cwd = std::env::current_dir()?;
-            let repo = match &global.repo {
-                Some(r) => cwd.join(r),
-                None => config::discover_repo(&cwd),
-            };
+            let repo = config::find_repo(global.repo.as_deref(), global.root.as_deref(), &cwd)?;
             let links = crate::boundary::read::Links::named(&repo, file);
             let content = crate::boundary::read::read_text(file, links, MAX_QUERY_FILE_BYTES)
                 .with_context(|| format!("cannot read query file {}", file.display()))?;
@@ -111,7 +112,7 @@ pub fn run(global: &GlobalArgs, args: QueryArgs) -> anyhow::Result<u8> {
         (None, []) => bail!(
             "no query given: pass one, e.g. `atomdoc query \"orphans\"`, or --file FILE, or @NAME"
         ),
-        (None, [one]) if one.starts_with('@') => vec![saved_query(global, &one[1..])?],
+        (None, [one]) if one.starts_with('@') => saved_query(global, &one[1..])?,
         (None, words) => vec![QueryText {
             origin: "query".into(),
             line: 1,
@@ -188,7 +189,7 @@ pub fn run(global: &GlobalArgs, args: QueryArgs) -> anyhow::Result<u8> {
 
     // 3. Print.
     let stdout = std::io::stdout();
-    let styled = anstream::AutoStream::choice(&stdout) != anstream::ColorChoice::Never;
+    let styled = super::color_stdout();
     let mut out = anstream::AutoStream::auto(stdout.lock());
     let many = answers.len() > 1;
     match args.format {
@@ -196,7 +197,7 @@ pub fn run(global: &GlobalArgs, args: QueryArgs) -> anyhow::Result<u8> {
         Format::Json => rows::json(&mut out, &answers[0].1)?,
         Format::Csv => rows::csv(&mut out, &answers[0].1)?,
         Format::Dot => unreachable!("drawings are printed above"),
-        Format::Table => {
+        Format::Table | Format::Records => {
             for (i, (text, records)) in answers.iter().enumerate() {
                 if many {
                     if i > 0 {
@@ -206,7 +207,11 @@ pub fn run(global: &GlobalArgs, args: QueryArgs) -> anyhow::Result<u8> {
                     let text = crate::render::sanitize(text);
                     writeln!(out, "{bold}# {text}{bold:#}")?;
                 }
-                rows::table(&mut out, records, styled)?;
+                if args.format == Format::Records {
+                    rows::records(&mut out, records, styled)?;
+                } else {
+                    rows::table(&mut out, records, styled)?;
+                }
             }
         }
     }

@@ -50,14 +50,27 @@ pub fn select(
         None => (0..corpus.docs.len()).collect(),
     };
     if let Some(name) = &options.within {
-        let known = corpus.categories();
-        if !known.contains(&name.as_str()) {
+        // A category, or `category/subcategory` as queries accept it.
+        let name = name.trim_end_matches('/');
+        let (cat, sub) = match name.split_once('/') {
+            Some((c, s)) => (c, Some(s)),
+            None => (name, None),
+        };
+        let known = match sub {
+            Some(s) => corpus.subcategories().contains(&(cat, s)),
+            None => corpus.categories().contains(&cat),
+        };
+        if !known {
             return Err(ExportError::UnknownCategory {
-                name: name.clone(),
-                known: known.into_iter().map(String::from).collect(),
+                name: name.to_string(),
+                known: corpus.categories().into_iter().map(String::from).collect(),
             });
         }
-        docs.retain(|&d| corpus.doc(d).category.as_deref() == Some(name.as_str()));
+        docs.retain(|&d| {
+            let doc = corpus.doc(d);
+            doc.category.as_deref() == Some(cat)
+                && sub.is_none_or(|s| doc.subcategory.as_deref() == Some(s))
+        });
     }
     let mut selection = Selection::of(docs);
     selection.focus = options.around.map(|(doc, _)| doc).into_iter().collect();

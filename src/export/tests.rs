@@ -285,7 +285,7 @@ fn selections_restrict_and_centre() {
     .unwrap_err();
     assert_eq!(
         err.to_string(),
-        "no category `zz`; the categories are: a, b"
+        "no category or category/subcategory `zz`; the categories are: a, b"
     );
 }
 

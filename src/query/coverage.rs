@@ -56,19 +56,19 @@ fn summary(corpus: &Corpus, graph: &DocGraph, checks: &Checks) -> Table {
         ]
         .map(String::from)
         .to_vec(),
+        // The same rows as `atomdoc coverage`, the total (no category) last.
         rows: rows
             .into_iter()
-            // The total is `atomdoc coverage`'s last line; a query lists categories only.
-            .filter(|r| r.category.is_some())
             .map(|r| {
                 vec![
                     text(r.category.as_deref()),
                     text(r.subcategory.as_deref()),
                     Cell::Int(r.documents as u64),
                     Cell::Int(r.passing as u64),
-                    // Cells are whole numbers or text: a whole percentage, a two-decimal mean.
-                    Cell::Int(r.passing_pct.round() as u64),
-                    Cell::Text(format!("{:.2}", r.mean_related)),
+                    // The numbers `atomdoc coverage --format json` gives: a one-decimal
+                    // percentage, a two-decimal mean.
+                    Cell::fixed(r.passing_pct, 1),
+                    Cell::fixed(r.mean_related, 2),
                     Cell::Int(r.orphans as u64),
                     Cell::Int(r.broken_links as u64),
                 ]
@@ -104,7 +104,7 @@ fn missing(corpus: &Corpus, checks: &Checks, scope: &Scope) -> Table {
                     Cell::Text(r.path),
                     text(r.category.as_deref()),
                     text(r.subcategory.as_deref()),
-                    Cell::Text(r.missing.join(", ")),
+                    Cell::List(r.missing.clone()),
                     Cell::Int(r.missing.len() as u64),
                     Cell::Int(r.required as u64),
                 ]

@@ -110,11 +110,23 @@ pub enum Cell {
     Text(String),
     /// A relevance score in thousandths (printed `12.345`, a number in JSON).
     Score(u64),
+    /// A fixed-point number: `scaled` / 10^`places` (printed with `places` decimals, a number
+    /// in JSON): percentages and means.
+    Fixed {
+        scaled: u64,
+        places: u8,
+    },
     /// A list of texts (a JSON array; joined with `, ` elsewhere).
     List(Vec<String>),
 }
 
 impl Cell {
+    /// `value` (not negative) rounded to `places` decimals.
+    pub fn fixed(value: f64, places: u8) -> Cell {
+        let scaled = (value.max(0.0) * 10f64.powi(i32::from(places))).round() as u64;
+        Cell::Fixed { scaled, places }
+    }
+
     /// A score rounded to thousandths.
     pub fn score(value: f32) -> Cell {
         Cell::Score((f64::from(value.max(0.0)) * 1000.0).round() as u64)

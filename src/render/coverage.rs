@@ -3,16 +3,23 @@
 use std::io::{self, Write};
 
 use serde::Serialize;
+use unicode_width::UnicodeWidthStr;
 
 use crate::check::coverage::{MatrixRow, MissingRow, SummaryRow, TaxonomyRow};
 use crate::render::sanitize;
 
 /// Writes `rows` as aligned columns: a header, then one line per row. Numbers align right.
+/// Cells are sanitised first and measured in display columns (a CJK name takes two per
+/// character), so every column lines up on a terminal.
 pub fn table(out: &mut dyn Write, header: &[&str], rows: &[Vec<String>]) -> io::Result<()> {
-    let mut width: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
-    for r in rows {
+    let rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| r.iter().map(|c| sanitize(c).into_owned()).collect())
+        .collect();
+    let mut width: Vec<usize> = header.iter().map(|h| h.width()).collect();
+    for r in &rows {
         for (i, c) in r.iter().enumerate() {
-            width[i] = width[i].max(c.chars().count());
+            width[i] = width[i].max(c.width());
         }
     }
     let numeric: Vec<bool> = (0..header.len())
@@ -23,12 +30,12 @@ pub fn table(out: &mut dyn Write, header: &[&str], rows: &[Vec<String>]) -> io::
                     .all(|r| r[i].trim_end_matches('%').parse::<f64>().is_ok() || r[i] == "-")
         })
         .collect();
-    let line = |cells: Vec<String>| {
+    let line = |cells: &[String]| {
         cells
             .iter()
             .enumerate()
             .map(|(i, c)| {
-                let pad = width[i].saturating_sub(c.chars().count());
+                let pad = width[i].saturating_sub(c.width());
                 if numeric[i] {
                     format!("{}{c}", " ".repeat(pad))
                 } else {
@@ -40,17 +47,10 @@ pub fn table(out: &mut dyn Write, header: &[&str], rows: &[Vec<String>]) -> io::
             .trim_end()
             .to_string()
     };
-    writeln!(
-        out,
-        "{}",
-        line(header.iter().map(|s| s.to_string()).collect())
-    )?;
-    for r in rows {
-        writeln!(
-            out,
-            "{}",
-            line(r.iter().map(|c| sanitize(c).into_owned()).collect())
-        )?;
+    let header: Vec<String> = header.iter().map(|s| s.to_string()).collect();
+    writeln!(out, "{}", line(&header))?;
+    for r in &rows {
+        writeln!(out, "{}", line(r))?;
     }
     Ok(())
 }
@@ -151,4 +151,23 @@ pub fn taxonomy_table(out: &mut dyn Write, rows: &[TaxonomyRow]) -> io::Result<(
         })
         .collect();
     table(out, &["subcategory", "status", "documents"], &body)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn columns_line_up_in_display_width() {
+        let mut out = Vec::new();
+        let rows = vec![
+            vec!["漢字カテゴリ".to_string(), "3".to_string()],
+            vec!["services".to_string(), "12".to_string()],
+        ];
+        super::table(&mut out, &["category", "documents"], &rows).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let widths: Vec<usize> = text
+            .lines()
+            .map(unicode_width::UnicodeWidthStr::width)
+            .collect();
+        assert_eq!(widths, [23, 23, 23], "{text}");
+    }
 }

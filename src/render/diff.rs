@@ -109,7 +109,7 @@ struct Edges<'a> {
     removed: JsonRecords<'a>,
 }
 
-/// The report as one JSON object (`tests/schemas/diff.schema.json`), pretty-printed.
+/// The report as one JSON object (`docs/schema/diff.schema.json`), pretty-printed.
 pub fn json(out: &mut dyn Write, r: &Report) -> io::Result<()> {
     let d = &r.diff;
     let doc = Json {
@@ -294,12 +294,9 @@ fn md(text: &str) -> String {
 
 fn md_cell(c: &Cell) -> String {
     match c {
-        Cell::Null => String::new(),
-        Cell::Bool(b) => b.to_string(),
-        Cell::Int(n) => n.to_string(),
         Cell::Text(t) => md(t),
-        Cell::Score(n) => format!("{}.{:03}", n / 1000, n % 1000),
         Cell::List(items) => md(&items.join(", ")),
+        other => super::rows::cell_text(other),
     }
 }
 

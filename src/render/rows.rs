@@ -24,13 +24,25 @@ pub fn count_line(r: &Records) -> String {
     }
 }
 
-fn cell_text(c: &Cell) -> String {
+pub(crate) fn cell_text(c: &Cell) -> String {
     match c {
         Cell::Null => String::new(),
         Cell::Bool(b) => b.to_string(),
         Cell::Int(n) => n.to_string(),
         Cell::Text(t) => sanitize(t).into_owned(),
         Cell::Score(n) => format!("{}.{:03}", n / 1000, n % 1000),
+        Cell::Fixed { scaled, places } => {
+            let unit = 10u64.pow(u32::from(*places));
+            match places {
+                0 => scaled.to_string(),
+                p => format!(
+                    "{}.{:0w$}",
+                    scaled / unit,
+                    scaled % unit,
+                    w = usize::from(*p)
+                ),
+            }
+        }
         Cell::List(items) => sanitize(&items.join(", ")).into_owned(),
     }
 }
@@ -43,7 +55,8 @@ pub const HINT_COLUMNS: [&str; 1] = ["suggestions"];
 /// the count line dimmed (the CLI passes `false` off a terminal and under `NO_COLOR`).
 ///
 /// A column that is empty in every row (say `reason` for links that are not broken) is left
-/// out of the table; JSON and CSV keep every column.
+/// out of the table, and so is `resolved` where it repeats `target`; JSON and CSV keep every
+/// column and every value.
 pub fn table(out: &mut dyn Write, r: &Records, styled: bool) -> io::Result<()> {
     let (bold, dim) = if styled {
         (Style::new().bold(), Style::new().dimmed())
@@ -57,21 +70,35 @@ pub fn table(out: &mut dyn Write, r: &Records, styled: bool) -> io::Result<()> {
     let hints: Vec<usize> = (0..r.columns.len())
         .filter(|&i| HINT_COLUMNS.contains(&r.columns[i].as_str()))
         .collect();
+    // A link's `resolved` path that repeats its `target` as written (a code-span link names
+    // the repo-relative path) says nothing new: the cell is left empty, and the column goes
+    // when that holds in every row, so one `target` column remains.
+    let target = r.columns.iter().position(|c| c == "target");
+    let resolved = r.columns.iter().position(|c| c == "resolved");
+    let shown = |row: &[Cell], i: usize| -> Cell {
+        match (target, resolved) {
+            (Some(t), Some(res)) if i == res && row[t] == row[res] => Cell::Null,
+            _ => row[i].clone(),
+        }
+    };
     let keep: Vec<usize> = (0..r.columns.len())
         .filter(|&i| !hints.contains(&i))
-        .filter(|&i| r.rows.iter().any(|row| row[i] != Cell::Null))
+        .filter(|&i| r.rows.iter().any(|row| shown(row, i) != Cell::Null))
         .collect();
     let cells: Vec<Vec<String>> = r
         .rows
         .iter()
-        .map(|row| keep.iter().map(|&i| cell_text(&row[i])).collect())
+        .map(|row| keep.iter().map(|&i| cell_text(&shown(row, i))).collect())
         .collect();
     let numeric: Vec<bool> = keep
         .iter()
         .map(|&i| {
-            r.rows
-                .iter()
-                .all(|row| matches!(row[i], Cell::Int(_) | Cell::Score(_) | Cell::Null))
+            r.rows.iter().all(|row| {
+                matches!(
+                    row[i],
+                    Cell::Int(_) | Cell::Score(_) | Cell::Fixed { .. } | Cell::Null
+                )
+            })
         })
         .collect();
     let header: Vec<&str> = keep.iter().map(|&i| r.columns[i].as_str()).collect();
@@ -118,6 +145,32 @@ pub fn table(out: &mut dyn Write, r: &Records, styled: bool) -> io::Result<()> {
     writeln!(out, "{dim}{}{dim:#}", count_line(r))
 }
 
+/// One block per record, psql's expanded display (`\x`): a `-[ RECORD n ]-` rule, then one
+/// `column | value` line per column (names padded to the longest), then the count line. For
+/// rows too wide for a terminal.
+pub fn records(out: &mut dyn Write, r: &Records, styled: bool) -> io::Result<()> {
+    let (bold, dim) = if styled {
+        (Style::new().bold(), Style::new().dimmed())
+    } else {
+        (Style::new(), Style::new())
+    };
+    if r.rows.is_empty() {
+        let text = r.empty_note.clone().unwrap_or_else(|| count_line(r));
+        return writeln!(out, "{dim}{text}{dim:#}");
+    }
+    let name_width = r.columns.iter().map(|c| c.width()).max().unwrap_or(0);
+    for (n, row) in r.rows.iter().enumerate() {
+        writeln!(out, "{bold}-[ RECORD {} ]-{bold:#}", n + 1)?;
+        for (name, cell) in r.columns.iter().zip(row) {
+            let pad = " ".repeat(name_width - name.width());
+            let value = cell_text(cell);
+            let sep = if value.is_empty() { "" } else { " " };
+            writeln!(out, "{bold}{name}{bold:#}{pad} |{sep}{value}")?;
+        }
+    }
+    writeln!(out, "{dim}{}{dim:#}", count_line(r))
+}
+
 struct JsonCell<'a>(&'a Cell);
 
 impl serde::Serialize for JsonCell<'_> {
@@ -128,6 +181,9 @@ impl serde::Serialize for JsonCell<'_> {
             Cell::Int(n) => s.serialize_u64(*n),
             Cell::Text(t) => s.serialize_str(t),
             Cell::Score(n) => s.serialize_f64(*n as f64 / 1000.0),
+            Cell::Fixed { scaled, places } => {
+                s.serialize_f64(*scaled as f64 / 10f64.powi(i32::from(*places)))
+            }
             Cell::List(items) => {
                 let mut seq = s.serialize_seq(Some(items.len()))?;
                 for item in items {
@@ -169,6 +225,16 @@ impl serde::Serialize for JsonRecords<'_> {
 pub fn json(out: &mut dyn Write, r: &Records) -> io::Result<()> {
     serde_json::to_writer_pretty(&mut *out, &JsonRecords(r))?;
     writeln!(out)
+}
+
+/// JSON Lines: one compact object per row (keys in column order), nothing for no rows, so
+/// a stream of answers stays parseable line by line.
+pub fn json_lines(out: &mut dyn Write, r: &Records) -> io::Result<()> {
+    for row in &r.rows {
+        serde_json::to_writer(&mut *out, &JsonRow(&r.columns, row))?;
+        writeln!(out)?;
+    }
+    Ok(())
 }
 
 /// Several queries' answers: `[{"query": "…", "rows": […]}, …]`.

@@ -2,16 +2,15 @@
 
 use std::io::{self, Write};
 
-use serde::Serialize;
-
 use super::sanitize;
 use crate::answer::{self, Hit};
 use crate::corpus::Corpus;
 use crate::search::Excerpt;
 use crate::store::Report;
 
-/// One search hit, ready to print.
-#[derive(Debug, Clone, Serialize)]
+/// One search hit, ready to print as a numbered table entry (JSON prints the answer layer's
+/// records, `answer::search_records`).
+#[derive(Debug, Clone)]
 pub struct SearchRow {
     pub path: String,
     pub title: String,
@@ -23,7 +22,6 @@ pub struct SearchRow {
     pub line: Option<u32>,
     /// The excerpt with `**…**` around each match.
     pub snippet: String,
-    #[serde(skip)]
     pub excerpt: Excerpt,
 }
 
@@ -49,14 +47,10 @@ pub fn round_score(score: f32) -> f64 {
     (f64::from(score) * 1000.0).round() / 1000.0
 }
 
-pub fn json(out: &mut dyn Write, rows: &[SearchRow]) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, rows)?;
-    writeln!(out)
-}
-
-/// Numbered hits: `path:line  title  (score)`, then the excerpt indented. `color` highlights
-/// matches (bold yellow) instead of `**` markers.
-pub fn table(out: &mut dyn Write, rows: &[SearchRow], color: bool) -> io::Result<()> {
+/// Numbered hits: `path:line  title  (score)`, then the excerpt indented, and the count
+/// ("10 of 13 results" when the limit hid some of the `total` that matched). `color`
+/// highlights matches (bold yellow) instead of `**` markers.
+pub fn table(out: &mut dyn Write, rows: &[SearchRow], total: usize, color: bool) -> io::Result<()> {
     let hl = anstyle::Style::new()
         .bold()
         .fg_color(Some(anstyle::AnsiColor::Yellow.into()));
@@ -87,8 +81,17 @@ pub fn table(out: &mut dyn Write, rows: &[SearchRow], color: bool) -> io::Result
             writeln!(out, "     {}", text.trim())?;
         }
     }
-    let n = rows.len();
-    writeln!(out, "{n} result{}", if n == 1 { "" } else { "s" })
+    writeln!(out, "{}", count_line(rows.len(), total))
+}
+
+/// "3 results", or "10 of 13 results" when only `shown` of `total` are printed.
+pub fn count_line(shown: usize, total: usize) -> String {
+    let noun = if total == 1 { "result" } else { "results" };
+    if shown < total {
+        format!("{shown} of {total} {noun} (raise --limit to see more)")
+    } else {
+        format!("{shown} {noun}")
+    }
 }
 
 /// `atomdoc index`: what changed, in one paragraph.

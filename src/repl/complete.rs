@@ -152,7 +152,7 @@ fn placeholder(line: &str) -> Option<(String, bool)> {
             "save" if rest.is_empty() => shown("NAME <query>"),
             "save" if !rest.contains(char::is_whitespace) => shown("<query>"),
             "run" if rest.is_empty() => shown("NAME"),
-            "format" if rest.is_empty() => shown("table|json|csv"),
+            "format" if rest.is_empty() => shown("table|records|json|jsonl|csv"),
             "help" if rest.is_empty() => shown("[topic]"),
             "explain" if rest.is_empty() => shown("<query>"),
             "export" if rest.is_empty() => shown("dot FILE"),
@@ -223,7 +223,10 @@ fn complete_meta(before: &str, colon: usize, vocab: &Vocabulary) -> (usize, Vec<
     };
     let args_before_word = before[args_start..word_start].split_whitespace().count();
     match meta::Meta::canonical(name) {
-        Some("format") if args_before_word == 0 => (word_start, words(&["table", "json", "csv"])),
+        Some("format") if args_before_word == 0 => (
+            word_start,
+            words(&["table", "records", "json", "jsonl", "csv"]),
+        ),
         Some("help") if args_before_word == 0 => (word_start, words(meta::HELP_TOPICS)),
         Some("export") if args_before_word == 0 => (word_start, words(&["dot"])),
         Some("run") if args_before_word == 0 => {

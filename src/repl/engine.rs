@@ -12,7 +12,12 @@ use crate::workspace::Workspace;
 pub enum Format {
     #[default]
     Table,
+    /// One block per record (`:x`, psql's expanded display).
+    Records,
+    /// A JSON array per answer on a terminal; JSON Lines (one object per row) when piped.
     Json,
+    /// JSON Lines: one compact object per row.
+    Jsonl,
     Csv,
 }
 
@@ -20,7 +25,9 @@ impl Format {
     pub fn parse(name: &str) -> Option<Format> {
         match name.to_ascii_lowercase().as_str() {
             "table" => Some(Format::Table),
+            "records" => Some(Format::Records),
             "json" => Some(Format::Json),
+            "jsonl" => Some(Format::Jsonl),
             "csv" => Some(Format::Csv),
             _ => None,
         }
@@ -29,7 +36,9 @@ impl Format {
     pub fn name(self) -> &'static str {
         match self {
             Format::Table => "table",
+            Format::Records => "records",
             Format::Json => "json",
+            Format::Jsonl => "jsonl",
             Format::Csv => "csv",
         }
     }
@@ -88,7 +97,9 @@ pub fn answer(
     let mut out = Vec::new();
     match format {
         Format::Table => rows::table(&mut out, &records, styled),
+        Format::Records => rows::records(&mut out, &records, styled),
         Format::Json => rows::json(&mut out, &records),
+        Format::Jsonl => rows::json_lines(&mut out, &records),
         Format::Csv => rows::csv(&mut out, &records),
     }
     .map_err(|e| format!("error: {e}\n"))?;

@@ -2,7 +2,7 @@
 
 /// Every meta-command, as completion offers them.
 pub const NAMES: &[&str] = &[
-    "help", "format", "time", "reload", "explain", "save", "run", "export", "more", "quit",
+    "help", "format", "x", "time", "reload", "explain", "save", "run", "export", "more", "quit",
 ];
 
 /// Topics `:help` knows.
@@ -14,6 +14,8 @@ pub enum Meta {
     Help(Option<String>),
     /// `:format` alone shows the current format.
     Format(Option<String>),
+    /// `:x`: records (one block per row) on or off, as psql's `\x`.
+    Expanded,
     Time,
     Reload,
     Explain(String),
@@ -71,6 +73,7 @@ impl Meta {
         match canonical {
             "help" => Ok(Meta::Help((!rest.is_empty()).then(|| rest.to_string()))),
             "format" => Ok(Meta::Format((!rest.is_empty()).then(|| rest.to_string()))),
+            "x" => none(Meta::Expanded),
             "time" => none(Meta::Time),
             "reload" => none(Meta::Reload),
             "more" => none(Meta::More),
@@ -155,7 +158,8 @@ Type a query and press Enter; press Tab at any point to see what may come next.
   stats                                whole-tree counts
 
 More help: :help queries | fields | names | output | commands | keys
-Commands:  :format table|json|csv  :time  :reload  :explain Q  :save NAME Q  :run NAME  :quit
+Commands:  :format table|records|json|jsonl|csv  :x  :time  :reload  :explain Q
+           :save NAME Q  :run NAME  :export dot FILE  :more  :quit
 ";
 
 const HELP_QUERIES: &str = "\
@@ -211,15 +215,20 @@ Tab after `in`, `of`, `from` or `to` offers them; type any part of a path first 
 
 const HELP_OUTPUT: &str = "\
 :format table   aligned columns and a count line (the default)
-:format json    an array of row objects with stable keys
+:format records one block per row, a `column | value` line each (:x toggles it)
+:format json    an array of row objects with stable keys (piped: JSON Lines)
+:format jsonl   JSON Lines: one object per row, one row per line
 :format csv     a header row, then one row per line
+Piped (atomdoc repl < FILE), what commands such as :format say goes to stderr, so
+stdout holds only answers; `atomdoc repl --format json` sets the format from the start.
 Long tables are cut to the terminal's height with a count; :more shows the rest.
 :time toggles printing how long each query took.
 ";
 
 const HELP_COMMANDS: &str = "\
 :help [topic]        this help; topics: queries fields names output commands keys
-:format table|json|csv
+:format table|records|json|jsonl|csv
+:x                   records on or off (one block per row, for wide rows)
 :time                toggle timing per query
 :reload              re-read the docs tree (after you edit files)
 :explain QUERY       the query in its core form: source, filter, sort, limit

@@ -64,6 +64,9 @@ pub struct Session {
     header: Option<String>,
     /// The last answer's rows (`:export`).
     last: Option<crate::query::Rows>,
+    /// Standard input is not a terminal: JSON answers are JSON Lines and what meta-commands
+    /// say goes to stderr, so stdout holds answers only.
+    pub piped: bool,
 }
 
 impl Session {
@@ -81,6 +84,7 @@ impl Session {
             summary: String::new(),
             header: None,
             last: None,
+            piped: false,
         })
     }
 
@@ -104,7 +108,7 @@ impl Session {
 
     pub fn vocabulary(&self) -> Vocabulary {
         let mut vocab = Vocabulary::from_corpus(&self.workspace.corpus);
-        vocab.saved = saved::names(&self.workspace.location.repo);
+        vocab.saved = saved::all_names(&self.workspace.location.repo);
         vocab
     }
 
@@ -140,7 +144,11 @@ impl Session {
         err: &mut dyn Write,
     ) -> io::Result<bool> {
         let started = Instant::now();
-        let result = engine::answer(&self.workspace, text, self.format, self.styled, origin);
+        let format = match self.format {
+            Format::Json if self.piped => Format::Jsonl,
+            f => f,
+        };
+        let result = engine::answer(&self.workspace, text, format, self.styled, origin);
         let elapsed = started.elapsed();
         // A search may have found the cached index damaged and rebuilt it: say so.
         for notice in self.workspace.take_notices() {
@@ -229,9 +237,33 @@ impl Session {
                 return Ok((Step::Continue, false));
             }
         };
+        if command == Meta::Quit {
+            return Ok((Step::Quit, true));
+        }
         let repo = self.workspace.location.repo.clone();
+        // Piped, what a meta-command says is chatter: stderr, so stdout stays answers only.
+        // Answers (`:run`, `:export dot -`, `:more`) still go to stdout.
+        let mut chatter = Vec::new();
+        let ok = self.meta_command(command, &repo, origin, out, &mut chatter, err)?;
+        if self.piped {
+            err.write_all(&chatter)?;
+        } else {
+            out.write_all(&chatter)?;
+        }
+        Ok((Step::Continue, ok))
+    }
+
+    fn meta_command(
+        &mut self,
+        command: Meta,
+        repo: &std::path::Path,
+        origin: &Origin,
+        answers: &mut dyn Write,
+        out: &mut dyn Write,
+        err: &mut dyn Write,
+    ) -> io::Result<bool> {
         let ok = match command {
-            Meta::Quit => return Ok((Step::Quit, true)),
+            Meta::Quit => true,
             Meta::Help(topic) => match meta::help(topic.as_deref()) {
                 Ok(text) => {
                     out.write_all(text.as_bytes())?;
@@ -255,11 +287,20 @@ impl Session {
                 None => {
                     writeln!(
                         err,
-                        "error: unknown format `{name}`; use table, json or csv"
+                        "error: unknown format `{name}`; use table, records, json, jsonl or csv"
                     )?;
                     false
                 }
             },
+            Meta::Expanded => {
+                self.format = if self.format == Format::Records {
+                    Format::Table
+                } else {
+                    Format::Records
+                };
+                writeln!(out, "format: {}", self.format.name())?;
+                true
+            }
             Meta::Time => {
                 self.timing = !self.timing;
                 writeln!(out, "timing: {}", if self.timing { "on" } else { "off" })?;
@@ -291,9 +332,9 @@ impl Session {
                     false
                 }
             },
-            Meta::Save { name, query } => match saved::save(&repo, &name, &query) {
+            Meta::Save { name, query } => match saved::save(repo, &name, &query) {
                 Ok((path, replaced)) => {
-                    let shown = path.strip_prefix(&repo).unwrap_or(&path);
+                    let shown = path.strip_prefix(repo).unwrap_or(&path);
                     let note = if replaced {
                         " (replacing the old one)"
                     } else {
@@ -308,27 +349,37 @@ impl Session {
                 }
             },
             Meta::Run(None) => {
-                let names = saved::names(&repo);
+                let names = saved::names(repo);
                 if names.is_empty() {
                     writeln!(out, "no saved queries; save one with `:save NAME <query>`")?;
                 }
-                for name in names {
-                    let query = saved::load(&repo, &name).map(|q| q.text);
+                for name in &names {
+                    let query = saved::load(repo, name).map(|q| q.text);
                     writeln!(
                         out,
                         "{name}: {}",
                         crate::render::sanitize(&query.unwrap_or_default())
                     )?;
                 }
+                let builtin: Vec<&str> = saved::BUILTIN
+                    .iter()
+                    .map(|(n, _)| *n)
+                    .filter(|n| !names.iter().any(|m| m == n))
+                    .collect();
+                writeln!(out, "built in: {}", builtin.join(", "))?;
                 true
             }
-            Meta::Run(Some(name)) => match saved::load(&repo, &name) {
-                Ok(query) => {
-                    let origin = Origin {
-                        name: format!("{name}.aq"),
-                        line: query.line,
-                    };
-                    self.query(&query.text, &origin, out, err)?
+            Meta::Run(Some(name)) => match saved::load_any(repo, &name) {
+                Ok(queries) => {
+                    let mut ok = true;
+                    for query in queries {
+                        let origin = Origin {
+                            name: format!("{name}.aq"),
+                            line: query.line,
+                        };
+                        ok &= self.query(&query.text, &origin, answers, err)?;
+                    }
+                    ok
                 }
                 Err(message) => {
                     writeln!(err, "error: {message}")?;
@@ -336,6 +387,11 @@ impl Session {
                 }
             },
             Meta::Export { what, file } => match self.export(&what, &file) {
+                // `:export dot -`: the drawing is an answer.
+                Ok(message) if file == "-" => {
+                    writeln!(answers, "{message}")?;
+                    true
+                }
                 Ok(message) => {
                     writeln!(out, "{message}")?;
                     true
@@ -353,12 +409,12 @@ impl Session {
                     if let Some(header) = &self.header {
                         rest.insert(0, header.clone());
                     }
-                    self.show(rest, out)?;
+                    self.show(rest, answers)?;
                 }
                 true
             }
         };
-        Ok((Step::Continue, ok))
+        Ok(ok)
     }
 
     /// `:export dot FILE`: the last answer as a Graphviz graph, written to FILE (relative to
@@ -412,6 +468,7 @@ pub fn run_piped(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> io::Result<bool> {
+    session.piped = true;
     let mut all_ok = true;
     // Runs one finished entry; says whether it was `:quit`.
     let mut run = |entry: &mut String, first_line: usize| -> io::Result<bool> {

@@ -259,7 +259,10 @@ fn completion_looks_at_the_cursor_not_the_line_end() {
 #[test]
 fn meta_commands_and_their_arguments() {
     assert_eq!(words(":fo"), vec![":format"]);
-    assert_eq!(complete(":format j"), (8, vec!["json".to_string()]));
+    assert_eq!(
+        complete(":format j"),
+        (8, vec!["json".to_string(), "jsonl".to_string()])
+    );
     assert_eq!(words(":run "), vec!["gate", "weekly"]);
     assert_eq!(words(":help fi"), vec!["fields"]);
     assert_eq!(
@@ -327,7 +330,10 @@ fn hints_from_the_grammar() {
     assert_eq!(hint("docs where ", &[]), Some(("<field>".into(), None)));
     assert_eq!(hint("docs limit ", &[]), Some(("<number>".into(), None)));
     assert_eq!(hint(":save ", &[]), Some(("NAME <query>".into(), None)));
-    assert_eq!(hint(":format ", &[]), Some(("table|json|csv".into(), None)));
+    assert_eq!(
+        hint(":format ", &[]),
+        Some(("table|records|json|jsonl|csv".into(), None))
+    );
     // Nothing when several words fit.
     assert_eq!(
         hint("docs where ti", &[]),

@@ -704,8 +704,8 @@ fn formats_markdown_github_sarif_and_the_json_schema() {
     let sarif: Value = serde_json::from_str(&run("sarif")).unwrap();
     assert_eq!(sarif["runs"][0]["results"].as_array().unwrap().len(), 4000);
     // The JSON report validates against its schema; link rows are `query`'s.
-    let schema: Value =
-        serde_json::from_str(include_str!("../schemas/diff.schema.json")).expect("schema is JSON");
+    let schema: Value = serde_json::from_str(include_str!("../../docs/schema/diff.schema.json"))
+        .expect("schema is JSON");
     let validator = jsonschema::draft7::new(&schema).expect("schema compiles");
     let (v, _) = repo.diff(&[&base, &head]);
     let errors: Vec<String> = validator.iter_errors(&v).map(|e| e.to_string()).collect();

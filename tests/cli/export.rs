@@ -522,7 +522,7 @@ fn bad_requests_are_usage_errors_that_say_what_to_do() {
     let cases: &[(&[&str], &str)] = &[
         (
             &["export", "--in", "nope"],
-            "no category `nope`; the categories are: architecture",
+            "no category or category/subcategory `nope`; the categories are: architecture",
         ),
         (
             &["export", "--around", "service-boundary"],
@@ -636,7 +636,8 @@ fn a_large_clustered_document_graph_draws() {
         .map(|(a, b)| (a.as_str(), b.as_str()))
         .collect();
     let dir = tree(&refs);
-    let dot = run_ok(dir.path(), &["export"]);
+    // Above the automatic switch: the document level is asked for.
+    let dot = run_ok(dir.path(), &["export", "--level", "doc"]);
     let (graph, _) = valid_dot(&dot);
     assert_eq!(nodes_of(&graph).len(), 96);
     assert_eq!(edges_of(&graph).len(), 96 * 2);

@@ -15,6 +15,7 @@ mod fuzzing;
 mod hostile;
 mod output_safety;
 mod perf;
+mod polish;
 mod query;
 mod refactor;
 mod referrers;

@@ -109,6 +109,7 @@ fn links_from_referrers_count_as_incoming() {
             "kind": "inline",
             "reason": null,
             "from_referrer": true,
+            "suggestions": null,
         }])
     );
     let back = query(r, "backlinks of w");

@@ -173,17 +173,22 @@ fn reload_picks_up_files_edited_during_the_session() {
         .arg(repo.path())
         .arg("repl")
         .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
     let mut stdin = child.stdin.take().unwrap();
-    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    // Piped, what `:reload` says goes to stderr (stdout holds answers only).
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
     let mut reload = || -> String {
         writeln!(stdin, ":reload").unwrap();
         stdin.flush().unwrap();
-        let mut line = String::new();
-        stdout.read_line(&mut line).unwrap();
-        line
+        loop {
+            let mut line = String::new();
+            assert_ne!(stderr.read_line(&mut line).unwrap(), 0, "stderr closed");
+            if line.starts_with("reloaded") {
+                return line;
+            }
+        }
     };
     let first = reload();
     assert_eq!(first, "reloaded: 37 documents (was 37)\n");

@@ -7,6 +7,7 @@
 //! 42 | ## Related Documents
 //!    | ^^^^^^^^^^^^^^^^^^^^
 //!    |
+//!    = help: Add links to the documents a reader needs next …
 //! ```
 //!
 //! followed by one summary line. A line wider than [`MAX_LINE_WIDTH`] columns shows a window
@@ -127,6 +128,14 @@ fn diagnostic(
             "^".repeat(snippet.width.max(1))
         )?;
         writeln!(out, "{pad} {gutter}|{gutter:#}")?;
+    }
+    // rustc's help line: the did-you-mean and the fix (the same text as JSON's `help`).
+    if let Some(help) = &d.help {
+        writeln!(
+            out,
+            "{pad} {gutter}={gutter:#} {bold}help{bold:#}: {}",
+            sanitize(help)
+        )?;
     }
     Ok(())
 }
