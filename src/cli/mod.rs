@@ -3,6 +3,7 @@
 //! Owns stdout, stderr and exit codes; the only place that uses `anyhow`.
 
 pub mod check;
+pub mod diff;
 pub mod export;
 mod progress;
 pub mod refactor;
@@ -115,6 +116,9 @@ pub enum Command {
     Fix(refactor::FixArgs),
     /// Revert the last `mv` or `fix`, while every file it touched is still as it left it
     Undo,
+    /// What a change does to the docs graph between two git revisions (HEAD: the work tree):
+    /// documents added, removed, moved; broken links, orphans, edges, findings new and fixed
+    Diff(diff::DiffArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -162,6 +166,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Some(Command::Mv(args)) => return refactor::mv(&cli.global, &args),
         Some(Command::Fix(args)) => return refactor::fix(&cli.global, &args),
         Some(Command::Undo) => return refactor::undo(&cli.global),
+        Some(Command::Diff(args)) => return diff::run(&cli.global, args),
         Some(command) => command,
     };
     let workspace = load(&cli.global)?;
@@ -201,7 +206,8 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         | Command::Coverage(_)
         | Command::Mv(_)
         | Command::Fix(_)
-        | Command::Undo => {
+        | Command::Undo
+        | Command::Diff(_) => {
             unreachable!("handled above")
         }
     }
