@@ -176,6 +176,12 @@ impl Workspace {
         })
     }
 
+    /// An editor's unsaved text of `path` (see [`Workspace::apply`]), if any: what a plan of
+    /// `refactor` must be made against instead of the file.
+    pub fn overlay(&self, path: &str) -> Option<&str> {
+        self.overlays.get(path).map(String::as_str)
+    }
+
     /// Answers `query` over this tree (see [`answer::ask`]): what every face prints.
     pub fn ask(&self, query: &Query) -> Result<Answer, QueryError> {
         answer::ask(query, &self.corpus, &self.graph, self)

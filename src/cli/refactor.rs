@@ -177,7 +177,7 @@ pub fn mv(global: &GlobalArgs, args: &MvArgs) -> anyhow::Result<u8> {
     if read::symlink_metadata(&repo.join(&dst)).is_ok() {
         bail!(RefactorError::Exists { path: dst });
     }
-    let sources = DiskSources::new(&repo, workspace.config.limits.max_file_bytes);
+    let sources = DiskSources::of(&workspace);
     let plan = plan_move(&workspace.corpus, &sources, &src, &dst)?;
     let command = format!("atomdoc mv {src} {dst}");
     let files = disk::count_files(&repo, &src);
@@ -279,8 +279,7 @@ pub fn fix(global: &GlobalArgs, args: &FixArgs) -> anyhow::Result<u8> {
     let select: Vec<BrokenReason> = args.select.iter().map(|s| s.reason()).collect();
     // The seam for git's move detection (issue 17's `diff`): none yet.
     let (fixes, left) = fix::sure_fixes(corpus, &select, args.within.as_deref(), None);
-    let repo = &workspace.location.repo;
-    let sources = DiskSources::new(repo, workspace.config.limits.max_file_bytes);
+    let sources = DiskSources::of(&workspace);
     let wanted: Vec<LinkFix> = fixes
         .iter()
         .map(|f| LinkFix {

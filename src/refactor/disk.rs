@@ -13,12 +13,18 @@ use super::plan::{Plan, Sources};
 use crate::boundary::owned::Owned;
 use crate::boundary::read::{self, Links};
 use crate::store::lock;
+use crate::workspace::Workspace;
 
 /// The files' text read from disk for a plan (regular files only, no symlink, UTF-8), each
 /// read once and kept: the journal records exactly the text the plan was made from.
+///
+/// Made for a workspace ([`DiskSources::of`]), an editor's unsaved text comes first: the
+/// corpus was parsed from it, so a language server plans against what the editor shows (the
+/// text as the editor sent it: the link positions are in it).
 pub struct DiskSources<'a> {
     repo: &'a Path,
     max_bytes: u64,
+    workspace: Option<&'a Workspace>,
     read: Mutex<HashMap<String, String>>,
 }
 
@@ -27,7 +33,19 @@ impl<'a> DiskSources<'a> {
         DiskSources {
             repo,
             max_bytes,
+            workspace: None,
             read: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The texts of `workspace`'s files: its overlays, else the files on disk.
+    pub fn of(workspace: &'a Workspace) -> DiskSources<'a> {
+        DiskSources {
+            workspace: Some(workspace),
+            ..DiskSources::new(
+                &workspace.location.repo,
+                workspace.config.limits.max_file_bytes,
+            )
         }
     }
 
@@ -46,6 +64,10 @@ impl Sources for DiskSources<'_> {
         if let Some(text) = self.get(path) {
             return Ok(text);
         }
+        if let Some(text) = self.workspace.and_then(|w| w.overlay(path)) {
+            self.remember(path, text);
+            return Ok(text.to_string());
+        }
         let full = self.repo.join(path);
         let bytes = read::read(&full, Links::Never, self.max_bytes).map_err(|e| {
             if e.raw_os_error() == Some(read::ELOOP) {
@@ -56,11 +78,17 @@ impl Sources for DiskSources<'_> {
         })?;
         let text = String::from_utf8(bytes)
             .map_err(|_| "it is not UTF-8; atomdoc rewrites UTF-8 files only".to_string())?;
+        self.remember(path, &text);
+        Ok(text)
+    }
+}
+
+impl DiskSources<'_> {
+    fn remember(&self, path: &str, text: &str) {
         self.read
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .insert(path.to_string(), text.clone());
-        Ok(text)
+            .insert(path.to_string(), text.to_string());
     }
 }
 
@@ -142,5 +170,41 @@ pub fn count_files(repo: &Path, path: &str) -> usize {
         walk(&full)
     } else {
         1
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{Config, Location};
+    use crate::refactor::plan_move;
+    use crate::workspace::Change;
+
+    /// A language server plans against an editor's unsaved text, where the corpus's link
+    /// positions are.
+    #[test]
+    fn an_editors_unsaved_text_comes_before_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("docs/a")).unwrap();
+        std::fs::write(dir.path().join("docs/a/x.md"), "# X\n").unwrap();
+        std::fs::write(dir.path().join("docs/a/y.md"), "# Y\n").unwrap();
+        let location = Location {
+            repo: dir.path().to_path_buf(),
+            root: "docs".into(),
+        };
+        let mut ws = Workspace::load(location, Config::default()).unwrap();
+        let unsaved = "# X\n\nNow [y](y.md), unsaved.\n";
+        ws.apply(vec![Change::Overlay {
+            path: "docs/a/x.md".into(),
+            text: unsaved.into(),
+        }])
+        .unwrap();
+        let sources = DiskSources::of(&ws);
+        let plan = plan_move(&ws.corpus, &sources, "docs/a/y.md", "docs/b/y.md").unwrap();
+        assert_eq!(plan.edits.len(), 1);
+        assert_eq!(
+            plan.edits[0].apply(unsaved),
+            "# X\n\nNow [y](../b/y.md), unsaved.\n"
+        );
     }
 }
