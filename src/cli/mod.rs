@@ -13,6 +13,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 pub mod query;
+pub mod serve;
 
 use crate::config;
 use crate::graph::Stats;
@@ -106,6 +107,8 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Template coverage per category and subcategory; required-section matrix; taxonomy
     Coverage(check::CoverageArgs),
+    /// The graph in the browser: a local, read-only web server that follows file changes
+    Serve(serve::ServeArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -147,6 +150,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Some(Command::Query(args)) => return query::run(&cli.global, args),
         Some(Command::Check(args)) => return check::check_command(&cli.global, args),
         Some(Command::Coverage(args)) => return check::coverage_command(&cli.global, args),
+        Some(Command::Serve(args)) => return serve::run(&cli.global, args),
         Some(command) => command,
     };
     let workspace = load(&cli.global)?;
@@ -180,7 +184,11 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
             }
         }
         Command::Export(args) => export::run(&workspace, &args, &mut out)?,
-        Command::Query(_) | Command::Repl | Command::Check(_) | Command::Coverage(_) => {
+        Command::Query(_)
+        | Command::Repl
+        | Command::Check(_)
+        | Command::Coverage(_)
+        | Command::Serve(_) => {
             unreachable!("handled above")
         }
     }

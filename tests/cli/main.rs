@@ -18,4 +18,5 @@ mod query;
 mod referrers;
 mod repl;
 mod search;
+mod serve;
 mod trust;
