@@ -34,6 +34,7 @@ pub mod corpus;
 pub mod export;
 pub mod graph;
 pub mod query;
+pub mod refactor;
 pub mod relpath;
 pub mod render;
 pub mod repl;
