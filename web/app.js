@@ -25,11 +25,14 @@
       else if (k === "text") node.textContent = v;
       else if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
       else if (k === "dataset") Object.assign(node.dataset, v);
+      else if (k === "css") Object.assign(node.style, v); // CSSOM: allowed by the CSP, unlike style=""
       else node.setAttribute(k, v);
     }
     for (const c of children.flat()) if (c !== null && c !== undefined) node.append(c);
     return node;
   }
+  // Replaces the children of `box` (null and undefined skipped).
+  const fill = (box, ...children) => box.replaceChildren(...children.flat().filter((c) => c !== null && c !== undefined));
   async function api(path, params) {
     const url = new URL(path, location.origin);
     for (const [k, v] of Object.entries(params || {})) if (v !== undefined && v !== "") url.searchParams.set(k, v);
@@ -127,7 +130,7 @@
       defaultEdgeType: "arrow",
       renderEdgeLabels: false,
       hideEdgesOnMove: graph.order > 2000,
-      labelRenderedSizeThreshold: 7,
+      labelRenderedSizeThreshold: graph.order > 500 ? 7 : 4,
       zIndex: true,
       nodeReducer,
       edgeReducer,
@@ -231,7 +234,7 @@
     const cats = new Map();
     for (const n of drawing.nodes) if (n.kind !== "broken") cats.set(n.category ?? "", n.colour || NO_CATEGORY);
     const hidden = list(state.hide);
-    $("categories").replaceChildren(...[...cats].sort().map(([cat, colour]) =>
+    fill($("categories"), ...[...cats].sort().map(([cat, colour]) =>
       el("label", { class: "cat" },
         el("input", { type: "checkbox", checked: !hidden.includes(cat), onchange: (ev) => {
           const h = new Set(list(state.hide));
@@ -239,9 +242,9 @@
           set({ hide: [...h].join(",") });
           renderer.refresh();
         } }),
-        el("span", { class: "dot", style: `background:${colour}` }),
+        el("span", { class: "dot", css: { background: colour } }),
         el("span", { text: cat || "(docs root)" }))));
-    const checks = (box, key, names) => $(box).replaceChildren(...names.map((k) =>
+    const checks = (box, key, names) => fill($(box), ...names.map((k) =>
       el("label", {}, el("input", { type: "checkbox", checked: list(state[key]).includes(k), onchange: (ev) => {
         const s = new Set(list(state[key]));
         if (ev.target.checked) s.add(k); else s.delete(k);
@@ -277,6 +280,7 @@
   }
 
   function docLink(path, title) {
+    if (!title && path && graph.hasNode(path)) title = graph.getNodeAttribute(path, "label");
     return el("a", { href: "#", text: title || path, title: path, onclick: (ev) => { ev.preventDefault(); selectDoc(path, true); } });
   }
 
@@ -291,10 +295,10 @@
 
   async function loadDoc() {
     const box = $("tab-doc");
-    if (!state.doc) { box.replaceChildren(el("p", { class: "hint", text: "Click a node to open its document." })); return; }
+    if (!state.doc) { fill(box, el("p", { class: "hint", text: "Click a node to open its document." })); return; }
     let d;
     try { d = await api("/api/doc", { path: state.doc }); }
-    catch (e) { box.replaceChildren(el("p", { class: "error", text: e.message })); return; }
+    catch (e) { fill(box, el("p", { class: "error", text: e.message })); return; }
     const html = el("div", { class: "doc-html" });
     html.innerHTML = d.html; // cleaned by ammonia on the server
     for (const a of html.querySelectorAll('a[href^="#doc="]')) {
@@ -307,7 +311,7 @@
         records.rows.length ? el("ul", { class: "links" }, records.rows.map(render)) : el("p", { class: "hint", text: "none" })];
     };
     const place = [d.category, d.subcategory].filter(Boolean).join(" / ") || "docs root";
-    box.replaceChildren(
+    fill(box, 
       el("h2", { class: "doc-title", text: d.title }),
       el("div", { class: "doc-path", text: d.path }),
       el("div", { class: "badges" },
@@ -330,12 +334,12 @@
   async function runSearch() {
     const box = $("tab-search");
     showTab("search");
-    if (!state.s) { box.replaceChildren(); return; }
-    box.replaceChildren(el("p", { class: "hint", text: "searching…" }));
+    if (!state.s) { fill(box, ); return; }
+    fill(box, el("p", { class: "hint", text: "searching…" }));
     let answer;
     try { answer = await api("/api/search", { q: state.s }); }
-    catch (e) { box.replaceChildren(el("p", { class: "error", text: e.message })); return; }
-    box.replaceChildren(
+    catch (e) { fill(box, el("p", { class: "error", text: e.message })); return; }
+    fill(box, 
       el("p", { class: "count", text: `${answer.hits.length} ${answer.hits.length === 1 ? "hit" : "hits"} for ${state.s}` }),
       ...answer.hits.map((h) => el("div", { class: "hit", dataset: { path: h.path } },
         docLink(h.path, h.title),
@@ -347,12 +351,12 @@
     const box = $("tab-query");
     showTab("query");
     highlight = null;
-    if (!state.q) { box.replaceChildren(); renderer.refresh(); return; }
+    if (!state.q) { fill(box, ); renderer.refresh(); return; }
     let answer;
     try { answer = await api("/api/query", { q: state.q }); }
     catch (e) {
       const errors = (e.body && e.body.errors) || [];
-      box.replaceChildren(el("p", { class: "error", text: e.message }),
+      fill(box, el("p", { class: "error", text: e.message }),
         ...errors.filter((x) => x.help).map((x) => el("p", { class: "hint", text: x.help })));
       renderer.refresh();
       return;
@@ -367,7 +371,7 @@
       dataset: pathOf(r) ? { path: pathOf(r) } : null,
       onclick: () => { const p = r.path ?? r.source; if (p) selectDoc(p, true); },
     }, answer.columns.map((c) => el("td", { text: cell(r[c]) }))));
-    box.replaceChildren(
+    fill(box, 
       el("p", { class: "count", text: answer.total > answer.rows.length ? `${answer.count} (first ${answer.rows.length} shown)` : answer.count }),
       answer.empty_note ? el("p", { class: "hint", text: answer.empty_note }) : null,
       el("table", { id: "query-table" }, el("thead", {}, el("tr", {}, answer.columns.map((c) => el("th", { text: c })))), el("tbody", {}, rows)));
@@ -378,9 +382,9 @@
     const box = $("tab-coverage");
     let answer;
     try { answer = await api("/api/coverage"); }
-    catch (e) { box.replaceChildren(el("p", { class: "error", text: e.message })); return; }
+    catch (e) { fill(box, el("p", { class: "error", text: e.message })); return; }
     const cols = ["category", "subcategory", "documents", "passing_pct", "mean_related", "orphans", "broken_links"];
-    box.replaceChildren(
+    fill(box, 
       answer.error ? el("p", { class: "error", text: answer.error }) : null,
       el("table", {}, el("thead", {}, el("tr", {}, cols.map((c) => el("th", { text: c.replace("_pct", " %").replace("_", " ") })))),
         el("tbody", {}, answer.rows.map((r) => el("tr", {}, cols.map((c) => el("td", {
@@ -396,12 +400,12 @@
       try {
         const answer = await api("/api/query", { q });
         for (const id of answer.highlight ? answer.highlight.nodes : []) if (!groupOf.has(id)) groupOf.set(id, colour);
-        legend.push(el("div", { class: "cat" }, el("span", { class: "dot", style: `background:${colour}` }), el("span", { text: `${q} (${answer.total})` })));
+        legend.push(el("div", { class: "cat" }, el("span", { class: "dot", css: { background: colour } }), el("span", { text: `${q} (${answer.total})` })));
       } catch (e) {
         legend.push(el("div", { class: "error", text: `${q}: ${e.message}` }));
       }
     }
-    $("group-legend").replaceChildren(...legend);
+    fill($("group-legend"), ...legend);
     renderer && renderer.refresh();
   }
 

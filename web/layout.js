@@ -78,7 +78,7 @@ const AtomdocLayout = (() => {
       const r = pack(discs, SPACING * 1.5) + SPACING * 2;
       cats.push({ discs, r });
     }
-    pack(cats, SPACING * 6);
+    pack(cats, SPACING * 3);
     for (const c of cats) {
       for (const d of c.discs) {
         d.members.forEach((n, i) => {

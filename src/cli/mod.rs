@@ -251,6 +251,11 @@ pub fn print_notices(workspace: &Workspace) {
 
 /// Finds and loads the tree the global flags point at.
 pub fn load(global: &GlobalArgs) -> anyhow::Result<Workspace> {
+    Ok(load_with_mode(global)?.0)
+}
+
+/// [`load`], also saying where the cache is (a resident face's watcher ignores it).
+pub fn load_with_mode(global: &GlobalArgs) -> anyhow::Result<(Workspace, CacheMode)> {
     let cwd = std::env::current_dir()?;
     let (location, config) = config::locate(global.repo.as_deref(), global.root.as_deref(), &cwd)?;
     let mode = cache_mode(global, &location, &config, &cwd)?;
@@ -258,7 +263,7 @@ pub fn load(global: &GlobalArgs) -> anyhow::Result<Workspace> {
     // Every command says what happened to the cache (rebuilt, unusable, read-only) before
     // its answer; notices of a later search come after it.
     print_notices(&workspace);
-    Ok(workspace)
+    Ok((workspace, mode))
 }
 
 /// Where the cache lives: `--no-cache` → memory; `--cache-dir` (relative to the current

@@ -19,6 +19,8 @@ pub const CHROMIUM: &str = "chromium";
 pub struct Browser {
     child: Child,
     _profile: tempfile::TempDir,
+    /// `ws://127.0.0.1:PORT/devtools/browser/ID`
+    url: String,
     port: u16,
 }
 
@@ -72,20 +74,14 @@ impl Browser {
         Browser {
             child,
             _profile: profile,
+            url,
             port,
         }
     }
 
     /// A new page (tab) at `url`.
     pub fn page(&self, url: &str) -> Page {
-        let (mut browser, _) =
-            tungstenite::connect(format!("ws://127.0.0.1:{}/devtools/browser", self.port))
-                .or_else(|_| {
-                    let version = http_get(self.port, "/json/version");
-                    let v: Value = serde_json::from_str(&version).unwrap();
-                    tungstenite::connect(v["webSocketDebuggerUrl"].as_str().unwrap())
-                })
-                .expect("connects to the browser");
+        let (mut browser, _) = tungstenite::connect(&self.url).expect("connects to the browser");
         let mut control = Page {
             ws: browser,
             next: 0,
@@ -98,6 +94,9 @@ impl Browser {
         let (ws, _) =
             tungstenite::connect(format!("ws://127.0.0.1:{}/devtools/page/{id}", self.port))
                 .expect("connects to the page");
+        if let MaybeTlsStream::Plain(s) = ws.get_ref() {
+            s.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
+        }
         let mut page = Page {
             ws,
             next: 0,
@@ -124,15 +123,6 @@ impl Drop for Browser {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-fn http_get(port: u16, path: &str) -> String {
-    use std::io::{Read, Write};
-    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    write!(s, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").unwrap();
-    let mut out = String::new();
-    s.read_to_string(&mut out).unwrap();
-    out.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default()
 }
 
 pub struct Page {
@@ -186,11 +176,11 @@ impl Page {
     pub fn wait_for(&mut self, expression: &str, secs: u64) -> Value {
         let start = Instant::now();
         loop {
-            let v = self.eval(&format!("(() => {{ try {{ return {expression}; }} catch (e) {{ return null; }} }})()"));
-            let truthy = !(v.is_null()
-                || v == Value::Bool(false)
-                || v == json!(0)
-                || v == json!(""));
+            let v = self.eval(&format!(
+                "(() => {{ try {{ return {expression}; }} catch (e) {{ return null; }} }})()"
+            ));
+            let truthy =
+                !(v.is_null() || v == Value::Bool(false) || v == json!(0) || v == json!(""));
             if truthy {
                 return v;
             }
