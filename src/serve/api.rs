@@ -66,11 +66,13 @@ async fn with_workspace(
     }
 }
 
-/// The document at a repo-relative path, or a 404 naming it.
-fn find(ws: &Workspace, path: &str) -> Result<DocId, Response> {
-    ws.corpus
-        .doc_id(path)
-        .ok_or_else(|| error(StatusCode::NOT_FOUND, format!("no document `{path}`")))
+/// The document at a repo-relative path (nothing else: no file is looked up).
+fn find(ws: &Workspace, path: &str) -> Option<DocId> {
+    ws.corpus.doc_id(path)
+}
+
+fn no_document(path: &str) -> Response {
+    error(StatusCode::NOT_FOUND, format!("no document `{path}`"))
 }
 
 #[derive(Deserialize)]
@@ -108,8 +110,8 @@ pub async fn graph(State(shared): State<Arc<Shared>>, Params(p): Params<GraphPar
         };
         let around = match &p.around {
             Some(path) => match find(ws, path) {
-                Ok(id) => Some((id, p.depth.unwrap_or(1).min(MAX_DEPTH))),
-                Err(r) => return r,
+                Some(id) => Some((id, p.depth.unwrap_or(1).min(MAX_DEPTH))),
+                None => return no_document(path),
             },
             None => None,
         };
@@ -184,9 +186,8 @@ fn records(ws: &Workspace, query: &Query) -> Value {
 
 pub async fn doc(State(shared): State<Arc<Shared>>, Params(p): Params<DocParams>) -> Response {
     with_workspace(shared, move |ws, generation| {
-        let id = match find(ws, &p.path) {
-            Ok(id) => id,
-            Err(r) => return r,
+        let Some(id) = find(ws, &p.path) else {
+            return no_document(&p.path);
         };
         let d = ws.corpus.doc(id);
         let html = ws

@@ -418,12 +418,10 @@ pub fn hostile_tree() -> tempfile::TempDir {
     let docs = dir.path().join("docs/atomic/services");
     std::fs::write(
         docs.join("<img src=x onerror=alert(1)>.md"),
-        format!(
             "# \\<img src=x onerror=alert(1)\\>\n\nintro <script>alert(2)</script>\n\n\
              ## <svg onload=alert(3)>\n\n[x](javascript:alert(4)) [y](\"><img src=x onerror=alert(5)>.md)\n\n\
              <a href=\"#\" onclick=\"alert(6)\">hostilexss</a>\n\n\
-             ## Related Documents\n\n- [pool](../integrations/redis/connection-pooling.md)\n"
-        ),
+             ## Related Documents\n\n- [pool](../integrations/redis/connection-pooling.md)\n",
     )
     .unwrap();
     dir
