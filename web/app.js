@@ -467,6 +467,11 @@
   window.atomdoc = { graph, get renderer() { return renderer; }, get state() { return state; },
     get highlight() { return highlight; }, updates: 0, ready: false };
   wire();
-  restore().then(() => { window.atomdoc.ready = true; listen(); },
+  restore().then(() => {
+    window.atomdoc.ready = true;
+    // The first frame with the whole graph drawn, in ms since navigation (bench/serve.rs).
+    requestAnimationFrame(() => { window.atomdoc.firstPaint = performance.now(); });
+    listen();
+  },
     (e) => { $("status").textContent = `error: ${e.message}`; });
 })();

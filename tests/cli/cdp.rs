@@ -54,8 +54,8 @@ impl Browser {
         std::thread::spawn(move || {
             let mut tx = Some(tx);
             for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                if let (Some(url), Some(tx)) =
-                    (line.strip_prefix("DevTools listening on "), tx.take())
+                if let Some(url) = line.strip_prefix("DevTools listening on ")
+                    && let Some(tx) = tx.take()
                 {
                     let _ = tx.send(url.to_string());
                 }
