@@ -24,9 +24,11 @@ fn main() {
         .nth(1)
         .expect("usage: serve_bench TREE [RUNS]");
     let runs: usize = std::env::args().nth(2).map_or(5, |n| n.parse().unwrap());
-    let bin = concat!(env!("CARGO_MANIFEST_DIR"), "/target/release/atomdoc");
+    let bin = std::env::var("ATOMDOC_BIN").unwrap_or_else(|_| {
+        concat!(env!("CARGO_MANIFEST_DIR"), "/target/release/atomdoc").to_string()
+    });
     let started = Instant::now();
-    let mut server = Command::new(bin)
+    let mut server = Command::new(&bin)
         .args(["--repo", &tree, "--no-cache", "serve"])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -56,6 +58,13 @@ fn main() {
         let nodes = page.eval("atomdoc.graph.order");
         let edges = page.eval("atomdoc.graph.size");
         println!("first paint {paint:.0} ms ({nodes} nodes, {edges} edges)");
+        if paints.is_empty() {
+            let shot = concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/target/browser-tests/bench.png"
+            );
+            page.screenshot(std::path::Path::new(shot));
+        }
         paints.push(paint);
     }
     paints.sort_by(f64::total_cmp);

@@ -86,6 +86,9 @@
       if (local) { set({ local: "" }); return loadGraph(); }
       throw e;
     }
+    // Edges come as [source, target, kind, broken, count], the ends as node indices.
+    answer.edges = answer.edges.map(([s, t, kind, broken, count]) =>
+      ({ source: answer.nodes[s].id, target: answer.nodes[t].id, kind, broken, count }));
     drawing = answer;
     generation = Math.max(generation, answer.generation);
     brokenColour = answer.broken_colour || brokenColour;
@@ -146,16 +149,28 @@
     renderer.on("leaveNode", () => { $("graph").style.cursor = ""; });
   }
 
+  // The filters as sets, made again only when they change (the reducers run per node and
+  // per edge on every frame).
+  let filterCache = null;
+  function filters() {
+    const key = [state.hide, state.dk, state.kinds].join("|");
+    if (!filterCache || filterCache.key !== key) {
+      filterCache = { key, hide: new Set(list(state.hide)), dk: new Set(list(state.dk)), kinds: new Set(list(state.kinds)) };
+    }
+    return filterCache;
+  }
+
   function visible(id, a) {
     const n = a.info;
+    const f = filters();
     if (n.kind === "document") {
-      if (list(state.hide).includes(n.category ?? "")) return false;
-      if (!list(state.dk).includes(n.doc_kind)) return false;
+      if (f.hide.has(n.category ?? "")) return false;
+      if (!f.dk.has(n.doc_kind)) return false;
       if (state.orphans && !n.orphan) return false;
       if (state.broken && !(n.broken_count > 0)) return false;
     } else if (n.kind === "broken") {
       if (state.orphans) return false;
-    } else if (list(state.hide).includes(n.category ?? "")) {
+    } else if (f.hide.has(n.category ?? "")) {
       return false;
     }
     return true;
@@ -175,8 +190,7 @@
   function edgeReducer(id, a) {
     const out = { ...a };
     const e = a.info;
-    const kinds = list(state.kinds);
-    if (e.kind !== "links" && !kinds.includes(e.kind)) { out.hidden = true; return out; }
+    if (e.kind !== "links" && !filters().kinds.has(e.kind)) { out.hidden = true; return out; }
     const [s, t] = graph.extremities(id);
     if (!visible(s, graph.getNodeAttributes(s)) || !visible(t, graph.getNodeAttributes(t))) {
       out.hidden = true;
