@@ -143,7 +143,7 @@
     renderer.on("afterRender", drawMarks);
     renderer.on("clickNode", ({ node }) => {
       const info = graph.getNodeAttribute(node, "info");
-      if (info.kind === "document") selectDoc(info.path, true);
+      if (info.kind === "document") selectDoc(info.id, true);
     });
     renderer.on("enterNode", () => { $("graph").style.cursor = "pointer"; });
     renderer.on("leaveNode", () => { $("graph").style.cursor = ""; });
