@@ -22,6 +22,11 @@
 //!    interactive shell over the same query entry points.
 //!
 //! [`workspace::Workspace`] strings steps 2–5 together.
+//!
+//! A git revision is a tree too: [`corpus::revision`] reads it from git objects (through
+//! `boundary::git`) and `Workspace::at_revision` loads it through the same steps; [`diff`]
+//! compares two loaded trees (documents added, removed and [`moves`], broken links, orphans,
+//! edges, findings, coverage).
 
 #![forbid(unsafe_code)]
 
@@ -31,8 +36,10 @@ pub mod check;
 pub mod cli;
 pub mod config;
 pub mod corpus;
+pub mod diff;
 pub mod export;
 pub mod graph;
+pub mod moves;
 pub mod query;
 pub mod refactor;
 pub mod relpath;

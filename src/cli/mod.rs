@@ -3,6 +3,7 @@
 //! Owns stdout, stderr and exit codes; the only place that uses `anyhow`.
 
 pub mod check;
+pub mod diff;
 pub mod export;
 mod progress;
 
@@ -107,6 +108,9 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Template coverage per category and subcategory; required-section matrix; taxonomy
     Coverage(check::CoverageArgs),
+    /// What a change does to the docs graph between two git revisions (HEAD: the work tree):
+    /// documents added, removed, moved; broken links, orphans, edges, findings new and fixed
+    Diff(diff::DiffArgs),
     /// The graph in the browser: a local, read-only web server that follows file changes
     Serve(serve::ServeArgs),
 }
@@ -150,6 +154,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Some(Command::Query(args)) => return query::run(&cli.global, args),
         Some(Command::Check(args)) => return check::check_command(&cli.global, args),
         Some(Command::Coverage(args)) => return check::coverage_command(&cli.global, args),
+        Some(Command::Diff(args)) => return diff::run(&cli.global, args),
         Some(Command::Serve(args)) => return serve::run(&cli.global, args),
         Some(command) => command,
     };
@@ -188,6 +193,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         | Command::Repl
         | Command::Check(_)
         | Command::Coverage(_)
+        | Command::Diff(_)
         | Command::Serve(_) => {
             unreachable!("handled above")
         }

@@ -9,6 +9,7 @@ mod common;
 mod cost;
 mod crash;
 mod dialect;
+mod diff;
 mod export;
 mod faces;
 mod foundation;
