@@ -47,5 +47,6 @@ pub mod render;
 pub mod repl;
 pub mod saved;
 pub mod search;
+pub mod serve;
 pub mod store;
 pub mod workspace;

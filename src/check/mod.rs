@@ -174,6 +174,11 @@ impl Settings {
         })
     }
 
+    /// Whether the template rules run on documents of `kind` (`[check] kinds`).
+    pub fn templates(&self, kind: DocKind) -> bool {
+        self.kinds.contains(&kind)
+    }
+
     pub fn enabled(&self, code: &str) -> bool {
         self.severity.contains_key(code)
     }
@@ -262,7 +267,7 @@ pub fn check_docs(
                         !(inline.hides(d.code, d.line)
                             || settings.ignores.hides(d.code, &doc.path, &doc.rel_path))
                     });
-            let templated = settings.kinds.contains(&doc.kind);
+            let templated = settings.templates(doc.kind);
             (templated.then(|| doc.path.clone()), kept, hidden.len())
         },
     );

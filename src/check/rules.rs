@@ -440,7 +440,7 @@ pub fn run(
         settings,
         found: Vec::new(),
     };
-    let templated = settings.kinds.contains(&doc.kind);
+    let templated = settings.templates(doc.kind);
     for rule in Rule::ALL {
         if (templated || !rule.is_template()) && settings.severity.contains_key(rule.code()) {
             rule.check(&cx, &mut out);

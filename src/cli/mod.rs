@@ -16,6 +16,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 pub mod query;
+pub mod serve;
 
 use crate::config;
 use crate::graph::Stats;
@@ -146,6 +147,8 @@ pub enum Command {
     },
     /// Print the manual page (roff): `atomdoc man > atomdoc.1`
     Man,
+    /// The graph in the browser: a local, read-only web server that follows file changes
+    Serve(serve::ServeArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -203,6 +206,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Some(Command::Undo) => return refactor::undo(&cli.global),
         Some(Command::Completions { shell }) => return shell::completions(shell),
         Some(Command::Man) => return shell::man(),
+        Some(Command::Serve(args)) => return serve::run(&cli.global, args),
         Some(command) => command,
     };
     let workspace = load(&cli.global)?;
@@ -256,7 +260,8 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         | Command::Fix(_)
         | Command::Undo
         | Command::Completions { .. }
-        | Command::Man => unreachable!("handled above"),
+        | Command::Man
+        | Command::Serve(_) => unreachable!("handled above"),
     }
     out.flush()?;
     print_notices(&workspace);
@@ -307,6 +312,11 @@ pub fn print_notices(workspace: &Workspace) {
 
 /// Finds and loads the tree the global flags point at.
 pub fn load(global: &GlobalArgs) -> anyhow::Result<Workspace> {
+    Ok(load_with_mode(global)?.0)
+}
+
+/// [`load`], also saying where the cache is (a resident face's watcher ignores it).
+pub fn load_with_mode(global: &GlobalArgs) -> anyhow::Result<(Workspace, CacheMode)> {
     let cwd = std::env::current_dir()?;
     let (location, config) = config::locate(global.repo.as_deref(), global.root.as_deref(), &cwd)?;
     let mode = cache_mode(global, &location, &config, &cwd)?;
@@ -314,7 +324,7 @@ pub fn load(global: &GlobalArgs) -> anyhow::Result<Workspace> {
     // Every command says what happened to the cache (rebuilt, unusable, read-only) before
     // its answer; notices of a later search come after it.
     print_notices(&workspace);
-    Ok(workspace)
+    Ok((workspace, mode))
 }
 
 /// Where the cache lives: `--no-cache` → memory; `--cache-dir` (relative to the current

@@ -298,6 +298,39 @@ impl Workspace {
         Ok(all)
     }
 
+    /// The checks' settings and the findings of the document at `path` (sorted), once
+    /// [`Workspace::diagnostics`] was asked; `None` before.
+    pub fn findings_of(&self, path: &str) -> Option<(&Settings, &[Diagnostic])> {
+        let findings = self.findings.as_ref()?;
+        let of = findings.by_path.get(path).map_or(&[][..], Vec::as_slice);
+        Some((&findings.settings, of))
+    }
+
+    /// The kept findings as a check run ([`Checks`]: settings and report, the documents the
+    /// template rules ran on), what coverage summarises, once [`Workspace::diagnostics`] was
+    /// asked. The live workspace does not count suppressed findings: `suppressed` is 0.
+    pub fn checks(&self) -> Option<Checks> {
+        let findings = self.findings.as_ref()?;
+        let mut diagnostics: Vec<Diagnostic> =
+            findings.by_path.values().flatten().cloned().collect();
+        check::sort(&mut diagnostics);
+        let checked = self
+            .corpus
+            .docs
+            .iter()
+            .filter(|d| findings.settings.templates(d.kind))
+            .map(|d| d.path.clone())
+            .collect();
+        Some(Checks {
+            settings: findings.settings.clone(),
+            report: check::Report {
+                diagnostics,
+                suppressed: 0,
+                checked,
+            },
+        })
+    }
+
     /// Runs the checks again over the documents the change can affect — those resolved again
     /// (their own links, and links into them, changed), those that became or stopped being
     /// orphans; every document when the template changed — and says which findings appeared

@@ -2,6 +2,8 @@
 //!
 //! Each area has its own module; fixtures live in `tests/fixtures/<scenario>/`.
 
+mod browser;
+mod cdp;
 mod check;
 mod common;
 mod cost;
@@ -21,4 +23,5 @@ mod refactor;
 mod referrers;
 mod repl;
 mod search;
+mod serve;
 mod trust;

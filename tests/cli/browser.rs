@@ -1,0 +1,242 @@
+//! `atomdoc serve` in a real browser: headless Chromium (Debian's `chromium`) driven through
+//! the DevTools protocol (`cdp.rs`) against the bundled sample. Screenshots go to
+//! `target/browser-tests/` for a person to look at. Without `chromium` these tests skip,
+//! except under `CI=true`, where they fail.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::{Value, json};
+
+use crate::cdp::{Browser, CHROMIUM, Page};
+use crate::common::{atomdoc, copy_tree, have_tool, project, sample};
+use crate::serve::{HOSTILE_TITLE, Served, hostile_tree};
+
+const POOLING: &str = "docs/atomic/integrations/redis/connection-pooling.md";
+
+fn shot(name: &str) -> PathBuf {
+    project().join("target/browser-tests").join(name)
+}
+
+fn cli_json(repo: &Path, args: &[&str]) -> Value {
+    let out = atomdoc(repo).args(args).output().unwrap();
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn js(s: &str) -> String {
+    serde_json::to_string(s).unwrap()
+}
+
+/// Opens the page and waits until the graph is drawn.
+fn open(browser: &Browser, url: &str) -> Page {
+    let mut page = browser.page(url);
+    page.wait_for("window.atomdoc && window.atomdoc.ready", 60);
+    page
+}
+
+/// Where the node `id` is drawn, in page coordinates.
+fn node_position(page: &mut Page, id: &str) -> (f64, f64) {
+    let v = page.eval(&format!(
+        "(() => {{ const r = atomdoc.renderer; const d = r.getNodeDisplayData({id}); \
+         const p = r.framedGraphToViewport(d); const box = document.getElementById('graph').getBoundingClientRect(); \
+         return [p.x + box.left, p.y + box.top]; }})()",
+        id = js(id)
+    ));
+    (v[0].as_f64().unwrap(), v[1].as_f64().unwrap())
+}
+
+#[test]
+fn the_sample_in_a_browser() {
+    if !have_tool(CHROMIUM, "--version") {
+        return;
+    }
+    let tree = copy_tree(&sample());
+    let repo = tree.path();
+    let served = Served::start(repo);
+    let browser = Browser::launch();
+    let mut page = open(&browser, &served.url);
+
+    // The graph has the sample's nodes (documents and missing targets) and edges: those of
+    // `atomdoc export --format json`.
+    let export = cli_json(repo, &["export", "--format", "json", "--level", "doc"]);
+    assert_eq!(
+        page.eval("atomdoc.graph.order"),
+        json!(export["nodes"].as_array().unwrap().len())
+    );
+    assert_eq!(
+        page.eval("atomdoc.graph.size"),
+        json!(export["edges"].as_array().unwrap().len())
+    );
+    assert_eq!(
+        page.eval("atomdoc.graph.filterNodes((n, a) => a.info.kind === 'document').length"),
+        json!(37)
+    );
+    page.screenshot(&shot("graph.png"));
+
+    // Clicking a node opens its panel, with its backlinks.
+    let (x, y) = node_position(&mut page, POOLING);
+    page.click(x, y);
+    page.wait_for(
+        "document.querySelector('#tab-doc .doc-title').textContent === 'Redis Connection Pooling'",
+        20,
+    );
+    let shown = page
+        .eval("[...document.querySelectorAll('#tab-doc li.backlink')].map(li => li.dataset.path)");
+    let backlinks = cli_json(
+        repo,
+        &[
+            "query",
+            &format!("backlinks of {POOLING}"),
+            "--format",
+            "json",
+        ],
+    );
+    let expected: Vec<&Value> = backlinks
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| &r["source"])
+        .collect();
+    assert_eq!(shown, json!(expected));
+    assert!(
+        page.eval("location.hash")
+            .as_str()
+            .unwrap()
+            .contains("doc=")
+    );
+    page.screenshot(&shot("document.png"));
+
+    // The search box finds a document.
+    page.type_and_enter("#search", "dead letter");
+    page.wait_for("document.querySelector('#tab-search .hit')", 20);
+    let hits = cli_json(repo, &["search", "dead", "letter", "--format", "json"]);
+    assert_eq!(
+        page.eval("document.querySelector('#tab-search .hit').dataset.path"),
+        hits[0]["path"]
+    );
+    assert!(page.eval("document.querySelector('#tab-search .hit mark') !== null") == json!(true));
+    page.screenshot(&shot("search.png"));
+
+    // A query lists its rows and highlights them in the graph.
+    page.type_and_enter("#query", "orphans");
+    page.wait_for(
+        "document.querySelectorAll('#query-table tbody tr').length === 4",
+        20,
+    );
+    assert_eq!(
+        page.eval("document.querySelectorAll('#query-table tr.hl').length"),
+        json!(4)
+    );
+    assert_eq!(page.eval("atomdoc.highlight.nodes.size"), json!(4));
+    let orphans = cli_json(repo, &["query", "orphans", "--format", "json"]);
+    let paths: Vec<&Value> = orphans
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| &r["path"])
+        .collect();
+    assert_eq!(
+        page.eval(
+            "[...document.querySelectorAll('#query-table tbody tr')].map(tr => tr.dataset.path)"
+        ),
+        json!(paths)
+    );
+    page.screenshot(&shot("query.png"));
+
+    // The view is in the URL: a reload shows the same query and document.
+    let url = page.eval("location.href").as_str().unwrap().to_string();
+    page.navigate(&url);
+    page.wait_for("window.atomdoc && window.atomdoc.ready", 60);
+    page.wait_for(
+        "document.querySelectorAll('#query-table tr.hl').length === 4",
+        20,
+    );
+    assert_eq!(page.eval("atomdoc.state.doc"), json!(POOLING));
+
+    // An edited file reaches the open page, which keeps its view and selection.
+    page.wait_for(
+        "document.getElementById('status').classList.contains('live')",
+        20,
+    );
+    let file = repo.join(POOLING);
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(
+        &file,
+        text.replace("# Redis Connection Pooling", "# Redis Pools, Edited Live"),
+    )
+    .unwrap();
+    page.wait_for(
+        "document.querySelector('#tab-doc .doc-title').textContent === 'Redis Pools, Edited Live'",
+        20,
+    );
+    assert_eq!(
+        page.eval(&format!(
+            "atomdoc.graph.getNodeAttribute({}, 'label')",
+            js(POOLING)
+        )),
+        json!("Redis Pools, Edited Live")
+    );
+    assert_eq!(page.eval("atomdoc.state.doc"), json!(POOLING));
+    assert_eq!(
+        page.eval("document.querySelectorAll('#query-table tr.hl').length"),
+        json!(4)
+    );
+    page.screenshot(&shot("edited.png"));
+}
+
+#[test]
+fn a_hostile_title_runs_no_script() {
+    if !have_tool(CHROMIUM, "--version") {
+        return;
+    }
+    let tree = hostile_tree();
+    let served = Served::start(tree.path());
+    let browser = Browser::launch();
+    let path = "docs/atomic/services/<img src=x onerror=alert(1)>.md";
+    let fragment = format!(
+        "#doc={}&q=orphans%20in%20services&s=hostilexss&tab=doc",
+        "docs/atomic/services/%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E.md"
+    );
+    let mut page = open(&browser, &format!("{}{fragment}", served.url));
+    page.wait_for(
+        &format!(
+            "document.querySelector('#tab-doc .doc-title').textContent === {}",
+            js(HOSTILE_TITLE)
+        ),
+        20,
+    );
+    assert_eq!(
+        page.eval("document.querySelector('#tab-doc .doc-path').textContent"),
+        json!(path)
+    );
+    page.wait_for("document.querySelector('#tab-search .hit')", 20);
+    page.wait_for(
+        "document.querySelectorAll('#query-table tbody tr').length > 0",
+        20,
+    );
+    assert!(
+        page.eval(&format!(
+            "document.getElementById('tab-query').textContent.includes({})",
+            js(HOSTILE_TITLE)
+        )) == json!(true)
+    );
+    // The graph knows the node by its hostile name, as text.
+    assert_eq!(
+        page.eval(&format!(
+            "atomdoc.graph.getNodeAttribute({}, 'label')",
+            js(path)
+        )),
+        json!(HOSTILE_TITLE)
+    );
+    page.eval("document.querySelector('#tabs button[data-tab=search]').click()");
+    page.screenshot(&shot("hostile.png"));
+    // No script ran: no dialog, no element with a handler, no script or SVG from the document.
+    assert_eq!(page.eval("window.__dialogs"), json!([]));
+    assert_eq!(
+        page.eval("[...document.querySelectorAll('*')].filter(e => [...e.attributes].some(a => a.name.startsWith('on'))).length"),
+        json!(0)
+    );
+    assert_eq!(
+        page.eval("document.querySelectorAll('script:not([src]), svg, iframe').length"),
+        json!(0)
+    );
+}
