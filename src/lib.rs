@@ -33,6 +33,7 @@ pub mod config;
 pub mod corpus;
 pub mod export;
 pub mod graph;
+pub mod mcp;
 pub mod query;
 pub mod relpath;
 pub mod render;

@@ -80,7 +80,7 @@ pub struct Hit {
 }
 
 /// `atomdoc search`: the hits of `query` (best first) in the category or `category/sub`
-/// named `within`, cut to `limit`, each with its excerpt — the same hits and excerpts as the
+/// named `within` (an unknown one is an error listing the categories), cut to `limit`, each with its excerpt — the same hits and excerpts as the
 /// query `search "…"`.
 pub fn search(
     corpus: &Corpus,
@@ -89,6 +89,19 @@ pub fn search(
     within: Option<&str>,
     limit: usize,
 ) -> Result<Vec<Hit>, String> {
+    if let Some(scope) = within {
+        let known = corpus.categories().contains(&scope)
+            || corpus
+                .subcategories()
+                .iter()
+                .any(|(c, s)| format!("{c}/{s}") == scope);
+        if !known {
+            return Err(format!(
+                "unknown category `{scope}`; categories are: {}",
+                corpus.categories().join(", ")
+            ));
+        }
+    }
     let inside = |doc: DocId| {
         let Some(scope) = within else {
             return true;

@@ -97,15 +97,7 @@ pub fn run_checks(global: &super::GlobalArgs, only: &[String]) -> anyhow::Result
     } = Checks::run(corpus, &workspace.graph, &workspace.config, sources)?;
     if !only.is_empty() {
         let root = &corpus.root;
-        let matches = |path: &str| {
-            only.iter().any(|p| {
-                let p = p.trim_start_matches("./").trim_end_matches('/');
-                let rel = crate::corpus::strip_root(root, path);
-                [path, rel]
-                    .iter()
-                    .any(|x| *x == p || x.strip_prefix(p).is_some_and(|r| r.starts_with('/')))
-            })
-        };
+        let matches = |path: &str| only.iter().any(|p| crate::check::names_path(root, path, p));
         if !report.checked.iter().any(|p| matches(p)) {
             bail!(
                 "no checked document matches {}; give paths of documents or folders under {}",

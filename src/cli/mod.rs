@@ -4,6 +4,7 @@
 
 pub mod check;
 pub mod export;
+mod live;
 mod progress;
 
 use std::io::Write;
@@ -106,6 +107,12 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Template coverage per category and subcategory; required-section matrix; taxonomy
     Coverage(check::CoverageArgs),
+    /// Model Context Protocol server on stdin/stdout for AI agents (tools: query, search,
+    /// get_document, related, backlinks, check, suggest_related; documents as resources),
+    /// kept up to date as files change
+    Mcp,
+    /// Re-run a query, `check` or `stats` whenever the tree changes (Ctrl-C to quit)
+    Watch(live::WatchArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -147,6 +154,8 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Some(Command::Query(args)) => return query::run(&cli.global, args),
         Some(Command::Check(args)) => return check::check_command(&cli.global, args),
         Some(Command::Coverage(args)) => return check::coverage_command(&cli.global, args),
+        Some(Command::Mcp) => return live::mcp(&cli.global),
+        Some(Command::Watch(args)) => return live::watch(&cli.global, args),
         Some(command) => command,
     };
     let workspace = load(&cli.global)?;
@@ -180,7 +189,12 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
             }
         }
         Command::Export(args) => export::run(&workspace, &args, &mut out)?,
-        Command::Query(_) | Command::Repl | Command::Check(_) | Command::Coverage(_) => {
+        Command::Query(_)
+        | Command::Repl
+        | Command::Check(_)
+        | Command::Coverage(_)
+        | Command::Mcp
+        | Command::Watch(_) => {
             unreachable!("handled above")
         }
     }
@@ -211,19 +225,6 @@ pub fn search_rows(
 ) -> anyhow::Result<Vec<render::search::SearchRow>> {
     let query = crate::search::SearchQuery::parse(text, fuzzy)?;
     let corpus = &workspace.corpus;
-    if let Some(scope) = within {
-        let known = corpus.categories().contains(&scope)
-            || corpus
-                .subcategories()
-                .iter()
-                .any(|(c, s)| format!("{c}/{s}") == scope);
-        if !known {
-            anyhow::bail!(
-                "unknown category `{scope}` after --in; categories are: {}",
-                corpus.categories().join(", ")
-            );
-        }
-    }
     let hits = crate::answer::search(corpus, workspace, &query, within, limit)
         .map_err(anyhow::Error::msg)?;
     Ok(hits
