@@ -221,10 +221,13 @@ pub fn watch(global: &GlobalArgs, args: WatchArgs) -> anyhow::Result<u8> {
             what.render(&mut ws, &mut body, color)?;
             print_notices(&ws);
         }
-        let mut out = anstream::AutoStream::auto(stdout.lock());
         if screen.terminal {
-            out.write_all(b"\x1b[H\x1b[2J")?;
+            // Written past the colour filter, which would strip it under NO_COLOR.
+            let mut raw = stdout.lock();
+            raw.write_all(b"\x1b[H\x1b[2J")?;
+            raw.flush()?;
         }
+        let mut out = anstream::AutoStream::auto(stdout.lock());
         let label = render::sanitize(what.label());
         let mut header = format!("atomdoc watch: {label} at {} UTC", clock());
         if let Some(n) = note.take() {
