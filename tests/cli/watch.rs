@@ -74,7 +74,7 @@ fn piped_answers_are_appended_as_plain_text() {
     });
     let patience = Duration::from_secs(60);
     let mut seen = Vec::new();
-    let mut read_until = |text: &str, seen: &mut Vec<String>| loop {
+    let read_until = |text: &str, seen: &mut Vec<String>| loop {
         let line = lines
             .recv_timeout(patience)
             .unwrap_or_else(|e| panic!("never printed {text:?} ({e}): {seen:#?}"));
