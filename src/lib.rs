@@ -35,6 +35,7 @@ pub mod export;
 pub mod graph;
 pub mod mcp;
 pub mod query;
+pub mod refactor;
 pub mod relpath;
 pub mod render;
 pub mod repl;
