@@ -40,6 +40,7 @@ pub mod diff;
 pub mod export;
 pub mod graph;
 pub mod moves;
+pub mod mcp;
 pub mod query;
 pub mod refactor;
 pub mod relpath;

@@ -87,8 +87,9 @@ pub struct Hits {
 }
 
 /// `atomdoc search`: the hits of `query` (best first) in the category or `category/sub`
-/// named `within`, cut to `limit`, each with its excerpt — the same hits and excerpts as the
-/// query `search "…"` — and the number of documents that matched.
+/// named `within` (an unknown one is an error listing the categories), cut to `limit`, each
+/// with its excerpt — the same hits and excerpts as the query `search "…"` — and the number of
+/// documents that matched.
 pub fn search(
     corpus: &Corpus,
     text: &dyn TextSource,
@@ -96,6 +97,19 @@ pub fn search(
     within: Option<&str>,
     limit: usize,
 ) -> Result<Hits, String> {
+    if let Some(scope) = within {
+        let known = corpus.categories().contains(&scope)
+            || corpus
+                .subcategories()
+                .iter()
+                .any(|(c, s)| format!("{c}/{s}") == scope);
+        if !known {
+            return Err(format!(
+                "unknown category `{scope}`; categories are: {}",
+                corpus.categories().join(", ")
+            ));
+        }
+    }
     let inside = |doc: DocId| {
         let Some(scope) = within else {
             return true;

@@ -281,6 +281,16 @@ pub fn check_docs(
     report
 }
 
+/// Whether `wanted`, a path a user gave (repo-relative or under the docs root `root`, of a
+/// document or a folder), names the document at `path`: `check PATH…` and the MCP `check`.
+pub fn names_path(root: &str, path: &str, wanted: &str) -> bool {
+    let wanted = wanted.trim_start_matches("./").trim_end_matches('/');
+    let rel = crate::corpus::strip_root(root, path);
+    [path, rel]
+        .iter()
+        .any(|x| *x == wanted || x.strip_prefix(wanted).is_some_and(|r| r.starts_with('/')))
+}
+
 /// Sorts findings by path, line, column and code: the order every renderer prints.
 pub fn sort(diagnostics: &mut [Diagnostic]) {
     diagnostics.sort_by(|a, b| {

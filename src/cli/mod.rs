@@ -5,6 +5,7 @@
 pub mod check;
 pub mod diff;
 pub mod export;
+mod live;
 mod progress;
 pub mod refactor;
 mod shell;
@@ -149,6 +150,12 @@ pub enum Command {
     Man,
     /// The graph in the browser: a local, read-only web server that follows file changes
     Serve(serve::ServeArgs),
+    /// Model Context Protocol server on stdin/stdout for AI agents (tools: query, search,
+    /// get_document, related, backlinks, check, suggest_related; documents as resources),
+    /// kept up to date as files change
+    Mcp,
+    /// Re-run a query, `check` or `stats` whenever the tree changes (Ctrl-C to quit)
+    Watch(live::WatchArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -207,6 +214,8 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Some(Command::Completions { shell }) => return shell::completions(shell),
         Some(Command::Man) => return shell::man(),
         Some(Command::Serve(args)) => return serve::run(&cli.global, args),
+        Some(Command::Mcp) => return live::mcp(&cli.global),
+        Some(Command::Watch(args)) => return live::watch(&cli.global, args),
         Some(command) => command,
     };
     let workspace = load(&cli.global)?;
@@ -261,7 +270,9 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         | Command::Undo
         | Command::Completions { .. }
         | Command::Man
-        | Command::Serve(_) => unreachable!("handled above"),
+        | Command::Serve(_)
+        | Command::Mcp
+        | Command::Watch(_) => unreachable!("handled above"),
     }
     out.flush()?;
     print_notices(&workspace);
@@ -284,21 +295,8 @@ pub fn search_hits(
     limit: usize,
 ) -> anyhow::Result<crate::answer::Hits> {
     let query = crate::search::SearchQuery::parse(text, fuzzy)?;
-    let corpus = &workspace.corpus;
-    if let Some(scope) = within {
-        let known = corpus.categories().contains(&scope)
-            || corpus
-                .subcategories()
-                .iter()
-                .any(|(c, s)| format!("{c}/{s}") == scope);
-        if !known {
-            anyhow::bail!(
-                "unknown category `{scope}` after --in; categories are: {}",
-                corpus.categories().join(", ")
-            );
-        }
-    }
-    crate::answer::search(corpus, workspace, &query, within, limit).map_err(anyhow::Error::msg)
+    crate::answer::search(&workspace.corpus, workspace, &query, within, limit)
+        .map_err(anyhow::Error::msg)
 }
 
 /// Prints the cache's notices (rebuilt, unusable, …) to stderr, once each.

@@ -302,7 +302,7 @@ pub async fn search(
         };
         let limit = p.limit.unwrap_or(20).min(MAX_HITS);
         let hits = match crate::answer::search(&ws.corpus, ws, &query, None, limit) {
-            Ok(hits) => hits,
+            Ok(hits) => hits.hits,
             // Nothing to look for is the asker's mistake; anything else is the index's.
             Err(e) if query.is_empty() => return error(StatusCode::BAD_REQUEST, e),
             Err(e) => return error(StatusCode::INTERNAL_SERVER_ERROR, e),

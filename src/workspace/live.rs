@@ -423,7 +423,10 @@ impl Workspace {
                 };
             }
         }
-        let in_memory = matches!(self.search_source, SearchSource::Memory { texts: true });
+        // An index in memory is updated in place, whether it was built from the documents'
+        // text or, after a load from the cache, from the files: the documents read again carry
+        // their text either way.
+        let in_memory = matches!(self.search_source, SearchSource::Memory { .. });
         let open = in_memory && matches!(self.search.get(), Some(Ok(_)));
         if open && let Some(Ok(index)) = self.search.get() {
             let gone: Vec<String> = done.removed.iter().chain(&done.changed).cloned().collect();

@@ -23,13 +23,14 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
 use notify::event::{EventKind, ModifyKind, RenameMode};
 use notify::{Config as NotifyConfig, RecommendedWatcher, RecursiveMode, Watcher as _};
 
-use super::Change;
+use super::{Change, Workspace};
 use crate::config::{CONFIG_FILE, Config, Location};
 use crate::corpus::scan::{self, DiskRepo};
 
@@ -258,6 +259,68 @@ fn first_path(change: &Change) -> &str {
         Change::File(p) | Change::Close(p) => p,
         Change::Renamed { from, .. } => from,
         Change::Overlay { path, .. } => path,
+    }
+}
+
+/// What keeping a workspace live did with a batch.
+#[derive(Debug)]
+pub enum Update {
+    /// Changes were applied.
+    Applied(Box<super::Applied>),
+    /// The workspace was loaded again (why in words).
+    Reloaded(String),
+    /// Applying or loading failed (the message); the workspace is the one before.
+    Failed(String),
+}
+
+/// A workspace kept up to date by the watcher: a thread of its own applies each batch (or
+/// loads the workspace again when the watcher asks for a rescan) under the lock, so a face
+/// reads it between batches and never sees half a change.
+pub struct Live {
+    pub workspace: Arc<Mutex<Workspace>>,
+    _watcher: Watcher,
+}
+
+impl Live {
+    /// Starts watching `workspace`'s repository; `reload` loads it again (as the face loaded
+    /// it) when the watcher cannot say what changed; `updated` hears what each batch did,
+    /// after the lock is released.
+    pub fn start(
+        workspace: Workspace,
+        cache: Option<&Path>,
+        reload: impl Fn() -> Result<Workspace, String> + Send + 'static,
+        mut updated: impl FnMut(Update) + Send + 'static,
+    ) -> std::io::Result<Live> {
+        let (watcher, events) = start(&workspace.location, &workspace.config, cache)?;
+        let workspace = Arc::new(Mutex::new(workspace));
+        let shared = Arc::clone(&workspace);
+        thread::Builder::new()
+            .name("atomdoc-live".into())
+            .spawn(move || {
+                for event in events {
+                    let update = match event {
+                        Event::Changes(changes) => {
+                            let mut ws = shared.lock().unwrap_or_else(|e| e.into_inner());
+                            match ws.apply(changes) {
+                                Ok(applied) => Update::Applied(Box::new(applied)),
+                                Err(e) => Update::Failed(format!("cannot apply the changes: {e}")),
+                            }
+                        }
+                        Event::Rescan(why) => match reload() {
+                            Ok(fresh) => {
+                                *shared.lock().unwrap_or_else(|e| e.into_inner()) = fresh;
+                                Update::Reloaded(why)
+                            }
+                            Err(e) => Update::Failed(e),
+                        },
+                    };
+                    updated(update);
+                }
+            })?;
+        Ok(Live {
+            workspace,
+            _watcher: watcher,
+        })
     }
 }
 

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use assert_cmd::Command;
 
@@ -137,4 +138,90 @@ pub fn tool_present(tool: &str, probe: &str, ci: bool) -> bool {
     );
     eprintln!("note: `{tool}` is not installed; skipping what needs it");
     false
+}
+
+/// A tmux server of our own (its own socket in a temporary folder), killed when the test
+/// ends.
+pub struct Tmux {
+    socket: String,
+    _dir: tempfile::TempDir,
+}
+
+impl Tmux {
+    pub fn start(command: &str, cwd: &Path) -> Option<Tmux> {
+        if !crate::common::have_tool("tmux", "-V") {
+            return None;
+        }
+        let dir = tempfile::tempdir().expect("temp dir");
+        let socket = dir.path().join("tmux.sock").display().to_string();
+        let status = std::process::Command::new("tmux")
+            .args(["-S", &socket, "-f", "/dev/null", "new-session", "-d"])
+            .args(["-s", "repl", "-x", "100", "-y", "30", "-c"])
+            .arg(cwd)
+            .arg(command)
+            .status()
+            .expect("tmux runs");
+        assert!(status.success(), "tmux new-session failed");
+        Some(Tmux { socket, _dir: dir })
+    }
+
+    pub fn tmux(&self, args: &[&str]) -> String {
+        let out = std::process::Command::new("tmux")
+            .args(["-S", &self.socket])
+            .args(args)
+            .output()
+            .expect("tmux runs");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    pub fn send(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", "repl"];
+        args.extend(keys);
+        self.tmux(&args);
+    }
+
+    pub fn pane(&self) -> String {
+        self.tmux(&["capture-pane", "-p", "-t", "repl"])
+    }
+
+    /// Waits until the pane shows `text` (up to a generous limit; this is not a timing
+    /// assertion, only how long we are willing to wait for a slow machine).
+    pub fn wait_for(&self, text: &str) -> String {
+        self.wait_until(&format!("{text:?}"), |pane| pane.contains(text))
+    }
+
+    pub fn wait_until(&self, what: &str, done: impl Fn(&str) -> bool) -> String {
+        self.wait_within(Duration::from_secs(60), what, done)
+    }
+
+    /// [`Tmux::wait_until`] with the limit given.
+    pub fn wait_within(&self, limit: Duration, what: &str, done: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        loop {
+            let pane = self.pane();
+            if done(&pane) {
+                return pane;
+            }
+            assert!(
+                start.elapsed() < limit,
+                "the pane never showed {what}:\n{pane}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    pub fn alive(&self) -> bool {
+        std::process::Command::new("tmux")
+            .args(["-S", &self.socket, "has-session", "-t", "repl"])
+            .output()
+            .is_ok_and(|o| o.status.success())
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("tmux")
+            .args(["-S", &self.socket, "kill-server"])
+            .output();
+    }
 }

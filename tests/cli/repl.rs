@@ -7,9 +7,8 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::{Duration, Instant};
 
-use crate::common::{atomdoc, project, sample};
+use crate::common::{Tmux, atomdoc, project, sample};
 
 /// A copy of the sample repository in a temporary folder (the REPL writes `.atomdoc/`).
 fn sample_copy() -> tempfile::TempDir {
@@ -246,87 +245,6 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
         }
     }
     out
-}
-
-/// A tmux server of our own (its own socket in a temporary folder), killed when the test
-/// ends.
-struct Tmux {
-    socket: String,
-    _dir: tempfile::TempDir,
-}
-
-impl Tmux {
-    fn start(command: &str, cwd: &Path) -> Option<Tmux> {
-        if !crate::common::have_tool("tmux", "-V") {
-            return None;
-        }
-        let dir = tempfile::tempdir().expect("temp dir");
-        let socket = dir.path().join("tmux.sock").display().to_string();
-        let status = Command::new("tmux")
-            .args(["-S", &socket, "-f", "/dev/null", "new-session", "-d"])
-            .args(["-s", "repl", "-x", "100", "-y", "30", "-c"])
-            .arg(cwd)
-            .arg(command)
-            .status()
-            .expect("tmux runs");
-        assert!(status.success(), "tmux new-session failed");
-        Some(Tmux { socket, _dir: dir })
-    }
-
-    fn tmux(&self, args: &[&str]) -> String {
-        let out = Command::new("tmux")
-            .args(["-S", &self.socket])
-            .args(args)
-            .output()
-            .expect("tmux runs");
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    fn send(&self, keys: &[&str]) {
-        let mut args = vec!["send-keys", "-t", "repl"];
-        args.extend(keys);
-        self.tmux(&args);
-    }
-
-    fn pane(&self) -> String {
-        self.tmux(&["capture-pane", "-p", "-t", "repl"])
-    }
-
-    /// Waits until the pane shows `text` (up to a generous limit; this is not a timing
-    /// assertion, only how long we are willing to wait for a slow machine).
-    fn wait_for(&self, text: &str) -> String {
-        self.wait_until(&format!("{text:?}"), |pane| pane.contains(text))
-    }
-
-    fn wait_until(&self, what: &str, done: impl Fn(&str) -> bool) -> String {
-        let start = Instant::now();
-        loop {
-            let pane = self.pane();
-            if done(&pane) {
-                return pane;
-            }
-            assert!(
-                start.elapsed() < Duration::from_secs(60),
-                "the pane never showed {what}:\n{pane}"
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-
-    fn alive(&self) -> bool {
-        Command::new("tmux")
-            .args(["-S", &self.socket, "has-session", "-t", "repl"])
-            .output()
-            .is_ok_and(|o| o.status.success())
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = Command::new("tmux")
-            .args(["-S", &self.socket, "kill-server"])
-            .output();
-    }
 }
 
 #[test]

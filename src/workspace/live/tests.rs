@@ -387,3 +387,42 @@ fn a_folder_gone_takes_its_files_along() {
     let paths: Vec<&str> = ws.corpus.docs.iter().map(|d| d.path.as_str()).collect();
     assert_eq!(paths, ["docs/a/x.md"]);
 }
+
+#[test]
+fn a_workspace_loaded_from_the_cache_updates_its_search_index_in_place_after_the_first_change() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    write(dir, "docs/a/x.md", "# X\n\nalpha\n");
+    write(dir, "docs/a/y.md", "# Y\n\nbeta\n");
+    let cache = crate::store::CacheMode::Disk(dir.join(".atomdoc"));
+    drop(Workspace::open(location(dir), Config::default(), &cache).unwrap());
+    let mut ws = Workspace::open(location(dir), Config::default(), &cache).unwrap();
+    let hits = |ws: &Workspace, word: &str| -> Vec<String> {
+        ws.with_search(|index| {
+            let q = crate::search::SearchQuery::parse(word, false)?;
+            index.search(&ws.corpus, &q)
+        })
+        .unwrap()
+        .iter()
+        .map(|h| ws.corpus.doc(h.doc).path.clone())
+        .collect()
+    };
+    assert_eq!(hits(&ws, "alpha"), ["docs/a/x.md"]);
+
+    // The first change leaves the cached index (loads alone write it) for one in memory.
+    write(dir, "docs/a/x.md", "# X\n\ngamma\n");
+    ws.apply(vec![Change::File("docs/a/x.md".into())]).unwrap();
+    assert_eq!(hits(&ws, "gamma"), ["docs/a/x.md"]);
+    assert!(hits(&ws, "alpha").is_empty());
+
+    // From then on that index is updated, not built again.
+    write(dir, "docs/a/y.md", "# Y\n\ndelta\n");
+    ws.apply(vec![Change::File("docs/a/y.md".into())]).unwrap();
+    assert!(
+        matches!(ws.search.get(), Some(Ok(_))),
+        "the in-memory index stays open"
+    );
+    assert_eq!(hits(&ws, "delta"), ["docs/a/y.md"]);
+    assert!(hits(&ws, "beta").is_empty());
+    assert_eq!(hits(&ws, "gamma"), ["docs/a/x.md"]);
+}
