@@ -19,7 +19,8 @@
 //!    (pure; `cli` writes the files and runs Graphviz).
 //! 8. [`render`] prints answers and summaries as tables, JSON or CSV; [`cli`] turns flags into
 //!    settings, runs the command and owns stdout, stderr and exit codes; [`repl`] is the
-//!    interactive shell over the same query entry points.
+//!    interactive shell over the same query entry points; [`lsp`] serves editors over the
+//!    Language Server Protocol from a live workspace.
 //!
 //! [`workspace::Workspace`] strings steps 2–5 together.
 
@@ -33,6 +34,7 @@ pub mod config;
 pub mod corpus;
 pub mod export;
 pub mod graph;
+pub mod lsp;
 pub mod query;
 pub mod relpath;
 pub mod render;

@@ -4,6 +4,7 @@
 
 pub mod check;
 pub mod export;
+mod lsp;
 mod progress;
 
 use std::io::Write;
@@ -106,6 +107,9 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Template coverage per category and subcategory; required-section matrix; taxonomy
     Coverage(check::CoverageArgs),
+    /// Language server for editors (LSP over standard input and output): diagnostics,
+    /// completion, go to definition, references, rename; see docs/editors.md
+    Lsp,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -147,6 +151,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Some(Command::Query(args)) => return query::run(&cli.global, args),
         Some(Command::Check(args)) => return check::check_command(&cli.global, args),
         Some(Command::Coverage(args)) => return check::coverage_command(&cli.global, args),
+        Some(Command::Lsp) => return lsp::run(&cli.global),
         Some(command) => command,
     };
     let workspace = load(&cli.global)?;
@@ -180,7 +185,11 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
             }
         }
         Command::Export(args) => export::run(&workspace, &args, &mut out)?,
-        Command::Query(_) | Command::Repl | Command::Check(_) | Command::Coverage(_) => {
+        Command::Query(_)
+        | Command::Repl
+        | Command::Check(_)
+        | Command::Coverage(_)
+        | Command::Lsp => {
             unreachable!("handled above")
         }
     }

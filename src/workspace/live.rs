@@ -276,6 +276,15 @@ impl Workspace {
         Ok(all)
     }
 
+    /// The findings of one file (sorted), as kept up to date by [`Workspace::apply`]; empty
+    /// until [`Workspace::diagnostics`] was asked once.
+    pub fn diagnostics_of(&self, path: &str) -> &[Diagnostic] {
+        self.findings
+            .as_ref()
+            .and_then(|f| f.by_path.get(path))
+            .map_or(&[], Vec::as_slice)
+    }
+
     /// Runs the checks again over the documents the change can affect — those resolved again
     /// (their own links, and links into them, changed), those that became or stopped being
     /// orphans; every document when the template changed — and says which findings appeared

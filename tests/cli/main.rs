@@ -12,6 +12,7 @@ mod faces;
 mod foundation;
 mod fuzzing;
 mod hostile;
+mod lsp;
 mod output_safety;
 mod perf;
 mod query;
