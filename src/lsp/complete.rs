@@ -32,8 +32,7 @@ fn in_related_section(t: &Target<'_>, doc: Option<&Document>, line: u32) -> bool
     let Some(doc) = doc else { return false };
     doc.headings
         .iter()
-        .filter(|h| h.level <= 2 && h.line <= line)
-        .next_back()
+        .rfind(|h| h.level <= 2 && h.line <= line)
         .is_some_and(|h| is_related_heading(&h.text, &t.folder.ws.config.links))
 }
 
@@ -150,7 +149,7 @@ pub fn completion(ctx: &Ctx<'_>, p: CompletionParams) -> Result<Value, Failure> 
                 items.push(doc_item(
                     corpus.doc(id),
                     rel,
-                    range.clone(),
+                    range,
                     format!("1{i:05}"),
                     false,
                 ));
@@ -199,7 +198,7 @@ pub fn completion(ctx: &Ctx<'_>, p: CompletionParams) -> Result<Value, Failure> 
                 items.push(doc_item(
                     d,
                     d.path.clone(),
-                    range.clone(),
+                    range,
                     format!("1{}", d.path),
                     true,
                 ));
@@ -234,7 +233,7 @@ pub fn completion(ctx: &Ctx<'_>, p: CompletionParams) -> Result<Value, Failure> 
                     let mut item = doc_item(
                         d,
                         format!("{lead}`{}`", d.path),
-                        range.clone(),
+                        range,
                         format!("0{i:03}"),
                         true,
                     );
@@ -255,7 +254,7 @@ pub fn completion(ctx: &Ctx<'_>, p: CompletionParams) -> Result<Value, Failure> 
                     items.push(doc_item(
                         d,
                         format!("{lead}`{}`", d.path),
-                        range.clone(),
+                        range,
                         format!("1{}", d.path),
                         true,
                     ));
@@ -278,16 +277,16 @@ mod tests {
             spot("see [x](../a", false, &p),
             Some(Spot::Link("../a"))
         ));
-        assert!(matches!(spot("see [x](a.md) and", false, &p), None));
+        assert!(spot("see [x](a.md) and", false, &p).is_none());
         assert!(matches!(
             spot("- `docs/at", true, &p),
             Some(Spot::CodeSpan("docs/at"))
         ));
         assert!(matches!(spot("- `", true, &p), Some(Spot::CodeSpan(""))));
-        assert!(matches!(spot("- `", false, &p), None));
-        assert!(matches!(spot("run `cargo", true, &p), None));
+        assert!(spot("- `", false, &p).is_none());
+        assert!(spot("run `cargo", true, &p).is_none());
         assert!(matches!(spot("- ", true, &p), Some(Spot::EmptyItem)));
-        assert!(matches!(spot("- ", false, &p), None));
+        assert!(spot("- ", false, &p).is_none());
     }
 
     #[test]

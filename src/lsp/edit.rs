@@ -404,8 +404,7 @@ pub fn code_actions(ctx: &Ctx<'_>, p: CodeActionParams) -> Result<Value, Failure
     let related_line = |l: u32| {
         doc.headings
             .iter()
-            .filter(|h| h.level <= 2 && h.line <= l)
-            .next_back()
+            .rfind(|h| h.level <= 2 && h.line <= l)
             .is_some_and(|h| h.level == 1 || is_related_heading(&h.text, &t.folder.ws.config.links))
     };
     let asked = p.context.diagnostics.iter().any(|d| {

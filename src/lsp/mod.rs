@@ -324,13 +324,7 @@ impl Server {
             serde_json::from_value(n.params).map_err(|e| format!("{method}: bad parameters: {e}"))
         }
         match n.method.as_str() {
-            "initialized" => {
-                if self.client.watches_files {
-                    self.register_watcher();
-                }
-                // Fallback when the client does not watch files: atomdoc's own watcher.
-                // (See `docs/editors.md`.)
-            }
+            "initialized" if self.client.watches_files => self.register_watcher(),
             "textDocument/didOpen" => {
                 let p: DidOpenTextDocumentParams = params(n)?;
                 let Some(abs) = text::path_of(&p.text_document.uri) else {
