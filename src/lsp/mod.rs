@@ -38,8 +38,13 @@ use state::{Event, Folders, log};
 use text::Encoding;
 
 /// How long the client must be quiet before queued edits are applied (and diagnostics
-/// published) without a request asking for them.
-const DEBOUNCE: Duration = Duration::from_millis(50);
+/// published) without a request asking for them: enough to gather the burst of
+/// notifications one editor command sends, short enough not to be seen. Edits that arrive
+/// while a batch is being applied wait for the next one, so typing never waits for an apply.
+const DEBOUNCE: Duration = Duration::from_millis(15);
+
+/// Edits that keep coming are applied at least this often.
+const MAX_WAIT: Duration = Duration::from_millis(250);
 
 /// A request that fails on purpose when `ATOMDOC_LSP_TEST_PANIC` is set: how the protocol
 /// tests prove a panicking handler leaves the server serving.
@@ -282,7 +287,8 @@ impl Server {
             .spawn(move || {
                 while rx.recv().is_ok() {
                     // Wait until the client has been quiet for a moment.
-                    while rx.recv_timeout(DEBOUNCE).is_ok() {}
+                    let first = std::time::Instant::now();
+                    while first.elapsed() < MAX_WAIT && rx.recv_timeout(DEBOUNCE).is_ok() {}
                     let flushed = catch_unwind(AssertUnwindSafe(|| drop(shared.flushed())));
                     if let Err(panic) = flushed {
                         shared.log(
