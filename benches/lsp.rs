@@ -6,10 +6,10 @@
 //! `cargo bench --bench lsp` (`ATOMDOC_BENCH_DOCS` changes the tree size). Figures go into
 //! `bench/RESULTS.md`; nothing here asserts a time.
 
-#[path = "../examples/gen_corpus/tree.rs"]
-mod tree;
 #[path = "../tests/cli/lsp_client.rs"]
 mod lsp_client;
+#[path = "../examples/gen_corpus/tree.rs"]
+mod tree;
 
 use std::time::{Duration, Instant};
 
@@ -58,7 +58,10 @@ fn cli_peak(root: &std::path::Path, args: &[&str]) -> f64 {
     let Ok(out) = out else { return f64::NAN };
     String::from_utf8_lossy(&out.stderr)
         .lines()
-        .find_map(|l| l.trim().strip_prefix("Maximum resident set size (kbytes): "))
+        .find_map(|l| {
+            l.trim()
+                .strip_prefix("Maximum resident set size (kbytes): ")
+        })
         .and_then(|kb| kb.parse::<f64>().ok())
         .map_or(f64::NAN, |kb| kb / 1024.0)
 }
@@ -71,12 +74,20 @@ fn edit(c: &mut Client, u: &str, version: i32, text: &str) {
 }
 
 fn has_broken(list: &[Value], marker: &str) -> bool {
-    list.iter().any(|d| d["code"] == "AD010" && d["message"].as_str().unwrap_or("").contains(marker))
+    list.iter()
+        .any(|d| d["code"] == "AD010" && d["message"].as_str().unwrap_or("").contains(marker))
 }
 
 fn main() {
-    let docs = std::env::var("ATOMDOC_BENCH_DOCS").ok().and_then(|v| v.parse().ok()).unwrap_or(10_000);
-    let spec = tree::Spec { docs, seed: 7, mean_bytes: 4096 };
+    let docs = std::env::var("ATOMDOC_BENCH_DOCS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(10_000);
+    let spec = tree::Spec {
+        docs,
+        seed: 7,
+        mean_bytes: 4096,
+    };
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().to_path_buf();
     tree::generate::<std::io::Error>(&spec, |path, text| {
@@ -90,12 +101,22 @@ fn main() {
 
     let start = Instant::now();
     let mut c = Client::spawn_with(&["--no-cache"], &[]);
-    c.initialize(&root, json!({ "workspace": { "didChangeWatchedFiles": { "dynamicRegistration": true } } }));
-    println!("{:<58} {:>7.0} ms", "initialize (load, index links, run every check)", start.elapsed().as_secs_f64() * 1000.0);
+    c.initialize(
+        &root,
+        json!({ "workspace": { "didChangeWatchedFiles": { "dynamicRegistration": true } } }),
+    );
+    println!(
+        "{:<58} {:>7.0} ms",
+        "initialize (load, index links, run every check)",
+        start.elapsed().as_secs_f64() * 1000.0
+    );
 
     // A topic in the middle of the tree.
     let mut topics: Vec<std::path::PathBuf> = Vec::new();
-    for cat in std::fs::read_dir(root.join("docs/atomic")).unwrap().flatten() {
+    for cat in std::fs::read_dir(root.join("docs/atomic"))
+        .unwrap()
+        .flatten()
+    {
         if cat.path().is_dir() {
             for f in std::fs::read_dir(cat.path()).unwrap().flatten() {
                 if f.path().extension().is_some_and(|e| e == "md") && f.file_name() != "README.md" {
@@ -111,7 +132,11 @@ fn main() {
     let start = Instant::now();
     c.open(&path);
     c.diagnostics(&u, |_| true);
-    println!("{:<58} {:>7.2} ms", "didOpen → its diagnostics", start.elapsed().as_secs_f64() * 1000.0);
+    println!(
+        "{:<58} {:>7.2} ms",
+        "didOpen → its diagnostics",
+        start.elapsed().as_secs_f64() * 1000.0
+    );
 
     // Diagnostics after an edit: a broken link added, then removed, alternately.
     let mut version = 1;
@@ -128,28 +153,48 @@ fn main() {
         edit(&mut c, &u, version, &original);
         c.diagnostics(&u, |l| !has_broken(l, &marker));
     }
-    stats("edit → diagnostics published (15 ms debounce included)", debounced);
+    stats(
+        "edit → diagnostics published (15 ms debounce included)",
+        debounced,
+    );
 
     let mut immediate = Vec::new();
     for i in 0..ROUNDS {
         version += 1;
         let marker = format!("gone-{i}.md");
-        edit(&mut c, &u, version, &format!("{original}\nSee [gone]({marker}).\n"));
+        edit(
+            &mut c,
+            &u,
+            version,
+            &format!("{original}\nSee [gone]({marker}).\n"),
+        );
         let t = Instant::now();
         // A request applies queued edits first: the time of the apply and the checks.
-        c.ask("textDocument/hover", json!({ "textDocument": { "uri": u }, "position": { "line": 0, "character": 0 } }));
+        c.ask(
+            "textDocument/hover",
+            json!({ "textDocument": { "uri": u }, "position": { "line": 0, "character": 0 } }),
+        );
         immediate.push(t.elapsed());
         c.diagnostics(&u, |l| has_broken(l, &marker));
         version += 1;
         edit(&mut c, &u, version, &original);
-        c.ask("textDocument/hover", json!({ "textDocument": { "uri": u }, "position": { "line": 0, "character": 0 } }));
+        c.ask(
+            "textDocument/hover",
+            json!({ "textDocument": { "uri": u }, "position": { "line": 0, "character": 0 } }),
+        );
     }
-    stats("edit → applied, checked, published (no debounce wait)", immediate);
+    stats(
+        "edit → applied, checked, published (no debounce wait)",
+        immediate,
+    );
 
     // Completion latency: a `docs/` span in Related Documents, a relative `](` path, `#`.
     let lines = original.split('\n').count() as u32;
     for (label, typed) in [
-        ("completion: `docs/atomic/` in Related Documents", "- `docs/atomic/"),
+        (
+            "completion: `docs/atomic/` in Related Documents",
+            "- `docs/atomic/",
+        ),
         ("completion: `[x](../` relative paths", "see [x](../"),
         ("completion: `[x](#` heading slugs", "see [x](#"),
     ] {
@@ -170,25 +215,49 @@ fn main() {
 
     let pid = c.child.id();
     let (peak, now) = memory(pid);
-    println!("{:<58} peak {peak:.0} MB, now {now:.0} MB", "server memory (no search index built)");
+    println!(
+        "{:<58} peak {peak:.0} MB, now {now:.0} MB",
+        "server memory (no search index built)"
+    );
     // The related-document suggestions build the full-text index in memory.
     version += 1;
     edit(&mut c, &u, version, &format!("{original}\n- "));
     let t = Instant::now();
-    let r = c.ask("textDocument/completion", json!({ "textDocument": { "uri": u }, "position": { "line": lines, "character": 2 } }));
-    println!("{:<58} {:>7.0} ms ({} items)", "first empty related item (builds the search index)", t.elapsed().as_secs_f64() * 1000.0, r["items"].as_array().map_or(0, Vec::len));
+    let r = c.ask(
+        "textDocument/completion",
+        json!({ "textDocument": { "uri": u }, "position": { "line": lines, "character": 2 } }),
+    );
+    println!(
+        "{:<58} {:>7.0} ms ({} items)",
+        "first empty related item (builds the search index)",
+        t.elapsed().as_secs_f64() * 1000.0,
+        r["items"].as_array().map_or(0, Vec::len)
+    );
     let mut samples = Vec::new();
     for _ in 0..ROUNDS {
         let t = Instant::now();
-        c.ask("textDocument/completion", json!({ "textDocument": { "uri": u }, "position": { "line": lines, "character": 2 } }));
+        c.ask(
+            "textDocument/completion",
+            json!({ "textDocument": { "uri": u }, "position": { "line": lines, "character": 2 } }),
+        );
         samples.push(t.elapsed());
     }
     stats("completion: empty related item (suggest related)", samples);
     let (peak2, now2) = memory(pid);
-    println!("{:<58} peak {peak2:.0} MB, now {now2:.0} MB", "server memory (search index built)");
+    println!(
+        "{:<58} peak {peak2:.0} MB, now {now2:.0} MB",
+        "server memory (search index built)"
+    );
     let stats_peak = cli_peak(&root, &["stats"]);
     let check_peak = cli_peak(&root, &["check", "--format", "json"]);
-    println!("{:<58} stats {stats_peak:.0} MB, check {check_peak:.0} MB", "CLI peak memory, --no-cache");
-    println!("ratio server/check: {:.2} (no index), {:.2} (index)", peak / check_peak, peak2 / check_peak);
+    println!(
+        "{:<58} stats {stats_peak:.0} MB, check {check_peak:.0} MB",
+        "CLI peak memory, --no-cache"
+    );
+    println!(
+        "ratio server/check: {:.2} (no index), {:.2} (index)",
+        peak / check_peak,
+        peak2 / check_peak
+    );
     c.finish();
 }

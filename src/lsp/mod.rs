@@ -368,7 +368,9 @@ impl Server {
             "workspace/didChangeWatchedFiles" => {
                 let p: DidChangeWatchedFilesParams = params(n)?;
                 for change in p.changes {
-                    if let Some(abs) = text::path_of(&change.uri) {
+                    if let Some(abs) = text::path_of(&change.uri)
+                        && !is_bookkeeping(&abs)
+                    {
                         self.queue(Event::File(abs), None);
                     }
                 }
@@ -491,6 +493,14 @@ impl Server {
     }
 }
 
+/// Whether a path lies in git's or atomdoc's own folder (`.git/`, `.atomdoc/`): an editor
+/// watching every file reports their churn, which is never a document nor a link target
+/// worth resolving every link again for.
+fn is_bookkeeping(path: &std::path::Path) -> bool {
+    path.components()
+        .any(|c| matches!(c.as_os_str().to_str(), Some(".git" | ".atomdoc")))
+}
+
 /// An error answer: its code and message.
 pub struct Failure(pub ErrorCode, pub String);
 
@@ -558,4 +568,21 @@ fn capabilities(enc: Encoding) -> Value {
             "fileOperations": { "willRename": md, "didRename": md },
         },
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    #[test]
+    fn git_and_atomdoc_folders_are_bookkeeping() {
+        assert!(super::is_bookkeeping(Path::new("/r/.git/index")));
+        assert!(super::is_bookkeeping(Path::new(
+            "/r/.atomdoc/cache/snapshot.bin"
+        )));
+        assert!(!super::is_bookkeeping(Path::new(
+            "/r/docs/atomic/.github.md"
+        )));
+        assert!(!super::is_bookkeeping(Path::new("/r/docs/atomic/a.md")));
+    }
 }

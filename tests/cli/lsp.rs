@@ -1,7 +1,6 @@
 //! `atomdoc lsp` driven over stdio by a scripted client (Content-Length framing), on trees
 //! written into temporary folders: every feature, and the robustness cases.
 
-
 use serde_json::{Value, json};
 
 #[path = "lsp_client.rs"]
@@ -543,4 +542,65 @@ fn exit_without_shutdown_is_an_error_status() {
     c.notify("exit", Value::Null);
     let status = c.child.wait().unwrap();
     assert_eq!(status.code(), Some(1));
+}
+
+#[test]
+fn columns_count_utf16_units_or_code_points_as_negotiated() {
+    let dir = tree();
+    let root = dir.path();
+    let p = write(
+        root,
+        "docs/atomic/guides/emoji.md",
+        "# Emoji\n\n😀😀 [x](nope.md)\n",
+    );
+    for (offer, start) in [(json!(["utf-16"]), 5), (json!(["utf-32", "utf-16"]), 3)] {
+        let mut c = Client::spawn(&[]);
+        let init = c.initialize(root, json!({ "general": { "positionEncodings": offer } }));
+        let enc = init["result"]["capabilities"]["positionEncoding"].clone();
+        c.open(&p);
+        let list = c.diagnostics(&uri(&p), |l| codes(l).contains(&"AD010".to_string()));
+        let d = list.iter().find(|d| d["code"] == "AD010").unwrap();
+        assert_eq!(d["range"]["start"]["character"], start, "{enc}");
+        // Definition and hover find the link at the same column.
+        let h = c.ask("textDocument/hover", pos(&uri(&p), 2, start + 1));
+        assert!(
+            h["contents"]["value"]
+                .as_str()
+                .unwrap()
+                .contains("broken link"),
+            "{enc}: {h}"
+        );
+        assert_eq!(c.finish(), Some(0));
+    }
+}
+
+#[test]
+fn renamed_files_and_git_churn() {
+    let dir = tree();
+    let root = dir.path();
+    let alpha = root.join("docs/atomic/guides/alpha.md");
+    let beta = root.join("docs/atomic/guides/beta.md");
+    let moved = root.join("docs/atomic/guides/beta2.md");
+    let mut c = Client::start(root, caps());
+    c.open(&alpha);
+    c.diagnostics(&uri(&alpha), |_| true);
+    std::fs::rename(&beta, &moved).unwrap();
+    c.notify(
+        "workspace/didRenameFiles",
+        json!({ "files": [{ "oldUri": uri(&beta), "newUri": uri(&moved) }] }),
+    );
+    let list = c.diagnostics(&uri(&alpha), |l| {
+        l.iter()
+            .any(|d| d["message"].as_str().unwrap().contains("beta.md"))
+    });
+    assert!(codes(&list).contains(&"AD010".to_string()));
+    // Events about `.git/` are dropped; the server keeps answering.
+    write(root, ".git/index", "x");
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": uri(&root.join(".git/index")), "type": 2 }] }),
+    );
+    let syms = c.ask("workspace/symbol", json!({ "query": "beta" }));
+    assert_eq!(syms[0]["location"]["uri"], uri(&moved).as_str());
+    assert_eq!(c.finish(), Some(0));
 }

@@ -45,7 +45,8 @@ impl Client {
     /// Starts `atomdoc <args> lsp` with `env` set.
     pub fn spawn_with(args: &[&str], env: &[(&str, &str)]) -> Client {
         let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("atomdoc"));
-        cmd.args(args).arg("lsp")
+        cmd.args(args)
+            .arg("lsp")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::null());
@@ -220,4 +221,3 @@ pub fn write(root: &Path, rel: &str, text: &str) -> PathBuf {
     std::fs::write(&p, text).unwrap();
     p
 }
-
