@@ -36,6 +36,7 @@ pub mod export;
 pub mod graph;
 pub mod lsp;
 pub mod query;
+pub mod refactor;
 pub mod relpath;
 pub mod render;
 pub mod repl;

@@ -5,6 +5,7 @@
 //! cache.
 
 mod live;
+pub mod watch;
 
 use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};

@@ -25,7 +25,7 @@ use crate::config::Config;
 use dialect::{Dialect, Site};
 pub use ingest::{Changes, Ingested, Previous, ingest};
 pub use links::{BrokenReason, LinkStatus, RepoView};
-pub use parse::{CodeBlock, CodeLabel, Heading, LinkSyntax, ParsedDoc, RawLink};
+pub use parse::{CodeBlock, CodeLabel, Heading, LinkSyntax, ParsedDoc, RawLink, Span};
 
 /// Index of a document in [`Corpus::docs`] (documents are sorted by path).
 pub type DocId = usize;
@@ -102,6 +102,8 @@ pub struct Link {
     pub column: u32,
     /// The destination as written (for a reference link, its definition's destination).
     pub target: String,
+    /// Where the destination is written in the file (see [`parse::Span`]).
+    pub dest: Option<Span>,
     pub syntax: LinkSyntax,
     pub kind: LinkKind,
     /// The fragment after `#`, percent-decoded, if any.
@@ -122,6 +124,7 @@ impl Link {
             line: raw.line,
             column: raw.column,
             target: raw.target,
+            dest: raw.dest,
             syntax: raw.syntax,
             kind: raw.kind,
             fragment: None,

@@ -75,6 +75,34 @@ pub struct RawLink {
     pub target: String,
     pub syntax: LinkSyntax,
     pub kind: LinkKind,
+    /// Where the destination is written (see [`Span`]); `None` when it cannot be told.
+    pub dest: Option<Span>,
+}
+
+/// Where a link's destination is written, in bytes of the file's text as given to [`parse`]
+/// (a BOM counted): the path with its `?query` and `#fragment`, without angle brackets or
+/// title. For a reference link, the destination in its definition (shared by every use);
+/// for a code span, the path inside the backticks; for an mdBook directive, the path before
+/// any `:anchor`. `mv` and `fix` rewrite links at these places and nowhere else.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Span {
+    pub start: u32,
+    pub end: u32,
+}
+
+impl Span {
+    /// The span of bytes `range` of a text whose first `offset` bytes (a BOM) were cut;
+    /// `None` beyond 4 GiB.
+    fn at(offset: usize, range: std::ops::Range<usize>) -> Option<Span> {
+        Some(Span {
+            start: u32::try_from(range.start + offset).ok()?,
+            end: u32::try_from(range.end + offset).ok()?,
+        })
+    }
+
+    pub fn range(self) -> std::ops::Range<usize> {
+        self.start as usize..self.end as usize
+    }
 }
 
 /// Everything atomdoc keeps of one Markdown file.
@@ -109,8 +137,11 @@ fn options() -> Options {
 
 /// Parses one Markdown file. `src` may start with a BOM and use CRLF line ends.
 pub fn parse(src: &str, config: &LinksConfig) -> ParsedDoc {
+    let bom = src.len() - strip_bom(src).len();
     let src = strip_bom(src);
     let lines = LineIndex::new(src);
+    // Links and images still open: the link's index and where its text ends so far.
+    let mut open: Vec<OpenLink> = Vec::new();
     let mut out = ParsedDoc::default();
     let mut slugs = SlugCounter::new(config.site.dialect);
 
@@ -123,7 +154,17 @@ pub fn parse(src: &str, config: &LinksConfig) -> ParsedDoc {
     let mut seen_h2 = false;
     let mut in_related = false;
 
-    for (event, range) in Parser::new_ext(src, options()).into_offset_iter() {
+    let mut events = Parser::new_ext(src, options()).into_offset_iter();
+    while let Some((event, range)) = events.next() {
+        match &event {
+            Event::Start(Tag::Link { .. } | Tag::Image { .. })
+            | Event::End(TagEnd::Link | TagEnd::Image) => {}
+            _ => {
+                if let Some(top) = open.last_mut() {
+                    top.text_end = top.text_end.max(range.end);
+                }
+            }
+        }
         match event {
             Event::Start(Tag::MetadataBlock(_)) => in_metadata = true,
             Event::End(TagEnd::MetadataBlock(_)) => in_metadata = false,
@@ -201,6 +242,7 @@ pub fn parse(src: &str, config: &LinksConfig) -> ParsedDoc {
             Event::Start(Tag::Link {
                 link_type,
                 dest_url,
+                id,
                 ..
             }) => {
                 let syntax = match link_type {
@@ -213,11 +255,52 @@ pub fn parse(src: &str, config: &LinksConfig) -> ParsedDoc {
                 } else {
                     dest_url.to_string()
                 };
-                push_link(&mut out, &lines, range.start, target, syntax, in_related);
+                let dest = match link_type {
+                    LinkType::Autolink => Some(range.start + 1..range.end - 1),
+                    LinkType::Email | LinkType::Inline => None,
+                    _ => reference_dest(src, &id, events.reference_definitions()),
+                };
+                let dest = dest.and_then(|r| Span::at(bom, r));
+                push_link(
+                    &mut out,
+                    &lines,
+                    range.start,
+                    target,
+                    syntax,
+                    in_related,
+                    dest,
+                );
+                open.push(OpenLink {
+                    index: out.links.len() - 1,
+                    text_end: range.start + 1,
+                    inline: link_type == LinkType::Inline,
+                });
             }
-            Event::End(TagEnd::Image) => image_depth = image_depth.saturating_sub(1),
-            Event::Start(Tag::Image { dest_url, .. }) => {
+            Event::End(TagEnd::Link | TagEnd::Image) => {
+                if matches!(event, Event::End(TagEnd::Image)) {
+                    image_depth = image_depth.saturating_sub(1);
+                }
+                if let Some(link) = open.pop() {
+                    if link.inline {
+                        out.links[link.index].dest = inline_dest(src, link.text_end, range.end)
+                            .and_then(|r| Span::at(bom, r));
+                    }
+                    if let Some(outer) = open.last_mut() {
+                        outer.text_end = outer.text_end.max(range.end);
+                    }
+                }
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                id,
+                ..
+            }) => {
                 image_depth += 1;
+                let dest = match link_type {
+                    LinkType::Inline => None,
+                    _ => reference_dest(src, &id, events.reference_definitions()),
+                };
                 push_link(
                     &mut out,
                     &lines,
@@ -225,7 +308,13 @@ pub fn parse(src: &str, config: &LinksConfig) -> ParsedDoc {
                     dest_url.to_string(),
                     LinkSyntax::Image,
                     in_related,
+                    dest.and_then(|r| Span::at(bom, r)),
                 );
+                open.push(OpenLink {
+                    index: out.links.len() - 1,
+                    text_end: range.start + 2,
+                    inline: link_type == LinkType::Inline,
+                });
             }
 
             Event::Code(code) => {
@@ -238,6 +327,13 @@ pub fn parse(src: &str, config: &LinksConfig) -> ParsedDoc {
                     out.text.push_str(&code);
                 }
                 if let Some(target) = code_span_link(&code, config) {
+                    // The path inside the backticks and the spaces around it.
+                    let written = &src[range.clone()];
+                    let inner = written.trim_matches('`').trim();
+                    let at = range.start + offset_in(written, inner);
+                    let dest = (inner == target)
+                        .then(|| Span::at(bom, at..at + inner.len()))
+                        .flatten();
                     push_link(
                         &mut out,
                         &lines,
@@ -245,6 +341,7 @@ pub fn parse(src: &str, config: &LinksConfig) -> ParsedDoc {
                         target,
                         LinkSyntax::CodeSpan,
                         in_related,
+                        dest,
                     );
                 }
             }
@@ -286,7 +383,7 @@ pub fn parse(src: &str, config: &LinksConfig) -> ParsedDoc {
         }
     }
     if config.site.dialect == Dialect::Mdbook {
-        include_links(src, &lines, &mut out.links);
+        include_links(src, bom, &lines, &mut out.links);
     }
     out.intro = out.intro.trim().to_string();
     out.words = count_words(&out.text);
@@ -355,6 +452,115 @@ fn heading_level(level: HeadingLevel) -> u8 {
     }
 }
 
+/// A link or image whose end the parser has not reached yet.
+struct OpenLink {
+    /// Its index in [`ParsedDoc::links`].
+    index: usize,
+    /// Where its text ends so far (the end of the last event inside it).
+    text_end: usize,
+    /// Whether its destination follows its text (`[text](dest)`), to be found at its end.
+    inline: bool,
+}
+
+/// Where `part`, a slice of `whole`, starts in it.
+fn offset_in(whole: &str, part: &str) -> usize {
+    part.as_ptr() as usize - whole.as_ptr() as usize
+}
+
+/// The destination of an inline link or image whose text ends at or after `text_end` and
+/// whose source ends at `end`: after the `](` that closes the text, spaces and one line end
+/// skipped, either `<…>` (without the brackets) or a run without spaces or unbalanced
+/// parentheses, backslash escapes included.
+fn inline_dest(src: &str, text_end: usize, end: usize) -> Option<std::ops::Range<usize>> {
+    let bytes = src.as_bytes();
+    let open = text_end + src.get(text_end..end)?.find("](")? + 2;
+    destination(bytes, skip_space(bytes, open, end), end, true)
+}
+
+/// Skips spaces and tabs and at most one line end from `at`.
+fn skip_space(bytes: &[u8], mut at: usize, end: usize) -> usize {
+    let mut newline = false;
+    while at < end {
+        match bytes[at] {
+            b' ' | b'\t' => at += 1,
+            b'\r' | b'\n' if !newline => {
+                newline = true;
+                at += if bytes[at] == b'\r' && bytes.get(at + 1) == Some(&b'\n') {
+                    2
+                } else {
+                    1
+                };
+            }
+            _ => break,
+        }
+    }
+    at
+}
+
+/// A link destination starting at `at`: `<…>` (the span inside the brackets), or a run of
+/// non-space bytes (balanced parentheses when `parens`), escapes skipped.
+fn destination(
+    bytes: &[u8],
+    at: usize,
+    end: usize,
+    parens: bool,
+) -> Option<std::ops::Range<usize>> {
+    if bytes.get(at) == Some(&b'<') {
+        let mut i = at + 1;
+        while i < end {
+            match bytes[i] {
+                b'\\' => i += 2,
+                b'>' => return Some(at + 1..i),
+                b'\n' | b'\r' | b'<' => return None,
+                _ => i += 1,
+            }
+        }
+        return None;
+    }
+    let (mut i, mut depth) = (at, 0usize);
+    while i < end {
+        match bytes[i] {
+            b'\\' if bytes.get(i + 1).is_some_and(u8::is_ascii_punctuation) => i += 2,
+            b if b <= b' ' => break,
+            b'(' if parens => {
+                depth += 1;
+                i += 1;
+            }
+            b')' if parens => {
+                if depth == 0 {
+                    break;
+                }
+                depth -= 1;
+                i += 1;
+            }
+            _ => i += 1,
+        }
+    }
+    Some(at..i.min(end))
+}
+
+/// The destination of a reference link's definition (`[label]: dest "title"`), found by the
+/// link's label.
+fn reference_dest(
+    src: &str,
+    label: &str,
+    defs: &pulldown_cmark::RefDefs<'_>,
+) -> Option<std::ops::Range<usize>> {
+    let span = defs.get(label)?.span.clone();
+    let bytes = src.as_bytes();
+    let end = span.end.min(bytes.len());
+    // The label's closing bracket: the first one not escaped.
+    let mut i = span.start + 1;
+    while i < end && bytes[i] != b']' {
+        i += if bytes[i] == b'\\' { 2 } else { 1 };
+    }
+    if bytes.get(i + 1) != Some(&b':') {
+        return None;
+    }
+    destination(bytes, skip_space(bytes, i + 2, end), end, false)
+}
+
+#[allow(clippy::too_many_arguments)]
 fn push_link(
     out: &mut ParsedDoc,
     lines: &LineIndex,
@@ -362,12 +568,14 @@ fn push_link(
     target: String,
     syntax: LinkSyntax,
     related: bool,
+    dest: Option<Span>,
 ) {
     let (line, column) = lines.line_col(offset);
     out.links.push(RawLink {
         line,
         column,
         target,
+        dest,
         syntax,
         kind: if related {
             LinkKind::Related
@@ -383,7 +591,7 @@ fn push_link(
 /// or `:to`, and further words are options. A directive preceded by `\` is escaped, as in
 /// mdBook. Directives count wherever they stand, code blocks included: the preprocessor runs
 /// on the raw text. They are added after the Markdown links, in text order.
-fn include_links(src: &str, lines: &LineIndex, links: &mut Vec<RawLink>) {
+fn include_links(src: &str, bom: usize, lines: &LineIndex, links: &mut Vec<RawLink>) {
     const NAMES: [&str; 3] = ["include", "rustdoc_include", "playground"];
     for (at, _) in src.match_indices("{{") {
         let Some(body) = src[at + 2..].trim_start().strip_prefix('#') else {
@@ -405,9 +613,11 @@ fn include_links(src: &str, lines: &LineIndex, links: &mut Vec<RawLink>) {
             continue;
         }
         let (line, column) = lines.line_col(at);
+        let start = offset_in(src, path);
         links.push(RawLink {
             line,
             column,
+            dest: Span::at(bom, start..start + path.len()),
             target: path.to_string(),
             syntax: LinkSyntax::Directive,
             kind: LinkKind::Include,

@@ -2,7 +2,7 @@
 //! disk. Hidden folders are skipped, `.gitignore` is respected, symlinks that lead out of the
 //! repository are not followed, and symlink loops end the descent instead of hanging.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -192,13 +192,91 @@ fn walk_under(
     skip_dir: impl Fn(&Path) -> bool + Send + Sync + 'static,
     keep: impl Fn(&str) -> bool,
 ) -> (Vec<String>, Vec<FileWarning>) {
+    let mut files = Vec::new();
+    let warnings = walk_entries(repo, start, skip_dir, |rel, kind| {
+        if kind == Found::Markdown && keep(&rel) {
+            files.push(rel);
+        }
+    });
+    files.sort();
+    files.dedup();
+    (files, warnings)
+}
+
+/// What the walk of a load sees of some paths: the files at or under them, and the folders it
+/// entered on the way (see [`seen`]).
+#[derive(Debug, Default)]
+pub struct Seen {
+    /// Every file (of any kind) at or under the paths asked about, repo-relative.
+    pub files: BTreeSet<String>,
+    /// Every folder the walk entered: those on the way to the paths and those under them.
+    pub folders: BTreeSet<String>,
+}
+
+/// What the walk every load makes sees at or under `paths` (repo-relative files or folders,
+/// which need not exist any more), for a file watcher: the walk enters only the folders on the
+/// way to them and under them, applying the same ignore files, hidden-folder and symlink rules,
+/// so a change in an ignored or hidden place is not seen. Reads folder entries, no file.
+pub fn seen(repo: &DiskRepo, paths: &[String]) -> Seen {
+    let targets: Arc<Vec<String>> = Arc::new(paths.to_vec());
+    let in_filter = Arc::clone(&targets);
+    let root = repo.root.clone();
+    let mut seen = Seen::default();
+    walk_entries(
+        repo,
+        "",
+        move |dir| {
+            repo_relative(&root, dir).is_none_or(|rel| {
+                !in_filter
+                    .iter()
+                    .any(|t| at_or_under(&rel, t) || at_or_under(t, &rel))
+            })
+        },
+        |rel, found| {
+            if found == Found::Folder {
+                seen.folders.insert(rel);
+            } else if targets.iter().any(|t| at_or_under(&rel, t)) {
+                seen.files.insert(rel);
+            }
+        },
+    );
+    seen
+}
+
+/// Whether the repo-relative `path` is `folder` or under it (everything is under `""`).
+pub fn at_or_under(path: &str, folder: &str) -> bool {
+    folder.is_empty()
+        || path
+            .strip_prefix(folder)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+}
+
+/// What the walk met.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Found {
+    /// A folder it entered.
+    Folder,
+    /// A `.md` file.
+    Markdown,
+    /// Any other file.
+    File,
+}
+
+/// The walk every load makes (ignore files, hidden folders, symlinks that stay inside the
+/// repository), from `start` (repo-relative), never entering the folders `skip_dir` names:
+/// `visit` gets every folder entered and every file, repo-relative; returns the problems met.
+fn walk_entries(
+    repo: &DiskRepo,
+    start: &str,
+    skip_dir: impl Fn(&Path) -> bool + Send + Sync + 'static,
+    mut visit: impl FnMut(String, Found),
+) -> Vec<FileWarning> {
     let root = start;
     let start = repo.root.join(root);
     let canonical = repo.canonical.clone();
     let repo_root = repo.root.clone();
     let escaped: Arc<Mutex<Vec<FileWarning>>> = Arc::default();
     let escaped_in_filter = Arc::clone(&escaped);
-    let mut files = Vec::new();
     let mut warnings = Vec::new();
     // The ignore crate reads `.gitignore`/`.ignore` in the root and in every folder above it
     // up to the repository: refuse to walk when one of them is unsafe to read.
@@ -212,7 +290,7 @@ fn walk_under(
                         .into(),
                 skipped: true,
             });
-            return (files, warnings);
+            return warnings;
         }
         dir = d.parent();
     }
@@ -272,22 +350,29 @@ fn walk_under(
     for entry in walker {
         match entry {
             Ok(e) => {
-                let is_file = e.file_type().is_some_and(|t| t.is_file());
-                if is_file && e.path().extension().is_some_and(|x| x == "md") {
-                    match repo_relative(&repo.root, e.path()) {
-                        Some(rel) if keep(&rel) => files.push(rel),
-                        Some(_) => {}
-                        None => warnings.push(FileWarning {
-                            path: e
-                                .path()
-                                .strip_prefix(&repo.root)
-                                .unwrap_or(e.path())
-                                .to_string_lossy()
-                                .replace('\\', "/"),
-                            message: "file name is not valid UTF-8; skipped".into(),
-                            skipped: true,
-                        }),
-                    }
+                let Some(kind) = e.file_type() else { continue };
+                let found = if kind.is_dir() {
+                    Found::Folder
+                } else if !kind.is_file() {
+                    continue;
+                } else if e.path().extension().is_some_and(|x| x == "md") {
+                    Found::Markdown
+                } else {
+                    Found::File
+                };
+                match repo_relative(&repo.root, e.path()) {
+                    Some(rel) => visit(rel, found),
+                    None if found == Found::Markdown => warnings.push(FileWarning {
+                        path: e
+                            .path()
+                            .strip_prefix(&repo.root)
+                            .unwrap_or(e.path())
+                            .to_string_lossy()
+                            .replace('\\', "/"),
+                        message: "file name is not valid UTF-8; skipped".into(),
+                        skipped: true,
+                    }),
+                    None => {}
                 }
             }
             Err(err) => warnings.push(walk_warning(&repo.root, &err)),
@@ -296,13 +381,11 @@ fn walk_under(
     warnings.extend(std::mem::take(
         &mut *escaped.lock().unwrap_or_else(|p| p.into_inner()),
     ));
-    files.sort();
-    files.dedup();
-    (files, warnings)
+    warnings
 }
 
 /// The ignore files the walk reads in a folder.
-const IGNORE_FILES: [&str; 2] = [".gitignore", ".ignore"];
+pub const IGNORE_FILES: [&str; 2] = [".gitignore", ".ignore"];
 
 /// An ignore file of `dir` that must not be read: a symlink leading out of the repository, or
 /// something that is not a regular file (a pipe or `/dev/zero` would hang the walk).

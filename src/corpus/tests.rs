@@ -845,3 +845,57 @@ fn html_links_are_files_outside_mdbook() {
     assert_eq!(links[0].1, LinkStatus::Broken(Missing));
     assert_eq!(c.doc(0).kind, DocKind::Topic);
 }
+
+/// Every link form's destination span holds exactly the destination as written: what `mv`
+/// and `fix` rewrite.
+#[test]
+fn destination_spans_cover_the_written_destination() {
+    let src = "\u{feff}# T\r\n\n\
+[a](x.md) [b]( <y z.md> \"title\") ![i](img/p.png 'alt') [n](a(b).md#f?q)\n\
+[c][ref] [d][] [ref] ![e][ref] <https://example.com/a>\n\
+[text `](x` \\] more](w%20v.md#frag) [![inner](in.png)](outer.md)\n\
+See `docs/atomic/k.md#h` and `` ./docs/atomic/q.md ``. [esc](a\\_b.md)\n\n\
+[ref]: \t<../r ef.md>  \"t\"\n\
+[d]:\n  d.md\n";
+    let mut config = LinksConfig::default();
+    let book = parse(src, &config);
+    let written: Vec<(&str, &str)> = book
+        .links
+        .iter()
+        .map(|l| {
+            let span = l.dest.unwrap_or_else(|| panic!("no span for {}", l.target));
+            (l.target.as_str(), &src[span.range()])
+        })
+        .collect();
+    assert_eq!(
+        written,
+        [
+            ("x.md", "x.md"),
+            ("y z.md", "y z.md"),
+            ("img/p.png", "img/p.png"),
+            ("a(b).md#f?q", "a(b).md#f?q"),
+            ("../r ef.md", "../r ef.md"),
+            ("d.md", "d.md"),
+            ("../r ef.md", "../r ef.md"),
+            ("../r ef.md", "../r ef.md"),
+            ("https://example.com/a", "https://example.com/a"),
+            ("w%20v.md#frag", "w%20v.md#frag"),
+            ("outer.md", "outer.md"),
+            ("in.png", "in.png"),
+            ("docs/atomic/k.md#h", "docs/atomic/k.md#h"),
+            ("./docs/atomic/q.md", "./docs/atomic/q.md"),
+            ("a_b.md", "a\\_b.md"),
+        ]
+    );
+    config.site = Site {
+        dialect: Dialect::Mdbook,
+        ..Site::default()
+    };
+    let src = "x\n{{#include ../src/main.rs:anchor}} {{ #playground  p.rs }}\n";
+    let links = parse(src, &config).links;
+    let spans: Vec<&str> = links
+        .iter()
+        .map(|l| &src[l.dest.expect("span").range()])
+        .collect();
+    assert_eq!(spans, ["../src/main.rs", "p.rs"]);
+}

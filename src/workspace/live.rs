@@ -20,7 +20,8 @@ use crate::store::SearchSource;
 /// One change to apply. Paths are repo-relative, `/`-separated.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Change {
-    /// A file was written, created or deleted on disk: it is looked at again.
+    /// A file was written, created or deleted on disk: it is looked at again. A folder that
+    /// is gone stands for every file the workspace knew under it.
     File(String),
     /// A file was renamed on disk.
     Renamed { from: String, to: String },
@@ -132,6 +133,27 @@ impl Workspace {
                     touched.insert(p);
                 }
             }
+        }
+        // A folder gone (deleted, or renamed away) takes the files under it along: a file
+        // watcher names the folder only.
+        let gone: Vec<String> = touched
+            .iter()
+            .filter(|p| {
+                !self.overlays.contains_key(*p) && scan::stat(&self.location.repo, p).is_none()
+            })
+            .map(|p| format!("{p}/"))
+            .collect();
+        if !gone.is_empty() {
+            let corpus = &self.corpus;
+            let known = corpus.docs.iter().map(|d| &d.path);
+            let known = known
+                .chain(corpus.referrers.iter().map(|r| &r.path))
+                .chain(corpus.template.iter().map(|t| &t.path));
+            let under: Vec<String> = known
+                .filter(|p| gone.iter().any(|g| p.starts_with(g.as_str())))
+                .cloned()
+                .collect();
+            touched.extend(under);
         }
         let globs = self.config.links.referrer_globs().unwrap_or_default();
         let root = self.location.root.clone();

@@ -371,3 +371,19 @@ fn apply_says_which_findings_appeared_and_went() {
         fresh.diagnostics().unwrap()
     });
 }
+
+#[test]
+fn a_folder_gone_takes_its_files_along() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    write(dir, "docs/a/x.md", "# X\n\n[y](../b/y.md)\n");
+    write(dir, "docs/b/y.md", "# Y\n");
+    write(dir, "docs/b/deep/z.md", "# Z\n");
+    let mut ws = Workspace::load(location(dir), Config::default()).unwrap();
+    std::fs::remove_dir_all(dir.join("docs/b")).unwrap();
+    let applied = ws.apply(vec![Change::File("docs/b".into())]).unwrap();
+    assert_eq!(applied.removed, ["docs/b/deep/z.md", "docs/b/y.md"]);
+    assert_eq!(applied.broken_added.len(), 1);
+    let paths: Vec<&str> = ws.corpus.docs.iter().map(|d| d.path.as_str()).collect();
+    assert_eq!(paths, ["docs/a/x.md"]);
+}
