@@ -3,6 +3,7 @@
 //! fix, a suggested related document, the missing document created from the template).
 //! Every edit is a `WorkspaceEdit` the client applies; the server writes nothing.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 
 use lsp_server::ErrorCode;
@@ -11,14 +12,13 @@ use lsp_types::{
 };
 use serde_json::{Value, json};
 
-use super::navigate::{backlinks, doc_of, link_at, link_span};
+use super::navigate::{doc_of, link_at};
 use super::state::Folder;
 use super::text::{self, Encoding};
 use super::{Ctx, Failure, Target};
-use crate::corpus::links::anchor_matches;
 use crate::corpus::parse::is_related_heading;
-use crate::corpus::{BrokenReason, DocId, Document, Heading, Link, LinkSyntax};
-use crate::relpath;
+use crate::corpus::{BrokenReason, Document, Heading, LinkOrigin};
+use crate::refactor::{self, Plan, RefactorError};
 use crate::search::suggest::Suggester;
 
 /// What a rename at a position renames.
@@ -100,11 +100,17 @@ pub fn rename(ctx: &Ctx<'_>, p: RenameParams) -> Result<Value, Failure> {
     let Some(t) = ctx.target(&text_document.uri) else {
         return Ok(Value::Null);
     };
-    let Some((id, doc)) = doc_of(&t) else {
+    let Some((_, doc)) = doc_of(&t) else {
         return Ok(Value::Null);
     };
+    let texts = Texts::new(ctx, t.folder);
     match renaming(ctx, &t, doc, position) {
-        Some((Renaming::Heading(h), span)) => Ok(rename_heading(ctx, &t, id, h, span, &p.new_name)),
+        Some((Renaming::Heading(h), _)) => {
+            let corpus = &t.folder.ws.corpus;
+            let plan = refactor::plan_heading_rename(corpus, &texts, &t.rel, &h.slug, &p.new_name)
+                .map_err(refused)?;
+            Ok(workspace_edit(ctx, t.folder, &texts, &plan, false))
+        }
         Some((Renaming::Document(path), _)) => {
             let to = if p.new_name.contains('/') {
                 p.new_name.trim_start_matches("./").to_string()
@@ -117,7 +123,15 @@ pub fn rename(ctx: &Ctx<'_>, p: RenameParams) -> Result<Value, Failure> {
                     format!("{dir}/{}", p.new_name)
                 }
             };
-            move_edit(ctx, t.folder, &[(path, to)], true)
+            if !(ctx.client.resource_rename && ctx.client.document_changes) {
+                return Err(Failure(
+                    ErrorCode::RequestFailed,
+                    "this editor cannot rename files for a language server; rename the file in its file explorer (the links follow through willRenameFiles)".into(),
+                ));
+            }
+            let plan =
+                refactor::plan_move(&t.folder.ws.corpus, &texts, &path, &to).map_err(refused)?;
+            Ok(workspace_edit(ctx, t.folder, &texts, &plan, true))
         }
         None => Err(invalid(
             "nothing to rename here: put the cursor on a heading or a link to a document",
@@ -125,82 +139,129 @@ pub fn rename(ctx: &Ctx<'_>, p: RenameParams) -> Result<Value, Failure> {
     }
 }
 
-/// The text of a file of the folder: a document's as the workspace has it, a referrer's from
-/// disk (through the boundary).
-fn file_text(folder: &Folder, path: &str) -> Option<String> {
-    if let Some(t) = folder.text(path) {
-        return Some(t.to_string());
-    }
-    let (files, _) = crate::corpus::scan::read_all_with(
-        &folder.repo,
-        vec![path.to_string()],
-        &folder.ws.config.limits,
-    );
-    files.into_iter().next().map(|f| f.text)
+/// A refactoring that cannot be planned, as an error answer saying why.
+fn refused(e: RefactorError) -> Failure {
+    Failure(ErrorCode::RequestFailed, e.to_string())
 }
 
-fn rename_heading(
-    ctx: &Ctx<'_>,
-    t: &Target<'_>,
-    id: DocId,
-    h: &Heading,
-    (s, e): (usize, usize),
-    new_name: &str,
-) -> Value {
-    let new_slug = t.folder.ws.corpus.site.dialect.slug(new_name);
-    let mut edits: HashMap<String, Vec<Value>> = HashMap::new();
-    let line0 = h.line - 1;
-    let line = text::line_text(t.text, line0);
-    edits.entry(t.rel.clone()).or_default().push(json!({
-        "range": text::range_on_line(line0, line, s, e, ctx.enc), "newText": new_name,
-    }));
-    let mut texts: HashMap<String, Option<String>> = HashMap::new();
-    for (path, link) in backlinks(t.folder, id) {
-        let Some(f) = link.fragment.as_deref() else {
-            continue;
+/// The files a plan reads: an editor's buffer when open, else the file as it is on disk
+/// (through the boundary), each read once and kept for turning the plan into positions.
+struct Texts<'a> {
+    ctx: &'a Ctx<'a>,
+    folder: &'a Folder,
+    read: RefCell<HashMap<String, String>>,
+}
+
+impl<'a> Texts<'a> {
+    fn new(ctx: &'a Ctx<'a>, folder: &'a Folder) -> Texts<'a> {
+        Texts {
+            ctx,
+            folder,
+            read: RefCell::new(HashMap::new()),
+        }
+    }
+}
+
+impl refactor::Sources for Texts<'_> {
+    fn text(&self, path: &str) -> Result<String, String> {
+        if let Some(t) = self.read.borrow().get(path) {
+            return Ok(t.clone());
+        }
+        let text = match self.ctx.docs.get(&self.folder.repo.join(path)) {
+            Some((_, open)) => open.clone(),
+            None => {
+                let (files, warnings) = crate::corpus::scan::read_all_with(
+                    &self.folder.repo,
+                    vec![path.to_string()],
+                    &self.folder.ws.config.limits,
+                );
+                match files.into_iter().next() {
+                    Some(f) => f.text,
+                    None => {
+                        let why = warnings.first().map(|w| w.message.clone());
+                        return Err(why.unwrap_or_else(|| "cannot read it".into()));
+                    }
+                }
+            }
         };
-        if !anchor_matches(f, [h.slug.as_str()], []) {
+        self.read
+            .borrow_mut()
+            .insert(path.to_string(), text.clone());
+        Ok(text)
+    }
+}
+
+/// A plan as a `WorkspaceEdit`: each file's text edits (at the positions the plan gives, in
+/// the client's encoding) and, with `with_files`, the renames themselves after them.
+fn workspace_edit(
+    ctx: &Ctx<'_>,
+    folder: &Folder,
+    texts: &Texts<'_>,
+    plan: &Plan,
+    with_files: bool,
+) -> Value {
+    let read = texts.read.borrow();
+    let position = |text: &str, p: refactor::Pos| {
+        let line = p.line.saturating_sub(1);
+        let character = text::col_of_char(text::line_text(text, line), p.column, ctx.enc);
+        json!({ "line": line, "character": character })
+    };
+    let mut per_file = Vec::new();
+    for f in &plan.edits {
+        let source = read
+            .get(&f.path)
+            .map_or("", |t| crate::corpus::parse::strip_bom(t));
+        let edits: Vec<Value> = f
+            .edits
+            .iter()
+            .map(|e| json!({ "range": { "start": position(source, e.start), "end": position(source, e.end) }, "newText": e.new_text }))
+            .collect();
+        per_file.push((folder.uri(&f.path), edits));
+    }
+    if !with_files && !ctx.client.document_changes {
+        let changes: serde_json::Map<String, Value> = per_file
+            .into_iter()
+            .map(|(uri, edits)| (uri.as_str().to_string(), Value::Array(edits)))
+            .collect();
+        return json!({ "changes": changes });
+    }
+    let mut changes: Vec<Value> = per_file
+        .into_iter()
+        .map(|(uri, edits)| json!({ "textDocument": { "uri": uri, "version": null }, "edits": edits }))
+        .collect();
+    if with_files {
+        for m in &plan.moves {
+            changes.push(json!({ "kind": "rename", "oldUri": folder.uri(&m.from), "newUri": folder.uri(&m.to) }));
+        }
+    }
+    json!({ "documentChanges": changes })
+}
+
+/// The edit that updates every link to the documents `moves` (repo-relative from → to)
+/// before the client renames them (`workspace/willRenameFiles`), from the `mv` engine.
+fn move_edits(
+    ctx: &Ctx<'_>,
+    folder: &Folder,
+    moves: &[(String, String)],
+) -> Result<Value, Failure> {
+    let texts = Texts::new(ctx, folder);
+    let corpus = &folder.ws.corpus;
+    let mut all = Plan::default();
+    for (from, to) in moves {
+        // Documents and folders of documents move links; other files are the client's.
+        let prefix = format!("{from}/");
+        let names_docs = corpus.doc_id(from).is_some()
+            || corpus.docs.iter().any(|d| d.path.starts_with(&prefix));
+        if !names_docs {
             continue;
         }
-        let source = texts
-            .entry(path.clone())
-            .or_insert_with(|| file_text(t.folder, &path));
-        let Some(source) = source.as_deref() else {
-            continue;
-        };
-        let l0 = link.line - 1;
-        let line = text::line_text(source, l0);
-        let (ls, le) = link_span(line, &link);
-        let Some(hash) = line[ls..le].rfind('#').map(|i| ls + i + 1) else {
-            continue;
-        };
-        let end = line[hash..le]
-            .find([')', '`', '>', ' '])
-            .map_or(le, |i| hash + i);
-        edits.entry(path).or_default().push(json!({
-            "range": text::range_on_line(l0, line, hash, end, ctx.enc), "newText": new_slug,
-        }));
+        let plan = refactor::plan_move(corpus, &texts, from, to).map_err(refused)?;
+        all.edits.extend(plan.edits);
     }
-    let changes: serde_json::Map<String, Value> = edits
-        .into_iter()
-        .map(|(path, list)| (t.folder.uri(&path).as_str().to_string(), Value::Array(list)))
-        .collect();
-    json!({ "changes": changes })
-}
-
-/// The workspace edit that moves documents `moves` (repo-relative from → to) and updates
-/// every link to them, from the `mv` engine. `with_files` adds the file renames themselves
-/// (a `textDocument/rename`); `willRenameFiles` leaves them to the client.
-fn move_edit(
-    _ctx: &Ctx<'_>,
-    _folder: &Folder,
-    _moves: &[(String, String)],
-    _with_files: bool,
-) -> Result<Value, Failure> {
-    Err(Failure(
-        ErrorCode::RequestFailed,
-        "renaming a document needs the `mv` engine, which this build does not have yet; rename headings, or use `git mv` and fix links with the did-you-mean quick fix".into(),
-    ))
+    if all.edits.is_empty() {
+        return Ok(Value::Null);
+    }
+    Ok(workspace_edit(ctx, folder, &texts, &all, false))
 }
 
 pub fn will_rename(ctx: &Ctx<'_>, p: RenameFilesParams) -> Result<Value, Failure> {
@@ -221,27 +282,8 @@ pub fn will_rename(ctx: &Ctx<'_>, p: RenameFilesParams) -> Result<Value, Failure
     }
     // One folder per rename in practice; a rename across repositories edits nothing.
     match by_folder.into_iter().next() {
-        Some((i, moves)) => move_edit(ctx, &ctx.folders.list[i], &moves, false),
+        Some((i, moves)) => move_edits(ctx, &ctx.folders.list[i], &moves),
         None => Ok(Value::Null),
-    }
-}
-
-/// The link target to write for `suggestion` (a repo path, maybe `#slug`) in a link of
-/// `doc` written like `link`: repo paths in code spans, relative paths elsewhere.
-fn target_text(doc: &Document, link: &Link, suggestion: &str) -> String {
-    let (path, fragment) = suggestion
-        .split_once('#')
-        .map_or((suggestion, None), |(p, f)| (p, Some(f)));
-    if path == doc.path && link.target.starts_with('#') {
-        return format!("#{}", fragment.unwrap_or(""));
-    }
-    let written = match link.syntax {
-        LinkSyntax::CodeSpan => path.to_string(),
-        _ => relpath::between(doc.path.rsplit_once('/').map_or("", |(d, _)| d), path),
-    };
-    match fragment {
-        Some(f) => format!("{written}#{f}"),
-        None => written,
     }
 }
 
@@ -347,34 +389,41 @@ pub fn code_actions(ctx: &Ctx<'_>, p: CodeActionParams) -> Result<Value, Failure
     let (first, last) = (p.range.start.line + 1, p.range.end.line + 1);
     let mut actions = Vec::new();
     let mut suggester = Suggester::new(corpus);
-    for link in doc
-        .links
-        .iter()
-        .filter(|l| l.line >= first && l.line <= last)
-    {
+    let texts = Texts::new(ctx, t.folder);
+    for (index, link) in doc.links.iter().enumerate() {
+        if link.line < first || link.line > last {
+            continue;
+        }
         let Some(reason) = link.broken_reason() else {
             continue;
         };
-        let line0 = link.line - 1;
-        let line = text::line_text(t.text, line0);
-        let start = text::byte_of_char(line, link.column);
-        let Some(i) = line[start..].find(link.target.as_str()) else {
-            continue;
-        };
-        let range = text::range_on_line(
-            line0,
-            line,
-            start + i,
-            start + i + link.target.len(),
-            ctx.enc,
-        );
         for (n, s) in suggester.for_link(id, link).into_iter().enumerate() {
-            let new = target_text(doc, link, &s);
+            let (path, fragment) = s
+                .split_once('#')
+                .map_or((s.as_str(), None), |(p, f)| (p, Some(f)));
+            let same_target = link.resolved.as_deref() == Some(path);
+            let plan = refactor::plan_link_fix(
+                corpus,
+                &texts,
+                LinkOrigin::Doc(id),
+                index,
+                (!same_target).then_some(path),
+                fragment,
+            );
+            let Ok(plan) = plan else {
+                continue;
+            };
+            let written: Vec<&str> = plan
+                .edits
+                .iter()
+                .flat_map(|f| &f.edits)
+                .map(|e| e.new_text.as_str())
+                .collect();
             actions.push(json!({
-                "title": format!("Did you mean `{new}`?"),
+                "title": format!("Did you mean `{}`?", written.join("")),
                 "kind": "quickfix",
                 "isPreferred": n == 0,
-                "edit": { "changes": { uri.clone(): [{ "range": range, "newText": new }] } },
+                "edit": workspace_edit(ctx, t.folder, &texts, &plan, false),
             }));
         }
         if reason == BrokenReason::Missing

@@ -135,6 +135,7 @@ struct Client {
     watches_files: bool,
     document_changes: bool,
     resource_create: bool,
+    resource_rename: bool,
 }
 
 struct Server {
@@ -246,9 +247,11 @@ impl Server {
             .unwrap_or(false);
         let edit = ws_caps.and_then(|w| w.workspace_edit.as_ref());
         self.client.document_changes = edit.and_then(|e| e.document_changes).unwrap_or(false);
-        self.client.resource_create = edit
-            .and_then(|e| e.resource_operations.as_ref())
-            .is_some_and(|ops| ops.contains(&lsp_types::ResourceOperationKind::Create));
+        let ops = edit.and_then(|e| e.resource_operations.as_ref());
+        self.client.resource_create =
+            ops.is_some_and(|ops| ops.contains(&lsp_types::ResourceOperationKind::Create));
+        self.client.resource_rename =
+            ops.is_some_and(|ops| ops.contains(&lsp_types::ResourceOperationKind::Rename));
         let mut roots: Vec<PathBuf> = params
             .workspace_folders
             .iter()

@@ -381,6 +381,37 @@ fn navigation_definition_references_hover_links_symbols_lens() {
     assert_eq!(run.as_array().unwrap().len(), 4);
 }
 
+/// The text edits of a `WorkspaceEdit` by URI (from `changes` or `documentChanges`), and its
+/// file renames.
+fn edits_of(
+    edit: &Value,
+) -> (
+    std::collections::BTreeMap<String, Vec<Value>>,
+    Vec<(String, String)>,
+) {
+    let mut by_uri = std::collections::BTreeMap::new();
+    let mut renames = Vec::new();
+    if let Some(changes) = edit["changes"].as_object() {
+        for (u, list) in changes {
+            by_uri.insert(u.clone(), list.as_array().unwrap().clone());
+        }
+    }
+    for change in edit["documentChanges"].as_array().into_iter().flatten() {
+        if change["kind"] == "rename" {
+            renames.push((
+                change["oldUri"].as_str().unwrap().to_string(),
+                change["newUri"].as_str().unwrap().to_string(),
+            ));
+        } else if let Some(list) = change["edits"].as_array() {
+            by_uri
+                .entry(change["textDocument"]["uri"].as_str().unwrap().to_string())
+                .or_insert_with(Vec::new)
+                .extend(list.iter().cloned());
+        }
+    }
+    (by_uri, renames)
+}
+
 #[test]
 fn heading_rename_updates_every_fragment() {
     let dir = tree();
@@ -392,16 +423,97 @@ fn heading_rename_updates_every_fragment() {
     let prep = c.ask("textDocument/prepareRename", pos(&ub, 4, 5));
     assert_eq!(prep["placeholder"], "Usage");
     let edit = c.ask("textDocument/rename", json!({ "textDocument": { "uri": ub }, "position": { "line": 4, "character": 5 }, "newName": "How To Use" }));
-    let changes = edit["changes"].as_object().unwrap();
-    assert_eq!(changes[ub.as_str()][0]["newText"], "How To Use");
-    let alpha = &changes[uri(&root.join("docs/atomic/guides/alpha.md")).as_str()][0];
-    assert_eq!(alpha["newText"], "how-to-use");
-    // `See [beta usage](beta.md#usage)`: the fragment only.
+    let (changes, renames) = edits_of(&edit);
+    assert!(renames.is_empty());
+    assert_eq!(changes[&ub][0]["newText"], "How To Use");
+    assert_eq!(
+        changes[&ub][0]["range"],
+        json!({ "start": { "line": 4, "character": 3 }, "end": { "line": 4, "character": 8 } })
+    );
+    let alpha = &changes[&uri(&root.join("docs/atomic/guides/alpha.md"))][0];
+    assert_eq!(alpha["newText"], "beta.md#how-to-use");
+    // `See [beta usage](beta.md#usage)`: the destination.
     assert_eq!(
         alpha["range"],
-        json!({ "start": { "line": 6, "character": 25 }, "end": { "line": 6, "character": 30 } })
+        json!({ "start": { "line": 6, "character": 17 }, "end": { "line": 6, "character": 30 } })
     );
-    assert!(changes.contains_key(uri(&root.join("docs/atomic/ops/delta.md")).as_str()));
+    assert!(changes.contains_key(&uri(&root.join("docs/atomic/ops/delta.md"))));
+}
+
+#[test]
+fn document_rename_moves_the_file_and_updates_every_link() {
+    let dir = tree();
+    let root = dir.path();
+    let beta = root.join("docs/atomic/guides/beta.md");
+    let ub = uri(&beta);
+    let ua = uri(&root.join("docs/atomic/guides/alpha.md"));
+    let ud = uri(&root.join("docs/atomic/ops/delta.md"));
+    let mut c = Client::start(root, caps());
+    c.open(&beta);
+    // On the title: the document itself; a bare name keeps the folder.
+    let prep = c.ask("textDocument/prepareRename", pos(&ub, 0, 3));
+    assert_eq!(prep["placeholder"], "docs/atomic/guides/beta.md");
+    let edit = c.ask("textDocument/rename", json!({ "textDocument": { "uri": ub }, "position": { "line": 0, "character": 3 }, "newName": "manual.md" }));
+    let (changes, renames) = edits_of(&edit);
+    assert_eq!(
+        renames,
+        [(ub.clone(), uri(&root.join("docs/atomic/guides/manual.md")))]
+    );
+    let texts: Vec<&str> = changes[&ua]
+        .iter()
+        .map(|e| e["newText"].as_str().unwrap())
+        .collect();
+    assert_eq!(texts, ["manual.md#usage", "docs/atomic/guides/manual.md"]);
+    let texts: Vec<&str> = changes[&ud]
+        .iter()
+        .map(|e| e["newText"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        texts,
+        ["../guides/manual.md#usage", "docs/atomic/guides/manual.md"]
+    );
+    // Beta's own relative link to delta moves with it (same folder here: unchanged).
+    assert!(
+        !changes.contains_key(&ub)
+            || changes[&ub]
+                .iter()
+                .all(|e| e["newText"] != "../ops/delta.md")
+    );
+
+    // The editor's file explorer: willRenameFiles gets the link edits only.
+    let moved = uri(&root.join("docs/atomic/ops/beta.md"));
+    let edit = c.ask(
+        "workspace/willRenameFiles",
+        json!({ "files": [{ "oldUri": ub, "newUri": moved }] }),
+    );
+    let (changes, renames) = edits_of(&edit);
+    assert!(renames.is_empty());
+    let texts: Vec<&str> = changes[&ud]
+        .iter()
+        .map(|e| e["newText"].as_str().unwrap())
+        .collect();
+    assert_eq!(texts, ["beta.md#usage", "docs/atomic/ops/beta.md"]);
+    let own: Vec<&str> = changes[&ub]
+        .iter()
+        .map(|e| e["newText"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        own,
+        ["delta.md"],
+        "beta's own relative link, from its new folder"
+    );
+    // A file that is not a document: nothing to edit.
+    let edit = c.ask("workspace/willRenameFiles", json!({ "files": [{ "oldUri": uri(&root.join("docs/atomic/guides/pic.png")), "newUri": uri(&root.join("docs/atomic/guides/p.png")) }] }));
+    assert!(edit.is_null(), "{edit}");
+    // A rename onto an existing document is refused with the engine's reason.
+    let r = c.request("textDocument/rename", json!({ "textDocument": { "uri": ub }, "position": { "line": 0, "character": 3 }, "newName": "alpha.md" }));
+    assert!(
+        r["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("already exists"),
+        "{r}"
+    );
 }
 
 #[test]
