@@ -7,16 +7,22 @@ use std::path::Path;
 use super::{GlobalArgs, cache_mode, exit};
 use crate::config;
 use crate::lsp::{self, Ended};
+use crate::store::CacheMode;
 use crate::workspace::Workspace;
 
 pub fn run(global: &GlobalArgs) -> anyhow::Result<u8> {
     let global = global.clone();
     let opener: lsp::Opener = Box::new(move |folder: &Path| {
-        let open = || -> anyhow::Result<Workspace> {
+        let open = || -> anyhow::Result<lsp::Opened> {
             let (location, config) =
                 config::locate(global.repo.as_deref(), global.root.as_deref(), folder)?;
             let mode = cache_mode(&global, &location, &config, folder)?;
-            Ok(Workspace::open(location, config, &mode)?)
+            let cache = match &mode {
+                CacheMode::Disk(dir) => Some(dir.clone()),
+                CacheMode::Memory => None,
+            };
+            let ws = Workspace::open(location, config, &mode)?;
+            Ok(lsp::Opened { ws, cache })
         };
         open().map_err(|e| format!("{e:#}"))
     });

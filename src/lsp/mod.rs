@@ -33,8 +33,9 @@ use lsp_server::{ErrorCode, Message, Notification, Request, RequestId, Response}
 use lsp_types::Uri;
 use serde_json::{Value, json};
 
-pub use state::Opener;
+use crate::workspace::{Change, watch};
 use state::{Event, Folders, log};
+pub use state::{Opened, Opener};
 use text::Encoding;
 
 /// How long the client must be quiet before queued edits are applied (and diagnostics
@@ -140,7 +141,6 @@ struct Client {
 
 struct Server {
     shared: Arc<Shared>,
-    opener: Arc<Opener>,
     client: Client,
     /// Open buffers by absolute path: their URI, and their text as the client has it.
     docs: HashMap<PathBuf, (Uri, String)>,
@@ -155,12 +155,11 @@ impl Server {
     fn new(out: Sender<Value>, opener: Opener) -> Server {
         Server {
             shared: Arc::new(Shared {
-                folders: Mutex::new(Folders::default()),
+                folders: Mutex::new(Folders::new(opener)),
                 queue: Mutex::new((Vec::new(), Vec::new())),
                 out,
                 enc: Mutex::new(Encoding::Utf16),
             }),
-            opener: Arc::new(opener),
             client: Client::default(),
             docs: HashMap::new(),
             wake: None,
@@ -171,6 +170,16 @@ impl Server {
     }
 
     fn run(mut self, incoming: &Receiver<transport::Incoming>) -> Ended {
+        let ended = self.serve(incoming);
+        // Stop the helper threads so the writer can finish: dropping the workspaces stops
+        // their watchers (whose threads hold a waker), dropping the waker stops the debounce
+        // thread (which holds the shared state and so the writer's channel).
+        self.shared.folders().list.clear();
+        self.wake = None;
+        ended
+    }
+
+    fn serve(&mut self, incoming: &Receiver<transport::Incoming>) -> Ended {
         let mut initialized = false;
         for msg in incoming {
             let msg = match msg {
@@ -265,20 +274,15 @@ impl Server {
             roots.push(root);
         }
         self.roots = roots.clone();
-        {
-            let mut folders = self.shared.folders();
-            for root in &roots {
-                if let Err(e) = folders.open(root, &self.opener) {
-                    self.shared.log(1, format!("{}: {e}", root.display()));
-                }
-            }
+        self.start_debounce();
+        for root in &roots {
+            self.open_folder(root);
         }
         let result = json!({
             "capabilities": capabilities(enc),
             "serverInfo": { "name": "atomdoc", "version": env!("CARGO_PKG_VERSION") },
         });
         self.shared.respond(Response::new_ok(req.id, result));
-        self.start_debounce();
         true
     }
 
@@ -374,7 +378,7 @@ impl Server {
                     if let Some(abs) = text::path_of(&change.uri)
                         && !is_bookkeeping(&abs)
                     {
-                        self.queue(Event::File(abs), None);
+                        self.queue(Event::Reported(abs), None);
                     }
                 }
             }
@@ -390,12 +394,9 @@ impl Server {
             }
             "workspace/didChangeWorkspaceFolders" => {
                 let p: DidChangeWorkspaceFoldersParams = params(n)?;
-                let mut folders = self.shared.flushed();
                 for f in p.event.added {
-                    if let Some(dir) = text::path_of(&f.uri)
-                        && let Err(e) = folders.open(&dir, &self.opener)
-                    {
-                        self.shared.log(1, format!("{}: {e}", dir.display()));
+                    if let Some(dir) = text::path_of(&f.uri) {
+                        self.open_folder(&dir);
                     }
                 }
             }
@@ -410,15 +411,85 @@ impl Server {
         if !self.roots.is_empty() {
             return;
         }
-        let mut folders = self.shared.folders();
-        if folders.locate(abs).is_some() {
+        if self.shared.folders().locate(abs).is_some() {
             return;
         }
-        if let Some(dir) = abs.parent()
-            && let Err(e) = folders.open(dir, &self.opener)
-        {
-            self.shared.log(1, format!("{}: {e}", dir.display()));
+        if let Some(dir) = abs.parent() {
+            self.open_folder(dir);
         }
+    }
+
+    /// Opens the workspace of `dir` (unless a folder holds it already) and, when the editor
+    /// does not watch files, starts atomdoc's own watcher on it.
+    fn open_folder(&mut self, dir: &std::path::Path) {
+        let mut folders = self.shared.folders();
+        let added = match folders.open(dir) {
+            Ok(added) => added,
+            Err(e) => {
+                self.shared.log(1, format!("{}: {e}", dir.display()));
+                return;
+            }
+        };
+        let Some(i) = added.filter(|_| !self.client.watches_files) else {
+            return;
+        };
+        let folder = &mut folders.list[i];
+        let started = watch::start(
+            &folder.ws.location,
+            &folder.ws.config,
+            folder.cache.as_deref(),
+        );
+        let (watcher, batches) = match started {
+            Ok(w) => w,
+            Err(e) => {
+                self.shared.log(
+                    1,
+                    format!(
+                        "{}: {e}; changes on disk are not seen",
+                        folder.repo.display()
+                    ),
+                );
+                return;
+            }
+        };
+        folder.watcher = Some(watcher);
+        let repo = folder.repo.clone();
+        // Weak: the watcher lives in the shared state, and must not keep it alive.
+        let shared = Arc::downgrade(&self.shared);
+        let wake = self.wake.clone();
+        // Forwards the watcher's batches into the queue; ends when the watcher is dropped
+        // (with the server's state) or the server is gone.
+        std::thread::Builder::new()
+            .name("lsp-watch".into())
+            .spawn(move || {
+                for batch in batches {
+                    let Some(shared) = shared.upgrade() else {
+                        return;
+                    };
+                    match batch {
+                        watch::Event::Changes(changes) => {
+                            for c in changes {
+                                let event = match c {
+                                    Change::Renamed { from, to } => {
+                                        Event::Renamed(repo.join(from), repo.join(to))
+                                    }
+                                    Change::File(p)
+                                    | Change::Close(p)
+                                    | Change::Overlay { path: p, .. } => Event::File(repo.join(p)),
+                                };
+                                shared.queue(event, None);
+                            }
+                        }
+                        watch::Event::Rescan(why) => {
+                            shared.queue(Event::Rescan(repo.clone(), why), None)
+                        }
+                    }
+                    if let Some(wake) = &wake {
+                        let _ = wake.send(());
+                    }
+                }
+            })
+            .expect("the watch thread starts");
     }
 
     fn register_watcher(&mut self) {

@@ -17,15 +17,28 @@ use crate::check::{self, Diagnostic, Severity};
 use crate::workspace::{Change, Workspace};
 
 /// Opens the workspace of a folder (the face decides flags, cache and config discovery).
-pub type Opener = Box<dyn Fn(&Path) -> Result<Workspace, String> + Send + Sync>;
+pub type Opener = Box<dyn Fn(&Path) -> Result<Opened, String> + Send + Sync>;
+
+/// A workspace as the face opened it.
+pub struct Opened {
+    pub ws: Workspace,
+    /// The cache folder it uses, if any (a watcher never reports it).
+    pub cache: Option<PathBuf>,
+}
 
 /// A change to a file, by absolute path, before it is known which folder it belongs to.
 #[derive(Debug, Clone)]
 pub enum Event {
     Overlay(PathBuf, String),
     Close(PathBuf),
+    /// A file changed, as atomdoc's own watcher saw it (already filtered like a load's walk).
     File(PathBuf),
+    /// A file changed, as the editor reported it: counted only when a load's walk would see
+    /// it (ignore files, hidden folders), or when it is gone from a place the walk enters.
+    Reported(PathBuf),
     Renamed(PathBuf, PathBuf),
+    /// The watcher of the repository lost track (why): load it again.
+    Rescan(PathBuf, String),
 }
 
 /// One repository the client works in.
@@ -33,19 +46,29 @@ pub struct Folder {
     /// The repository, absolute.
     pub repo: PathBuf,
     pub ws: Workspace,
+    pub cache: Option<PathBuf>,
+    /// atomdoc's own watcher, when the editor does not watch files.
+    pub watcher: Option<crate::workspace::watch::Watcher>,
     /// Where each rule's explanation was written (`.atomdoc/explain/AD010.md`), for the
     /// diagnostics' `codeDescription` links; empty when it could not be written.
     explain: HashMap<&'static str, Uri>,
 }
 
 impl Folder {
-    pub fn new(mut ws: Workspace) -> Result<Folder, String> {
+    pub fn new(opened: Opened) -> Result<Folder, String> {
+        let Opened { mut ws, cache } = opened;
         // Asked once here: from now on `Workspace::apply` keeps the findings up to date and
         // reports what changed.
         ws.diagnostics().map_err(|e| e.to_string())?;
         let repo = crate::boundary::read::absolute(&ws.location.repo);
         let explain = write_explanations(&repo);
-        Ok(Folder { repo, ws, explain })
+        Ok(Folder {
+            repo,
+            ws,
+            cache,
+            watcher: None,
+            explain,
+        })
     }
 
     pub fn uri(&self, rel: &str) -> Uri {
@@ -153,9 +176,9 @@ fn write_explanations(repo: &Path) -> HashMap<&'static str, Uri> {
 }
 
 /// Every folder, and what they have published.
-#[derive(Default)]
 pub struct Folders {
     pub list: Vec<Folder>,
+    opener: Opener,
     /// Files whose diagnostics were published non-empty, by folder index: a file whose last
     /// finding went gets an empty list once.
     published: HashMap<usize, BTreeSet<String>>,
@@ -165,6 +188,14 @@ pub struct Folders {
 pub type Outbox = Vec<(&'static str, Value)>;
 
 impl Folders {
+    pub fn new(opener: Opener) -> Folders {
+        Folders {
+            list: Vec::new(),
+            opener,
+            published: HashMap::new(),
+        }
+    }
+
     /// The folder holding `abs` (the deepest repository containing it) and its path inside.
     pub fn locate(&self, abs: &Path) -> Option<(usize, String)> {
         self.list
@@ -175,16 +206,65 @@ impl Folders {
             .map(|(i, rel, _)| (i, rel))
     }
 
-    /// Adds the workspace of `dir` unless a folder already holds it.
-    pub fn open(&mut self, dir: &Path, opener: &Opener) -> Result<(), String> {
+    /// Adds the workspace of `dir` unless a folder already holds it; the index of the folder
+    /// added.
+    pub fn open(&mut self, dir: &Path) -> Result<Option<usize>, String> {
         if self.list.iter().any(|f| dir.starts_with(&f.repo)) {
-            return Ok(());
+            return Ok(None);
         }
-        let folder = Folder::new(opener(dir)?)?;
-        if !self.list.iter().any(|f| f.repo == folder.repo) {
-            self.list.push(folder);
+        let folder = Folder::new((self.opener)(dir)?)?;
+        if self.list.iter().any(|f| f.repo == folder.repo) {
+            return Ok(None);
         }
-        Ok(())
+        self.list.push(folder);
+        Ok(Some(self.list.len() - 1))
+    }
+
+    /// Loads folder `i` again (its watcher lost track), keeping the editors' buffers; the
+    /// files whose diagnostics to publish again.
+    fn reload(&mut self, i: usize) -> Result<BTreeSet<String>, String> {
+        let old = &self.list[i];
+        let overlays: Vec<Change> = old
+            .ws
+            .overlays()
+            .iter()
+            .map(|(path, text)| Change::Overlay {
+                path: path.clone(),
+                text: text.clone(),
+            })
+            .collect();
+        let mut paths: BTreeSet<String> = old.ws.overlays().keys().cloned().collect();
+        paths.extend(self.published.get(&i).into_iter().flatten().cloned());
+        let mut opened = (self.opener)(&old.repo)?;
+        if !overlays.is_empty() {
+            opened.ws.apply(overlays).map_err(|e| e.to_string())?;
+        }
+        let mut folder = Folder::new(opened)?;
+        folder.watcher = self.list[i].watcher.take();
+        self.list[i] = folder;
+        Ok(paths)
+    }
+
+    /// The files the editor reported for folder `i` that a load's walk counts: seen by the
+    /// walk, or gone from a folder the walk enters (a file deleted or renamed away).
+    fn counted(&self, i: usize, reported: Vec<String>) -> Vec<String> {
+        let folder = &self.list[i];
+        let Ok(view) =
+            crate::corpus::scan::DiskRepo::new(&folder.repo, folder.ws.config.links.clone())
+        else {
+            return reported;
+        };
+        let seen = crate::corpus::scan::seen(&view, &reported);
+        reported
+            .into_iter()
+            .filter(|rel| {
+                let parent = rel.rsplit_once('/').map_or("", |(d, _)| d);
+                seen.files.contains(rel)
+                    || seen.folders.contains(rel)
+                    || (!crate::boundary::read::exists(&folder.repo.join(rel))
+                        && (parent.is_empty() || seen.folders.contains(parent)))
+            })
+            .collect()
     }
 
     /// Applies `events` (in order) to the folders they belong to, and says which diagnostics
@@ -192,6 +272,9 @@ impl Folders {
     /// Paths outside every folder are dropped: nothing outside a workspace is read.
     pub fn flush(&mut self, events: Vec<Event>, opened: &[PathBuf], enc: Encoding) -> Outbox {
         let mut by_folder: HashMap<usize, Vec<Change>> = HashMap::new();
+        let mut reported: HashMap<usize, Vec<String>> = HashMap::new();
+        let mut rescan: BTreeSet<usize> = BTreeSet::new();
+        let mut out = Outbox::new();
         for e in events {
             let mut put = |abs: &Path, make: &dyn Fn(String) -> Change| {
                 if let Some((i, rel)) = self.locate(abs) {
@@ -205,6 +288,11 @@ impl Folders {
                 }),
                 Event::Close(p) => put(&p, &|rel| Change::Close(rel)),
                 Event::File(p) => put(&p, &|rel| Change::File(rel)),
+                Event::Reported(p) => {
+                    if let Some((i, rel)) = self.locate(&p) {
+                        reported.entry(i).or_default().push(rel);
+                    }
+                }
                 Event::Renamed(from, to) => match (self.locate(&from), self.locate(&to)) {
                     (Some((i, a)), Some((j, b))) if i == j => {
                         by_folder
@@ -218,13 +306,39 @@ impl Folders {
                         }
                     }
                 },
+                Event::Rescan(repo, why) => {
+                    if let Some(i) = self.list.iter().position(|f| f.repo == repo) {
+                        out.push(log(
+                            3,
+                            format!("{}: {why}; loading it again", repo.display()),
+                        ));
+                        rescan.insert(i);
+                    }
+                }
             }
         }
-        let mut out = Outbox::new();
+        for (i, rels) in reported {
+            let counted = self.counted(i, rels);
+            by_folder
+                .entry(i)
+                .or_default()
+                .extend(counted.into_iter().map(Change::File));
+        }
         let mut to_publish: HashMap<usize, BTreeSet<String>> = HashMap::new();
         for p in opened {
             if let Some((i, rel)) = self.locate(p) {
                 to_publish.entry(i).or_default().insert(rel);
+            }
+        }
+        for i in rescan {
+            // Loaded again from the files: the batch's other changes are in it.
+            by_folder.remove(&i);
+            match self.reload(i) {
+                Ok(paths) => to_publish.entry(i).or_default().extend(paths),
+                Err(e) => out.push(log(
+                    1,
+                    format!("cannot load {} again: {e}", self.list[i].repo.display()),
+                )),
             }
         }
         let mut ids: Vec<usize> = by_folder.keys().copied().collect();

@@ -716,3 +716,91 @@ fn renamed_files_and_git_churn() {
     assert_eq!(syms[0]["location"]["uri"], uri(&moved).as_str());
     assert_eq!(c.finish(), Some(0));
 }
+
+#[test]
+fn without_client_watching_atomdocs_own_watcher_sees_disk_changes() {
+    let dir = tree();
+    let root = dir.path();
+    let alpha = root.join("docs/atomic/guides/alpha.md");
+    // No `didChangeWatchedFiles` capability: the server watches by itself.
+    let mut c = Client::start(root, json!({}));
+    assert!(
+        !c.seen
+            .iter()
+            .any(|v| v["method"] == "client/registerCapability")
+    );
+    c.open(&alpha);
+    c.diagnostics(&uri(&alpha), |l| {
+        l.iter()
+            .any(|d| d["message"].as_str().unwrap().contains("gamma.md"))
+    });
+    // The missing document appears on disk; nobody tells the server.
+    write(
+        root,
+        "docs/atomic/guides/gamma.md",
+        "# Gamma\n\nNow here.\n",
+    );
+    c.diagnostics(&uri(&alpha), |l| {
+        !l.iter()
+            .any(|d| d["message"].as_str().unwrap().contains("gamma.md"))
+    });
+    // A change to atomdoc.toml makes the watcher ask for a new load: the settings apply.
+    write(
+        root,
+        "atomdoc.toml",
+        "[check]\ndisable = [\"AD005\", \"AD010\"]\n",
+    );
+    let log = c.wait(|v| {
+        v["method"] == "window/logMessage"
+            && v["params"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("loading it again")
+    });
+    assert_eq!(log["params"]["type"], 3);
+    c.diagnostics(&uri(&alpha), |l| !codes(l).iter().any(|c| c == "AD005"));
+    assert_eq!(c.finish(), Some(0));
+}
+
+#[test]
+fn reported_changes_in_ignored_places_do_not_count() {
+    let dir = tree();
+    let root = dir.path();
+    write(root, ".gitignore", "drafts/\n");
+    std::fs::create_dir_all(root.join(".git")).unwrap();
+    let mut c = Client::start(root, caps());
+    let draft = write(
+        root,
+        "docs/atomic/drafts/wip.md",
+        "# Work In Progress\n\n[x](nowhere.md)\n",
+    );
+    let kept = write(
+        root,
+        "docs/atomic/guides/kept.md",
+        "# Kept Note\n\n[x](nowhere.md)\n",
+    );
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [
+            { "uri": uri(&draft), "type": 1 }, { "uri": uri(&kept), "type": 1 },
+        ]}),
+    );
+    c.diagnostics(&uri(&kept), |l| codes(l).contains(&"AD010".to_string()));
+    let syms = c.ask("workspace/symbol", json!({ "query": "" }));
+    let names: Vec<&str> = syms
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert!(
+        names.contains(&"Kept Note") && !names.contains(&"Work In Progress"),
+        "{names:?}"
+    );
+    assert!(
+        !c.seen
+            .iter()
+            .any(|v| v["params"]["uri"] == uri(&draft).as_str())
+    );
+    assert_eq!(c.finish(), Some(0));
+}
