@@ -383,12 +383,12 @@ fn navigation_definition_references_hover_links_symbols_lens() {
 
 /// The text edits of a `WorkspaceEdit` by URI (from `changes` or `documentChanges`), and its
 /// file renames.
-fn edits_of(
-    edit: &Value,
-) -> (
+type Edits = (
     std::collections::BTreeMap<String, Vec<Value>>,
     Vec<(String, String)>,
-) {
+);
+
+fn edits_of(edit: &Value) -> Edits {
     let mut by_uri = std::collections::BTreeMap::new();
     let mut renames = Vec::new();
     if let Some(changes) = edit["changes"].as_object() {
