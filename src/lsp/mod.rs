@@ -343,6 +343,11 @@ impl Server {
                 let Some(abs) = text::path_of(&p.text_document.uri) else {
                     return Ok(());
                 };
+                // Only Markdown buffers are documents; another file open in the editor (its
+                // `atomdoc.toml`, say) counts as it is on disk.
+                if abs.extension().is_none_or(|e| e != "md") {
+                    return Ok(());
+                }
                 self.adopt(&abs);
                 self.docs.insert(
                     abs.clone(),
@@ -357,7 +362,7 @@ impl Server {
                 };
                 let enc = self.shared.encoding();
                 let Some((_, text)) = self.docs.get_mut(&abs) else {
-                    return Err(format!("didChange for {} which is not open", abs.display()));
+                    return Ok(());
                 };
                 for c in p.content_changes {
                     text::apply_change(text, c.range, &c.text, enc);
@@ -367,8 +372,9 @@ impl Server {
             }
             "textDocument/didClose" => {
                 let p: DidCloseTextDocumentParams = params(n)?;
-                if let Some(abs) = text::path_of(&p.text_document.uri) {
-                    self.docs.remove(&abs);
+                if let Some(abs) = text::path_of(&p.text_document.uri)
+                    && self.docs.remove(&abs).is_some()
+                {
                     self.queue(Event::Close(abs), None);
                 }
             }
