@@ -190,8 +190,14 @@ impl Default for LinksConfig {
 impl Config {
     /// Reads `atomdoc.toml` from `repo` when it exists; the defaults otherwise.
     pub fn load(repo: &Path) -> Result<Config, ConfigError> {
-        let path = repo.join(CONFIG_FILE);
-        match read_config_file(repo, &path) {
+        Config::load_from(&DiskFiles(repo))
+    }
+
+    /// Reads `atomdoc.toml` from `files` (the disk or a git revision) when it exists; the
+    /// defaults otherwise.
+    pub fn load_from(files: &dyn ConfigFiles) -> Result<Config, ConfigError> {
+        let path = files.name(CONFIG_FILE);
+        match files.read(CONFIG_FILE, MAX_CONFIG_BYTES) {
             Ok(text) => {
                 Config::parse(&text).map_err(|message| ConfigError::Parse { path, message })
             }
@@ -211,14 +217,54 @@ impl Config {
 /// `atomdoc.toml` is at most this long: a config file, not a data file.
 const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
 
-/// The repository provides this file: a committed symlink to `/dev/zero` or to a file
-/// elsewhere must not hang atomdoc or leak another file's contents into an error message.
-fn read_config_file(repo: &Path, path: &Path) -> std::io::Result<String> {
-    crate::boundary::read::read_text(
-        path,
-        crate::boundary::read::Links::Inside(repo),
-        MAX_CONFIG_BYTES,
-    )
+/// Where `atomdoc.toml`, `book.toml` and the docs root are looked up: the work tree on disk
+/// ([`DiskFiles`]) or a git revision (`corpus::revision`). Paths are repo-relative and
+/// normalised (`""` is the repository).
+pub trait ConfigFiles {
+    /// What `path` is; `None` when it does not exist.
+    fn kind(&self, path: &str) -> Option<Kind>;
+    /// The text of the file at `path`, at most `max` bytes (an error beyond); `NotFound` when
+    /// it does not exist.
+    fn read(&self, path: &str, max: u64) -> std::io::Result<String>;
+    /// How messages name `path`.
+    fn name(&self, path: &str) -> PathBuf;
+    /// Whether the folder `path`, which exists, stays inside the repository.
+    fn inside(&self, path: &str) -> bool;
+}
+
+/// The work tree on disk.
+pub struct DiskFiles<'a>(pub &'a Path);
+
+impl ConfigFiles for DiskFiles<'_> {
+    fn kind(&self, path: &str) -> Option<Kind> {
+        kind(&self.name(path))
+    }
+
+    /// The repository provides this file: a committed symlink to `/dev/zero` or to a file
+    /// elsewhere must not hang atomdoc or leak another file's contents into an error message.
+    fn read(&self, path: &str, max: u64) -> std::io::Result<String> {
+        crate::boundary::read::read_text(
+            &self.name(path),
+            crate::boundary::read::Links::Inside(self.0),
+            max,
+        )
+    }
+
+    fn name(&self, path: &str) -> PathBuf {
+        match path {
+            "" => self.0.to_path_buf(),
+            _ => self.0.join(path),
+        }
+    }
+
+    /// A docs root reached through a symlink that leads out of the repository would make
+    /// atomdoc read files outside it.
+    fn inside(&self, path: &str) -> bool {
+        match (canonical(self.0), canonical(&self.name(path))) {
+            (Ok(r), Ok(d)) => d.starts_with(r),
+            _ => false,
+        }
+    }
 }
 
 /// Where the tree is: the repository and the docs root inside it.
@@ -256,47 +302,54 @@ pub fn locate(
         }
         None => discover_repo(cwd),
     };
-    let mut config = Config::load(&repo)?;
+    let (root, config) = settle(&DiskFiles(&repo), &repo, root_flag)?;
+    Ok((Location { repo, root }, config))
+}
+
+/// The settings and docs root of one tree, read from `files` (the work tree or a git
+/// revision): `atomdoc.toml`, the root (`--root`, the config's `root`, an mdBook's source
+/// folder, or `docs/atomic`), checked to be a folder inside the repository, and the site
+/// (dialect, `book.toml`).
+pub fn settle(
+    files: &dyn ConfigFiles,
+    repo: &Path,
+    root_flag: Option<&str>,
+) -> Result<(String, Config), ConfigError> {
+    let mut config = Config::load_from(files)?;
     let raw_root = match root_flag
         .map(str::to_string)
         .or_else(|| config.root.clone())
     {
         Some(root) => root,
         // An mdBook at the repository root, without `docs/atomic`: its source folder.
-        None if !exists(&repo.join(DEFAULT_ROOT)) => match read_book(&repo, &repo)? {
+        None if files.kind(DEFAULT_ROOT).is_none() => match read_book(files, "")? {
             Some(book) => book.book.src.unwrap_or_else(|| "src".to_string()),
             None => DEFAULT_ROOT.to_string(),
         },
         None => DEFAULT_ROOT.to_string(),
     };
-    let root = normalize_root(&repo, &raw_root)?;
-    let full = repo.join(&root);
-    match kind(&full) {
+    let root = normalize_root(repo, &raw_root)?;
+    let repo_name = files.name("");
+    match files.kind(&root) {
         Some(Kind::Dir) => {}
         Some(_) => {
             return Err(ConfigError::RootNotFolder {
                 root: raw_root,
-                repo,
+                repo: repo_name,
             });
         }
         None => {
             return Err(ConfigError::NoRoot {
                 root: raw_root,
-                repo,
+                repo: repo_name,
             });
         }
     }
-    // A docs root reached through a symlink that leads out of the repository would make
-    // atomdoc read files outside it.
-    let inside = match (canonical(&repo), canonical(&repo.join(&root))) {
-        (Ok(r), Ok(d)) => d.starts_with(r),
-        _ => false,
-    };
-    if !inside {
+    if !files.inside(&root) {
         return Err(ConfigError::RootOutside(raw_root));
     }
-    config.links.site = site(&repo, &root, config.dialect)?;
-    Ok((Location { repo, root }, config))
+    config.links.site = site(files, &root, config.dialect)?;
+    Ok((root, config))
 }
 
 fn normalize_root(repo: &Path, raw: &str) -> Result<String, ConfigError> {
@@ -320,13 +373,15 @@ pub const BOOK_FILE: &str = "book.toml";
 /// The site of the docs root `root`: the configured dialect, else `mdbook` when the root's
 /// parent folder (inside the repository) holds a `book.toml`, else `github`. For mdBook, the
 /// 404 page is `[output.html] input-404` of `book.toml` (default `404.md`).
-fn site(repo: &Path, root: &str, dialect: Option<Dialect>) -> Result<Site, ConfigError> {
+fn site(
+    files: &dyn ConfigFiles,
+    root: &str,
+    dialect: Option<Dialect>,
+) -> Result<Site, ConfigError> {
     // The root's parent; the repository itself for a top-level root (or the root `""`).
-    let book_dir = root
-        .rsplit_once('/')
-        .map_or(repo.to_path_buf(), |(p, _)| repo.join(p));
+    let book_dir = root.rsplit_once('/').map_or("", |(p, _)| p);
     // Only an mdBook tree needs the file; elsewhere a stray unreadable one does not matter.
-    let book = match read_book(repo, &book_dir) {
+    let book = match read_book(files, book_dir) {
         Ok(book) => book,
         Err(_) if dialect.is_some_and(|d| d != Dialect::Mdbook) => None,
         Err(e) => return Err(e),
@@ -348,9 +403,13 @@ fn site(repo: &Path, root: &str, dialect: Option<Dialect>) -> Result<Site, Confi
 }
 
 /// What atomdoc reads of the `book.toml` in `dir`; `None` when there is none.
-fn read_book(repo: &Path, dir: &Path) -> Result<Option<BookToml>, ConfigError> {
-    let path = dir.join(BOOK_FILE);
-    let text = match read_config_file(repo, &path) {
+fn read_book(files: &dyn ConfigFiles, dir: &str) -> Result<Option<BookToml>, ConfigError> {
+    let file = match dir {
+        "" => BOOK_FILE.to_string(),
+        _ => format!("{dir}/{BOOK_FILE}"),
+    };
+    let path = files.name(&file);
+    let text = match files.read(&file, MAX_CONFIG_BYTES) {
         Ok(text) => text,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(reason) => return Err(ConfigError::Read { path, reason }),

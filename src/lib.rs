@@ -23,6 +23,11 @@
 //!    Language Server Protocol from a live workspace.
 //!
 //! [`workspace::Workspace`] strings steps 2–5 together.
+//!
+//! A git revision is a tree too: [`corpus::revision`] reads it from git objects (through
+//! `boundary::git`) and `Workspace::at_revision` loads it through the same steps; [`diff`]
+//! compares two loaded trees (documents added, removed and [`moves`], broken links, orphans,
+//! edges, findings, coverage).
 
 #![forbid(unsafe_code)]
 
@@ -32,9 +37,11 @@ pub mod check;
 pub mod cli;
 pub mod config;
 pub mod corpus;
+pub mod diff;
 pub mod export;
 pub mod graph;
 pub mod lsp;
+pub mod moves;
 pub mod query;
 pub mod refactor;
 pub mod relpath;

@@ -5,6 +5,7 @@
 //! cache.
 
 mod live;
+mod revision;
 pub mod watch;
 
 use std::collections::HashMap;
@@ -18,6 +19,7 @@ use crate::query::{Query, QueryError};
 use crate::search::{SearchError, SearchIndex};
 use crate::store::{self, CacheMode, Report, SearchSource};
 pub use live::{Applied, BrokenChange, Change, EdgeChange};
+pub use revision::RevisionError;
 
 /// A loaded docs tree: where it is, its settings, its documents and their graph.
 pub struct Workspace {

@@ -1,6 +1,6 @@
 //! Architecture rules that prose alone lets drift, checked on the source (as rust-analyzer's
-//! `tidy.rs` does): which modules of `src/` may touch the filesystem, print, run a program, or
-//! use `anyhow`.
+//! `tidy.rs` does): which modules of `src/` may touch the filesystem, read git objects, print,
+//! run a program, or use `anyhow`.
 //!
 //! Test code is exempt: files named `tests.rs` or `proptests.rs`, and inline
 //! `#[cfg(test)] mod … { … }` blocks (which build trees in temporary folders). Comments are
@@ -98,6 +98,15 @@ const RULES: &[Rule] = &[
             "drawings in .svg/.png/.pdf are rendered by Graphviz's `dot`, which the user asked for",
         )],
         instead: "produce the data (`export` builds text) and let `cli::export` run the program",
+    },
+    Rule {
+        what: "reading git objects",
+        needles: &["gix::"],
+        allowed: &[(
+            "boundary/git.rs",
+            "the one reader of git objects: revisions, trees and blobs of the repository's own object database, blobs capped, symlinks and submodules never followed",
+        )],
+        instead: "read revisions, trees and blobs through `boundary::git::Git`",
     },
     Rule {
         what: "anyhow",

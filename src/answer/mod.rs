@@ -115,6 +115,15 @@ pub fn search(
         .collect())
 }
 
+/// Link rows as `all links` answers them (the fixed link columns; did-you-mean suggestions
+/// when a broken link could be fixed): for answers that list links no query asked for
+/// (`atomdoc diff`), so they print exactly as `query` prints link rows.
+pub fn link_records(refs: Vec<LinkRef>, corpus: &Corpus) -> Records {
+    let query = query::parse("all links").expect("`all links` parses");
+    let metrics = Metrics::compute(corpus);
+    records(&Rows::Links(refs), &query, corpus, &metrics)
+}
+
 /// Rows as named columns of cells.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Records {

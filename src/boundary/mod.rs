@@ -19,6 +19,7 @@
 //!
 //! Must not: decide what a command prints (callers name the file in their messages).
 
+pub mod git;
 pub mod output;
 pub mod owned;
 pub mod read;

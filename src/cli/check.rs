@@ -56,6 +56,10 @@ pub struct CheckArgs {
     /// Record today's findings in FILE (written atomically) and exit 0
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,
+    /// Report only findings new since this git revision (documents followed through moves):
+    /// the ratchet for pull requests, instead of a baseline file
+    #[arg(long, value_name = "REV", conflicts_with_all = ["baseline", "write_baseline"])]
+    pub base: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -131,9 +135,22 @@ pub fn check_command(global: &super::GlobalArgs, args: CheckArgs) -> anyhow::Res
     if let Some(code) = &args.explain {
         return explain(global, code, &args.paths);
     }
+    let checked = run_checks(global, &args.paths)?;
+    if let Some(base) = &args.base {
+        let (documents, suppressed) = (checked.report.checked.len(), checked.report.suppressed);
+        let (workspace, diagnostics, known) = super::diff::new_since(global, base, checked)?;
+        let outcome = Outcome {
+            diagnostics: &diagnostics,
+            checked: documents,
+            suppressed,
+            baselined: known,
+            since: Some(base),
+        };
+        return render_findings(&workspace, &args, &outcome);
+    }
     let Checked {
         workspace, report, ..
-    } = run_checks(global, &args.paths)?;
+    } = checked;
     if let Some(path) = &args.write_baseline {
         let baseline = Baseline::record(&report.diagnostics);
         match output::Target::parse(path) {
@@ -178,21 +195,31 @@ pub fn check_command(global: &super::GlobalArgs, args: CheckArgs) -> anyhow::Res
         checked: report.checked.len(),
         suppressed: report.suppressed,
         baselined,
+        since: None,
     };
+    render_findings(&workspace, &args, &outcome)
+}
+
+/// Prints findings in the chosen format; the exit status.
+fn render_findings(
+    workspace: &Workspace,
+    args: &CheckArgs,
+    outcome: &Outcome,
+) -> anyhow::Result<u8> {
     let stdout = std::io::stdout();
     let color = anstream::AutoStream::choice(&stdout) != anstream::ColorChoice::Never;
     let mut out = stdout.lock();
     match args.format {
         CheckFormat::Human => {
-            render::diagnostics::human::render(&mut out, &outcome, workspace.sources(), color)?
+            render::diagnostics::human::render(&mut out, outcome, workspace.sources(), color)?
         }
-        CheckFormat::Json => render::diagnostics::json::render(&mut out, &outcome)?,
-        CheckFormat::Github => render::diagnostics::github::render(&mut out, &outcome)?,
-        CheckFormat::Sarif => render::diagnostics::sarif::render(&mut out, &outcome)?,
+        CheckFormat::Json => render::diagnostics::json::render(&mut out, outcome)?,
+        CheckFormat::Github => render::diagnostics::github::render(&mut out, outcome)?,
+        CheckFormat::Sarif => render::diagnostics::sarif::render(&mut out, outcome)?,
     }
     out.flush()?;
     let totals: Totals = outcome.totals();
-    let partial = report_warnings(&workspace);
+    let partial = report_warnings(workspace);
     if totals.errors > 0 || (args.deny.is_some() && totals.warnings > 0) {
         Ok(exit::FINDINGS)
     } else {

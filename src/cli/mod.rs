@@ -3,6 +3,7 @@
 //! Owns stdout, stderr and exit codes; the only place that uses `anyhow`.
 
 pub mod check;
+pub mod diff;
 pub mod export;
 mod lsp;
 mod progress;
@@ -110,6 +111,9 @@ pub enum Command {
     /// Language server for editors (LSP over standard input and output): diagnostics,
     /// completion, go to definition, references, rename; see docs/editors.md
     Lsp,
+    /// What a change does to the docs graph between two git revisions (HEAD: the work tree):
+    /// documents added, removed, moved; broken links, orphans, edges, findings new and fixed
+    Diff(diff::DiffArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -152,6 +156,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Some(Command::Check(args)) => return check::check_command(&cli.global, args),
         Some(Command::Coverage(args)) => return check::coverage_command(&cli.global, args),
         Some(Command::Lsp) => return lsp::run(&cli.global),
+        Some(Command::Diff(args)) => return diff::run(&cli.global, args),
         Some(command) => command,
     };
     let workspace = load(&cli.global)?;
@@ -189,7 +194,8 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         | Command::Repl
         | Command::Check(_)
         | Command::Coverage(_)
-        | Command::Lsp => {
+        | Command::Lsp
+        | Command::Diff(_) => {
             unreachable!("handled above")
         }
     }

@@ -12,6 +12,7 @@ pub mod links;
 pub mod parse;
 #[cfg(test)]
 mod proptests;
+pub mod revision;
 pub mod scan;
 #[cfg(test)]
 mod tests;

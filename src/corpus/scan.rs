@@ -121,7 +121,7 @@ impl RepoView for DiskRepo {
 
 /// The answer remembered for `key` in `memo`, computed (outside the lock, so lookups run in
 /// parallel) and remembered on first use.
-fn remembered<V: Clone>(
+pub(crate) fn remembered<V: Clone>(
     memo: &Mutex<HashMap<String, V>>,
     key: &str,
     compute: impl FnOnce() -> V,
@@ -149,7 +149,7 @@ pub fn walk(repo: &DiskRepo, root: &str) -> (Vec<String>, Vec<FileWarning>) {
 
 /// Folders of other people's code, never read for referrers: vendored dependencies are full
 /// of READMEs and none of them links into this repository's docs.
-const VENDORED: [&str; 3] = ["node_modules", "vendor", "third_party"];
+pub(crate) const VENDORED: [&str; 3] = ["node_modules", "vendor", "third_party"];
 
 /// The referrers of the docs root `root`: the Markdown files of the repository outside it
 /// that `globs` match, found by the same walk as the documents (`.gitignore`d and hidden
@@ -511,11 +511,7 @@ fn read_one(
     if !meta.is_file() {
         return Err(skip("no longer a regular file; skipped".into()));
     }
-    let too_big = |size: u64| {
-        skip(format!(
-            "{size} bytes is over the {max_bytes}-byte limit; skipped (raise `max_file_bytes` under [limits] in atomdoc.toml)"
-        ))
-    };
+    let too_big = |size: u64| skip(over_limit(size, max_bytes));
     if meta.len() > max_bytes {
         return Err(too_big(meta.len()));
     }
@@ -532,6 +528,13 @@ fn read_one(
         skipped: false,
     });
     Ok((SourceFile { path, text }, warning))
+}
+
+/// The warning for a file of `size` bytes over the `max_bytes` cap.
+pub fn over_limit(size: u64, max_bytes: u64) -> String {
+    format!(
+        "{size} bytes is over the {max_bytes}-byte limit; skipped (raise `max_file_bytes` under [limits] in atomdoc.toml)"
+    )
 }
 
 /// Bytes → text. UTF-8 as is; UTF-16 with a byte-order mark decoded; anything else decoded

@@ -2,6 +2,7 @@
 
 pub mod coverage;
 pub mod diagnostics;
+pub mod diff;
 pub mod rows;
 pub mod search;
 pub mod snippet;

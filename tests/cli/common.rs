@@ -47,7 +47,7 @@ pub fn copy_tree(from: &Path) -> tempfile::TempDir {
     dir
 }
 
-fn copy_into(from: &Path, to: &Path) {
+pub fn copy_into(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for entry in std::fs::read_dir(from).unwrap() {
         let entry = entry.unwrap();

@@ -7,6 +7,7 @@ mod common;
 mod cost;
 mod crash;
 mod dialect;
+mod diff;
 mod editor;
 mod export;
 mod faces;

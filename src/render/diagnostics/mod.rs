@@ -20,6 +20,8 @@ pub struct Outcome<'a> {
     pub suppressed: usize,
     /// Findings hidden by the baseline.
     pub baselined: usize,
+    /// The revision that served as the baseline (`check --base REV`), if any.
+    pub since: Option<&'a str>,
 }
 
 impl Outcome<'_> {
@@ -55,7 +57,10 @@ impl Outcome<'_> {
         };
         let mut hidden = Vec::new();
         if self.baselined > 0 {
-            hidden.push(format!("{} in the baseline", self.baselined));
+            hidden.push(match self.since {
+                Some(rev) => format!("{} already in {rev}", self.baselined),
+                None => format!("{} in the baseline", self.baselined),
+            });
         }
         if self.suppressed > 0 {
             hidden.push(format!("{} suppressed", self.suppressed));
