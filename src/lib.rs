@@ -19,7 +19,8 @@
 //!    (pure; `cli` writes the files and runs Graphviz).
 //! 8. [`render`] prints answers and summaries as tables, JSON or CSV; [`cli`] turns flags into
 //!    settings, runs the command and owns stdout, stderr and exit codes; [`repl`] is the
-//!    interactive shell over the same query entry points.
+//!    interactive shell over the same query entry points; [`lsp`] serves editors over the
+//!    Language Server Protocol from a live workspace.
 //!
 //! [`workspace::Workspace`] strings steps 2–5 together.
 //!
@@ -39,8 +40,9 @@ pub mod corpus;
 pub mod diff;
 pub mod export;
 pub mod graph;
-pub mod moves;
+pub mod lsp;
 pub mod mcp;
+pub mod moves;
 pub mod query;
 pub mod refactor;
 pub mod relpath;

@@ -194,6 +194,12 @@ impl Workspace {
             .extend(notices);
     }
 
+    /// Editors' unsaved texts by path, as given to [`Workspace::apply`] (a resident face that
+    /// loads the tree again carries them over).
+    pub fn overlays(&self) -> &HashMap<String, String> {
+        &self.overlays
+    }
+
     /// Takes the notices gathered so far.
     pub fn take_notices(&self) -> Vec<String> {
         std::mem::take(&mut *self.notices.lock().unwrap_or_else(|e| e.into_inner()))

@@ -6,6 +6,7 @@ pub mod check;
 pub mod diff;
 pub mod export;
 mod live;
+mod lsp;
 mod progress;
 pub mod refactor;
 mod shell;
@@ -130,6 +131,9 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Template coverage per category and subcategory; required-section matrix; taxonomy
     Coverage(check::CoverageArgs),
+    /// Language server for editors (LSP over standard input and output): diagnostics,
+    /// completion, go to definition, references, rename; see docs/editors.md
+    Lsp,
     /// What a change does to the docs graph between two git revisions (HEAD: the work tree):
     /// documents added, removed, moved; broken links, orphans, edges, findings new and fixed
     Diff(diff::DiffArgs),
@@ -207,6 +211,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Some(Command::Query(args)) => return query::run(&cli.global, args),
         Some(Command::Check(args)) => return check::check_command(&cli.global, args),
         Some(Command::Coverage(args)) => return check::coverage_command(&cli.global, args),
+        Some(Command::Lsp) => return lsp::run(&cli.global),
         Some(Command::Diff(args)) => return diff::run(&cli.global, args),
         Some(Command::Mv(args)) => return refactor::mv(&cli.global, &args),
         Some(Command::Fix(args)) => return refactor::fix(&cli.global, &args),
@@ -272,7 +277,8 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         | Command::Man
         | Command::Serve(_)
         | Command::Mcp
-        | Command::Watch(_) => unreachable!("handled above"),
+        | Command::Watch(_)
+        | Command::Lsp => unreachable!("handled above"),
     }
     out.flush()?;
     print_notices(&workspace);

@@ -331,6 +331,12 @@ impl Workspace {
         })
     }
 
+    /// The findings of one file (sorted), as kept up to date by [`Workspace::apply`]; empty
+    /// until [`Workspace::diagnostics`] was asked once.
+    pub fn diagnostics_of(&self, path: &str) -> &[Diagnostic] {
+        self.findings_of(path).map_or(&[], |(_, found)| found)
+    }
+
     /// Runs the checks again over the documents the change can affect — those resolved again
     /// (their own links, and links into them, changed), those that became or stopped being
     /// orphans; every document when the template changed — and says which findings appeared
