@@ -104,7 +104,9 @@ impl What {
                 render::stats::table(out, &stats)
             }
             What::Check => match ws.diagnostics() {
-                Ok(diagnostics) => {
+                Ok(mut diagnostics) => {
+                    // The did-you-mean in `help`, as `atomdoc check` prints it.
+                    crate::check::rules::suggest_fixes(&ws.corpus, &mut diagnostics);
                     let outcome = render::diagnostics::Outcome {
                         diagnostics: &diagnostics,
                         checked: ws.corpus.docs.len(),

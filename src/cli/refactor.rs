@@ -2,6 +2,7 @@
 //! runs before every command: flags → a plan (`refactor::plan`) → a diff or the change
 //! carried out (`refactor::disk`) → a summary.
 
+use std::collections::{HashMap, HashSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -9,6 +10,7 @@ use anyhow::bail;
 use clap::{Args, ValueEnum};
 
 use super::{GlobalArgs, cache_mode, load};
+use crate::boundary::git::{Blob, Git, Node, ObjectId};
 use crate::boundary::owned::Owned;
 use crate::boundary::read;
 use crate::config;
@@ -277,8 +279,8 @@ pub fn fix(global: &GlobalArgs, args: &FixArgs) -> anyhow::Result<u8> {
         }
     }
     let select: Vec<BrokenReason> = args.select.iter().map(|s| s.reason()).collect();
-    // The seam for git's move detection (issue 17's `diff`): none yet.
-    let (fixes, left) = fix::sure_fixes(corpus, &select, args.within.as_deref(), None);
+    let moved = git_moves(&workspace);
+    let (fixes, left) = fix::sure_fixes(corpus, &select, args.within.as_deref(), Some(&moved));
     let sources = DiskSources::of(&workspace);
     let wanted: Vec<LinkFix> = fixes
         .iter()
@@ -399,4 +401,83 @@ pub fn undo(global: &GlobalArgs) -> anyhow::Result<u8> {
     out.flush()?;
     load(global)?;
     Ok(super::exit::OK)
+}
+
+/// Where git says documents went, for `fix`: the documents of HEAD and of the default base
+/// (the merge base with the default branch) that are gone from the tree, matched with the
+/// documents that appeared since, by `moves::moves` (the detection `diff` uses). Empty when
+/// the tree is not in a git repository or has no commits.
+struct GitMoves(HashMap<String, String>);
+
+impl fix::MovedFiles for GitMoves {
+    fn moved_to(&self, path: &str) -> Option<String> {
+        self.0.get(path).cloned()
+    }
+}
+
+fn git_moves(workspace: &Workspace) -> GitMoves {
+    let mut found = HashMap::new();
+    let Ok(git) = Git::open(&workspace.location.repo) else {
+        return GitMoves(found);
+    };
+    let Some(head) = git.head() else {
+        return GitMoves(found);
+    };
+    let mut commits = vec![head.clone()];
+    if let Ok(base) = git.default_base(&head)
+        && base.id != head.id
+    {
+        commits.push(base);
+    }
+    let corpus = &workspace.corpus;
+    let now: HashSet<&str> = corpus.docs.iter().map(|d| d.path.as_str()).collect();
+    let texts = workspace.sources();
+    let root = corpus.root.as_str();
+    let under_root =
+        |p: &str| root.is_empty() || p.strip_prefix(root).is_some_and(|r| r.starts_with('/'));
+    for commit in commits {
+        let Ok(entries) = git.list(&commit) else {
+            continue;
+        };
+        let mut then: HashSet<String> = HashSet::new();
+        let mut gone: Vec<(String, ObjectId)> = Vec::new();
+        for e in entries {
+            if let (Some(path), Node::File(id)) = (e.path, e.node)
+                && path.ends_with(".md")
+                && under_root(&path)
+            {
+                if !now.contains(path.as_str()) {
+                    gone.push((path.clone(), id));
+                }
+                then.insert(path);
+            }
+        }
+        if gone.is_empty() {
+            continue;
+        }
+        let ids: Vec<ObjectId> = gone.iter().map(|(_, id)| *id).collect();
+        let blobs = git.read_blobs(&ids, workspace.config.limits.max_file_bytes);
+        let removed_text: Vec<(String, String)> = gone
+            .into_iter()
+            .zip(blobs)
+            .filter_map(|((path, _), blob)| match blob {
+                Blob::Bytes(bytes) => Some((path, String::from_utf8_lossy(&bytes).into_owned())),
+                _ => None,
+            })
+            .collect();
+        let removed: Vec<(&str, &str)> = removed_text
+            .iter()
+            .map(|(p, t)| (p.as_str(), t.as_str()))
+            .collect();
+        let added: Vec<(&str, &str)> = corpus
+            .docs
+            .iter()
+            .filter(|d| !then.contains(&d.path))
+            .filter_map(|d| texts.get(&d.path).map(|t| (d.path.as_str(), t.as_str())))
+            .collect();
+        for m in crate::moves::moves(&removed, &added) {
+            found.entry(m.from).or_insert(m.to);
+        }
+    }
+    GitMoves(found)
 }

@@ -375,7 +375,7 @@ pub fn suggest_related(
 pub fn check(ws: &mut Workspace, path: Option<&str>, page: Page) -> Result<Value, String> {
     let all = ws.diagnostics().map_err(|e| e.to_string())?;
     let root = ws.corpus.root.clone();
-    let wanted: Vec<_> = match path {
+    let mut wanted: Vec<_> = match path {
         None => all,
         Some(p) => {
             if !ws
@@ -398,6 +398,8 @@ pub fn check(ws: &mut Workspace, path: Option<&str>, page: Page) -> Result<Value
                 .collect()
         }
     };
+    // The did-you-mean in `help`, as `atomdoc check` prints it.
+    crate::check::rules::suggest_fixes(&ws.corpus, &mut wanted);
     let errors = wanted
         .iter()
         .filter(|d| d.severity == crate::check::Severity::Error)

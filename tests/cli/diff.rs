@@ -10,7 +10,7 @@ use crate::common::{atomdoc, have_tool};
 
 /// Runs `git` in `dir` (failing the test when it fails), with a fixed identity and no user
 /// configuration.
-fn git(dir: &Path, args: &[&str]) -> String {
+pub(crate) fn git(dir: &Path, args: &[&str]) -> String {
     let out = Process::new("git")
         .current_dir(dir)
         .env("GIT_CONFIG_NOSYSTEM", "1")

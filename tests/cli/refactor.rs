@@ -481,3 +481,37 @@ fn a_pending_journal_is_completed_or_rolled_back_before_any_command() {
     assert_eq!(snapshot(r), before);
     assert!(!cache.join("refactor-journal.json").exists());
 }
+
+/// A document git says was moved (committed, or moved in the work tree since HEAD) is the
+/// sure fix of a link still naming its old path, though its new name is nowhere else.
+#[test]
+fn fix_follows_a_move_git_knows() {
+    if !crate::common::have_tool("git", "--version") {
+        return;
+    }
+    let body = "# Key Naming\n\nHow keys are named, with enough text for the move to be found.\n";
+    let dir = tree(&[
+        ("docs/atomic/a/x.md", "# X\n\n[k](../b/key-naming.md)\n"),
+        ("docs/atomic/b/key-naming.md", body),
+    ]);
+    let r = dir.path();
+    crate::diff::git(r, &["init", "-q", "-b", "main"]);
+    crate::diff::git(r, &["add", "-A"]);
+    crate::diff::git(r, &["commit", "-q", "-m", "first"]);
+    std::fs::create_dir_all(r.join("docs/atomic/c")).unwrap();
+    crate::diff::git(
+        r,
+        &[
+            "mv",
+            "docs/atomic/b/key-naming.md",
+            "docs/atomic/c/key-conventions.md",
+        ],
+    );
+    let (code, diff, listing) = run(r, &["fix", "--dry-run"]);
+    assert_eq!(code, 0, "{listing}");
+    assert!(
+        diff.contains("+[k](../c/key-conventions.md)"),
+        "{diff}\n{listing}"
+    );
+    assert!(listing.contains("moved (git history)"), "{listing}");
+}
