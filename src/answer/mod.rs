@@ -97,18 +97,13 @@ pub fn search(
     within: Option<&str>,
     limit: usize,
 ) -> Result<Hits, String> {
-    if let Some(scope) = within {
-        let known = corpus.categories().contains(&scope)
-            || corpus
-                .subcategories()
-                .iter()
-                .any(|(c, s)| format!("{c}/{s}") == scope);
-        if !known {
-            return Err(format!(
-                "unknown category `{scope}`; categories are: {}",
-                corpus.categories().join(", ")
-            ));
-        }
+    if let Some(scope) = within
+        && !corpus.has_scope(scope)
+    {
+        return Err(format!(
+            "unknown category `{scope}`; categories are: {}",
+            corpus.categories().join(", ")
+        ));
     }
     let inside = |doc: DocId| {
         let Some(scope) = within else {

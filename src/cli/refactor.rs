@@ -265,18 +265,13 @@ fn health(workspace: &Workspace) -> (usize, usize) {
 pub fn fix(global: &GlobalArgs, args: &FixArgs) -> anyhow::Result<u8> {
     let workspace = load(global)?;
     let corpus = &workspace.corpus;
-    if let Some(scope) = &args.within {
-        let known = corpus.categories().contains(&scope.as_str())
-            || corpus
-                .subcategories()
-                .iter()
-                .any(|(c, s)| format!("{c}/{s}") == *scope);
-        if !known {
-            bail!(
-                "unknown category `{scope}` after --in; categories are: {}",
-                corpus.categories().join(", ")
-            );
-        }
+    if let Some(scope) = &args.within
+        && !corpus.has_scope(scope)
+    {
+        bail!(
+            "unknown category `{scope}` after --in; categories are: {}",
+            corpus.categories().join(", ")
+        );
     }
     let select: Vec<BrokenReason> = args.select.iter().map(|s| s.reason()).collect();
     let moved = git_moves(&workspace);

@@ -544,6 +544,15 @@ impl Corpus {
         cats
     }
 
+    /// Whether `scope` names a category, or a subcategory as `category/subcategory` (the
+    /// `--in` / `within` scopes every command and face accepts).
+    pub fn has_scope(&self, scope: &str) -> bool {
+        match scope.split_once('/') {
+            Some((c, s)) => self.subcategories().contains(&(c, s)),
+            None => self.categories().contains(&scope),
+        }
+    }
+
     /// Every `category/subcategory` pair, sorted.
     pub fn subcategories(&self) -> Vec<(&str, &str)> {
         let mut subs: Vec<(&str, &str)> = self
