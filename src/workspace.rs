@@ -13,7 +13,7 @@ use std::sync::{Mutex, OnceLock};
 
 use crate::answer::{self, Answer};
 use crate::config::{Config, Location};
-use crate::corpus::Corpus;
+use crate::corpus::{Corpus, Keep};
 use crate::graph::DocGraph;
 use crate::query::{Query, QueryError};
 use crate::search::{SearchError, SearchIndex};
@@ -57,7 +57,19 @@ impl Workspace {
         config: Config,
         mode: &CacheMode,
     ) -> std::io::Result<Workspace> {
-        let mut loaded = store::load(&location, &config, mode)?;
+        Workspace::open_keeping(location, config, mode, Keep::Everything)
+    }
+
+    /// [`Workspace::open`], keeping of each document what `keep` asks: a command that asks no
+    /// text question loads with [`Keep::Graph`] (in memory, about half the memory and no text
+    /// copied); should it search after all, the index is built from the files read again.
+    pub fn open_keeping(
+        location: Location,
+        config: Config,
+        mode: &CacheMode,
+        keep: Keep,
+    ) -> std::io::Result<Workspace> {
+        let mut loaded = store::load(&location, &config, mode, keep)?;
         loaded
             .corpus
             .note_capped_links(config.limits.max_links_per_file);

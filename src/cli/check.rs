@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use anyhow::{Context, bail};
 use clap::{Args, ValueEnum};
 
-use super::{exit, load, report_warnings};
+use super::{exit, load_graph, report_warnings};
 use crate::boundary::output;
 use crate::boundary::read::{self, Links};
 use crate::check::{self, Baseline, Checks, Report, Settings, Totals};
@@ -122,7 +122,8 @@ pub fn run_checks(
             check::rules::matching(s).map_err(anyhow::Error::msg)?;
         }
     }
-    let workspace = load(global)?;
+    // The rules read the files' raw text (`Workspace::sources`), not the parsed text.
+    let workspace = load_graph(global)?;
     if !choice.select.is_empty() || !choice.ignore.is_empty() {
         let mut chosen = workspace.config.clone();
         check::rules::apply_selection(&mut chosen.check, &choice.select, &choice.ignore)

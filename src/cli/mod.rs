@@ -21,6 +21,7 @@ pub mod query;
 pub mod serve;
 
 use crate::config;
+use crate::corpus::Keep;
 use crate::graph::Stats;
 use crate::render;
 use crate::store::CacheMode;
@@ -223,7 +224,11 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Some(Command::Watch(args)) => return live::watch(&cli.global, args),
         Some(command) => command,
     };
-    let workspace = load(&cli.global)?;
+    // Only a search reads the documents' text.
+    let workspace = match command {
+        Command::Search { .. } => load(&cli.global)?,
+        _ => load_graph(&cli.global)?,
+    };
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     match command {
@@ -319,12 +324,22 @@ pub fn load(global: &GlobalArgs) -> anyhow::Result<Workspace> {
     Ok(load_with_mode(global)?.0)
 }
 
+/// [`load`] for a command that asks no text question (no search, no similar documents):
+/// the documents keep no text (see [`Keep::Graph`]).
+pub fn load_graph(global: &GlobalArgs) -> anyhow::Result<Workspace> {
+    Ok(load_keeping(global, Keep::Graph)?.0)
+}
+
 /// [`load`], also saying where the cache is (a resident face's watcher ignores it).
 pub fn load_with_mode(global: &GlobalArgs) -> anyhow::Result<(Workspace, CacheMode)> {
+    load_keeping(global, Keep::Everything)
+}
+
+fn load_keeping(global: &GlobalArgs, keep: Keep) -> anyhow::Result<(Workspace, CacheMode)> {
     let cwd = std::env::current_dir()?;
     let (location, config) = config::locate(global.repo.as_deref(), global.root.as_deref(), &cwd)?;
     let mode = cache_mode(global, &location, &config, &cwd)?;
-    let workspace = Workspace::open(location, config, &mode)?;
+    let workspace = Workspace::open_keeping(location, config, &mode, keep)?;
     // Every command says what happened to the cache (rebuilt, unusable, read-only) before
     // its answer; notices of a later search come after it.
     print_notices(&workspace);

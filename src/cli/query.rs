@@ -10,10 +10,10 @@ use std::path::PathBuf;
 use anyhow::{Context, bail};
 use clap::{Args, ValueEnum};
 
-use super::{GlobalArgs, exit, load, report_warnings};
+use super::{GlobalArgs, exit, load, load_graph, report_warnings};
 use crate::answer::Records;
 use crate::config;
-use crate::query::{self, Query};
+use crate::query::{self, Query, Source};
 use crate::render::rows;
 use crate::saved;
 
@@ -151,8 +151,18 @@ pub fn run(global: &GlobalArgs, args: QueryArgs) -> anyhow::Result<u8> {
         );
     }
 
-    // 2. Load the tree once and evaluate every query.
-    let workspace = load(global)?;
+    // 2. Load the tree once and evaluate every query; the documents' text only for the
+    // sources that read it (the others are answered from the graph).
+    let reads_text = parsed.iter().any(|(_, q)| {
+        matches!(
+            q.source,
+            Source::Search { .. } | Source::Similar(_) | Source::SuggestRelated(_)
+        )
+    });
+    let workspace = match reads_text {
+        true => load(global)?,
+        false => load_graph(global)?,
+    };
     if drawing {
         let (t, q) = &parsed[0];
         let answer = workspace.ask(q);

@@ -14,7 +14,8 @@ use std::collections::HashSet;
 use super::{
     Corpus, DocId, Document, FileWarning, Link, ParsedDoc, Referrer, RepoView, SourceFile,
 };
-use super::{cap_links, map_in_batches, parse};
+use super::parse::{self, Keep};
+use super::{cap_links, map_in_batches};
 use crate::config::Config;
 
 /// What to ingest: the files read since the base corpus, and what is gone.
@@ -22,6 +23,9 @@ use crate::config::Config;
 pub struct Changes {
     /// Documents (and the template) that are new or whose content changed, in any order.
     pub docs: Vec<SourceFile>,
+    /// More of them, parsed by the caller already ([`parse_documents`]): a whole build reads
+    /// and parses the tree a slice at a time, so its text is never all in memory at once.
+    pub parsed: Vec<Document>,
     /// Referrers that are new or whose content changed, in any order.
     pub referrers: Vec<SourceFile>,
     /// Documents or referrers that are gone (paths the base corpus does not hold are ignored).
@@ -32,6 +36,9 @@ pub struct Changes {
     /// The documents of the base (by id) with a link to one of `docs`, when the caller
     /// knows them (a live workspace asks its graph); otherwise every link is looked at.
     pub linked_from: Option<Vec<DocId>>,
+    /// What to keep of the documents parsed: everything, or not their text when no full-text
+    /// index will be built from them ([`Keep::Graph`]).
+    pub keep: Keep,
 }
 
 impl Changes {
@@ -101,16 +108,18 @@ pub fn ingest(
 ) -> (Corpus, Ingested) {
     let Changes {
         docs: files,
+        parsed: parsed_before,
         referrers: referrer_files,
         removed,
         others_changed,
         linked_from,
+        keep,
     } = changes;
     let root = base.root.clone();
-    let parsed = parse_capped(files, config, |path, parsed| {
-        Document::new(&root, path, parsed, &config.links.site)
-    });
-    let fresh_referrers = parse_capped(referrer_files, config, Referrer::new);
+    let mut parsed = parse_documents(&root, files, config, keep);
+    parsed.extend(parsed_before);
+    // A referrer keeps only its links.
+    let fresh_referrers = parse_capped(referrer_files, config, Keep::Graph, Referrer::new);
 
     // The base's documents are sorted by path: ids are found by binary search.
     let old_id = |p: &str| base.docs.binary_search_by(|d| d.path.as_str().cmp(p)).ok();
@@ -324,18 +333,33 @@ fn affected(out: &Ingested) -> HashSet<String> {
     keys
 }
 
+/// Parses documents (files under the docs root `root`) in bounded batches, links capped,
+/// keeping what `keep` asks: what [`ingest`] does with [`Changes::docs`], for a caller that
+/// hands them over parsed ([`Changes::parsed`]).
+pub fn parse_documents(
+    root: &str,
+    files: Vec<SourceFile>,
+    config: &Config,
+    keep: Keep,
+) -> Vec<Document> {
+    parse_capped(files, config, keep, |path, parsed| {
+        Document::new(root, path, parsed, &config.links.site)
+    })
+}
+
 /// Parses files in bounded batches (see [`map_in_batches`]), links capped, each made into a
 /// document or a referrer by `make`.
 fn parse_capped<T: Send>(
     files: Vec<SourceFile>,
     config: &Config,
+    keep: Keep,
     make: impl Fn(String, ParsedDoc) -> T + Sync + Send,
 ) -> Vec<T> {
     map_in_batches(
         files,
         |f| f.text.len(),
         |f| {
-            let mut parsed = parse::parse(&f.text, &config.links);
+            let mut parsed = parse::parse_keeping(&f.text, &config.links, keep);
             cap_links(&mut parsed, config.limits.max_links_per_file);
             make(f.path, parsed)
         },

@@ -26,7 +26,7 @@ use crate::config::Config;
 use dialect::{Dialect, Site};
 pub use ingest::{Changes, Ingested, Previous, ingest};
 pub use links::{BrokenReason, LinkStatus, RepoView};
-pub use parse::{CodeBlock, CodeLabel, Heading, LinkSyntax, ParsedDoc, RawLink, Span};
+pub use parse::{CodeBlock, CodeLabel, Heading, Keep, LinkSyntax, ParsedDoc, RawLink, Span};
 
 /// Index of a document in [`Corpus::docs`] (documents are sorted by path).
 pub type DocId = usize;
@@ -163,7 +163,8 @@ pub struct Document {
     pub words: usize,
     /// Prose text (no code blocks), for full-text search. **Empty when the corpus was loaded
     /// from the on-disk cache** (`store`): the text lives in the search index, not in the
-    /// snapshot the graph needs. Ask `search` for text questions.
+    /// snapshot the graph needs; **and when it was parsed with [`Keep::Graph`]** (a command
+    /// that asks no text question). Ask `search` for text questions.
     pub text: String,
     /// Text of the fenced and indented code blocks, for full-text search (empty when loaded
     /// from the cache, like `text`).

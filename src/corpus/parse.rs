@@ -137,6 +137,12 @@ fn options() -> Options {
 
 /// Parses one Markdown file. `src` may start with a BOM and use CRLF line ends.
 pub fn parse(src: &str, config: &LinksConfig) -> ParsedDoc {
+    parse_keeping(src, config, Keep::Everything)
+}
+
+/// [`parse`], keeping the prose and code text ([`ParsedDoc::text`], [`ParsedDoc::code`]) only
+/// when `keep` asks for it; everything else (the word count included) is the same.
+pub fn parse_keeping(src: &str, config: &LinksConfig, keep: Keep) -> ParsedDoc {
     let bom = src.len() - strip_bom(src).len();
     let src = strip_bom(src);
     let lines = LineIndex::new(src);
@@ -153,6 +159,9 @@ pub fn parse(src: &str, config: &LinksConfig) -> ParsedDoc {
     let mut seen_h1 = false;
     let mut seen_h2 = false;
     let mut in_related = false;
+    // The prose text: its words are counted as it grows; it is kept only when asked.
+    let mut prose = Prose::new(keep);
+    let keep_code = keep == Keep::Everything;
 
     let mut events = Parser::new_ext(src, options()).into_offset_iter();
     while let Some((event, range)) = events.next() {
@@ -191,8 +200,8 @@ pub fn parse(src: &str, config: &LinksConfig) -> ParsedDoc {
                     if level == 2 {
                         seen_h2 = true;
                     }
-                    out.text.push_str(&text);
-                    out.text.push('\n');
+                    prose.push_str(&text);
+                    prose.push('\n');
                     out.headings.push(Heading {
                         level,
                         slug: match id {
@@ -227,9 +236,11 @@ pub fn parse(src: &str, config: &LinksConfig) -> ParsedDoc {
                         lang: block.lang,
                         line: block.line,
                     });
-                    out.code.push_str(&block.text);
-                    if !block.text.ends_with('\n') {
-                        out.code.push('\n');
+                    if keep_code {
+                        out.code.push_str(&block.text);
+                        if !block.text.ends_with('\n') {
+                            out.code.push('\n');
+                        }
                     }
                 }
             }
@@ -324,7 +335,7 @@ pub fn parse(src: &str, config: &LinksConfig) -> ParsedDoc {
                     if seen_h1 && !seen_h2 {
                         out.intro.push_str(&code);
                     }
-                    out.text.push_str(&code);
+                    prose.push_str(&code);
                 }
                 if let Some(target) = code_span_link(&code, config) {
                     // The path inside the backticks and the spaces around it.
@@ -356,25 +367,25 @@ pub fn parse(src: &str, config: &LinksConfig) -> ParsedDoc {
                     if seen_h1 && !seen_h2 {
                         out.intro.push_str(&text);
                     }
-                    out.text.push_str(&text);
+                    prose.push_str(&text);
                 }
             }
             Event::SoftBreak | Event::HardBreak => {
                 if let Some(h) = heading.as_mut() {
                     h.raw.push(' ');
                 } else {
-                    out.text.push(' ');
+                    prose.push(' ');
                     if seen_h1 && !seen_h2 {
                         out.intro.push(' ');
                     }
                 }
             }
-            Event::End(TagEnd::TableCell | TagEnd::BlockQuote(_)) => out.text.push('\n'),
+            Event::End(TagEnd::TableCell | TagEnd::BlockQuote(_)) => prose.push('\n'),
             Event::End(TagEnd::Paragraph | TagEnd::Item) => {
                 if seen_h1 && !seen_h2 && !out.intro.is_empty() && !out.intro.ends_with('\n') {
                     out.intro.push('\n');
                 }
-                out.text.push('\n');
+                prose.push('\n');
             }
             Event::Html(html) | Event::InlineHtml(html) => {
                 collect_html_anchors(&html, &mut in_html_comment, &mut out.html_anchors);
@@ -386,12 +397,52 @@ pub fn parse(src: &str, config: &LinksConfig) -> ParsedDoc {
         include_links(src, bom, &lines, &mut out.links);
     }
     out.intro = out.intro.trim().to_string();
-    out.words = count_words(&out.text);
+    out.words = prose.words.count;
     // The text grew by doubling; keep an exact-size copy, since the corpus holds every
     // document's text at once (about a quarter less memory on large trees).
-    out.text = exact(out.text);
+    out.text = exact(prose.text);
     out.code = exact(out.code);
     out
+}
+
+/// What a parse keeps of a document's text.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Keep {
+    /// Everything, prose and code text included: what the full-text index is built from.
+    #[default]
+    Everything,
+    /// All but the prose and code text (left empty): what the graph, the queries and the
+    /// checks read. About half the memory of a loaded tree, and no text copied.
+    Graph,
+}
+
+/// The prose text of a document as the parse produces it: words counted on the way, the text
+/// itself kept only when asked.
+struct Prose {
+    text: String,
+    keep: bool,
+    words: Words,
+}
+
+impl Prose {
+    fn new(keep: Keep) -> Prose {
+        Prose {
+            text: String::new(),
+            keep: keep == Keep::Everything,
+            words: Words::default(),
+        }
+    }
+
+    fn push_str(&mut self, s: &str) {
+        self.words.feed(s);
+        if self.keep {
+            self.text.push_str(s);
+        }
+    }
+
+    fn push(&mut self, c: char) {
+        self.push_str(c.encode_utf8(&mut [0; 4]));
+    }
 }
 
 /// The same string in an allocation of exactly its length.
@@ -629,25 +680,38 @@ fn include_links(src: &str, bom: usize, lines: &LineIndex, links: &mut Vec<RawLi
 /// in one pass over the bytes: ASCII (nearly all of a document) needs no UTF-8 decoding.
 /// A tenth of the graph pipeline's CPU time went to `split_whitespace` before.
 pub fn count_words(text: &str) -> usize {
-    let bytes = text.as_bytes();
-    let mut words = 0;
-    let mut in_word = false;
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        let (space, len) = if b.is_ascii() {
-            // Unicode White_Space in ASCII: tab, line feed, vertical tab, form feed, carriage
-            // return, space.
-            (matches!(b, b'\t'..=b'\r' | b' '), 1)
-        } else {
-            let c = text[i..].chars().next().unwrap_or(' ');
-            (c.is_whitespace(), c.len_utf8())
-        };
-        words += usize::from(!space && !in_word);
-        in_word = !space;
-        i += len;
+    let mut words = Words::default();
+    words.feed(text);
+    words.count
+}
+
+/// A word count over text given in pieces: the same count as [`count_words`] of the pieces
+/// joined, without joining them (a word may span two pieces).
+#[derive(Debug, Default)]
+struct Words {
+    count: usize,
+    in_word: bool,
+}
+
+impl Words {
+    fn feed(&mut self, text: &str) {
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            let (space, len) = if b.is_ascii() {
+                // Unicode White_Space in ASCII: tab, line feed, vertical tab, form feed,
+                // carriage return, space.
+                (matches!(b, b'\t'..=b'\r' | b' '), 1)
+            } else {
+                let c = text[i..].chars().next().unwrap_or(' ');
+                (c.is_whitespace(), c.len_utf8())
+            };
+            self.count += usize::from(!space && !self.in_word);
+            self.in_word = !space;
+            i += len;
+        }
     }
-    words
 }
 
 fn collapse_ws(text: &str) -> String {

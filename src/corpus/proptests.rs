@@ -85,6 +85,33 @@ proptest! {
         );
     }
 
+    /// A parse that keeps no text finds everything else the same, the word count included
+    /// (counted piece by piece as the text would grow, words spanning pieces once).
+    #[test]
+    fn parse_without_text_equals_parse_with_text(
+        src in proptest::collection::vec(prop_oneof![
+            Just("# Title `code`\n".to_string()),
+            Just("## Related Documents\n".to_string()),
+            Just("- [a](b.md#x) `docs/atomic/c.md`\n".to_string()),
+            Just("```rust\n// CORRECT\nfn f() {}\n```\n".to_string()),
+            Just("| a | b |\n|---|---|\n| c`d` | e |\n".to_string()),
+            Just("> quote\n".to_string()),
+            Just("\n".to_string()),
+            "[ a-zA-Zé\u{a0}\u{3000}*_`\\[\\]()#>-]{0,30}\n?",
+        ], 0..12)
+    ) {
+        let src = src.concat();
+        let config = Config::default();
+        let full = super::parse::parse(&src, &config.links);
+        let graph = super::parse::parse_keeping(&src, &config.links, super::Keep::Graph);
+        prop_assert_eq!(full.words, super::parse::count_words(&full.text));
+        prop_assert!(graph.text.is_empty() && graph.code.is_empty());
+        let mut cleared = full.clone();
+        cleared.text.clear();
+        cleared.code.clear();
+        prop_assert_eq!(graph, cleared);
+    }
+
     #[test]
     fn normalize_matches_the_model_and_never_climbs(p in path()) {
         let got = normalize(&p);

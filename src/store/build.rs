@@ -13,7 +13,7 @@ use super::{Fallback, Loaded, Report, SearchSource, key};
 use crate::boundary::owned::Owned;
 use crate::config::{Config, Location};
 use crate::corpus::scan::{self, DiskRepo};
-use crate::corpus::{self, Changes, Corpus, FileWarning};
+use crate::corpus::{self, Changes, Corpus, FileWarning, Keep};
 
 /// The view of the repository link resolution asks, with the configured caps.
 pub fn disk_repo(location: &Location, config: &Config) -> std::io::Result<DiskRepo> {
@@ -21,8 +21,9 @@ pub fn disk_repo(location: &Location, config: &Config) -> std::io::Result<DiskRe
         .with_max_file_bytes(config.limits.max_file_bytes))
 }
 
-/// Reads and parses every file: the pipeline without a cache.
-pub fn cold_memory(location: &Location, config: &Config) -> std::io::Result<Loaded> {
+/// Reads and parses every file: the pipeline without a cache. The documents keep what `keep`
+/// asks; without their text, a search reads the files again.
+pub fn cold_memory(location: &Location, config: &Config, keep: Keep) -> std::io::Result<Loaded> {
     let repo = disk_repo(location, config)?;
     let Walked {
         paths,
@@ -30,23 +31,35 @@ pub fn cold_memory(location: &Location, config: &Config) -> std::io::Result<Load
         mut warnings,
     } = manifest::walk(&repo, location, config);
     let progress = Progress::new(paths.len() + referrers.len());
-    let all = paths.into_iter().chain(referrers.iter().cloned()).collect();
-    let (files, read_warnings) = progress.read(&location.repo, all, &config.limits);
+    // Read and parsed a slice at a time: only a slice's text is in memory at once.
+    let mut parsed = Vec::with_capacity(paths.len());
+    for slice in paths.chunks(1000) {
+        let (files, read_warnings) = scan::read_all_with(&location.repo, slice.to_vec(), &config.limits);
+        warnings.extend(read_warnings);
+        parsed.extend(corpus::ingest::parse_documents(&location.root, files, config, keep));
+        progress.tick(slice.len(), "reading");
+    }
+    let (referrer_files, read_warnings) = progress.read(&location.repo, referrers, &config.limits);
     warnings.extend(read_warnings);
-    let (files, referrer_files) = manifest::split_referrers(files, &referrers);
     let report = Report {
-        files: files.len(),
+        files: parsed.len(),
         full: true,
         ..Report::default()
     };
     let base = Corpus::empty(&location.root);
-    let all = Changes::all(files, referrer_files);
+    let all = Changes {
+        parsed,
+        keep,
+        ..Changes::all(Vec::new(), referrer_files)
+    };
     let (corpus, _) = corpus::ingest(base, all, warnings, &repo, config);
     Ok(Loaded {
         corpus,
         report,
         notices: Vec::new(),
-        search: SearchSource::Memory { texts: true },
+        search: SearchSource::Memory {
+            texts: keep == Keep::Everything,
+        },
     })
 }
 

@@ -52,7 +52,7 @@ use serde::Serialize;
 use crate::boundary::owned::Owned;
 use crate::boundary::read as reader;
 use crate::config::{Config, Location};
-use crate::corpus::{Corpus, scan};
+use crate::corpus::{Corpus, Keep, scan};
 use build::Run;
 pub use damage::quietly;
 pub use file::Invalid;
@@ -124,10 +124,17 @@ pub struct Loaded {
     pub search: SearchSource,
 }
 
-/// Loads the tree at `location`, through the cache when `mode` is `Disk`.
-pub fn load(location: &Location, config: &Config, mode: &CacheMode) -> std::io::Result<Loaded> {
+/// Loads the tree at `location`, through the cache when `mode` is `Disk`. In memory, the
+/// documents keep what `keep` asks (a load through the cache keeps no text either way: the
+/// search index holds it).
+pub fn load(
+    location: &Location,
+    config: &Config,
+    mode: &CacheMode,
+    keep: Keep,
+) -> std::io::Result<Loaded> {
     match mode {
-        CacheMode::Memory => build::cold_memory(location, config),
+        CacheMode::Memory => build::cold_memory(location, config, keep),
         CacheMode::Disk(dir) => load_disk(location, config, dir, false),
     }
 }
@@ -215,7 +222,7 @@ fn load_disk(
             Ok(loaded)
         }
         Err(Fallback(why)) => {
-            let mut loaded = build::cold_memory(location, config)?;
+            let mut loaded = build::cold_memory(location, config, Keep::Everything)?;
             notices.push(format!(
                 "warning: cannot use the cache in {}: {why}; working in memory",
                 cache.display()

@@ -13,7 +13,7 @@ use super::{Fallback, IndexFileStamp, SearchSource, quietly};
 use crate::boundary::owned::{self, Owned};
 use crate::boundary::read as reader;
 use crate::config::{Config, Location};
-use crate::corpus::{Corpus, Document};
+use crate::corpus::{Corpus, Document, Keep};
 use crate::search::{self, SearchIndex};
 
 /// A file of the search index folder.
@@ -232,7 +232,7 @@ pub fn open_search(
         let index = search::build_in_ram(corpus).map_err(std::io::Error::other)?;
         return Ok((index, Vec::new()));
     }
-    let fresh = super::build::cold_memory(location, config)?;
+    let fresh = super::build::cold_memory(location, config, Keep::Everything)?;
     let index = search::build_in_ram(&fresh.corpus).map_err(std::io::Error::other)?;
     Ok((index, Vec::new()))
 }

@@ -244,6 +244,7 @@ impl Workspace {
             removed,
             others_changed,
             linked_from: Some(linked_from),
+            ..Changes::default()
         };
         let view = Overlaid {
             disk: &view,

@@ -111,6 +111,7 @@ impl Workspace {
                     // Files that are not documents may differ too: resolve every link again.
                     others_changed: true,
                     linked_from: None,
+                    ..Changes::default()
                 };
                 corpus::ingest(before.clone(), changes, warnings, &tree, &config).0
             }

@@ -9,11 +9,12 @@ mod gen_tree;
 use std::sync::Mutex;
 
 use atomdoc::config::{self, Config};
-use atomdoc::corpus::Corpus;
+use atomdoc::corpus::{Corpus, Keep};
 use atomdoc::graph::{DocGraph, Stats};
+use atomdoc::store::CacheMode;
 use atomdoc::workspace::Workspace;
 
-use crate::common::run_ok;
+use crate::common::{atomdoc, atomdoc_cached, run_ok};
 
 const ROOT: &str = "docs/atomic";
 
@@ -68,7 +69,8 @@ fn check_equivalent(spec: gen_tree::Spec) {
 
     let expected = reference(&files);
     let (location, config) = config::locate(Some(dir.path()), None, dir.path()).unwrap();
-    let loaded = Workspace::load(location, config).unwrap();
+    let loaded = Workspace::load(location.clone(), config.clone()).unwrap();
+    graph_only_answers_the_same(&loaded, location, config);
 
     assert_eq!(loaded.corpus.docs.len(), expected.docs.len());
     for (got, want) in loaded.corpus.docs.iter().zip(&expected.docs) {
@@ -99,10 +101,92 @@ fn check_equivalent(spec: gen_tree::Spec) {
         assert!(*n > 0, "no broken link with reason {reason}: {stats:?}");
     }
 
-    // And the binary answers the same.
+    // And the binary answers the same, in memory (where `stats`, `query` and `check` keep no
+    // document text) and through the cache.
     let json: serde_json::Value =
         serde_json::from_str(&run_ok(dir.path(), &["stats", "--format", "json"])).unwrap();
     assert_eq!(json, serde_json::to_value(&stats).unwrap());
+    let cached = |args: &[&str]| atomdoc_cached(dir.path()).args(args).output().unwrap();
+    let json: serde_json::Value =
+        serde_json::from_slice(&cached(&["stats", "--format", "json"]).stdout).unwrap();
+    assert_eq!(json, serde_json::to_value(&stats).unwrap());
+    let in_memory = atomdoc(dir.path())
+        .args(["check", "--format", "json"])
+        .output()
+        .unwrap();
+    let through_cache = cached(&["check", "--format", "json"]);
+    assert_eq!(in_memory.stdout, through_cache.stdout);
+    assert_eq!(in_memory.status.code(), through_cache.status.code());
+}
+
+/// A tree loaded without the documents' text ([`Keep::Graph`], what `stats`, `check` and
+/// queries without a text source load) answers every question that does not search like the
+/// tree loaded with it: the same documents but for their text, the same graph, the same
+/// records for every query below and the same findings.
+fn graph_only_answers_the_same(full: &Workspace, location: config::Location, config: Config) {
+    let mut graph =
+        Workspace::open_keeping(location, config, &CacheMode::Memory, Keep::Graph).unwrap();
+    assert_eq!(graph.corpus.docs.len(), full.corpus.docs.len());
+    let mut texts = 0;
+    for (got, want) in graph.corpus.docs.iter().zip(&full.corpus.docs) {
+        assert!(got.text.is_empty() && got.code.is_empty(), "{}", got.path);
+        texts += usize::from(!want.text.is_empty());
+        let mut want = want.clone();
+        want.text.clear();
+        want.code.clear();
+        assert_eq!(
+            serde_json::to_value(got).unwrap(),
+            serde_json::to_value(&want).unwrap(),
+            "document {} differs",
+            want.path
+        );
+    }
+    assert!(texts > 0, "the full load keeps text");
+    assert_eq!(edges(&graph.graph), edges(&full.graph));
+
+    let some_doc = &full.corpus.docs[full.corpus.docs.len() / 2].path;
+    let mut queries: Vec<String> = [
+        "docs",
+        "all links",
+        "links",
+        "broken",
+        "orphans",
+        "orphans by related within root",
+        "hubs limit 20",
+        "categories",
+        "matrix",
+        "stats",
+        "coverage",
+        "docs where words > 400 sort by words desc, path",
+        "docs where kind = topic missing section \"Related Documents\"",
+    ]
+    .iter()
+    .map(|q| q.to_string())
+    .collect();
+    queries.push(format!("backlinks of `{some_doc}`"));
+    queries.push(format!("neighbors of `{some_doc}` depth 2"));
+    for entry in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/queries")).unwrap() {
+        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        queries.extend(
+            text.lines()
+                .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+                .map(str::to_string),
+        );
+    }
+    for text in &queries {
+        let query = atomdoc::query::parse(text).unwrap_or_else(|e| panic!("{text}: {e:?}"));
+        let answer = |ws: &Workspace| match ws.ask(&query) {
+            Ok(a) => format!("{:?}", a.records),
+            Err(e) => format!("error {e:?}"),
+        };
+        assert_eq!(answer(&graph), answer(full), "{text}");
+    }
+    let mut full = Workspace::from_corpus(
+        full.location.clone(),
+        full.config.clone(),
+        full.corpus.clone(),
+    );
+    assert_eq!(graph.diagnostics().unwrap(), full.diagnostics().unwrap());
 }
 
 #[test]
