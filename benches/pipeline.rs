@@ -1,5 +1,7 @@
 //! Micro-benchmarks for the pipeline's pure steps on a generated tree held in memory:
-//! parse, link resolution, graph build, and the whole in-memory pipeline.
+//! parse, link resolution, graph build, and the whole in-memory pipeline; each parse and
+//! pipeline twice, keeping the documents' text (`Keep::Everything`, what an index is built
+//! from) and without it (`Keep::Graph`, what `stats`, `check` and most queries load).
 //!
 //! `cargo bench --bench pipeline` (set `ATOMDOC_BENCH_DOCS` to change the tree size; default
 //! 2,000 documents). Whole-process timings against peers live in `bench/compare.sh`.
@@ -11,7 +13,7 @@ use std::sync::{Mutex, OnceLock};
 
 use atomdoc::config::Config;
 use atomdoc::corpus::links::MemRepo;
-use atomdoc::corpus::{Corpus, SourceFile, parse};
+use atomdoc::corpus::{Changes, Corpus, Keep, SourceFile, ingest, parse};
 use atomdoc::graph::DocGraph;
 use divan::Bencher;
 
@@ -75,8 +77,8 @@ fn corpus() -> Corpus {
 }
 
 /// Parsing every file, one thread.
-#[divan::bench(sample_count = 10)]
-fn parse_all(b: Bencher) {
+#[divan::bench(sample_count = 10, args = [Keep::Everything, Keep::Graph])]
+fn parse_all(b: Bencher, keep: Keep) {
     let config = Config::default();
     let files = &tree().files;
     b.counter(divan::counter::BytesCount::new(
@@ -85,7 +87,7 @@ fn parse_all(b: Bencher) {
     .bench(|| {
         files
             .iter()
-            .map(|(_, t)| parse::parse(t, &config.links).links.len())
+            .map(|(_, t)| parse::parse_keeping(t, &config.links, keep).links.len())
             .sum::<usize>()
     });
 }
@@ -106,12 +108,16 @@ fn graph_build(b: Bencher) {
 }
 
 /// The whole in-memory pipeline: parse (parallel), resolve, graph.
-#[divan::bench(sample_count = 10)]
-fn pipeline(b: Bencher) {
+#[divan::bench(sample_count = 10, args = [Keep::Everything, Keep::Graph])]
+fn pipeline(b: Bencher, keep: Keep) {
     let repo = repo();
     let config = Config::default();
     b.with_inputs(sources).bench_values(|files| {
-        let c = Corpus::build(ROOT, files, Vec::new(), &repo, &config);
+        let changes = Changes {
+            keep,
+            ..Changes::all(files, Vec::new())
+        };
+        let (c, _) = ingest(Corpus::empty(ROOT), changes, Vec::new(), &repo, &config);
         DocGraph::build(&c).graph.edge_count()
     });
 }

@@ -696,6 +696,21 @@ struct Words {
 impl Words {
     fn feed(&mut self, text: &str) {
         let bytes = text.as_bytes();
+        if bytes.is_ascii() {
+            // The common case, without branches: a word starts at each non-space byte after
+            // a space (Unicode White_Space in ASCII: tab, line feed, vertical tab, form feed,
+            // carriage return, space).
+            let mut in_word = self.in_word;
+            let mut count = 0;
+            for &b in bytes {
+                let word = !matches!(b, b'\t'..=b'\r' | b' ');
+                count += usize::from(word & !in_word);
+                in_word = word;
+            }
+            self.count += count;
+            self.in_word = in_word;
+            return;
+        }
         let mut i = 0;
         while i < bytes.len() {
             let b = bytes[i];
