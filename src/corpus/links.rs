@@ -135,20 +135,11 @@ pub trait RepoView: Sync {
 /// instead of a scan of every heading (a hostile file with 100 000 headings and 100 000
 /// fragment links would otherwise take minutes).
 ///
-/// [`AnchorSets::lazy`] builds a document's set on first use, so resolving a few documents'
-/// links costs what they ask, not a pass over every heading of the tree.
+/// A document's set is built on first use, so resolving costs what the links ask (only the
+/// documents a fragment points into get a set), not a pass over every heading of the tree.
 pub struct AnchorSets(Vec<std::sync::OnceLock<HashSet<String>>>);
 
 impl AnchorSets {
-    /// Every document's set, built now (for resolving every link).
-    pub fn new(corpus: &Corpus) -> AnchorSets {
-        let sets = AnchorSets::lazy(corpus);
-        for (id, set) in sets.0.iter().enumerate() {
-            set.get_or_init(|| anchor_set(corpus, id));
-        }
-        sets
-    }
-
     /// Sets built when first asked.
     pub fn lazy(corpus: &Corpus) -> AnchorSets {
         let mut sets = Vec::new();

@@ -484,7 +484,7 @@ impl Corpus {
         // so each chunk's new links can replace the old ones before the next chunk starts.
         // Peak memory then holds one chunk's links twice, not the whole tree's.
         const CHUNK: usize = 2048;
-        let anchors = links::AnchorSets::new(self);
+        let anchors = links::AnchorSets::lazy(self);
         for start in (0..self.docs.len()).step_by(CHUNK) {
             let end = (start + CHUNK).min(self.docs.len());
             let resolved: Vec<Vec<Link>> = (start..end)
