@@ -11,10 +11,10 @@
 
 use std::collections::HashSet;
 
+use super::parse::{self, Keep};
 use super::{
     Corpus, DocId, Document, FileWarning, Link, ParsedDoc, Referrer, RepoView, SourceFile,
 };
-use super::parse::{self, Keep};
 use super::{cap_links, map_in_batches};
 use crate::config::Config;
 

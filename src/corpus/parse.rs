@@ -697,18 +697,19 @@ impl Words {
     fn feed(&mut self, text: &str) {
         let bytes = text.as_bytes();
         if bytes.is_ascii() {
-            // The common case, without branches: a word starts at each non-space byte after
-            // a space (Unicode White_Space in ASCII: tab, line feed, vertical tab, form feed,
-            // carriage return, space).
-            let mut in_word = self.in_word;
-            let mut count = 0;
-            for &b in bytes {
-                let word = !matches!(b, b'\t'..=b'\r' | b' ');
-                count += usize::from(word & !in_word);
-                in_word = word;
-            }
-            self.count += count;
-            self.in_word = in_word;
+            // The common case, without branches or a carried state (so it vectorises): a
+            // word starts at each non-space byte after a space (Unicode White_Space in ASCII:
+            // tab, line feed, vertical tab, form feed, carriage return, space).
+            let word = |b: u8| !matches!(b, b'\t'..=b'\r' | b' ');
+            let Some((&first, _)) = bytes.split_first() else {
+                return;
+            };
+            self.count += usize::from(word(first) & !self.in_word);
+            self.count += bytes
+                .windows(2)
+                .map(|w| usize::from(word(w[1]) & !word(w[0])))
+                .sum::<usize>();
+            self.in_word = bytes.last().is_some_and(|&b| word(b));
             return;
         }
         let mut i = 0;

@@ -34,9 +34,15 @@ pub fn cold_memory(location: &Location, config: &Config, keep: Keep) -> std::io:
     // Read and parsed a slice at a time: only a slice's text is in memory at once.
     let mut parsed = Vec::with_capacity(paths.len());
     for slice in paths.chunks(1000) {
-        let (files, read_warnings) = scan::read_all_with(&location.repo, slice.to_vec(), &config.limits);
+        let (files, read_warnings) =
+            scan::read_all_with(&location.repo, slice.to_vec(), &config.limits);
         warnings.extend(read_warnings);
-        parsed.extend(corpus::ingest::parse_documents(&location.root, files, config, keep));
+        parsed.extend(corpus::ingest::parse_documents(
+            &location.root,
+            files,
+            config,
+            keep,
+        ));
         progress.tick(slice.len(), "reading");
     }
     let (referrer_files, read_warnings) = progress.read(&location.repo, referrers, &config.limits);
