@@ -151,7 +151,8 @@ fn graph_only_answers_the_same(full: &Workspace, location: config::Location, con
         "links",
         "broken",
         "orphans",
-        "orphans by related within root",
+        "orphans within root",
+        "orphans by related",
         "hubs limit 20",
         "categories",
         "matrix",
@@ -163,8 +164,8 @@ fn graph_only_answers_the_same(full: &Workspace, location: config::Location, con
     .iter()
     .map(|q| q.to_string())
     .collect();
-    queries.push(format!("backlinks of `{some_doc}`"));
-    queries.push(format!("neighbors of `{some_doc}` depth 2"));
+    queries.push(format!("backlinks of \"{some_doc}\""));
+    queries.push(format!("neighbors of \"{some_doc}\" depth 2"));
     for entry in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/queries")).unwrap() {
         let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
         queries.extend(
