@@ -85,6 +85,15 @@ proptest! {
         );
     }
 
+    /// Long ASCII text takes the counting path that sums runs of bytes.
+    #[test]
+    fn ascii_word_count_equals_split_whitespace(text in "[ a-c\t\n\r\u{b}\u{c}.]{0,1200}") {
+        prop_assert_eq!(
+            super::parse::count_words(&text),
+            text.split_whitespace().count()
+        );
+    }
+
     /// A parse that keeps no text finds everything else the same, the word count included
     /// (counted piece by piece as the text would grow, words spanning pieces once).
     #[test]
