@@ -75,6 +75,11 @@ pub(crate) const O_NOFOLLOW: i32 = 0x0100;
 
 /// Opens `path` for reading without blocking and returns it only when it is a regular file.
 pub fn open(path: &Path, links: Links<'_>) -> io::Result<fs::File> {
+    Ok(open_regular(path, links)?.0)
+}
+
+/// [`open`], with the metadata of the handle opened.
+fn open_regular(path: &Path, links: Links<'_>) -> io::Result<(fs::File, Metadata)> {
     if let Links::Inside(repo) = links {
         let meta = fs::symlink_metadata(path)?;
         if meta.file_type().is_symlink() {
@@ -94,10 +99,11 @@ pub fn open(path: &Path, links: Links<'_>) -> io::Result<fs::File> {
             e
         }
     })?;
-    if !file.metadata()?.is_file() {
+    let meta = file.metadata()?;
+    if !meta.is_file() {
         return Err(io::Error::other("not a regular file"));
     }
-    Ok(file)
+    Ok((file, meta))
 }
 
 fn no_follow(links: Links<'_>) -> i32 {
@@ -123,10 +129,10 @@ fn open_flags(path: &Path, _flags: i32) -> io::Result<fs::File> {
 
 /// Reads at most `max` bytes; `None` when the file holds more.
 pub fn read_capped(path: &Path, links: Links<'_>, max: u64) -> io::Result<Option<Vec<u8>>> {
-    let file = open(path, links)?;
+    let (file, meta) = open_regular(path, links)?;
     // One allocation of the file's size (plus the byte that tells it grew past the cap)
     // instead of a buffer doubling from a few bytes: fewer fresh pages on a cold load.
-    let size = file.metadata().map_or(0, |m| m.len()).min(max);
+    let size = meta.len().min(max);
     let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0).saturating_add(1));
     file.take(max.saturating_add(1)).read_to_end(&mut bytes)?;
     Ok((bytes.len() as u64 <= max).then_some(bytes))
