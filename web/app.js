@@ -67,9 +67,11 @@
   // neighbourhoods and highlights) and the graphology graph sigma draws, which has every node
   // but only the edges worth drawing. Up to EDGE_BUDGET edges that is all of them; above it
   // (a 10,000-document tree has ~90,000 — a grey fog on screen that software WebGL draws in
-  // seconds) it is the edges of the selected document and of the query's sub-graph, unless
+  // seconds) it is the edges of the selected document and of the query's sub-graph and, once
+  // zoomed in past ZOOM_EDGES, those between nodes on screen (at most SCREEN_EDGES), unless
   // "every edge" is ticked.
   const EDGE_BUDGET = 15000;
+  const ZOOM_EDGES = 0.35, SCREEN_EDGES = 4000;
   const KINDS = ["related", "inline", "include", "links"];
   const graph = new graphology.MultiDirectedGraph();
   let renderer = null;
@@ -82,6 +84,7 @@
   let groupOf = new Map(); // node → colour-group colour
   let neighbours = new Set();
   let brokenColour = "#cc0000";
+  let scale = 1; // nodes and edges shrink as the picture fills (the layout spaces nodes one unit apart)
 
   // Edges as [source, target, kind, broken, count] (node indices) → typed arrays.
   function edgeArrays(list) {
@@ -97,6 +100,20 @@
   }
   const drawsEvery = () => edges.n <= EDGE_BUDGET || state.edges === "all";
 
+  // Which nodes are on screen (1) when the camera is zoomed in past ZOOM_EDGES, else null.
+  function onScreen() {
+    if (!renderer || renderer.getCamera().ratio > ZOOM_EDGES) return null;
+    const box = $("graph"), w = box.clientWidth, h = box.clientHeight;
+    const on = new Uint8Array(drawing.nodes.length);
+    drawing.nodes.forEach((n, i) => {
+      const d = renderer.getNodeDisplayData(n.id);
+      if (!d) return;
+      const p = renderer.framedGraphToViewport(d);
+      on[i] = p.x >= 0 && p.y >= 0 && p.x <= w && p.y <= h ? 1 : 0;
+    });
+    return on;
+  }
+
   // Puts the edges worth drawing into the graph (see above).
   function syncEdges() {
     const ids = drawing.nodes;
@@ -105,9 +122,11 @@
       want = [];
       const doc = state.doc && !state.local ? indexOf.get(state.doc) : undefined;
       const pairs = highlight ? highlight.edges : null;
+      const on = onScreen();
       for (let i = 0; i < edges.n; i++) {
         const s = edges.source[i], t = edges.target[i];
         if (s === doc || t === doc || (pairs && pairs.has(`${ids[s].id}\u0000${ids[t].id}`))) want.push(i);
+        else if (on && on[s] && on[t] && want.length < SCREEN_EDGES) want.push(i);
       }
       if (graph.size === want.length && want.every((i) => graph.hasEdge(i))) return;
     } else if (graph.size === edges.n) {
@@ -120,7 +139,7 @@
       graph.addEdgeWithKey(i, ids[edges.source[i]].id, ids[edges.target[i]].id, {
         type: "arrow",
         color: edges.broken[i] ? brokenColour : style.color,
-        size: kind === "links" ? Math.min(6, 1 + Math.log2(count)) : style.size,
+        size: kind === "links" ? Math.min(6, 1 + Math.log2(count)) : Math.max(0.5, style.size * scale),
         kind,
       });
     };
@@ -150,8 +169,7 @@
     const old = new Map();
     graph.forEachNode((id, a) => old.set(id, a));
     graph.clear();
-    // Nodes shrink as the picture fills (the layout spaces them one unit apart).
-    const scale = Math.min(1, Math.sqrt(400 / Math.max(1, answer.nodes.length)));
+    scale = Math.min(1, Math.sqrt(400 / Math.max(1, answer.nodes.length)));
     for (const n of answer.nodes) {
       // A node that was there keeps its place (a live change does not move the picture).
       const p = (!local && old.get(n.id)) || positions.get(n.id) || { x: 0, y: 0 };
@@ -191,6 +209,11 @@
     marks = el("canvas", { class: "marks" });
     $("graph").append(marks);
     renderer.on("afterRender", drawMarks);
+    let settle = null; // zooming in or out draws or drops the edges on screen, once it stops
+    renderer.getCamera().on("updated", () => {
+      clearTimeout(settle);
+      if (!drawsEvery()) settle = setTimeout(() => { syncEdges(); showStatus(); }, 200);
+    });
     drawMarks(); // sigma drew its first frame in its constructor
     renderer.on("clickNode", ({ node }) => {
       const info = graph.getNodeAttribute(node, "info");
@@ -307,7 +330,7 @@
       let width = labelWidths.get(l.text);
       if (width === undefined) { width = ctx.measureText(l.text).width; labelWidths.set(l.text, width); }
       const b = { x0: l.x - 2, y0: l.y - LABEL_SIZE / 2 - 2, x1: l.x + width + 2, y1: l.y + LABEL_SIZE / 2 + 2 };
-      if (b.x1 < 0 || b.y1 < 0 || b.x0 > w || b.y0 > h) continue;
+      if (b.x0 < 0 || b.y0 < 0 || b.x0 > w || b.y0 > h) continue;
       const cells = [];
       for (let cx = Math.floor(b.x0 / CELL); cx <= Math.floor(b.x1 / CELL); cx++)
         for (let cy = Math.floor(b.y0 / CELL); cy <= Math.floor(b.y1 / CELL); cy++) cells.push(`${cx},${cy}`);
@@ -575,6 +598,7 @@
 
   // What the browser tests (and a curious user in the console) can look at.
   window.atomdoc = { graph, get renderer() { return renderer; }, get state() { return state; },
+    get edgeCount() { return edges.n; },
     get highlight() { return highlight; }, updates: 0, ready: false };
   wire();
   restore().then(() => {
