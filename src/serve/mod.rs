@@ -104,8 +104,9 @@ impl Shared {
             .answer(generation, key, || compute(&ws, generation))
     }
 
-    /// Computes the answers every page asks for first — the whole graph and coverage — so
-    /// that the first page after a start or a change finds them ready.
+    /// Computes the answers a page asks for first — the whole graph and coverage — so that
+    /// the first page after the start finds them ready. (After a change the open pages ask
+    /// at once anyway; warming then would only compete with them.)
     pub fn warm(&self) {
         let graph = api::GraphParams::default();
         self.answer(graph.key(), |ws, generation| {
@@ -138,7 +139,6 @@ impl Shared {
             (applied, self.next_generation())
         };
         self.announce(generation, &applied);
-        self.warm_for_pages();
         Ok(applied)
     }
 
@@ -152,14 +152,6 @@ impl Shared {
             self.next_generation()
         };
         self.announce(generation, &Applied::default());
-        self.warm_for_pages();
-    }
-
-    /// Warms the answers when a page is open (it is about to ask for them again).
-    fn warm_for_pages(&self) {
-        if self.events.receiver_count() > 0 {
-            self.warm();
-        }
     }
 
     /// Bumps the generation (with the write lock held) and returns the new one.
