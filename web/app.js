@@ -281,8 +281,9 @@
 
   // Rings and labels on a 2D canvas over the WebGL one, after every frame. Rings: dashed grey
   // for an orphan, red for a document with broken links (the DOT export marks them the same
-  // way). Labels: the selected and forced ones first, then the biggest nodes, each only where
-  // it overlaps no label already placed (sigma's own label grid lets long titles overlap).
+  // way). Labels: the selected node's place first (sigma draws its label), then the forced
+  // ones (a selection's neighbours), then the biggest nodes, each only where it overlaps no
+  // label already placed (sigma's own label grid lets long titles overlap).
   const LABEL_SIZE = 13, LABEL_FONT = `${LABEL_SIZE}px Arial, sans-serif`, MAX_LABELS = 400;
   const labelWidths = new Map();
   function drawMarks() {
@@ -334,10 +335,11 @@
       const cells = [];
       for (let cx = Math.floor(b.x0 / CELL); cx <= Math.floor(b.x1 / CELL); cx++)
         for (let cy = Math.floor(b.y0 / CELL); cy <= Math.floor(b.y1 / CELL); cy++) cells.push(`${cx},${cy}`);
-      const overlaps = l.rank < 1e6 && cells.some((c) => (taken.get(c) || []).some((o) =>
+      const overlaps = l.rank < 2e6 && cells.some((c) => (taken.get(c) || []).some((o) =>
         o.x0 < b.x1 && b.x0 < o.x1 && o.y0 < b.y1 && b.y0 < o.y1));
       if (overlaps) continue;
       for (const c of cells) { if (!taken.has(c)) taken.set(c, []); taken.get(c).push(b); }
+      if (l.rank >= 2e6) continue; // the selected node: sigma draws its label, boxed
       ctx.strokeText(l.text, l.x, l.y);
       ctx.fillText(l.text, l.x, l.y);
       shown += 1;
