@@ -331,7 +331,7 @@
       let width = labelWidths.get(l.text);
       if (width === undefined) { width = ctx.measureText(l.text).width; labelWidths.set(l.text, width); }
       const b = { x0: l.x - 2, y0: l.y - LABEL_SIZE / 2 - 2, x1: l.x + width + 2, y1: l.y + LABEL_SIZE / 2 + 2 };
-      if (b.x0 < 0 || b.y0 < 0 || b.x0 > w || b.y0 > h) continue;
+      if (b.x0 < 0 || b.y0 < 0 || b.x1 > w || b.y1 > h) continue; // never cut at the edge
       const cells = [];
       for (let cx = Math.floor(b.x0 / CELL); cx <= Math.floor(b.x1 / CELL); cx++)
         for (let cy = Math.floor(b.y0 / CELL); cy <= Math.floor(b.y1 / CELL); cy++) cells.push(`${cx},${cy}`);
