@@ -326,6 +326,7 @@
     const CELL = 64;
     const taken = new Map(); // grid cell → boxes placed touching it
     let shown = 0;
+    const boxes = [];
     for (const l of labels) {
       if (shown >= MAX_LABELS) break;
       let width = labelWidths.get(l.text);
@@ -342,9 +343,11 @@
       if (l.rank >= 2e6) continue; // the selected node: sigma draws its label, boxed
       ctx.strokeText(l.text, l.x, l.y);
       ctx.fillText(l.text, l.x, l.y);
+      boxes.push(b);
       shown += 1;
     }
     window.atomdoc.labels = shown;
+    window.atomdoc.labelBoxes = boxes;
   }
 
   function updateNeighbours() {
