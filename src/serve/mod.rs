@@ -131,13 +131,16 @@ impl Shared {
         self.generation.load(Ordering::SeqCst)
     }
 
-    /// Applies a batch of changes to the workspace and tells every open page.
+    /// Applies a batch of changes to the workspace and tells every open page. A failed batch
+    /// still starts a new generation (it may have changed part of the workspace), so no
+    /// answer of the old one is sent again.
     pub fn apply(&self, changes: Vec<Change>) -> io::Result<Applied> {
         let (applied, generation) = {
             let mut ws = self.write();
-            let applied = ws.apply(changes)?;
+            let applied = ws.apply(changes);
             (applied, self.next_generation())
         };
+        let applied = applied?;
         self.announce(generation, &applied);
         Ok(applied)
     }
