@@ -274,7 +274,12 @@ fn render_findings(
             if args.format == CheckFormat::Json {
                 render::diagnostics::statistics::json(&mut out, &rows)?
             } else {
-                render::diagnostics::statistics::table(&mut out, &rows, outcome)?
+                render::diagnostics::statistics::table(
+                    &mut out,
+                    &render::table::Term::stdout(),
+                    &rows,
+                    outcome,
+                )?
             }
         }
         CheckFormat::Human => {
@@ -377,14 +382,14 @@ pub fn coverage_command(global: &super::GlobalArgs, args: CoverageArgs) -> anyho
         if json {
             render::coverage::json(&mut out, &rows)?;
         } else {
-            render::coverage::matrix_table(&mut out, &rows)?;
+            render::coverage::matrix_table(&mut out, &render::table::Term::stdout(), &rows)?;
         }
     } else if args.taxonomy {
         let rows = check::coverage::taxonomy(corpus, &settings);
         if json {
             render::coverage::json(&mut out, &rows)?;
         } else {
-            render::coverage::taxonomy_table(&mut out, &rows)?;
+            render::coverage::taxonomy_table(&mut out, &render::table::Term::stdout(), &rows)?;
         }
     } else if let Some(name) = &args.category {
         let name = name.trim_end_matches('/');
@@ -407,14 +412,14 @@ pub fn coverage_command(global: &super::GlobalArgs, args: CoverageArgs) -> anyho
         if json {
             render::coverage::json(&mut out, &rows)?;
         } else {
-            render::coverage::missing_table(&mut out, &rows)?;
+            render::coverage::missing_table(&mut out, &render::table::Term::stdout(), &rows)?;
         }
     } else {
         let rows = check::coverage::summary(corpus, &workspace.graph, &report);
         if json {
             render::coverage::json(&mut out, &rows)?;
         } else {
-            render::coverage::summary_table(&mut out, &rows)?;
+            render::coverage::summary_table(&mut out, &render::table::Term::stdout(), &rows)?;
         }
     }
     out.flush()?;

@@ -231,7 +231,9 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
             let stats = Stats::compute(&workspace.corpus, &workspace.graph);
             match format {
                 StatsFormat::Json => render::stats::json(&mut out, &stats)?,
-                StatsFormat::Table => render::stats::table(&mut out, &stats)?,
+                StatsFormat::Table => {
+                    render::stats::table(&mut out, &stats, &render::table::Term::stdout())?
+                }
             }
         }
         Command::Index { format } => match format {
@@ -260,7 +262,12 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
                         .into_iter()
                         .map(|hit| render::search::SearchRow::new(corpus, hit))
                         .collect();
-                    render::search::table(&mut out, &rows, found.total, color_stdout())?
+                    render::search::table(
+                        &mut out,
+                        &rows,
+                        found.total,
+                        &render::table::Term::stdout(),
+                    )?
                 }
             }
         }
@@ -288,7 +295,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
 /// Whether stdout gets colour: `--color always|never`, else a terminal without `NO_COLOR`
 /// (or `CLICOLOR_FORCE` set), as anstream decides — the one decision every face asks.
 pub fn color_stdout() -> bool {
-    anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never
+    render::table::Term::stdout().styled
 }
 
 /// `atomdoc search`: checks `--in`, then asks the answer layer for the hits with their

@@ -189,7 +189,7 @@ pub fn run(global: &GlobalArgs, args: QueryArgs) -> anyhow::Result<u8> {
 
     // 3. Print.
     let stdout = std::io::stdout();
-    let styled = super::color_stdout();
+    let term = crate::render::table::Term::stdout();
     let mut out = anstream::AutoStream::auto(stdout.lock());
     let many = answers.len() > 1;
     match args.format {
@@ -208,9 +208,9 @@ pub fn run(global: &GlobalArgs, args: QueryArgs) -> anyhow::Result<u8> {
                     writeln!(out, "{bold}# {text}{bold:#}")?;
                 }
                 if args.format == Format::Records {
-                    rows::records(&mut out, records, styled)?;
+                    rows::records(&mut out, records, &term)?;
                 } else {
-                    rows::table(&mut out, records, styled)?;
+                    rows::table(&mut out, records, &term)?;
                 }
             }
         }

@@ -6,11 +6,11 @@
 
 use std::io::{self, Write};
 
-use anstyle::Style;
 use serde::Serialize;
 
 use super::rows::{self, JsonRecords};
 use super::sanitize;
+use super::table::Term;
 use crate::answer::Records;
 use crate::check::Diagnostic;
 use crate::diff::{CoverageChange, PairChange, Report, Rev, Summary};
@@ -149,11 +149,8 @@ pub fn json(out: &mut dyn Write, r: &Report) -> io::Result<()> {
 // Table
 
 /// The report for a terminal: a headline, then one section per kind that changed.
-pub fn table(out: &mut dyn Write, r: &Report, styled: bool) -> io::Result<()> {
-    let (bold, dim) = match styled {
-        true => (Style::new().bold(), Style::new().dimmed()),
-        false => (Style::new(), Style::new()),
-    };
+pub fn table(out: &mut dyn Write, r: &Report, term: &Term) -> io::Result<()> {
+    let (bold, dim) = term.styles();
     let d = &r.diff;
     writeln!(
         out,
@@ -195,7 +192,7 @@ pub fn table(out: &mut dyn Write, r: &Report, styled: bool) -> io::Result<()> {
     for (title, records) in links {
         if !records.rows.is_empty() {
             section(out, title.into())?;
-            rows::table(out, records, styled)?;
+            rows::table(out, records, term)?;
         }
     }
     for (title, paths) in [

@@ -8,6 +8,7 @@ pub mod rows;
 pub mod search;
 pub mod snippet;
 pub mod stats;
+pub mod table;
 
 /// Replaces control characters (including ESC, so no ANSI sequence from a document reaches
 /// the terminal) and bidirectional-override characters (which can make text display in an

@@ -70,7 +70,7 @@ pub fn answer(
     workspace: &Workspace,
     text: &str,
     format: Format,
-    styled: bool,
+    term: &crate::render::table::Term,
     origin: &Origin,
 ) -> Result<Answer, String> {
     let parsed = query::parse(text).map_err(|e| render_errors(text, origin, &e.0))?;
@@ -96,8 +96,8 @@ pub fn answer(
     }
     let mut out = Vec::new();
     match format {
-        Format::Table => rows::table(&mut out, &records, styled),
-        Format::Records => rows::records(&mut out, &records, styled),
+        Format::Table => rows::table(&mut out, &records, term),
+        Format::Records => rows::records(&mut out, &records, term),
         Format::Json => rows::json(&mut out, &records),
         Format::Jsonl => rows::json_lines(&mut out, &records),
         Format::Csv => rows::csv(&mut out, &records),

@@ -50,8 +50,9 @@ pub struct Session {
     pub workspace: Workspace,
     pub format: Format,
     pub timing: bool,
-    /// Colour in tables (a terminal without `NO_COLOR`).
-    pub styled: bool,
+    /// Colour and width of tables (`Term::stdout()` in a terminal, re-read before each
+    /// line for a resized window; plain when piped).
+    pub term: crate::render::table::Term,
     /// Lines of the screen an answer may fill before it is cut (`None`: never cut).
     pub page_height: Option<usize>,
     /// Columns of the screen, to count the rows a wrapped line takes.
@@ -77,7 +78,7 @@ impl Session {
             workspace,
             format: Format::Table,
             timing: false,
-            styled: false,
+            term: crate::render::table::Term::PLAIN,
             page_height: None,
             page_width: None,
             rest: Vec::new(),
@@ -148,7 +149,7 @@ impl Session {
             Format::Json if self.piped => Format::Jsonl,
             f => f,
         };
-        let result = engine::answer(&self.workspace, text, format, self.styled, origin);
+        let result = engine::answer(&self.workspace, text, format, &self.term, origin);
         let elapsed = started.elapsed();
         // A search may have found the cached index damaged and rebuilt it: say so.
         for notice in self.workspace.take_notices() {
@@ -551,12 +552,12 @@ pub fn run_interactive(session: &mut Session) -> anyhow::Result<()> {
             eprintln!("warning: cannot read history {}: {e}", path.display());
         }
     }
-    session.styled = anstream::AutoStream::choice(&io::stdout()) != anstream::ColorChoice::Never;
     println!("{}", session.banner());
     loop {
         let size = editor.dimensions();
         session.page_height = size.map(|(_, rows)| rows as usize);
         session.page_width = size.map(|(cols, _)| cols as usize);
+        session.term = crate::render::table::Term::stdout();
         match editor.readline("atomdoc> ") {
             Ok(line) => {
                 if line.trim().is_empty() {

@@ -1,0 +1,365 @@
+//! Every table the CLI and the REPL print, laid out in one place through one table library
+//! (comfy-table): query rows, coverage, `stats`, `check --statistics`, the tables of `diff`,
+//! and the fitting of `search` hits. Formatting only; the caller decides the [`Term`] once.
+//!
+//! Fitting a terminal: a table wider than [`Term::width`] gives way column by column. Numbers
+//! never shrink. The other columns share what is left, the narrow ones keeping their whole
+//! text (a water-filling split), the wide ones cut: a path column from the LEFT with `…`,
+//! keeping the file name (`…/fastapi/app-factory.md`), a free-text column at the right end
+//! with `…`. Every row stays one line, so a table can be scanned and grepped; the whole text
+//! is one `--format records` (REPL `:x`) or `--format json` away. Widths are display widths
+//! (a CJK character takes two columns).
+
+use std::io::{self, Write};
+
+use anstyle::Style;
+use comfy_table::{CellAlignment, ColumnConstraint, ContentArrangement, TableStyle, Width};
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+/// Where a table is going: how wide it may be and whether it gets colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Term {
+    /// The most display columns a line may take; `None`: as wide as the content.
+    pub width: Option<usize>,
+    /// Bold headers and dimmed notes (the `--color` decision).
+    pub styled: bool,
+}
+
+impl Term {
+    /// Unlimited width, no colour: files, pipes and tests.
+    pub const PLAIN: Term = Term {
+        width: None,
+        styled: false,
+    };
+
+    /// Where stdout goes: its width ([`Term::stdout_width`]) and the one colour decision
+    /// (`--color always|never`, else a terminal without `NO_COLOR`, or `CLICOLOR_FORCE`, as
+    /// anstream decides).
+    pub fn stdout() -> Term {
+        Term {
+            width: Term::stdout_width(),
+            styled: anstream::AutoStream::choice(&io::stdout()) != anstream::ColorChoice::Never,
+        }
+    }
+
+    /// The width for stdout: `COLUMNS` when it holds a positive number (set by the user, or
+    /// exported by the shell); else the terminal's width when stdout is a terminal; else
+    /// unlimited, so piped output is never cut unless `COLUMNS` asks for it.
+    pub fn stdout_width() -> Option<usize> {
+        width_from(
+            std::env::var("COLUMNS").ok().as_deref(),
+            terminal_size::terminal_size_of(io::stdout()).map(|(w, _)| usize::from(w.0)),
+        )
+    }
+
+    /// The bold and dimmed styles, or plain ones when not styled.
+    pub fn styles(&self) -> (Style, Style) {
+        if self.styled {
+            (Style::new().bold(), Style::new().dimmed())
+        } else {
+            (Style::new(), Style::new())
+        }
+    }
+}
+
+/// The width policy of [`Term::stdout_width`], apart from the environment.
+fn width_from(columns: Option<&str>, terminal: Option<usize>) -> Option<usize> {
+    columns
+        .and_then(|c| c.trim().parse::<usize>().ok())
+        .filter(|&w| w > 0)
+        .or(terminal.filter(|&w| w > 0))
+}
+
+/// How a column gives way when the table is too wide.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fit {
+    /// Right-aligned, never cut.
+    Number,
+    /// Cut from the left with `…`, keeping the end (the file name).
+    Path,
+    /// Cut at the right end with `…`.
+    Text,
+}
+
+/// The column names whose cells are paths (documents, link targets) in every table.
+pub const PATH_COLUMNS: [&str; 8] = [
+    "path", "source", "target", "resolved", "document", "from", "to", "moved_to",
+];
+
+impl Fit {
+    /// The fit of a column of text cells by its name: a path column or free text.
+    pub fn of_name(name: &str) -> Fit {
+        if PATH_COLUMNS.contains(&name) {
+            Fit::Path
+        } else {
+            Fit::Text
+        }
+    }
+}
+
+/// Space between two columns.
+const GAP: usize = 2;
+/// The narrowest a cut column gets (a cut mark and a few characters), whatever the terminal.
+const MIN_CUT: usize = 6;
+
+/// Writes `header` and `rows` (already sanitised, one line each) as aligned columns fitted to
+/// `term`, the header bold when styled (no header line when every name is empty). `after(n, out)` may print lines under row `n` (hints
+/// such as did-you-mean), which are cut to the width too.
+pub fn write(
+    out: &mut dyn Write,
+    term: &Term,
+    header: &[&str],
+    fits: &[Fit],
+    rows: &[Vec<String>],
+    after: &mut dyn FnMut(usize) -> Vec<String>,
+) -> io::Result<()> {
+    let (bold, dim) = term.styles();
+    let natural: Vec<usize> = (0..header.len())
+        .map(|c| {
+            rows.iter()
+                .map(|r| r[c].width())
+                .chain([header[c].width()])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let widths = match term.width {
+        Some(w) => share(w, &natural, fits),
+        None => natural.clone(),
+    };
+    let cut = |c: usize, text: &str| -> String {
+        match fits[c] {
+            Fit::Path => cut_left(text, widths[c]),
+            _ => text.to_string(),
+        }
+    };
+    let mut table = comfy_table::Table::new();
+    table
+        .load_style(TableStyle::new())
+        .set_content_arrangement(ContentArrangement::Disabled)
+        .set_truncation_indicator("…");
+    let headed = header.iter().any(|h| !h.is_empty());
+    if headed {
+        table.set_header(header.iter().enumerate().map(|(c, h)| cut(c, h)));
+    }
+    for row in rows {
+        table.add_row(row.iter().enumerate().map(|(c, t)| cut(c, t)));
+    }
+    for r in table.row_iter_mut() {
+        r.max_height(1);
+    }
+    let last = header.len().saturating_sub(1);
+    for (c, column) in table.column_iter_mut().enumerate() {
+        let pad = if c == last { 0 } else { GAP };
+        column.set_padding((0, pad as u16));
+        if fits[c] == Fit::Number {
+            column.set_cell_alignment(CellAlignment::Right);
+        }
+        if widths[c] < natural[c] {
+            let w = u16::try_from(widths[c] + pad).unwrap_or(u16::MAX);
+            column.set_constraint(ColumnConstraint::Absolute(Width::Fixed(w)));
+        }
+    }
+    let mut lines = table.lines();
+    if headed && let Some(line) = lines.next() {
+        writeln!(out, "{bold}{}{bold:#}", line.trim_end())?;
+    }
+    for (n, line) in lines.enumerate() {
+        writeln!(out, "{}", line.trim_end())?;
+        for hint in after(n) {
+            let hint = match term.width {
+                Some(w) => cut_right(&hint, w),
+                None => hint,
+            };
+            writeln!(out, "{dim}{hint}{dim:#}")?;
+        }
+    }
+    Ok(())
+}
+
+/// One line of `texts` fitted to `width` columns as [`write`] fits a table row (two spaces
+/// between the parts): the parts, each cut as its [`Fit`] says. For lists that are not grids
+/// (`search` hits).
+pub fn fit_parts(width: usize, texts: &[&str], fits: &[Fit]) -> Vec<String> {
+    let natural: Vec<usize> = texts.iter().map(|t| t.width()).collect();
+    let widths = share(width, &natural, fits);
+    texts
+        .iter()
+        .zip(fits)
+        .zip(widths)
+        .map(|((t, fit), w)| match fit {
+            Fit::Path => cut_left(t, w),
+            Fit::Text => cut_right(t, w),
+            Fit::Number => t.to_string(),
+        })
+        .collect()
+}
+
+/// The widths the columns get in `width` display columns: numbers and everything that fits
+/// keep their natural width; otherwise the cut columns share the room left, narrow ones first
+/// (each gets at most an equal share of what remains), none below [`MIN_CUT`].
+fn share(width: usize, natural: &[usize], fits: &[Fit]) -> Vec<usize> {
+    let gaps = GAP * natural.len().saturating_sub(1);
+    if natural.iter().sum::<usize>() + gaps <= width {
+        return natural.to_vec();
+    }
+    let mut widths = natural.to_vec();
+    let fixed: usize = (0..natural.len())
+        .filter(|&c| fits[c] == Fit::Number)
+        .map(|c| natural[c])
+        .sum();
+    let mut room = width.saturating_sub(gaps + fixed);
+    let mut flexible: Vec<usize> = (0..natural.len())
+        .filter(|&c| fits[c] != Fit::Number)
+        .collect();
+    flexible.sort_by_key(|&c| (natural[c], c));
+    let mut left = flexible.len();
+    for c in flexible {
+        let fair = room / left;
+        let w = natural[c].min(fair.max(MIN_CUT.min(natural[c])));
+        widths[c] = w;
+        room = room.saturating_sub(w);
+        left -= 1;
+    }
+    widths
+}
+
+/// `text` in at most `width` display columns, cut from the left with `…`: at a `/` when the
+/// rest still fits (`…/fastapi/app-factory.md`), else inside the file name.
+pub fn cut_left(text: &str, width: usize) -> String {
+    if text.width() <= width {
+        return text.to_string();
+    }
+    let budget = width.saturating_sub(1);
+    let mut start = text.len();
+    let mut used = 0;
+    for (i, c) in text.char_indices().rev() {
+        let w = c.width().unwrap_or(0);
+        if used + w > budget {
+            break;
+        }
+        used += w;
+        start = i;
+    }
+    let tail = &text[start..];
+    // Cut at a folder boundary when that keeps at least half of what fits, so the shown
+    // part starts with a whole folder name.
+    let tail = match tail.find('/') {
+        Some(slash) if slash > 0 && 2 * tail[slash..].width() >= budget => &tail[slash..],
+        _ => tail,
+    };
+    format!("…{tail}")
+}
+
+/// `text` in at most `width` display columns, cut at the right end with `…`.
+pub fn cut_right(text: &str, width: usize) -> String {
+    if text.width() <= width {
+        return text.to_string();
+    }
+    let budget = width.saturating_sub(1);
+    let mut end = 0;
+    let mut used = 0;
+    for (i, c) in text.char_indices() {
+        let w = c.width().unwrap_or(0);
+        if used + w > budget {
+            break;
+        }
+        used += w;
+        end = i + c.len_utf8();
+    }
+    format!("{}…", &text[..end])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn render(width: Option<usize>, header: &[&str], fits: &[Fit], rows: &[&[&str]]) -> String {
+        let rows: Vec<Vec<String>> = rows
+            .iter()
+            .map(|r| r.iter().map(|s| s.to_string()).collect())
+            .collect();
+        let mut out = Vec::new();
+        let term = Term {
+            width,
+            styled: false,
+        };
+        write(&mut out, &term, header, fits, &rows, &mut |_| Vec::new()).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn unlimited_tables_align_in_display_width_and_numbers_go_right() {
+        let text = render(
+            None,
+            &["category", "documents"],
+            &[Fit::Text, Fit::Number],
+            &[&["漢字カテゴリ", "3"], &["services", "12"]],
+        );
+        assert_eq!(
+            text,
+            "category      documents\n漢字カテゴリ          3\nservices             12\n"
+        );
+    }
+
+    #[test]
+    fn a_narrow_terminal_cuts_paths_from_the_left_and_text_at_the_right() {
+        let path = "docs/atomic/integrations/rabbitmq/dead-letter-queues.md";
+        let title = "Dead Letter Queues and the Retry Policy of Every Consumer";
+        let text = render(
+            Some(60),
+            &["path", "title", "inlinks"],
+            &[Fit::Path, Fit::Text, Fit::Number],
+            &[&[path, title, "12"], &["docs/a.md", "A", "1"]],
+        );
+        for line in text.lines() {
+            assert!(line.width() <= 60, "{} > 60: {line}", line.width());
+        }
+        assert!(text.contains("…/dead-letter-queues.md"), "{text}");
+        assert!(text.contains("Dead Letter Queues and…"), "{text}");
+        assert!(text.contains("docs/a.md"), "{text}");
+        assert!(text.lines().nth(1).unwrap().ends_with("12"), "{text}");
+    }
+
+    #[test]
+    fn wide_characters_are_cut_by_display_width() {
+        let text = render(
+            Some(30),
+            &["path", "title"],
+            &[Fit::Path, Fit::Text],
+            &[&[
+                "文档/指南/安装说明文档很长的名字.md",
+                "一个非常非常长的中文标题在这里",
+            ]],
+        );
+        for line in text.lines() {
+            assert!(line.width() <= 30, "{} > 30: {line}", line.width());
+        }
+        assert!(text.contains('…'), "{text}");
+    }
+
+    #[test]
+    fn width_policy_prefers_columns_then_the_terminal_then_unlimited() {
+        assert_eq!(width_from(Some("100"), Some(80)), Some(100));
+        assert_eq!(width_from(Some("junk"), Some(80)), Some(80));
+        assert_eq!(width_from(Some("0"), None), None);
+        assert_eq!(width_from(None, None), None);
+    }
+
+    #[test]
+    fn cuts_keep_the_file_name_or_the_start() {
+        assert_eq!(
+            cut_left("docs/atomic/services/app.md", 16),
+            "…services/app.md"
+        );
+        assert_eq!(
+            cut_left("docs/atomic/services/app.md", 17),
+            "…/services/app.md"
+        );
+        assert_eq!(cut_left("docs/atomic/services/app.md", 10), "…/app.md");
+        assert_eq!(cut_left("very-long-file-name.md", 8), "…name.md");
+        assert_eq!(cut_left("short.md", 8), "short.md");
+        assert_eq!(cut_right("Hello world", 6), "Hello…");
+        assert_eq!(cut_right("文档文档", 5), "文档…");
+    }
+}
