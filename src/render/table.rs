@@ -101,6 +101,8 @@ impl Fit {
 const GAP: usize = 2;
 /// The narrowest a cut column gets (a cut mark and a few characters), whatever the terminal.
 const MIN_CUT: usize = 6;
+/// The start of a free-text column kept before path columns lose their file names.
+const MIN_TEXT: usize = 12;
 
 /// Writes `header` and `rows` (already sanitised, one line each) as aligned columns fitted to
 /// `term`, the header bold when styled (no header line when every name is empty). `after(n, out)` may print lines under row `n` (hints
@@ -124,7 +126,12 @@ pub fn write(
         })
         .collect();
     let widths = match term.width {
-        Some(w) => share(w, &natural, fits),
+        Some(w) => {
+            let floors: Vec<usize> = (0..header.len())
+                .map(|c| floor(fits[c], rows.iter().map(|r| r[c].as_str()), natural[c]))
+                .collect();
+            share(w, &natural, &floors, fits)
+        }
         None => natural.clone(),
     };
     let cut = |c: usize, text: &str| -> String {
@@ -177,12 +184,31 @@ pub fn write(
     Ok(())
 }
 
+/// `parts` joined by `sep` into as few lines as keep within `width` (a part wider than the
+/// width gets a line of its own); one line when the width is unlimited.
+pub fn join_fitted(parts: &[&str], sep: &str, width: Option<usize>) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for part in parts {
+        match lines.last_mut() {
+            Some(line) if width.is_none_or(|w| line.width() + sep.width() + part.width() <= w) => {
+                line.push_str(sep);
+                line.push_str(part);
+            }
+            _ => lines.push(part.to_string()),
+        }
+    }
+    lines
+}
+
 /// One line of `texts` fitted to `width` columns as [`write`] fits a table row (two spaces
 /// between the parts): the parts, each cut as its [`Fit`] says. For lists that are not grids
 /// (`search` hits).
 pub fn fit_parts(width: usize, texts: &[&str], fits: &[Fit]) -> Vec<String> {
     let natural: Vec<usize> = texts.iter().map(|t| t.width()).collect();
-    let widths = share(width, &natural, fits);
+    let floors: Vec<usize> = (0..texts.len())
+        .map(|c| floor(fits[c], [texts[c]].into_iter(), natural[c]))
+        .collect();
+    let widths = share(width, &natural, &floors, fits);
     texts
         .iter()
         .zip(fits)
@@ -195,37 +221,92 @@ pub fn fit_parts(width: usize, texts: &[&str], fits: &[Fit]) -> Vec<String> {
         .collect()
 }
 
-/// The widths the columns get in `width` display columns: numbers and everything that fits
-/// keep their natural width; otherwise the cut columns share the room left, narrow ones first
-/// (each gets at most an equal share of what remains), none below [`MIN_CUT`].
-fn share(width: usize, natural: &[usize], fits: &[Fit]) -> Vec<usize> {
+/// The narrowest a column should get before every column has given way: a path column
+/// its longest file name with `…/` (so file names survive), a text column a short start.
+fn floor<'a>(fit: Fit, cells: impl Iterator<Item = &'a str>, natural: usize) -> usize {
+    let want = match fit {
+        Fit::Number => natural,
+        Fit::Path => {
+            cells
+                .map(|c| c.rsplit('/').next().unwrap_or(c).width())
+                .max()
+                .unwrap_or(0)
+                + 2
+        }
+        Fit::Text => MIN_TEXT,
+    };
+    want.min(natural)
+}
+
+/// The widths the columns get in `width` display columns. Everything that fits keeps its
+/// natural width. Otherwise numbers keep theirs; the other columns get their [`floor`] when
+/// all floors fit (text columns lowering theirs to [`MIN_CUT`] first), and share the rest of the room over what they want beyond it; when even
+/// the floors do not fit, they share the whole room. Sharing is water-filling: the columns
+/// wanting least are served first, none gets more than an equal share of what remains, and
+/// none goes below [`MIN_CUT`].
+fn share(width: usize, natural: &[usize], floors: &[usize], fits: &[Fit]) -> Vec<usize> {
     let gaps = GAP * natural.len().saturating_sub(1);
     if natural.iter().sum::<usize>() + gaps <= width {
         return natural.to_vec();
     }
-    let mut widths = natural.to_vec();
+    let flexible: Vec<usize> = (0..natural.len())
+        .filter(|&c| fits[c] != Fit::Number)
+        .collect();
     let fixed: usize = (0..natural.len())
         .filter(|&c| fits[c] == Fit::Number)
         .map(|c| natural[c])
         .sum();
-    let mut room = width.saturating_sub(gaps + fixed);
-    let mut flexible: Vec<usize> = (0..natural.len())
-        .filter(|&c| fits[c] != Fit::Number)
-        .collect();
-    flexible.sort_by_key(|&c| (natural[c], c));
-    let mut left = flexible.len();
-    for c in flexible {
-        let fair = room / left;
-        let w = natural[c].min(fair.max(MIN_CUT.min(natural[c])));
-        widths[c] = w;
-        room = room.saturating_sub(w);
-        left -= 1;
+    let room = width.saturating_sub(gaps + fixed);
+    let mut floors = floors.to_vec();
+    let floor_sum = |floors: &[usize]| flexible.iter().map(|&c| floors[c]).sum::<usize>();
+    if floor_sum(&floors) > room {
+        // Text gives way before file names do.
+        for &c in &flexible {
+            if fits[c] == Fit::Text {
+                floors[c] = floors[c].min(MIN_CUT);
+            }
+        }
+    }
+    let mut widths = natural.to_vec();
+    let floor_sum = floor_sum(&floors);
+    if floor_sum <= room {
+        let extra = water_fill(room - floor_sum, &flexible, |c| natural[c] - floors[c], 0);
+        for (c, e) in extra {
+            widths[c] = floors[c] + e;
+        }
+    } else {
+        for (c, w) in water_fill(room, &flexible, |c| natural[c], MIN_CUT) {
+            widths[c] = w;
+        }
     }
     widths
 }
 
-/// `text` in at most `width` display columns, cut from the left with `…`: at a `/` when the
-/// rest still fits (`…/fastapi/app-factory.md`), else inside the file name.
+/// Shares `room` over `columns` wanting `want(c)` each: the least wanting first, each
+/// getting at most an equal share of what is left (but at least `least`, or what it wants
+/// if that is less).
+fn water_fill(
+    mut room: usize,
+    columns: &[usize],
+    want: impl Fn(usize) -> usize,
+    least: usize,
+) -> Vec<(usize, usize)> {
+    let mut order = columns.to_vec();
+    order.sort_by_key(|&c| (want(c), c));
+    let mut left = order.len();
+    let mut out = Vec::with_capacity(left);
+    for c in order {
+        let fair = room / left;
+        let w = want(c).min(fair.max(least.min(want(c))));
+        out.push((c, w));
+        room = room.saturating_sub(w);
+        left -= 1;
+    }
+    out
+}
+
+/// `text` in at most `width` display columns, cut from the left with `…`: at a `/` when that
+/// keeps at least half of the room (`…/fastapi/app-factory.md`), else mid-name.
 pub fn cut_left(text: &str, width: usize) -> String {
     if text.width() <= width {
         return text.to_string();

@@ -89,7 +89,8 @@ impl Session {
         })
     }
 
-    /// The one-line banner: documents, links, broken, orphans, and how to get help.
+    /// The banner: documents, links, broken, orphans, and how to get help, on as few lines
+    /// as fit the terminal.
     pub fn banner(&self) -> String {
         let stats = Stats::compute(&self.workspace.corpus, &self.workspace.graph);
         // Links between documents: what `links` lists (referrers' links are not among them).
@@ -99,12 +100,14 @@ impl Session {
             .filter(|(kind, _)| kind.as_str() != crate::graph::stats::FROM_REFERRERS)
             .map(|(_, n)| n)
             .sum();
-        format!(
-            "atomdoc · {} documents, {links} links, {} broken, {} orphans · Tab completes · :help · Ctrl-D quits",
+        let counts = format!(
+            "{} documents, {links} links, {} broken, {} orphans",
             stats.documents,
             stats.broken.values().sum::<usize>(),
             stats.orphans,
-        )
+        );
+        let parts = ["atomdoc", &counts, "Tab completes", ":help", "Ctrl-D quits"];
+        crate::render::table::join_fitted(&parts, " · ", self.term.width).join("\n")
     }
 
     pub fn vocabulary(&self) -> Vocabulary {
@@ -552,6 +555,7 @@ pub fn run_interactive(session: &mut Session) -> anyhow::Result<()> {
             eprintln!("warning: cannot read history {}: {e}", path.display());
         }
     }
+    session.term = crate::render::table::Term::stdout();
     println!("{}", session.banner());
     loop {
         let size = editor.dimensions();

@@ -27,5 +27,6 @@ mod referrers;
 mod repl;
 mod search;
 mod serve;
+mod tables;
 mod trust;
 mod watch;
