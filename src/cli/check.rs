@@ -392,23 +392,18 @@ pub fn coverage_command(global: &super::GlobalArgs, args: CoverageArgs) -> anyho
             render::coverage::taxonomy_table(&mut out, &render::table::Term::stdout(), &rows)?;
         }
     } else if let Some(name) = &args.category {
-        let name = name.trim_end_matches('/');
-        let (cat, sub) = match name.split_once('/') {
-            Some((c, s)) => (c, Some(s)),
-            None => (name, None),
-        };
-        let known = match sub {
-            Some(s) => corpus.subcategories().contains(&(cat, s)),
-            None => corpus.categories().contains(&cat),
-        };
-        if !known {
+        let Some(scope) = corpus.scope(name) else {
             bail!(
-                "no category `{name}` in the tree; categories are: {}",
+                "no category `{}` in the tree; categories are: {}",
+                name.trim_end_matches('/'),
                 corpus.categories().join(", ")
             );
-        }
-        let mut rows = check::coverage::missing_sections(corpus, &report, &settings, Some(cat));
-        rows.retain(|r| sub.is_none() || r.subcategory.as_deref() == sub);
+        };
+        let mut rows =
+            check::coverage::missing_sections(corpus, &report, &settings, Some(scope.category));
+        rows.retain(|r| {
+            scope.subcategory.is_none() || r.subcategory.as_deref() == scope.subcategory
+        });
         if json {
             render::coverage::json(&mut out, &rows)?;
         } else {

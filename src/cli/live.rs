@@ -121,7 +121,11 @@ impl What {
             },
             What::Query(text, q) => match ws.ask(q) {
                 Ok(answer) => render::rows::table(out, &answer.records, term),
-                Err(e) => write!(out, "{}", query::render_errors(text, "query", 1, &[e])),
+                Err(e) => write!(
+                    out,
+                    "{}",
+                    query::render_errors_styled(text, "query", 1, &[e], term.styled)
+                ),
             },
         }
     }

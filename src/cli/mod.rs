@@ -298,6 +298,11 @@ pub fn color_stdout() -> bool {
     render::table::Term::stdout().styled
 }
 
+/// [`color_stdout`] for stderr, where query errors go.
+pub fn color_stderr() -> bool {
+    anstream::AutoStream::choice(&std::io::stderr()) != anstream::ColorChoice::Never
+}
+
 /// `atomdoc search`: checks `--in`, then asks the answer layer for the hits with their
 /// excerpts, and how many documents matched in all.
 pub fn search_hits(

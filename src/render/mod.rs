@@ -1,12 +1,12 @@
 //! Renderers: data in, text out through `impl Write`. No IO of their own.
 
 pub mod coverage;
+pub mod diagnostic;
 pub mod diagnostics;
 pub mod diff;
 pub mod refactor;
 pub mod rows;
 pub mod search;
-pub mod snippet;
 pub mod stats;
 pub mod table;
 

@@ -397,7 +397,7 @@ mod tests {
             assert!(line.width() <= 60, "{} > 60: {line}", line.width());
         }
         assert!(text.contains("…/dead-letter-queues.md"), "{text}");
-        assert!(text.contains("Dead Letter Queues and…"), "{text}");
+        assert!(text.contains("Dead Letter Queues…"), "{text}");
         assert!(text.contains("docs/a.md"), "{text}");
         assert!(text.lines().nth(1).unwrap().ends_with("12"), "{text}");
     }

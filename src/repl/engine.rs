@@ -61,8 +61,13 @@ pub struct Answer {
     pub rows: query::Rows,
 }
 
-fn render_errors(text: &str, origin: &Origin, errors: &[query::QueryError]) -> String {
-    query::render_errors(text, &origin.name, origin.line, errors)
+fn render_errors(
+    text: &str,
+    origin: &Origin,
+    errors: &[query::QueryError],
+    styled: bool,
+) -> String {
+    query::render_errors_styled(text, &origin.name, origin.line, errors, styled)
 }
 
 /// Parses, evaluates and renders `text`; the error is the rendered caret message.
@@ -73,13 +78,13 @@ pub fn answer(
     term: &crate::render::table::Term,
     origin: &Origin,
 ) -> Result<Answer, String> {
-    let parsed = query::parse(text).map_err(|e| render_errors(text, origin, &e.0))?;
+    let parsed = query::parse(text).map_err(|e| render_errors(text, origin, &e.0, term.styled))?;
     let crate::answer::Answer {
         rows: found,
         records,
     } = workspace
         .ask(&parsed)
-        .map_err(|e| render_errors(text, origin, &[e]))?;
+        .map_err(|e| render_errors(text, origin, &[e], term.styled))?;
     if parsed.output.is_some() {
         // `as dot`: the drawing instead of the table, as `atomdoc query` prints it.
         let Some(graph) = export::draw_answer(&workspace.corpus, &workspace.graph, &found) else {
@@ -112,6 +117,6 @@ pub fn answer(
 
 /// The query in its desugared core form (`:explain`).
 pub fn explain(text: &str, origin: &Origin) -> Result<String, String> {
-    let parsed = query::parse(text).map_err(|e| render_errors(text, origin, &e.0))?;
+    let parsed = query::parse(text).map_err(|e| render_errors(text, origin, &e.0, false))?;
     Ok(parsed.explain())
 }
