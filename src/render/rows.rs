@@ -51,12 +51,16 @@ pub(crate) fn cell_text(c: &Cell) -> String {
 /// instead of as a column: long, occasional text such as did-you-mean suggestions.
 pub const HINT_COLUMNS: [&str; 1] = ["suggestions"];
 
+/// Columns every row of their kind carries (JSON and CSV always have them) that a table
+/// leaves out while they are false in every row: flags that are rarely set.
+pub const QUIET_WHEN_FALSE: [&str; 1] = ["from_referrer"];
+
 /// An aligned table with a header and a count line, fitted to `term` ([`super::table`]): the
 /// header bold and the count line dimmed when styled.
 ///
 /// A column that is empty in every row (say `reason` for links that are not broken) is left
-/// out of the table, and so is `resolved` where it repeats `target`; JSON and CSV keep every
-/// column and every value.
+/// out of the table, and so are `resolved` where it repeats `target` and `from_referrer`
+/// while false ([`QUIET_WHEN_FALSE`]); JSON and CSV keep every column and every value.
 pub fn table(out: &mut dyn Write, r: &Records, term: &Term) -> io::Result<()> {
     let (_, dim) = term.styles();
     if r.rows.is_empty() {
@@ -77,8 +81,12 @@ pub fn table(out: &mut dyn Write, r: &Records, term: &Term) -> io::Result<()> {
             _ => row[i].clone(),
         }
     };
+    let quiet = |i: usize| {
+        QUIET_WHEN_FALSE.contains(&r.columns[i].as_str())
+            && r.rows.iter().all(|row| row[i] == Cell::Bool(false))
+    };
     let keep: Vec<usize> = (0..r.columns.len())
-        .filter(|&i| !hints.contains(&i))
+        .filter(|&i| !hints.contains(&i) && !quiet(i))
         .filter(|&i| r.rows.iter().any(|row| shown(row, i) != Cell::Null))
         .collect();
     let cells: Vec<Vec<String>> = r
