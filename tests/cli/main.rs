@@ -10,6 +10,7 @@ mod cost;
 mod crash;
 mod dialect;
 mod diff;
+mod docs;
 mod editor;
 mod export;
 mod faces;
