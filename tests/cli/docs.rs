@@ -161,7 +161,16 @@ fn every_console_example_in_the_docs_prints_what_it_shows() {
 fn command_lines_split_as_a_shell_would() {
     assert_eq!(
         split(r#"atomdoc query 'docs missing section "Best Practices"' --format csv"#),
-        ["atomdoc", "query", r#"docs missing section "Best Practices""#, "--format", "csv"]
+        [
+            "atomdoc",
+            "query",
+            r#"docs missing section "Best Practices""#,
+            "--format",
+            "csv"
+        ]
     );
-    assert_eq!(split(r#"atomdoc query "" x"#), ["atomdoc", "query", "", "x"]);
+    assert_eq!(
+        split(r#"atomdoc query "" x"#),
+        ["atomdoc", "query", "", "x"]
+    );
 }

@@ -394,4 +394,3 @@ fn colour_only_when_forced_and_never_with_no_color() {
         .unwrap();
     assert!(!String::from_utf8(plain.stdout).unwrap().contains('\u{1b}'));
 }
-
