@@ -274,12 +274,7 @@ fn render_findings(
             if args.format == CheckFormat::Json {
                 render::diagnostics::statistics::json(&mut out, &rows)?
             } else {
-                render::diagnostics::statistics::table(
-                    &mut out,
-                    &render::table::Term::stdout(),
-                    &rows,
-                    outcome,
-                )?
+                render::diagnostics::statistics::table(&mut out, &super::term(), &rows, outcome)?
             }
         }
         CheckFormat::Human => {
@@ -382,14 +377,14 @@ pub fn coverage_command(global: &super::GlobalArgs, args: CoverageArgs) -> anyho
         if json {
             render::coverage::json(&mut out, &rows)?;
         } else {
-            render::coverage::matrix_table(&mut out, &render::table::Term::stdout(), &rows)?;
+            render::coverage::matrix_table(&mut out, &super::term(), &rows)?;
         }
     } else if args.taxonomy {
         let rows = check::coverage::taxonomy(corpus, &settings);
         if json {
             render::coverage::json(&mut out, &rows)?;
         } else {
-            render::coverage::taxonomy_table(&mut out, &render::table::Term::stdout(), &rows)?;
+            render::coverage::taxonomy_table(&mut out, &super::term(), &rows)?;
         }
     } else if let Some(name) = &args.category {
         let Some(scope) = corpus.scope(name) else {
@@ -407,14 +402,14 @@ pub fn coverage_command(global: &super::GlobalArgs, args: CoverageArgs) -> anyho
         if json {
             render::coverage::json(&mut out, &rows)?;
         } else {
-            render::coverage::missing_table(&mut out, &render::table::Term::stdout(), &rows)?;
+            render::coverage::missing_table(&mut out, &super::term(), &rows)?;
         }
     } else {
         let rows = check::coverage::summary(corpus, &workspace.graph, &report);
         if json {
             render::coverage::json(&mut out, &rows)?;
         } else {
-            render::coverage::summary_table(&mut out, &render::table::Term::stdout(), &rows)?;
+            render::coverage::summary_table(&mut out, &super::term(), &rows)?;
         }
     }
     out.flush()?;

@@ -226,7 +226,7 @@ pub fn watch(global: &GlobalArgs, args: WatchArgs) -> anyhow::Result<u8> {
         {
             let mut ws = live.workspace.lock().unwrap_or_else(|e| e.into_inner());
             // Read each time: the window may have been resized since the last redraw.
-            what.render(&mut ws, &mut body, &Term::stdout())?;
+            what.render(&mut ws, &mut body, &super::term())?;
             print_notices(&ws);
         }
         if screen.terminal {

@@ -199,7 +199,7 @@ pub fn run(global: &GlobalArgs, args: QueryArgs) -> anyhow::Result<u8> {
 
     // 3. Print.
     let stdout = std::io::stdout();
-    let term = crate::render::table::Term::stdout();
+    let term = super::term();
     let mut out = anstream::AutoStream::auto(stdout.lock());
     let many = answers.len() > 1;
     match args.format {

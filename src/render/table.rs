@@ -32,24 +32,20 @@ impl Term {
         styled: false,
     };
 
-    /// Where stdout goes: its width ([`Term::stdout_width`]) and the one colour decision
-    /// (`--color always|never`, else a terminal without `NO_COLOR`, or `CLICOLOR_FORCE`, as
-    /// anstream decides).
-    pub fn stdout() -> Term {
+    /// Where the face's standard output goes (the face passes it in: only faces touch
+    /// stdout): the width, `COLUMNS` when it holds a positive number (set by the user, or
+    /// exported by the shell), else the terminal's width when it is a terminal, else
+    /// unlimited, so piped output is never cut unless `COLUMNS` asks for it; and the one
+    /// colour decision (`--color always|never`, else a terminal without `NO_COLOR`, or
+    /// `CLICOLOR_FORCE`, as anstream decides).
+    pub fn of(stdout: &io::Stdout) -> Term {
         Term {
-            width: Term::stdout_width(),
-            styled: anstream::AutoStream::choice(&io::stdout()) != anstream::ColorChoice::Never,
+            width: width_from(
+                std::env::var("COLUMNS").ok().as_deref(),
+                terminal_size::terminal_size_of(stdout).map(|(w, _)| usize::from(w.0)),
+            ),
+            styled: anstream::AutoStream::choice(stdout) != anstream::ColorChoice::Never,
         }
-    }
-
-    /// The width for stdout: `COLUMNS` when it holds a positive number (set by the user, or
-    /// exported by the shell); else the terminal's width when stdout is a terminal; else
-    /// unlimited, so piped output is never cut unless `COLUMNS` asks for it.
-    pub fn stdout_width() -> Option<usize> {
-        width_from(
-            std::env::var("COLUMNS").ok().as_deref(),
-            terminal_size::terminal_size_of(io::stdout()).map(|(w, _)| usize::from(w.0)),
-        )
     }
 
     /// The bold and dimmed styles, or plain ones when not styled.
@@ -62,7 +58,7 @@ impl Term {
     }
 }
 
-/// The width policy of [`Term::stdout_width`], apart from the environment.
+/// The width policy of [`Term::of`], apart from the environment.
 fn width_from(columns: Option<&str>, terminal: Option<usize>) -> Option<usize> {
     columns
         .and_then(|c| c.trim().parse::<usize>().ok())

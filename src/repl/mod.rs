@@ -50,7 +50,7 @@ pub struct Session {
     pub workspace: Workspace,
     pub format: Format,
     pub timing: bool,
-    /// Colour and width of tables (`Term::stdout()` in a terminal, re-read before each
+    /// Colour and width of tables (`Term::of` stdout in a terminal, re-read before each
     /// line for a resized window; plain when piped).
     pub term: crate::render::table::Term,
     /// Lines of the screen an answer may fill before it is cut (`None`: never cut).
@@ -555,13 +555,13 @@ pub fn run_interactive(session: &mut Session) -> anyhow::Result<()> {
             eprintln!("warning: cannot read history {}: {e}", path.display());
         }
     }
-    session.term = crate::render::table::Term::stdout();
+    session.term = crate::render::table::Term::of(&io::stdout());
     println!("{}", session.banner());
     loop {
         let size = editor.dimensions();
         session.page_height = size.map(|(_, rows)| rows as usize);
         session.page_width = size.map(|(cols, _)| cols as usize);
-        session.term = crate::render::table::Term::stdout();
+        session.term = crate::render::table::Term::of(&io::stdout());
         match editor.readline("atomdoc> ") {
             Ok(line) => {
                 if line.trim().is_empty() {
