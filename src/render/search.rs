@@ -4,7 +4,7 @@ use std::io::{self, Write};
 
 use super::sanitize;
 use super::table::{Fit, Term, cut_right, fit_parts};
-use crate::answer::{self, Hit};
+use crate::answer::Hit;
 use crate::corpus::Corpus;
 use crate::search::Excerpt;
 use crate::store::Report;
@@ -22,8 +22,6 @@ pub struct SearchRow {
     pub score: f64,
     /// 1-based line of the best match, when found.
     pub line: Option<u32>,
-    /// The excerpt with `**…**` around each match.
-    pub snippet: String,
     pub excerpt: Excerpt,
 }
 
@@ -38,7 +36,6 @@ impl SearchRow {
             kind: d.kind.as_str().to_string(),
             score: round_score(hit.score),
             line: hit.excerpt.line,
-            snippet: answer::snippet(&hit.excerpt).unwrap_or_default(),
             excerpt: hit.excerpt,
         }
     }
