@@ -424,6 +424,36 @@ mod tests {
     }
 
     #[test]
+    fn banners_and_single_lines_fit_too() {
+        let parts = [
+            "atomdoc",
+            "37 documents, 144 links",
+            "Tab completes",
+            ":help",
+        ];
+        assert_eq!(
+            join_fitted(&parts, " · ", None),
+            ["atomdoc · 37 documents, 144 links · Tab completes · :help"]
+        );
+        let lines = join_fitted(&parts, " · ", Some(40));
+        assert_eq!(
+            lines,
+            ["atomdoc · 37 documents, 144 links", "Tab completes · :help"]
+        );
+        let parts = fit_parts(
+            30,
+            &[
+                "docs/atomic/services/fastapi/app-factory.md:12",
+                "FastAPI App Factory",
+            ],
+            &[Fit::Path, Fit::Text],
+        );
+        let width = parts.iter().map(|p| p.width()).sum::<usize>() + GAP;
+        assert!(width <= 30, "{parts:?}");
+        assert!(parts[0].starts_with('…') && parts[0].ends_with("app-factory.md:12"));
+    }
+
+    #[test]
     fn cuts_keep_the_file_name_or_the_start() {
         assert_eq!(
             cut_left("docs/atomic/services/app.md", 16),
