@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use super::rows::{self, JsonRecords};
 use super::sanitize;
-use super::table::Term;
+use super::table::{Fit, GAP, Term, fit_parts};
 use crate::answer::Records;
 use crate::check::Diagnostic;
 use crate::diff::{CoverageChange, PairChange, Report, Rev, Summary};
@@ -158,25 +158,38 @@ pub fn table(out: &mut dyn Write, r: &Report, term: &Term) -> io::Result<()> {
         sanitize(&rev_name(&r.base)),
         sanitize(&rev_name(&r.head))
     )?;
-    writeln!(out, "{bold}{}{bold:#}", headline(&r.summary))?;
+    let headline = headline(&r.summary);
+    let parts: Vec<&str> = headline.split(" · ").collect();
+    for line in super::table::join_fitted(&parts, " · ", term.width) {
+        writeln!(out, "{bold}{line}{bold:#}")?;
+    }
     let section = |out: &mut dyn Write, title: String| -> io::Result<()> {
         writeln!(out, "\n{bold}{title}{bold:#}")
+    };
+    // Path lines fit the terminal as table cells do: cut from the left, file names kept.
+    let fit = |indent: usize, paths: &[&str]| -> Vec<String> {
+        let paths: Vec<String> = paths.iter().map(|p| sanitize(p).into_owned()).collect();
+        let texts: Vec<&str> = paths.iter().map(String::as_str).collect();
+        match term.width {
+            Some(w) => {
+                let room = w.saturating_sub(indent) + GAP * (texts.len() - 1);
+                fit_parts(room, &texts, &vec![Fit::Path; texts.len()])
+            }
+            None => paths,
+        }
     };
     if !(d.added.is_empty() && d.removed.is_empty() && d.moved.is_empty()) {
         section(out, "documents".into())?;
         for m in &d.moved {
-            writeln!(
-                out,
-                "  moved    {} → {}",
-                sanitize(&m.from),
-                sanitize(&m.to)
-            )?;
+            // `  moved    ` and ` → ` take three columns more than the gap between the two.
+            let both = fit(11 + 3, &[&m.from, &m.to]);
+            writeln!(out, "  moved    {} → {}", both[0], both[1])?;
         }
         for p in &d.added {
-            writeln!(out, "  added    {}", sanitize(p))?;
+            writeln!(out, "  added    {}", fit(11, &[p])[0])?;
         }
         for p in &d.removed {
-            writeln!(out, "  removed  {}", sanitize(p))?;
+            writeln!(out, "  removed  {}", fit(11, &[p])[0])?;
         }
     }
     let links = [
@@ -202,7 +215,7 @@ pub fn table(out: &mut dyn Write, r: &Report, term: &Term) -> io::Result<()> {
         if !paths.is_empty() {
             section(out, title.into())?;
             for p in paths {
-                writeln!(out, "  {}", sanitize(p))?;
+                writeln!(out, "  {}", fit(2, &[p])[0])?;
             }
         }
     }

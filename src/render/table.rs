@@ -94,7 +94,7 @@ impl Fit {
 }
 
 /// Space between two columns.
-const GAP: usize = 2;
+pub const GAP: usize = 2;
 /// The narrowest a cut column gets (a cut mark and a few characters), whatever the terminal.
 const MIN_CUT: usize = 6;
 /// The start of a free-text column kept before path columns lose their file names.
@@ -124,7 +124,11 @@ pub fn write(
     let widths = match term.width {
         Some(w) => {
             let floors: Vec<usize> = (0..header.len())
-                .map(|c| floor(fits[c], rows.iter().map(|r| r[c].as_str()), natural[c]))
+                .map(|c| {
+                    // A header is never cut from the left: its column keeps room for it.
+                    let cells = floor(fits[c], rows.iter().map(|r| r[c].as_str()), natural[c]);
+                    cells.max(header[c].width().min(natural[c]))
+                })
                 .collect();
             share(w, &natural, &floors, fits)
         }
@@ -143,7 +147,13 @@ pub fn write(
         .set_truncation_indicator("…");
     let headed = header.iter().any(|h| !h.is_empty());
     if headed {
-        table.set_header(header.iter().enumerate().map(|(c, h)| cut(c, h)));
+        // Headers stay one line: cut at the end in the rare column narrower than its name.
+        table.set_header(
+            header
+                .iter()
+                .enumerate()
+                .map(|(c, h)| cut_right(h, widths[c])),
+        );
     }
     for row in rows {
         table.add_row(row.iter().enumerate().map(|(c, t)| cut(c, t)));
