@@ -7,12 +7,9 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
 
-#[allow(dead_code)]
-#[path = "../../examples/gen_corpus/tree.rs"]
-mod gen_tree;
-
 use crate::cdp::{Browser, CHROMIUM, Page};
 use crate::common::{atomdoc, copy_tree, have_tool, project, sample};
+use crate::perf::gen_tree;
 use crate::serve::{HOSTILE_TITLE, Served, hostile_tree};
 
 const POOLING: &str = "docs/atomic/integrations/redis/connection-pooling.md";
