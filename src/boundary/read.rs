@@ -124,7 +124,10 @@ fn open_flags(path: &Path, _flags: i32) -> io::Result<fs::File> {
 /// Reads at most `max` bytes; `None` when the file holds more.
 pub fn read_capped(path: &Path, links: Links<'_>, max: u64) -> io::Result<Option<Vec<u8>>> {
     let file = open(path, links)?;
-    let mut bytes = Vec::new();
+    // Sized from the file's length (plus one byte to see the end): growing the buffer by
+    // doubling would copy it several times and touch twice the memory.
+    let expected = file.metadata().map_or(0, |m| m.len()).min(max);
+    let mut bytes = Vec::with_capacity(usize::try_from(expected).unwrap_or(0).saturating_add(1));
     file.take(max.saturating_add(1)).read_to_end(&mut bytes)?;
     Ok((bytes.len() as u64 <= max).then_some(bytes))
 }

@@ -99,10 +99,12 @@ fn check_equivalent(spec: gen_tree::Spec) {
         assert!(*n > 0, "no broken link with reason {reason}: {stats:?}");
     }
 
-    // And the binary answers the same.
-    let json: serde_json::Value =
-        serde_json::from_str(&run_ok(dir.path(), &["stats", "--format", "json"])).unwrap();
-    assert_eq!(json, serde_json::to_value(&stats).unwrap());
+    // And the binary answers the same, cold (building the cache) and warm (from it).
+    for _ in 0..2 {
+        let json: serde_json::Value =
+            serde_json::from_str(&run_ok(dir.path(), &["stats", "--format", "json"])).unwrap();
+        assert_eq!(json, serde_json::to_value(&stats).unwrap());
+    }
 }
 
 #[test]
@@ -112,6 +114,20 @@ fn disk_pipeline_equals_in_memory_reference_on_generated_trees() {
             docs: 400,
             seed,
             mean_bytes: 3000,
+            shape: gen_tree::Shape::Topics,
+        });
+    }
+}
+
+#[test]
+fn disk_pipeline_equals_in_memory_reference_on_other_shapes() {
+    use gen_tree::Shape;
+    for shape in [Shape::Short, Shape::Deep, Shape::Dense] {
+        check_equivalent(gen_tree::Spec {
+            docs: 400,
+            seed: 3,
+            mean_bytes: 2000,
+            shape,
         });
     }
 }
@@ -122,8 +138,20 @@ fn generator_is_deterministic() {
         docs: 120,
         seed: 9,
         mean_bytes: 2000,
+        shape: gen_tree::Shape::Topics,
     };
     assert_eq!(generate(&spec), generate(&spec));
     let other = gen_tree::Spec { seed: 10, ..spec };
     assert_ne!(generate(&spec).0, generate(&other).0);
+    let deep = gen_tree::Spec {
+        shape: gen_tree::Shape::Deep,
+        ..spec
+    };
+    assert_eq!(generate(&deep), generate(&deep));
+    assert!(
+        generate(&deep)
+            .0
+            .iter()
+            .any(|(p, _)| p.matches('/').count() >= 8)
+    );
 }
