@@ -377,7 +377,13 @@ fn walk_entries(
         })
     });
     let mut met = met.into_inner().unwrap_or_else(|p| p.into_inner());
-    met.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    // By bytes: comparing paths component by component costs a tenth of a second at
+    // 100,000 files, and any fixed order will do (callers sort or collect into sets).
+    met.sort_unstable_by(|a, b| {
+        a.0.as_os_str()
+            .as_encoded_bytes()
+            .cmp(b.0.as_os_str().as_encoded_bytes())
+    });
     for (path, found) in met {
         match repo_relative(&repo.root, &path) {
             Some(rel) => visit(rel, found),
