@@ -44,7 +44,7 @@
 
   // ---- state in the URL ----------------------------------------------------------------
   const DEFAULTS = { level: "doc", doc: "", local: "", depth: "1", tab: "doc", q: "", s: "",
-    hide: "", kinds: "related,inline,include", dk: "topic,index,meta", orphans: "", broken: "", groups: "" };
+    hide: "", edges: "", kinds: "related,inline,include", dk: "topic,index,meta", orphans: "", broken: "", groups: "" };
   let state = readHash();
   function readHash() {
     const p = new URLSearchParams(location.hash.slice(1));
@@ -63,17 +63,88 @@
   const list = (v) => (v ? v.split(",").filter(Boolean) : []);
 
   // ---- the graph -----------------------------------------------------------------------
+  // The page keeps two things: the answer's edges as typed arrays (every edge, for counts,
+  // neighbourhoods and highlights) and the graphology graph sigma draws, which has every node
+  // but only the edges worth drawing. Up to EDGE_BUDGET edges that is all of them; above it
+  // (a 10,000-document tree has ~90,000 — a grey fog on screen that software WebGL draws in
+  // seconds) it is the edges of the selected document and of the query's sub-graph and, once
+  // zoomed in past ZOOM_EDGES, those between nodes on screen (at most SCREEN_EDGES), unless
+  // "every edge" is ticked.
+  const EDGE_BUDGET = 15000;
+  const ZOOM_EDGES = 0.35, SCREEN_EDGES = 4000;
+  const KINDS = ["related", "inline", "include", "links"];
   const graph = new graphology.MultiDirectedGraph();
   let renderer = null;
   let marks = null;
   let drawing = null; // the last /api/graph answer
+  let edges = { n: 0 }; // {n, source, target, kind, broken, count}: typed arrays of node indices
+  let indexOf = new Map(); // node id → index in drawing.nodes
   let generation = 0;
   let highlight = null; // {nodes: Set, edges: Set} from the query
   let groupOf = new Map(); // node → colour-group colour
   let neighbours = new Set();
   let brokenColour = "#cc0000";
+  let scale = 1; // nodes and edges shrink as the picture fills (the layout spaces nodes one unit apart)
 
-  function edgeKey(e) { return `${e.source}\u0000${e.target}\u0000${e.kind}\u0000${e.broken}`; }
+  // Edges as [source, target, kind, broken, count] (node indices) → typed arrays.
+  function edgeArrays(list) {
+    const n = list.length;
+    const out = { n, source: new Int32Array(n), target: new Int32Array(n), kind: new Uint8Array(n),
+      broken: new Uint8Array(n), count: new Int32Array(n) };
+    for (let i = 0; i < n; i++) {
+      const [s, t, kind, broken, count] = list[i];
+      out.source[i] = s; out.target[i] = t; out.kind[i] = Math.max(0, KINDS.indexOf(kind));
+      out.broken[i] = broken ? 1 : 0; out.count[i] = count;
+    }
+    return out;
+  }
+  const drawsEvery = () => edges.n <= EDGE_BUDGET || state.edges === "all";
+
+  // Which nodes are on screen (1) when the camera is zoomed in past ZOOM_EDGES, else null.
+  function onScreen() {
+    if (!renderer || renderer.getCamera().ratio > ZOOM_EDGES) return null;
+    const box = $("graph"), w = box.clientWidth, h = box.clientHeight;
+    const on = new Uint8Array(drawing.nodes.length);
+    drawing.nodes.forEach((n, i) => {
+      const d = renderer.getNodeDisplayData(n.id);
+      if (!d) return;
+      const p = renderer.framedGraphToViewport(d);
+      on[i] = p.x >= 0 && p.y >= 0 && p.x <= w && p.y <= h ? 1 : 0;
+    });
+    return on;
+  }
+
+  // Puts the edges worth drawing into the graph (see above).
+  function syncEdges() {
+    const ids = drawing.nodes;
+    let want = null;
+    if (!drawsEvery()) {
+      want = [];
+      const doc = state.doc && !state.local ? indexOf.get(state.doc) : undefined;
+      const pairs = highlight ? highlight.edges : null;
+      const on = onScreen();
+      for (let i = 0; i < edges.n; i++) {
+        const s = edges.source[i], t = edges.target[i];
+        if (s === doc || t === doc || (pairs && pairs.has(`${ids[s].id}\u0000${ids[t].id}`))) want.push(i);
+        else if (on && on[s] && on[t] && want.length < SCREEN_EDGES) want.push(i);
+      }
+      if (graph.size === want.length && want.every((i) => graph.hasEdge(i))) return;
+    } else if (graph.size === edges.n) {
+      return;
+    }
+    graph.clearEdges();
+    const add = (i) => {
+      const kind = KINDS[edges.kind[i]], count = edges.count[i];
+      const style = EDGE_STYLE[kind] || EDGE_STYLE.links;
+      graph.addEdgeWithKey(i, ids[edges.source[i]].id, ids[edges.target[i]].id, {
+        type: "arrow",
+        color: edges.broken[i] ? brokenColour : style.color,
+        size: kind === "links" ? Math.min(6, 1 + Math.log2(count)) : Math.max(0.5, style.size * scale),
+        kind,
+      });
+    };
+    if (want) want.forEach(add); else for (let i = 0; i < edges.n; i++) add(i);
+  }
 
   async function loadGraph() {
     const local = state.local && state.doc;
@@ -86,18 +157,19 @@
       if (local) { set({ local: "" }); return loadGraph(); }
       throw e;
     }
-    // Edges come as [source, target, kind, broken, count], the ends as node indices.
-    answer.edges = answer.edges.map(([s, t, kind, broken, count]) =>
-      ({ source: answer.nodes[s].id, target: answer.nodes[t].id, kind, broken, count }));
     drawing = answer;
+    edges = edgeArrays(answer.edges);
+    delete answer.edges;
+    indexOf = new Map(answer.nodes.map((n, i) => [n.id, i]));
     generation = Math.max(generation, answer.generation);
     brokenColour = answer.broken_colour || brokenColour;
     const positions = local
-      ? AtomdocLayout.rings(answer.nodes, answer.edges, answer.nodes.filter((n) => n.focus).map((n) => n.id))
-      : AtomdocLayout.clustered(answer.nodes, answer.edges);
+      ? AtomdocLayout.rings(answer.nodes, edges, answer.nodes.filter((n) => n.focus).map((n) => n.id))
+      : AtomdocLayout.clustered(answer.nodes, edges);
     const old = new Map();
     graph.forEachNode((id, a) => old.set(id, a));
     graph.clear();
+    scale = Math.min(1, Math.sqrt(400 / Math.max(1, answer.nodes.length)));
     for (const n of answer.nodes) {
       // A node that was there keeps its place (a live change does not move the picture).
       const p = (!local && old.get(n.id)) || positions.get(n.id) || { x: 0, y: 0 };
@@ -105,35 +177,31 @@
         ? 3 + 1.6 * Math.sqrt(n.inlinks || 0)
         : n.kind === "broken" ? 2.5 : 4 + 2 * Math.sqrt(n.documents || 1);
       graph.addNode(n.id, {
-        x: p.x, y: p.y, size,
+        x: p.x, y: p.y, size: Math.max(1.5, size * scale),
         label: n.kind === "document" || n.kind === "broken" ? n.label : n.label.split("\n")[0],
         color: n.kind === "broken" ? brokenColour : n.colour || NO_CATEGORY,
         info: n,
       });
     }
-    for (const e of answer.edges) {
-      const style = EDGE_STYLE[e.kind] || EDGE_STYLE.links;
-      graph.addEdgeWithKey(edgeKey(e), e.source, e.target, {
-        type: "arrow",
-        color: e.broken ? brokenColour : style.color,
-        size: e.kind === "links" ? Math.min(6, 1 + Math.log2(e.count)) : style.size,
-        info: e,
-      });
-    }
-    if (!renderer) startRenderer();
-    renderFilters();
     updateNeighbours();
-    renderer.refresh();
+    syncEdges();
+    renderFilters();
     showStatus();
-    if (local || old.size === 0) renderer.getCamera().animatedReset({ duration: 0 });
+    if (!renderer) {
+      startRenderer();
+      // First paint: the frame after sigma's first render of every node (bench: serve_bench).
+      if (!window.atomdoc.firstPaint) requestAnimationFrame(() => { window.atomdoc.firstPaint = performance.now(); });
+    } else if (local || old.size === 0) {
+      renderer.getCamera().animatedReset({ duration: 0 });
+    }
   }
 
   function startRenderer() {
     renderer = new Sigma(graph, $("graph"), {
       defaultEdgeType: "arrow",
       renderEdgeLabels: false,
-      hideEdgesOnMove: graph.order > 2000,
-      labelRenderedSizeThreshold: graph.order > 500 ? 7 : 4,
+      hideEdgesOnMove: edges.n > 2000,
+      renderLabels: false, // drawn by drawMarks, without overlaps
       zIndex: true,
       nodeReducer,
       edgeReducer,
@@ -141,6 +209,12 @@
     marks = el("canvas", { class: "marks" });
     $("graph").append(marks);
     renderer.on("afterRender", drawMarks);
+    let settle = null; // zooming in or out draws or drops the edges on screen, once it stops
+    renderer.getCamera().on("updated", () => {
+      clearTimeout(settle);
+      if (!drawsEvery()) settle = setTimeout(() => { syncEdges(); showStatus(); }, 200);
+    });
+    drawMarks(); // sigma drew its first frame in its constructor
     renderer.on("clickNode", ({ node }) => {
       const info = graph.getNodeAttribute(node, "info");
       if (info.kind === "document") selectDoc(info.id, true);
@@ -189,8 +263,7 @@
 
   function edgeReducer(id, a) {
     const out = { ...a };
-    const e = a.info;
-    if (e.kind !== "links" && !filters().kinds.has(e.kind)) { out.hidden = true; return out; }
+    if (a.kind !== "links" && !filters().kinds.has(a.kind)) { out.hidden = true; return out; }
     const [s, t] = graph.extremities(id);
     if (!visible(s, graph.getNodeAttributes(s)) || !visible(t, graph.getNodeAttributes(t))) {
       out.hidden = true;
@@ -206,8 +279,13 @@
     return out;
   }
 
-  // Rings on a 2D canvas over the WebGL one: dashed grey for an orphan, red for a document
-  // with broken links (the DOT export marks them the same way).
+  // Rings and labels on a 2D canvas over the WebGL one, after every frame. Rings: dashed grey
+  // for an orphan, red for a document with broken links (the DOT export marks them the same
+  // way). Labels: the selected node's place first (sigma draws its label), then the forced
+  // ones (a selection's neighbours), then the biggest nodes, each only where it overlaps no
+  // label already placed (sigma's own label grid lets long titles overlap).
+  const LABEL_SIZE = 13, LABEL_FONT = `${LABEL_SIZE}px Arial, sans-serif`, MAX_LABELS = 400;
+  const labelWidths = new Map();
   function drawMarks() {
     const box = $("graph");
     const ratio = window.devicePixelRatio || 1;
@@ -219,28 +297,67 @@
     ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
     ctx.clearRect(0, 0, box.clientWidth, box.clientHeight);
     const w = box.clientWidth, h = box.clientHeight;
+    const labels = [];
     graph.forEachNode((id, a) => {
-      const n = a.info;
-      if (n.kind !== "document" || !(n.orphan || n.broken_count > 0)) return;
       const d = renderer.getNodeDisplayData(id);
       if (!d || d.hidden) return;
       const p = renderer.framedGraphToViewport(d);
-      const r = renderer.scaleSize(d.size) + 2;
-      if (p.x < -r || p.y < -r || p.x > w + r || p.y > h + r) return;
+      const r = renderer.scaleSize(d.size);
+      if (p.x < -r - 300 || p.y < -r - LABEL_SIZE || p.x > w + r || p.y > h + r + LABEL_SIZE) return;
+      if (d.label) labels.push({ text: d.label, x: p.x + r + 3, y: p.y, rank: (d.highlighted ? 2e6 : d.forceLabel ? 1e6 : 0) + r });
+      const n = a.info;
+      if (n.kind !== "document" || !(n.orphan || n.broken_count > 0)) return;
+      // Rings only where nodes are big enough to tell them apart (zoom in on a crowded tree).
+      if (r < 3 || p.x < -r || p.y < -r || p.x > w + r || p.y > h + r) return;
       ctx.beginPath();
-      ctx.arc(p.x, p.y, r, 0, 2 * Math.PI);
+      ctx.arc(p.x, p.y, r + 2, 0, 2 * Math.PI);
       ctx.lineWidth = 1.5;
       if (n.broken_count > 0) { ctx.setLineDash([]); ctx.strokeStyle = brokenColour; }
       else { ctx.setLineDash([3, 2]); ctx.strokeStyle = "#777"; }
       ctx.stroke();
     });
+    labels.sort((a, b) => b.rank - a.rank);
+    ctx.font = LABEL_FONT;
+    ctx.textBaseline = "middle";
+    ctx.setLineDash([]);
+    ctx.lineWidth = 3;
+    ctx.strokeStyle = "rgba(255, 255, 255, 0.85)";
+    ctx.fillStyle = "#222";
+    const CELL = 64;
+    const taken = new Map(); // grid cell → boxes placed touching it
+    let shown = 0;
+    const boxes = [];
+    for (const l of labels) {
+      if (shown >= MAX_LABELS) break;
+      let width = labelWidths.get(l.text);
+      if (width === undefined) { width = ctx.measureText(l.text).width; labelWidths.set(l.text, width); }
+      const b = { x0: l.x - 2, y0: l.y - LABEL_SIZE / 2 - 2, x1: l.x + width + 2, y1: l.y + LABEL_SIZE / 2 + 2 };
+      if (b.x0 < 0 || b.y0 < 0 || b.x1 > w || b.y1 > h) continue; // never cut at the edge
+      const cells = [];
+      for (let cx = Math.floor(b.x0 / CELL); cx <= Math.floor(b.x1 / CELL); cx++)
+        for (let cy = Math.floor(b.y0 / CELL); cy <= Math.floor(b.y1 / CELL); cy++) cells.push(`${cx},${cy}`);
+      const overlaps = l.rank < 2e6 && cells.some((c) => (taken.get(c) || []).some((o) =>
+        o.x0 < b.x1 && b.x0 < o.x1 && o.y0 < b.y1 && b.y0 < o.y1));
+      if (overlaps) continue;
+      for (const c of cells) { if (!taken.has(c)) taken.set(c, []); taken.get(c).push(b); }
+      if (l.rank >= 2e6) continue; // the selected node: sigma draws its label, boxed
+      ctx.strokeText(l.text, l.x, l.y);
+      ctx.fillText(l.text, l.x, l.y);
+      boxes.push(b);
+      shown += 1;
+    }
+    window.atomdoc.labels = shown;
+    window.atomdoc.labelBoxes = boxes;
   }
 
   function updateNeighbours() {
     neighbours = new Set();
-    if (state.doc && graph.hasNode(state.doc)) {
-      neighbours.add(state.doc);
-      graph.forEachNeighbor(state.doc, (m) => neighbours.add(m));
+    const doc = indexOf.get(state.doc);
+    if (doc === undefined) return;
+    neighbours.add(state.doc);
+    for (let i = 0; i < edges.n; i++) {
+      if (edges.source[i] === doc) neighbours.add(drawing.nodes[edges.target[i]].id);
+      else if (edges.target[i] === doc) neighbours.add(drawing.nodes[edges.source[i]].id);
     }
   }
 
@@ -269,6 +386,8 @@
     checks("doc-kinds", "dk", ["topic", "index", "meta"]);
     $("only-orphans").checked = !!state.orphans;
     $("only-broken").checked = !!state.broken;
+    $("all-edges").checked = state.edges === "all";
+    $("all-edges").parentElement.hidden = edges.n <= EDGE_BUDGET;
     $("local").checked = !!state.local;
     $("local").disabled = !state.doc;
     $("depth").value = state.depth;
@@ -280,7 +399,8 @@
     const docs = drawing.nodes.filter((n) => n.kind === "document");
     const parts = state.local && state.doc
       ? [`${docs.length} documents within ${state.depth} of the selected one`]
-      : [`${drawing.documents} documents`, `${graph.size} edges`];
+      : [`${drawing.documents} documents`, `${edges.n} edges`];
+    if (!drawsEvery()) parts.push(`${graph.size} drawn`);
     if (drawing.level === "doc") parts.push(`${docs.filter((n) => n.orphan).length} orphans`);
     $("status").textContent = parts.join(" · ");
   }
@@ -301,7 +421,8 @@
   async function selectDoc(path, push) {
     set({ doc: path }, push);
     updateNeighbours();
-    if (state.local) await loadGraph(); else renderer && renderer.refresh();
+    if (state.local) await loadGraph();
+    else if (renderer) { syncEdges(); renderer.refresh(); }
     renderFilters();
     showTab("doc");
     await loadDoc();
@@ -365,19 +486,21 @@
     const box = $("tab-query");
     showTab("query");
     highlight = null;
-    if (!state.q) { fill(box, ); renderer.refresh(); return; }
+    if (!state.q) { fill(box, ); syncEdges(); renderer.refresh(); return; }
     let answer;
     try { answer = await api("/api/query", { q: state.q }); }
     catch (e) {
       const errors = (e.body && e.body.errors) || [];
       fill(box, el("p", { class: "error", text: e.message }),
         ...errors.filter((x) => x.help).map((x) => el("p", { class: "hint", text: x.help })));
+      syncEdges();
       renderer.refresh();
       return;
     }
     if (answer.highlight) {
       highlight = { nodes: new Set(answer.highlight.nodes), edges: new Set(answer.highlight.edges.map(([s, t]) => `${s}\u0000${t}`)) };
     }
+    syncEdges();
     renderer.refresh();
     const pathOf = (r) => r.path ?? r.resolved ?? r.source;
     const rows = answer.rows.map((r) => el("tr", {
@@ -454,6 +577,7 @@
     $("query-form").addEventListener("submit", (ev) => { ev.preventDefault(); set({ q: $("query").value.trim() }, true); runQuery(); });
     $("only-orphans").addEventListener("change", (ev) => { set({ orphans: ev.target.checked ? "1" : "" }); renderer.refresh(); });
     $("only-broken").addEventListener("change", (ev) => { set({ broken: ev.target.checked ? "1" : "" }); renderer.refresh(); });
+    $("all-edges").addEventListener("change", (ev) => { set({ edges: ev.target.checked ? "all" : "" }); syncEdges(); showStatus(); });
     $("local").addEventListener("change", (ev) => { set({ local: ev.target.checked ? "1" : "" }, true); loadGraph(); });
     $("depth").addEventListener("input", (ev) => { $("depth-value").textContent = ev.target.value; });
     $("depth").addEventListener("change", (ev) => { set({ depth: ev.target.value }); if (state.local) loadGraph(); });
@@ -479,6 +603,7 @@
 
   // What the browser tests (and a curious user in the console) can look at.
   window.atomdoc = { graph, get renderer() { return renderer; }, get state() { return state; },
+    get edgeCount() { return edges.n; },
     get highlight() { return highlight; }, updates: 0, ready: false };
   wire();
   restore().then(() => {

@@ -48,8 +48,8 @@ const AtomdocLayout = (() => {
     return outer;
   }
 
-  // nodes: [{id, kind, category, subcategory, documents}], edges: [{source, target}].
-  // Returns Map id → {x, y}.
+  // nodes: [{id, kind, category, subcategory, documents}], edges: {n, source, target} (typed
+  // arrays of node indices). Returns Map id → {x, y}.
   function clustered(nodes, edges) {
     const pos = new Map();
     const groups = new Map(); // category → Map(subcategory → [node])
@@ -88,7 +88,10 @@ const AtomdocLayout = (() => {
     }
     // A broken link's placeholder sits next to the first document linking to it.
     const from = new Map();
-    for (const e of edges) if (!from.has(e.target)) from.set(e.target, e.source);
+    for (let i = 0; i < edges.n; i++) {
+      const t = nodes[edges.target[i]].id;
+      if (!from.has(t)) from.set(t, nodes[edges.source[i]].id);
+    }
     loose.forEach((n, i) => {
       const p = pos.get(from.get(n.id)) ?? { x: 0, y: 0 };
       const a = i * GOLDEN;
@@ -100,9 +103,10 @@ const AtomdocLayout = (() => {
   // Rings around the focus: distance d (either link direction) on ring d.
   function rings(nodes, edges, focus) {
     const next = new Map(nodes.map((n) => [n.id, []]));
-    for (const e of edges) {
-      next.get(e.source)?.push(e.target);
-      next.get(e.target)?.push(e.source);
+    for (let i = 0; i < edges.n; i++) {
+      const s = nodes[edges.source[i]].id, t = nodes[edges.target[i]].id;
+      next.get(s).push(t);
+      next.get(t).push(s);
     }
     const dist = new Map();
     const queue = focus.filter((f) => next.has(f));

@@ -293,10 +293,10 @@ pub fn records(rows: &Rows, query: &Query, corpus: &Corpus, metrics: &Metrics) -
         }
         Rows::Links(refs) => {
             let mut cols = columns(query, &LINK_COLUMNS, LINK_FIELDS);
-            // Rows from referrers say so (`backlinks of X`); answers without any keep the
-            // columns they always had.
-            if refs.iter().any(|r| r.source_doc().is_none()) && !cols.contains(&Field::FromReferrer)
-            {
+            // Every link row says whether it comes from a referrer (`backlinks of X` holds
+            // some), so a row's shape never depends on the rest of the answer; tables leave
+            // the column out while it is false in every row (`rows::QUIET_WHEN_FALSE`).
+            if !cols.contains(&Field::FromReferrer) {
                 cols.push(Field::FromReferrer);
             }
             let link = |r: &LinkRef| corpus.link(r.from, r.link);

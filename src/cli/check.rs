@@ -274,7 +274,7 @@ fn render_findings(
             if args.format == CheckFormat::Json {
                 render::diagnostics::statistics::json(&mut out, &rows)?
             } else {
-                render::diagnostics::statistics::table(&mut out, &rows, outcome)?
+                render::diagnostics::statistics::table(&mut out, &super::term(), &rows, outcome)?
             }
         }
         CheckFormat::Human => {
@@ -377,44 +377,39 @@ pub fn coverage_command(global: &super::GlobalArgs, args: CoverageArgs) -> anyho
         if json {
             render::coverage::json(&mut out, &rows)?;
         } else {
-            render::coverage::matrix_table(&mut out, &rows)?;
+            render::coverage::matrix_table(&mut out, &super::term(), &rows)?;
         }
     } else if args.taxonomy {
         let rows = check::coverage::taxonomy(corpus, &settings);
         if json {
             render::coverage::json(&mut out, &rows)?;
         } else {
-            render::coverage::taxonomy_table(&mut out, &rows)?;
+            render::coverage::taxonomy_table(&mut out, &super::term(), &rows)?;
         }
     } else if let Some(name) = &args.category {
-        let name = name.trim_end_matches('/');
-        let (cat, sub) = match name.split_once('/') {
-            Some((c, s)) => (c, Some(s)),
-            None => (name, None),
-        };
-        let known = match sub {
-            Some(s) => corpus.subcategories().contains(&(cat, s)),
-            None => corpus.categories().contains(&cat),
-        };
-        if !known {
+        let Some(scope) = corpus.scope(name) else {
             bail!(
-                "no category `{name}` in the tree; categories are: {}",
+                "no category `{}` in the tree; categories are: {}",
+                name.trim_end_matches('/'),
                 corpus.categories().join(", ")
             );
-        }
-        let mut rows = check::coverage::missing_sections(corpus, &report, &settings, Some(cat));
-        rows.retain(|r| sub.is_none() || r.subcategory.as_deref() == sub);
+        };
+        let mut rows =
+            check::coverage::missing_sections(corpus, &report, &settings, Some(scope.category));
+        rows.retain(|r| {
+            scope.subcategory.is_none() || r.subcategory.as_deref() == scope.subcategory
+        });
         if json {
             render::coverage::json(&mut out, &rows)?;
         } else {
-            render::coverage::missing_table(&mut out, &rows)?;
+            render::coverage::missing_table(&mut out, &super::term(), &rows)?;
         }
     } else {
         let rows = check::coverage::summary(corpus, &workspace.graph, &report);
         if json {
             render::coverage::json(&mut out, &rows)?;
         } else {
-            render::coverage::summary_table(&mut out, &rows)?;
+            render::coverage::summary_table(&mut out, &super::term(), &rows)?;
         }
     }
     out.flush()?;

@@ -244,7 +244,7 @@ pub fn run(global: &GlobalArgs, args: DiffArgs) -> anyhow::Result<u8> {
         since: None,
     };
     match args.format {
-        DiffFormat::Table => render::diff::table(&mut out, &report, super::color_stdout())?,
+        DiffFormat::Table => render::diff::table(&mut out, &report, &super::term())?,
         DiffFormat::Json => render::diff::json(&mut out, &report)?,
         DiffFormat::Markdown => render::diff::markdown(&mut out, &report)?,
         DiffFormat::Github => render::diagnostics::github::render(&mut out, &outcome)?,

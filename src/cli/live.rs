@@ -11,6 +11,7 @@ use clap::Args;
 use super::{GlobalArgs, exit, load, print_notices, report_warnings};
 use crate::query::{self, Query};
 use crate::render;
+use crate::render::table::Term;
 use crate::store::CacheMode;
 use crate::workspace::Workspace;
 use crate::workspace::watch::{Live, Update};
@@ -97,11 +98,11 @@ impl What {
     }
 
     /// The answer as the command of the same name prints it.
-    fn render(&self, ws: &mut Workspace, out: &mut Vec<u8>, color: bool) -> std::io::Result<()> {
+    fn render(&self, ws: &mut Workspace, out: &mut Vec<u8>, term: &Term) -> std::io::Result<()> {
         match self {
             What::Stats => {
                 let stats = crate::graph::Stats::compute(&ws.corpus, &ws.graph);
-                render::stats::table(out, &stats)
+                render::stats::table(out, &stats, term)
             }
             What::Check => match ws.diagnostics() {
                 Ok(mut diagnostics) => {
@@ -114,13 +115,17 @@ impl What {
                         baselined: 0,
                         since: None,
                     };
-                    render::diagnostics::human::render(out, &outcome, ws.sources(), color)
+                    render::diagnostics::human::render(out, &outcome, ws.sources(), term.styled)
                 }
                 Err(e) => writeln!(out, "error: {e}"),
             },
             What::Query(text, q) => match ws.ask(q) {
-                Ok(answer) => render::rows::table(out, &answer.records, color),
-                Err(e) => write!(out, "{}", query::render_errors(text, "query", 1, &[e])),
+                Ok(answer) => render::rows::table(out, &answer.records, term),
+                Err(e) => write!(
+                    out,
+                    "{}",
+                    query::render_errors_styled(text, "query", 1, &[e], term.styled)
+                ),
             },
         }
     }
@@ -214,14 +219,14 @@ pub fn watch(global: &GlobalArgs, args: WatchArgs) -> anyhow::Result<u8> {
 
     let stdout = std::io::stdout();
     let terminal = stdout.is_terminal();
-    let color = anstream::AutoStream::choice(&stdout) != anstream::ColorChoice::Never;
     let screen = Screen::enter(terminal)?;
     let mut note: Option<String> = None;
     loop {
         let mut body = Vec::new();
         {
             let mut ws = live.workspace.lock().unwrap_or_else(|e| e.into_inner());
-            what.render(&mut ws, &mut body, color)?;
+            // Read each time: the window may have been resized since the last redraw.
+            what.render(&mut ws, &mut body, &super::term())?;
             print_notices(&ws);
         }
         if screen.terminal {

@@ -231,7 +231,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
             let stats = Stats::compute(&workspace.corpus, &workspace.graph);
             match format {
                 StatsFormat::Json => render::stats::json(&mut out, &stats)?,
-                StatsFormat::Table => render::stats::table(&mut out, &stats)?,
+                StatsFormat::Table => render::stats::table(&mut out, &stats, &term())?,
             }
         }
         Command::Index { format } => match format {
@@ -260,7 +260,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
                         .into_iter()
                         .map(|hit| render::search::SearchRow::new(corpus, hit))
                         .collect();
-                    render::search::table(&mut out, &rows, found.total, color_stdout())?
+                    render::search::table(&mut out, &rows, found.total, &term())?
                 }
             }
         }
@@ -288,7 +288,17 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
 /// Whether stdout gets colour: `--color always|never`, else a terminal without `NO_COLOR`
 /// (or `CLICOLOR_FORCE` set), as anstream decides — the one decision every face asks.
 pub fn color_stdout() -> bool {
-    anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never
+    term().styled
+}
+
+/// Width and colour of stdout for tables ([`render::table::Term::of`]).
+pub fn term() -> render::table::Term {
+    render::table::Term::of(&std::io::stdout())
+}
+
+/// [`color_stdout`] for stderr, where query errors go.
+pub fn color_stderr() -> bool {
+    anstream::AutoStream::choice(&std::io::stderr()) != anstream::ColorChoice::Never
 }
 
 /// `atomdoc search`: checks `--in`, then asks the answer layer for the hits with their

@@ -127,14 +127,15 @@ pub fn run(global: &GlobalArgs, args: QueryArgs) -> anyhow::Result<u8> {
     }
 
     // 1. Parse everything first: report every syntax error of every query at once.
+    let styled_err = super::color_stderr();
     let mut parsed: Vec<(&QueryText, Query)> = Vec::new();
     let mut report = String::new();
     for t in &texts {
         match query::parse(&t.text) {
             Ok(q) => parsed.push((t, q)),
-            Err(errs) => {
-                report.push_str(&query::render_errors(&t.text, &t.origin, t.line, &errs.0))
-            }
+            Err(errs) => report.push_str(&query::render_errors_styled(
+                &t.text, &t.origin, t.line, &errs.0, styled_err,
+            )),
         }
     }
     if !report.is_empty() {
@@ -162,7 +163,10 @@ pub fn run(global: &GlobalArgs, args: QueryArgs) -> anyhow::Result<u8> {
         let rows = match answer {
             Ok(answer) => answer.rows,
             Err(e) => {
-                eprint!("{}", query::render_errors(&t.text, &t.origin, t.line, &[e]));
+                eprint!(
+                    "{}",
+                    query::render_errors_styled(&t.text, &t.origin, t.line, &[e], styled_err)
+                );
                 return Ok(exit::USAGE);
             }
         };
@@ -180,7 +184,13 @@ pub fn run(global: &GlobalArgs, args: QueryArgs) -> anyhow::Result<u8> {
     for (t, q) in &parsed {
         match workspace.ask(q) {
             Ok(answer) => answers.push((t.text.clone(), answer.records)),
-            Err(e) => report.push_str(&query::render_errors(&t.text, &t.origin, t.line, &[e])),
+            Err(e) => report.push_str(&query::render_errors_styled(
+                &t.text,
+                &t.origin,
+                t.line,
+                &[e],
+                styled_err,
+            )),
         }
     }
     super::print_notices(&workspace);
@@ -191,7 +201,7 @@ pub fn run(global: &GlobalArgs, args: QueryArgs) -> anyhow::Result<u8> {
 
     // 3. Print.
     let stdout = std::io::stdout();
-    let styled = super::color_stdout();
+    let term = super::term();
     let mut out = anstream::AutoStream::auto(stdout.lock());
     let many = answers.len() > 1;
     match args.format {
@@ -210,9 +220,9 @@ pub fn run(global: &GlobalArgs, args: QueryArgs) -> anyhow::Result<u8> {
                     writeln!(out, "{bold}# {text}{bold:#}")?;
                 }
                 if args.format == Format::Records {
-                    rows::records(&mut out, records, styled)?;
+                    rows::records(&mut out, records, &term)?;
                 } else {
-                    rows::table(&mut out, records, styled)?;
+                    rows::table(&mut out, records, &term)?;
                 }
             }
         }

@@ -315,6 +315,23 @@ pub struct SourceFile {
     pub text: String,
 }
 
+/// A category, or one of its subcategories, that the tree has ([`Corpus::scope`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Scope<'a> {
+    pub category: &'a str,
+    pub subcategory: Option<&'a str>,
+}
+
+impl Scope<'_> {
+    /// Whether `doc` is inside the scope.
+    pub fn holds(&self, doc: &Document) -> bool {
+        doc.category.as_deref() == Some(self.category)
+            && self
+                .subcategory
+                .is_none_or(|s| doc.subcategory.as_deref() == Some(s))
+    }
+}
+
 impl Corpus {
     /// A corpus of files held in memory (tests, benchmarks, embedding): the `.md` files under
     /// the docs root `root` are the documents, and every file given exists for link resolution.
@@ -547,10 +564,25 @@ impl Corpus {
     /// Whether `scope` names a category, or a subcategory as `category/subcategory` (the
     /// `--in` / `within` scopes every command and face accepts).
     pub fn has_scope(&self, scope: &str) -> bool {
-        match scope.split_once('/') {
-            Some((c, s)) => self.subcategories().contains(&(c, s)),
-            None => self.categories().contains(&scope),
-        }
+        self.scope(scope).is_some()
+    }
+
+    /// `scope` (a trailing `/` allowed) split into its category and subcategory, when the
+    /// tree has it: the one reading of a scope for every command and face.
+    pub fn scope<'a>(&self, scope: &'a str) -> Option<Scope<'a>> {
+        let scope = scope.trim_end_matches('/');
+        let (category, subcategory) = match scope.split_once('/') {
+            Some((c, s)) => (c, Some(s)),
+            None => (scope, None),
+        };
+        let known = match subcategory {
+            Some(s) => self.subcategories().contains(&(category, s)),
+            None => self.categories().contains(&category),
+        };
+        known.then_some(Scope {
+            category,
+            subcategory,
+        })
     }
 
     /// Every `category/subcategory` pair, sorted.

@@ -175,17 +175,31 @@ pub fn parse(src: &str, config: &LinksConfig) -> ParsedDoc {
                     level: heading_level(level),
                     start: range.start,
                     raw: String::new(),
+                    alt: String::new(),
                 });
             }
             Event::End(TagEnd::Heading(_)) => {
-                if let Some(HeadingState { level, start, raw }) = heading.take() {
+                if let Some(HeadingState {
+                    level,
+                    start,
+                    raw,
+                    alt,
+                }) = heading.take()
+                {
                     let (raw, id) = split_custom_id(&raw);
                     let text = collapse_ws(raw);
                     if level <= 2 {
                         in_related = level == 2 && is_related_heading(&text, config);
                     }
                     if level == 1 && out.title.is_none() {
-                        out.title = Some(text.clone());
+                        // A title is what a reader sees: the heading's text, else its images'
+                        // alt text; a heading of raw HTML or bare images alone has none.
+                        let title = if text.is_empty() {
+                            collapse_ws(&alt)
+                        } else {
+                            text.clone()
+                        };
+                        out.title = (!title.is_empty()).then_some(title);
                         seen_h1 = true;
                     }
                     if level == 2 {
@@ -351,6 +365,8 @@ pub fn parse(src: &str, config: &LinksConfig) -> ParsedDoc {
                     // image alt text.
                     if image_depth == 0 {
                         h.raw.push_str(&text);
+                    } else {
+                        h.alt.push_str(&text);
                     }
                 } else {
                     if seen_h1 && !seen_h2 {
@@ -409,6 +425,8 @@ struct HeadingState {
     start: usize,
     /// Its text content, for the generated anchor.
     raw: String,
+    /// The alt text of its images (the title of a heading that is only an image).
+    alt: String,
 }
 
 struct CodeBlockState {

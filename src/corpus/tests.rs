@@ -899,3 +899,24 @@ See `docs/atomic/k.md#h` and `` ./docs/atomic/q.md ``. [esc](a\\_b.md)\n\n\
         .collect();
     assert_eq!(spans, ["../src/main.rs", "p.rs"]);
 }
+
+#[test]
+fn a_title_is_the_text_a_reader_sees() {
+    let title = |text: &str| parse(text, &LinksConfig::default()).title;
+    // Raw HTML around text: the text.
+    assert_eq!(
+        title("# <span>Pools</span> guide\n").as_deref(),
+        Some("Pools guide")
+    );
+    // Only an image: its alt text.
+    assert_eq!(
+        title("# ![Pool Sizing](logo.png)\n").as_deref(),
+        Some("Pool Sizing")
+    );
+    // Only raw HTML: no title (every face shows the file name; AD001 reports it), never "".
+    assert_eq!(title("# <img src=x onerror=alert(1)>\n\nintro\n"), None);
+    assert_eq!(
+        title("# <img src=x>\n\n# Second\n").as_deref(),
+        Some("Second")
+    );
+}

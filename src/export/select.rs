@@ -51,26 +51,13 @@ pub fn select(
     };
     if let Some(name) = &options.within {
         // A category, or `category/subcategory` as queries accept it.
-        let name = name.trim_end_matches('/');
-        let (cat, sub) = match name.split_once('/') {
-            Some((c, s)) => (c, Some(s)),
-            None => (name, None),
-        };
-        let known = match sub {
-            Some(s) => corpus.subcategories().contains(&(cat, s)),
-            None => corpus.categories().contains(&cat),
-        };
-        if !known {
+        let Some(scope) = corpus.scope(name) else {
             return Err(ExportError::UnknownCategory {
-                name: name.to_string(),
+                name: name.trim_end_matches('/').to_string(),
                 known: corpus.categories().into_iter().map(String::from).collect(),
             });
-        }
-        docs.retain(|&d| {
-            let doc = corpus.doc(d);
-            doc.category.as_deref() == Some(cat)
-                && sub.is_none_or(|s| doc.subcategory.as_deref() == Some(s))
-        });
+        };
+        docs.retain(|&d| scope.holds(corpus.doc(d)));
     }
     let mut selection = Selection::of(docs);
     selection.focus = options.around.map(|(doc, _)| doc).into_iter().collect();

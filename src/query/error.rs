@@ -4,7 +4,7 @@
 
 use std::fmt;
 
-use crate::render::snippet::{MAX_LINE_WIDTH, Snippet, floor_char_boundary};
+use crate::render::diagnostic::{self, floor_char_boundary};
 
 /// A byte range in the query text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -80,15 +80,25 @@ pub fn quote_char(c: char) -> String {
     }
 }
 
-/// Renders errors rustc-style: the message, where (`origin:line:column`), the query line
-/// (a window of it around the span when it is long, [`Snippet`]) and a caret line under the
-/// span.
+/// Renders errors rustc-style through the one caret renderer ([`diagnostic`]): the message,
+/// where (`origin:line:column`, the column counted in characters), the query line and a
+/// caret under the span, and `= help:` when there is something to do.
 ///
 /// `origin` names where the query came from (`query`, `ci-gate.aq`); `line` is its line
 /// number there (1 for a one-shot query).
 pub fn render(src: &str, origin: &str, line: usize, errors: &[QueryError]) -> String {
+    render_styled(src, origin, line, errors, false)
+}
+
+/// [`render`], coloured when `styled`.
+pub fn render_styled(
+    src: &str,
+    origin: &str,
+    line: usize,
+    errors: &[QueryError],
+    styled: bool,
+) -> String {
     let mut out = String::new();
-    let gutter = " ".repeat(line.to_string().len());
     // Errors come sorted by position: columns are counted on from the previous one.
     let mut counted = (0, 0);
     for e in errors {
@@ -98,20 +108,17 @@ pub fn render(src: &str, origin: &str, line: usize, errors: &[QueryError]) -> St
             counted = (0, 0);
         }
         counted = (start, counted.1 + src[counted.0..start].chars().count());
-        let column = counted.1 + 1;
-        let shown = Snippet::window(src, start, end, MAX_LINE_WIDTH);
-        out.push_str(&format!("error: {}\n", e.message));
-        out.push_str(&format!("{gutter}--> {origin}:{line}:{column}\n"));
-        out.push_str(&format!("{gutter} |\n"));
-        out.push_str(&format!("{line} | {}\n", shown.text));
-        out.push_str(&format!(
-            "{gutter} | {}{}\n",
-            " ".repeat(shown.caret),
-            "^".repeat(shown.width.max(1))
-        ));
-        if let Some(help) = &e.help {
-            out.push_str(&format!("{gutter} = help: {help}\n"));
-        }
+        let caret = diagnostic::Caret {
+            severity: diagnostic::Severity::Error,
+            code: None,
+            message: &e.message,
+            origin,
+            line_number: line,
+            column: counted.1 + 1,
+            line: Some((src, start..end)),
+            help: e.help.as_deref(),
+        };
+        out.push_str(&diagnostic::render(&caret, styled));
     }
     out
 }

@@ -33,7 +33,9 @@ mod tests;
 pub use ast::{
     CoreQuery, CoreSource, DOC_FIELDS, Expr, Field, LINK_FIELDS, Query, RelatedFor, RowKind, Source,
 };
-pub use error::{QueryError, QueryErrors, Span, render as render_errors};
+pub use error::{
+    QueryError, QueryErrors, Span, render as render_errors, render_styled as render_errors_styled,
+};
 pub use eval::{Cell, LinkRef, Rows, Table};
 pub use lex::{
     CLAUSES, OTHER_KEYWORDS, Op, SOURCES, SourceKind, SourceSyntax, Token, TokenKind, is_keyword,

@@ -3,56 +3,37 @@
 use std::io::{self, Write};
 
 use serde::Serialize;
-use unicode_width::UnicodeWidthStr;
 
 use crate::check::coverage::{MatrixRow, MissingRow, SummaryRow, TaxonomyRow};
 use crate::render::sanitize;
+use crate::render::table::{Fit, Term};
 
-/// Writes `rows` as aligned columns: a header, then one line per row. Numbers align right.
-/// Cells are sanitised first and measured in display columns (a CJK name takes two per
-/// character), so every column lines up on a terminal.
-pub fn table(out: &mut dyn Write, header: &[&str], rows: &[Vec<String>]) -> io::Result<()> {
+/// Writes `rows` as aligned columns fitted to `term` ([`super::table`]): a header, then one
+/// line per row; numbers (and percentages) align right, a `document` column is a path.
+pub fn table(
+    out: &mut dyn Write,
+    term: &Term,
+    header: &[&str],
+    rows: &[Vec<String>],
+) -> io::Result<()> {
     let rows: Vec<Vec<String>> = rows
         .iter()
         .map(|r| r.iter().map(|c| sanitize(c).into_owned()).collect())
         .collect();
-    let mut width: Vec<usize> = header.iter().map(|h| h.width()).collect();
-    for r in &rows {
-        for (i, c) in r.iter().enumerate() {
-            width[i] = width[i].max(c.width());
-        }
-    }
-    let numeric: Vec<bool> = (0..header.len())
+    let fits: Vec<Fit> = (0..header.len())
         .map(|i| {
-            !rows.is_empty()
+            let numeric = !rows.is_empty()
                 && rows
                     .iter()
-                    .all(|r| r[i].trim_end_matches('%').parse::<f64>().is_ok() || r[i] == "-")
+                    .all(|r| r[i].trim_end_matches('%').parse::<f64>().is_ok() || r[i] == "-");
+            if numeric {
+                Fit::Number
+            } else {
+                Fit::of_name(header[i])
+            }
         })
         .collect();
-    let line = |cells: &[String]| {
-        cells
-            .iter()
-            .enumerate()
-            .map(|(i, c)| {
-                let pad = width[i].saturating_sub(c.width());
-                if numeric[i] {
-                    format!("{}{c}", " ".repeat(pad))
-                } else {
-                    format!("{c}{}", " ".repeat(pad))
-                }
-            })
-            .collect::<Vec<_>>()
-            .join("  ")
-            .trim_end()
-            .to_string()
-    };
-    let header: Vec<String> = header.iter().map(|s| s.to_string()).collect();
-    writeln!(out, "{}", line(&header))?;
-    for r in &rows {
-        writeln!(out, "{}", line(r))?;
-    }
-    Ok(())
+    super::table::write(out, term, header, &fits, &rows, &mut |_| Vec::new())
 }
 
 pub fn json<T: Serialize>(out: &mut dyn Write, value: &T) -> io::Result<()> {
@@ -60,7 +41,7 @@ pub fn json<T: Serialize>(out: &mut dyn Write, value: &T) -> io::Result<()> {
     writeln!(out)
 }
 
-pub fn summary_table(out: &mut dyn Write, rows: &[SummaryRow]) -> io::Result<()> {
+pub fn summary_table(out: &mut dyn Write, term: &Term, rows: &[SummaryRow]) -> io::Result<()> {
     let body: Vec<Vec<String>> = rows
         .iter()
         .map(|r| {
@@ -82,6 +63,7 @@ pub fn summary_table(out: &mut dyn Write, rows: &[SummaryRow]) -> io::Result<()>
         .collect();
     table(
         out,
+        term,
         &[
             "category",
             "documents",
@@ -95,7 +77,7 @@ pub fn summary_table(out: &mut dyn Write, rows: &[SummaryRow]) -> io::Result<()>
     )
 }
 
-pub fn missing_table(out: &mut dyn Write, rows: &[MissingRow]) -> io::Result<()> {
+pub fn missing_table(out: &mut dyn Write, term: &Term, rows: &[MissingRow]) -> io::Result<()> {
     let body: Vec<Vec<String>> = rows
         .iter()
         .map(|r| {
@@ -106,10 +88,10 @@ pub fn missing_table(out: &mut dyn Write, rows: &[MissingRow]) -> io::Result<()>
             ]
         })
         .collect();
-    table(out, &["document", "missing", "sections"], &body)
+    table(out, term, &["document", "missing", "sections"], &body)
 }
 
-pub fn matrix_table(out: &mut dyn Write, rows: &[MatrixRow]) -> io::Result<()> {
+pub fn matrix_table(out: &mut dyn Write, term: &Term, rows: &[MatrixRow]) -> io::Result<()> {
     let body: Vec<Vec<String>> = rows
         .iter()
         .map(|r| {
@@ -128,6 +110,7 @@ pub fn matrix_table(out: &mut dyn Write, rows: &[MatrixRow]) -> io::Result<()> {
         .collect();
     table(
         out,
+        term,
         &[
             "category",
             "required section",
@@ -139,7 +122,7 @@ pub fn matrix_table(out: &mut dyn Write, rows: &[MatrixRow]) -> io::Result<()> {
     )
 }
 
-pub fn taxonomy_table(out: &mut dyn Write, rows: &[TaxonomyRow]) -> io::Result<()> {
+pub fn taxonomy_table(out: &mut dyn Write, term: &Term, rows: &[TaxonomyRow]) -> io::Result<()> {
     let body: Vec<Vec<String>> = rows
         .iter()
         .map(|r| {
@@ -150,11 +133,13 @@ pub fn taxonomy_table(out: &mut dyn Write, rows: &[TaxonomyRow]) -> io::Result<(
             ]
         })
         .collect();
-    table(out, &["subcategory", "status", "documents"], &body)
+    table(out, term, &["subcategory", "status", "documents"], &body)
 }
 
 #[cfg(test)]
 mod tests {
+    use super::Term;
+
     #[test]
     fn columns_line_up_in_display_width() {
         let mut out = Vec::new();
@@ -162,7 +147,7 @@ mod tests {
             vec!["漢字カテゴリ".to_string(), "3".to_string()],
             vec!["services".to_string(), "12".to_string()],
         ];
-        super::table(&mut out, &["category", "documents"], &rows).unwrap();
+        super::table(&mut out, &Term::PLAIN, &["category", "documents"], &rows).unwrap();
         let text = String::from_utf8(out).unwrap();
         let widths: Vec<usize> = text
             .lines()

@@ -6,11 +6,11 @@
 
 use std::io::{self, Write};
 
-use anstyle::Style;
 use serde::Serialize;
 
 use super::rows::{self, JsonRecords};
 use super::sanitize;
+use super::table::{Fit, GAP, Term, fit_parts};
 use crate::answer::Records;
 use crate::check::Diagnostic;
 use crate::diff::{CoverageChange, PairChange, Report, Rev, Summary};
@@ -149,11 +149,8 @@ pub fn json(out: &mut dyn Write, r: &Report) -> io::Result<()> {
 // Table
 
 /// The report for a terminal: a headline, then one section per kind that changed.
-pub fn table(out: &mut dyn Write, r: &Report, styled: bool) -> io::Result<()> {
-    let (bold, dim) = match styled {
-        true => (Style::new().bold(), Style::new().dimmed()),
-        false => (Style::new(), Style::new()),
-    };
+pub fn table(out: &mut dyn Write, r: &Report, term: &Term) -> io::Result<()> {
+    let (bold, dim) = term.styles();
     let d = &r.diff;
     writeln!(
         out,
@@ -161,25 +158,38 @@ pub fn table(out: &mut dyn Write, r: &Report, styled: bool) -> io::Result<()> {
         sanitize(&rev_name(&r.base)),
         sanitize(&rev_name(&r.head))
     )?;
-    writeln!(out, "{bold}{}{bold:#}", headline(&r.summary))?;
+    let headline = headline(&r.summary);
+    let parts: Vec<&str> = headline.split(" · ").collect();
+    for line in super::table::join_fitted(&parts, " · ", term.width) {
+        writeln!(out, "{bold}{line}{bold:#}")?;
+    }
     let section = |out: &mut dyn Write, title: String| -> io::Result<()> {
         writeln!(out, "\n{bold}{title}{bold:#}")
+    };
+    // Path lines fit the terminal as table cells do: cut from the left, file names kept.
+    let fit = |indent: usize, paths: &[&str]| -> Vec<String> {
+        let paths: Vec<String> = paths.iter().map(|p| sanitize(p).into_owned()).collect();
+        let texts: Vec<&str> = paths.iter().map(String::as_str).collect();
+        match term.width {
+            Some(w) => {
+                let room = w.saturating_sub(indent) + GAP * (texts.len() - 1);
+                fit_parts(room, &texts, &vec![Fit::Path; texts.len()])
+            }
+            None => paths,
+        }
     };
     if !(d.added.is_empty() && d.removed.is_empty() && d.moved.is_empty()) {
         section(out, "documents".into())?;
         for m in &d.moved {
-            writeln!(
-                out,
-                "  moved    {} → {}",
-                sanitize(&m.from),
-                sanitize(&m.to)
-            )?;
+            // `  moved    ` and ` → ` take three columns more than the gap between the two.
+            let both = fit(11 + 3, &[&m.from, &m.to]);
+            writeln!(out, "  moved    {} → {}", both[0], both[1])?;
         }
         for p in &d.added {
-            writeln!(out, "  added    {}", sanitize(p))?;
+            writeln!(out, "  added    {}", fit(11, &[p])[0])?;
         }
         for p in &d.removed {
-            writeln!(out, "  removed  {}", sanitize(p))?;
+            writeln!(out, "  removed  {}", fit(11, &[p])[0])?;
         }
     }
     let links = [
@@ -195,7 +205,7 @@ pub fn table(out: &mut dyn Write, r: &Report, styled: bool) -> io::Result<()> {
     for (title, records) in links {
         if !records.rows.is_empty() {
             section(out, title.into())?;
-            rows::table(out, records, styled)?;
+            rows::table(out, records, term)?;
         }
     }
     for (title, paths) in [
@@ -205,7 +215,7 @@ pub fn table(out: &mut dyn Write, r: &Report, styled: bool) -> io::Result<()> {
         if !paths.is_empty() {
             section(out, title.into())?;
             for p in paths {
-                writeln!(out, "  {}", sanitize(p))?;
+                writeln!(out, "  {}", fit(2, &[p])[0])?;
             }
         }
     }

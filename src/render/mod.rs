@@ -1,13 +1,14 @@
 //! Renderers: data in, text out through `impl Write`. No IO of their own.
 
 pub mod coverage;
+pub mod diagnostic;
 pub mod diagnostics;
 pub mod diff;
 pub mod refactor;
 pub mod rows;
 pub mod search;
-pub mod snippet;
 pub mod stats;
+pub mod table;
 
 /// Replaces control characters (including ESC, so no ANSI sequence from a document reaches
 /// the terminal) and bidirectional-override characters (which can make text display in an

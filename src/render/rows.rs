@@ -7,11 +7,11 @@
 
 use std::io::{self, Write};
 
-use anstyle::Style;
 use serde::ser::{SerializeMap, SerializeSeq};
 use unicode_width::UnicodeWidthStr;
 
 use super::sanitize;
+use super::table::{Fit, Term};
 use crate::answer::Records;
 use crate::query::Cell;
 
@@ -51,18 +51,18 @@ pub(crate) fn cell_text(c: &Cell) -> String {
 /// instead of as a column: long, occasional text such as did-you-mean suggestions.
 pub const HINT_COLUMNS: [&str; 1] = ["suggestions"];
 
-/// An aligned table with a header and a count line. With `styled`, the header is bold and
-/// the count line dimmed (the CLI passes `false` off a terminal and under `NO_COLOR`).
+/// Columns every row of their kind carries (JSON and CSV always have them) that a table
+/// leaves out while they are false in every row: flags that are rarely set.
+pub const QUIET_WHEN_FALSE: [&str; 1] = ["from_referrer"];
+
+/// An aligned table with a header and a count line, fitted to `term` ([`super::table`]): the
+/// header bold and the count line dimmed when styled.
 ///
 /// A column that is empty in every row (say `reason` for links that are not broken) is left
-/// out of the table, and so is `resolved` where it repeats `target`; JSON and CSV keep every
-/// column and every value.
-pub fn table(out: &mut dyn Write, r: &Records, styled: bool) -> io::Result<()> {
-    let (bold, dim) = if styled {
-        (Style::new().bold(), Style::new().dimmed())
-    } else {
-        (Style::new(), Style::new())
-    };
+/// out of the table, and so are `resolved` where it repeats `target` and `from_referrer`
+/// while false ([`QUIET_WHEN_FALSE`]); JSON and CSV keep every column and every value.
+pub fn table(out: &mut dyn Write, r: &Records, term: &Term) -> io::Result<()> {
+    let (_, dim) = term.styles();
     if r.rows.is_empty() {
         let text = r.empty_note.clone().unwrap_or_else(|| count_line(r));
         return writeln!(out, "{dim}{text}{dim:#}");
@@ -81,8 +81,12 @@ pub fn table(out: &mut dyn Write, r: &Records, styled: bool) -> io::Result<()> {
             _ => row[i].clone(),
         }
     };
+    let quiet = |i: usize| {
+        QUIET_WHEN_FALSE.contains(&r.columns[i].as_str())
+            && r.rows.iter().all(|row| row[i] == Cell::Bool(false))
+    };
     let keep: Vec<usize> = (0..r.columns.len())
-        .filter(|&i| !hints.contains(&i))
+        .filter(|&i| !hints.contains(&i) && !quiet(i))
         .filter(|&i| r.rows.iter().any(|row| shown(row, i) != Cell::Null))
         .collect();
     let cells: Vec<Vec<String>> = r
@@ -90,70 +94,42 @@ pub fn table(out: &mut dyn Write, r: &Records, styled: bool) -> io::Result<()> {
         .iter()
         .map(|row| keep.iter().map(|&i| cell_text(&shown(row, i))).collect())
         .collect();
-    let numeric: Vec<bool> = keep
+    let fits: Vec<Fit> = keep
         .iter()
         .map(|&i| {
-            r.rows.iter().all(|row| {
+            let numeric = r.rows.iter().all(|row| {
                 matches!(
                     row[i],
                     Cell::Int(_) | Cell::Score(_) | Cell::Fixed { .. } | Cell::Null
                 )
-            })
+            });
+            if numeric {
+                Fit::Number
+            } else {
+                Fit::of_name(&r.columns[i])
+            }
         })
         .collect();
     let header: Vec<&str> = keep.iter().map(|&i| r.columns[i].as_str()).collect();
-    let widths: Vec<usize> = (0..keep.len())
-        .map(|c| {
-            cells
-                .iter()
-                .map(|row| row[c].width())
-                .chain([header[c].width()])
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
-    let line = |texts: &[&str]| {
-        let mut s = String::new();
-        for (c, t) in texts.iter().enumerate() {
-            if c > 0 {
-                s.push_str("  ");
-            }
-            let pad = widths[c].saturating_sub(t.width());
-            if numeric[c] {
-                s.push_str(&" ".repeat(pad));
-                s.push_str(t);
-            } else {
-                s.push_str(t);
-                s.push_str(&" ".repeat(pad));
-            }
-        }
-        s.trim_end().to_string()
-    };
-    writeln!(out, "{bold}{}{bold:#}", line(&header))?;
-    for (n, row) in cells.iter().enumerate() {
-        let texts: Vec<&str> = row.iter().map(String::as_str).collect();
-        writeln!(out, "{}", line(&texts))?;
-        for &i in &hints {
-            if let Cell::List(items) = &r.rows[n][i]
-                && !items.is_empty()
-            {
-                let text = sanitize(&items.join(", ")).into_owned();
-                writeln!(out, "{dim}  did you mean: {text}{dim:#}")?;
-            }
-        }
-    }
+    super::table::write(out, term, &header, &fits, &cells, &mut |n| {
+        hints
+            .iter()
+            .filter_map(|&i| match &r.rows[n][i] {
+                Cell::List(items) if !items.is_empty() => {
+                    Some(format!("  did you mean: {}", sanitize(&items.join(", "))))
+                }
+                _ => None,
+            })
+            .collect()
+    })?;
     writeln!(out, "{dim}{}{dim:#}", count_line(r))
 }
 
 /// One block per record, psql's expanded display (`\x`): a `-[ RECORD n ]-` rule, then one
 /// `column | value` line per column (names padded to the longest), then the count line. For
 /// rows too wide for a terminal.
-pub fn records(out: &mut dyn Write, r: &Records, styled: bool) -> io::Result<()> {
-    let (bold, dim) = if styled {
-        (Style::new().bold(), Style::new().dimmed())
-    } else {
-        (Style::new(), Style::new())
-    };
+pub fn records(out: &mut dyn Write, r: &Records, term: &Term) -> io::Result<()> {
+    let (bold, dim) = term.styles();
     if r.rows.is_empty() {
         let text = r.empty_note.clone().unwrap_or_else(|| count_line(r));
         return writeln!(out, "{dim}{text}{dim:#}");

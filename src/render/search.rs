@@ -3,10 +3,12 @@
 use std::io::{self, Write};
 
 use super::sanitize;
-use crate::answer::{self, Hit};
+use super::table::{Fit, Term, cut_right, fit_parts};
+use crate::answer::Hit;
 use crate::corpus::Corpus;
 use crate::search::Excerpt;
 use crate::store::Report;
+use unicode_width::UnicodeWidthStr;
 
 /// One search hit, ready to print as a numbered table entry (JSON prints the answer layer's
 /// records, `answer::search_records`).
@@ -20,8 +22,6 @@ pub struct SearchRow {
     pub score: f64,
     /// 1-based line of the best match, when found.
     pub line: Option<u32>,
-    /// The excerpt with `**…**` around each match.
-    pub snippet: String,
     pub excerpt: Excerpt,
 }
 
@@ -36,7 +36,6 @@ impl SearchRow {
             kind: d.kind.as_str().to_string(),
             score: round_score(hit.score),
             line: hit.excerpt.line,
-            snippet: answer::snippet(&hit.excerpt).unwrap_or_default(),
             excerpt: hit.excerpt,
         }
     }
@@ -48,40 +47,88 @@ pub fn round_score(score: f32) -> f64 {
 }
 
 /// Numbered hits: `path:line  title  (score)`, then the excerpt indented, and the count
-/// ("10 of 13 results" when the limit hid some of the `total` that matched). `color`
-/// highlights matches (bold yellow) instead of `**` markers.
-pub fn table(out: &mut dyn Write, rows: &[SearchRow], total: usize, color: bool) -> io::Result<()> {
+/// ("10 of 13 results" when the limit hid some of the `total` that matched). Fitted to
+/// `term` as tables are ([`super::table`]): the location cut from the left, the title and the
+/// excerpt at the right end. Styled, matches are highlighted (bold yellow) instead of marked
+/// with `**`.
+pub fn table(out: &mut dyn Write, rows: &[SearchRow], total: usize, term: &Term) -> io::Result<()> {
+    const INDENT: usize = 5;
     let hl = anstyle::Style::new()
         .bold()
         .fg_color(Some(anstyle::AnsiColor::Yellow.into()));
-    let path_style = anstyle::Style::new().bold();
+    let (bold, _) = term.styles();
     for (i, row) in rows.iter().enumerate() {
         let location = match row.line {
             Some(line) => format!("{}:{line}", row.path),
             None => row.path.clone(),
         };
-        let location = sanitize(&location);
-        if color {
-            write!(out, "{:>3}. {path_style}{location}{path_style:#}", i + 1)?;
-        } else {
-            write!(out, "{:>3}. {location}", i + 1)?;
-        }
-        writeln!(out, "  {}  (score {:.3})", sanitize(&row.title), row.score)?;
-        if !row.excerpt.text.is_empty() {
-            let text = if color {
-                row.excerpt.render(|m| format!("{hl}{}{hl:#}", sanitize(m)))
+        let location = sanitize(&location).into_owned();
+        let title = sanitize(&row.title).into_owned();
+        let score = format!("(score {:.3})", row.score);
+        let (location, title) = match term.width {
+            Some(w) => {
+                let room = w.saturating_sub(INDENT + 2 + score.width());
+                match fit_parts(room, &[&location, &title], &[Fit::Path, Fit::Text]).as_slice() {
+                    [l, t] => (l.clone(), t.clone()),
+                    _ => (location, title),
+                }
+            }
+            None => (location, title),
+        };
+        writeln!(
+            out,
+            "{:>3}. {bold}{location}{bold:#}  {title}  {score}",
+            i + 1
+        )?;
+        let excerpt = match term.width {
+            Some(w) => fitted(&row.excerpt, w.saturating_sub(INDENT)),
+            None => trimmed(&row.excerpt),
+        };
+        if !excerpt.text.is_empty() {
+            let text = if term.styled {
+                excerpt.render(|m| format!("{hl}{}{hl:#}", sanitize(m)))
             } else {
-                row.snippet.clone()
+                sanitize(&excerpt.marked()).into_owned()
             };
-            let text = if color {
-                text
-            } else {
-                sanitize(&text).into_owned()
-            };
-            writeln!(out, "     {}", text.trim())?;
+            writeln!(out, "{:INDENT$}{text}", "")?;
         }
     }
     writeln!(out, "{}", count_line(rows.len(), total))
+}
+
+/// The excerpt without white space around it.
+fn trimmed(excerpt: &Excerpt) -> Excerpt {
+    let text = excerpt.text.trim_end();
+    let lead = text.len() - text.trim_start().len();
+    Excerpt {
+        text: text[lead..].to_string(),
+        highlights: excerpt
+            .highlights
+            .iter()
+            .filter(|r| r.start >= lead && r.end <= text.len())
+            .map(|r| r.start - lead..r.end - lead)
+            .collect(),
+        line: excerpt.line,
+    }
+}
+
+/// The trimmed excerpt cut at the right end (with `…`) to `width` display columns, its `**`
+/// marks counted; the highlights past the cut go with the text.
+fn fitted(excerpt: &Excerpt, width: usize) -> Excerpt {
+    let mut e = trimmed(excerpt);
+    if e.marked().width() <= width {
+        return e;
+    }
+    let marks = 4 * e.highlights.len();
+    let cut = cut_right(&e.text, width.saturating_sub(marks).max(1));
+    let kept = if cut == e.text {
+        cut.len()
+    } else {
+        cut.len() - "…".len()
+    };
+    e.highlights.retain(|r| r.end <= kept);
+    e.text = cut;
+    e
 }
 
 /// "3 results", or "10 of 13 results" when only `shown` of `total` are printed.

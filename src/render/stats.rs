@@ -2,6 +2,7 @@
 
 use std::io::{self, Write};
 
+use super::table::{Fit, Term};
 use crate::graph::Stats;
 
 pub fn json(out: &mut dyn Write, stats: &Stats) -> io::Result<()> {
@@ -9,7 +10,8 @@ pub fn json(out: &mut dyn Write, stats: &Stats) -> io::Result<()> {
     writeln!(out)
 }
 
-pub fn table(out: &mut dyn Write, stats: &Stats) -> io::Result<()> {
+/// Two columns without a header: what is counted, and the count.
+pub fn table(out: &mut dyn Write, stats: &Stats, term: &Term) -> io::Result<()> {
     let mut rows: Vec<(String, String)> = vec![("documents".into(), stats.documents.to_string())];
     for (cat, n) in &stats.by_category {
         // Category names are folder names: anything may be in them.
@@ -35,14 +37,13 @@ pub fn table(out: &mut dyn Write, stats: &Stats) -> io::Result<()> {
     rows.push(("orphans".into(), stats.orphans.to_string()));
     rows.push(("referrers".into(), stats.referrers.to_string()));
     rows.push(("dialect".into(), stats.dialect.clone()));
-    let width = rows
-        .iter()
-        .map(|(k, _)| k.chars().count())
-        .max()
-        .unwrap_or(0);
-    let vwidth = rows.iter().map(|(_, v)| v.len()).max().unwrap_or(0);
-    for (k, v) in rows {
-        writeln!(out, "{k:<width$}  {v:>vwidth$}")?;
-    }
-    Ok(())
+    let rows: Vec<Vec<String>> = rows.into_iter().map(|(k, v)| vec![k, v]).collect();
+    super::table::write(
+        out,
+        term,
+        &["", ""],
+        &[Fit::Text, Fit::Number],
+        &rows,
+        &mut |_| Vec::new(),
+    )
 }

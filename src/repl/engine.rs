@@ -61,8 +61,13 @@ pub struct Answer {
     pub rows: query::Rows,
 }
 
-fn render_errors(text: &str, origin: &Origin, errors: &[query::QueryError]) -> String {
-    query::render_errors(text, &origin.name, origin.line, errors)
+fn render_errors(
+    text: &str,
+    origin: &Origin,
+    errors: &[query::QueryError],
+    styled: bool,
+) -> String {
+    query::render_errors_styled(text, &origin.name, origin.line, errors, styled)
 }
 
 /// Parses, evaluates and renders `text`; the error is the rendered caret message.
@@ -70,16 +75,16 @@ pub fn answer(
     workspace: &Workspace,
     text: &str,
     format: Format,
-    styled: bool,
+    term: &crate::render::table::Term,
     origin: &Origin,
 ) -> Result<Answer, String> {
-    let parsed = query::parse(text).map_err(|e| render_errors(text, origin, &e.0))?;
+    let parsed = query::parse(text).map_err(|e| render_errors(text, origin, &e.0, term.styled))?;
     let crate::answer::Answer {
         rows: found,
         records,
     } = workspace
         .ask(&parsed)
-        .map_err(|e| render_errors(text, origin, &[e]))?;
+        .map_err(|e| render_errors(text, origin, &[e], term.styled))?;
     if parsed.output.is_some() {
         // `as dot`: the drawing instead of the table, as `atomdoc query` prints it.
         let Some(graph) = export::draw_answer(&workspace.corpus, &workspace.graph, &found) else {
@@ -96,8 +101,8 @@ pub fn answer(
     }
     let mut out = Vec::new();
     match format {
-        Format::Table => rows::table(&mut out, &records, styled),
-        Format::Records => rows::records(&mut out, &records, styled),
+        Format::Table => rows::table(&mut out, &records, term),
+        Format::Records => rows::records(&mut out, &records, term),
         Format::Json => rows::json(&mut out, &records),
         Format::Jsonl => rows::json_lines(&mut out, &records),
         Format::Csv => rows::csv(&mut out, &records),
@@ -112,6 +117,6 @@ pub fn answer(
 
 /// The query in its desugared core form (`:explain`).
 pub fn explain(text: &str, origin: &Origin) -> Result<String, String> {
-    let parsed = query::parse(text).map_err(|e| render_errors(text, origin, &e.0))?;
+    let parsed = query::parse(text).map_err(|e| render_errors(text, origin, &e.0, false))?;
     Ok(parsed.explain())
 }

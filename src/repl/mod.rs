@@ -50,8 +50,9 @@ pub struct Session {
     pub workspace: Workspace,
     pub format: Format,
     pub timing: bool,
-    /// Colour in tables (a terminal without `NO_COLOR`).
-    pub styled: bool,
+    /// Colour and width of tables (`Term::of` stdout in a terminal, re-read before each
+    /// line for a resized window; plain when piped).
+    pub term: crate::render::table::Term,
     /// Lines of the screen an answer may fill before it is cut (`None`: never cut).
     pub page_height: Option<usize>,
     /// Columns of the screen, to count the rows a wrapped line takes.
@@ -77,7 +78,7 @@ impl Session {
             workspace,
             format: Format::Table,
             timing: false,
-            styled: false,
+            term: crate::render::table::Term::PLAIN,
             page_height: None,
             page_width: None,
             rest: Vec::new(),
@@ -88,7 +89,8 @@ impl Session {
         })
     }
 
-    /// The one-line banner: documents, links, broken, orphans, and how to get help.
+    /// The banner: documents, links, broken, orphans, and how to get help, on as few lines
+    /// as fit the terminal.
     pub fn banner(&self) -> String {
         let stats = Stats::compute(&self.workspace.corpus, &self.workspace.graph);
         // Links between documents: what `links` lists (referrers' links are not among them).
@@ -98,12 +100,14 @@ impl Session {
             .filter(|(kind, _)| kind.as_str() != crate::graph::stats::FROM_REFERRERS)
             .map(|(_, n)| n)
             .sum();
-        format!(
-            "atomdoc · {} documents, {links} links, {} broken, {} orphans · Tab completes · :help · Ctrl-D quits",
+        let counts = format!(
+            "{} documents, {links} links, {} broken, {} orphans",
             stats.documents,
             stats.broken.values().sum::<usize>(),
             stats.orphans,
-        )
+        );
+        let parts = ["atomdoc", &counts, "Tab completes", ":help", "Ctrl-D quits"];
+        crate::render::table::join_fitted(&parts, " · ", self.term.width).join("\n")
     }
 
     pub fn vocabulary(&self) -> Vocabulary {
@@ -148,7 +152,7 @@ impl Session {
             Format::Json if self.piped => Format::Jsonl,
             f => f,
         };
-        let result = engine::answer(&self.workspace, text, format, self.styled, origin);
+        let result = engine::answer(&self.workspace, text, format, &self.term, origin);
         let elapsed = started.elapsed();
         // A search may have found the cached index damaged and rebuilt it: say so.
         for notice in self.workspace.take_notices() {
@@ -551,12 +555,13 @@ pub fn run_interactive(session: &mut Session) -> anyhow::Result<()> {
             eprintln!("warning: cannot read history {}: {e}", path.display());
         }
     }
-    session.styled = anstream::AutoStream::choice(&io::stdout()) != anstream::ColorChoice::Never;
+    session.term = crate::render::table::Term::of(&io::stdout());
     println!("{}", session.banner());
     loop {
         let size = editor.dimensions();
         session.page_height = size.map(|(_, rows)| rows as usize);
         session.page_width = size.map(|(cols, _)| cols as usize);
+        session.term = crate::render::table::Term::of(&io::stdout());
         match editor.readline("atomdoc> ") {
             Ok(line) => {
                 if line.trim().is_empty() {

@@ -16,7 +16,6 @@ use std::collections::HashMap;
 use std::convert::Infallible;
 use std::sync::Arc;
 
-use axum::Json;
 use axum::extract::{Query as Params, State};
 use axum::http::StatusCode;
 use axum::response::sse::{Event, KeepAlive, Sse};
@@ -26,6 +25,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use tokio::sync::broadcast::error::RecvError;
 
+use super::memo::Answer;
 use super::{Shared, markdown};
 use crate::corpus::{BrokenReason, DocId, DocKind};
 use crate::export::{self, EdgeKind, Kinds, Level, NodeKind};
@@ -42,28 +42,27 @@ pub const MAX_DEPTH: usize = 10;
 /// The most search hits asked for.
 pub const MAX_HITS: usize = 100;
 
-fn error(status: StatusCode, message: impl Into<String>) -> Response {
-    (status, Json(json!({ "error": message.into() }))).into_response()
+fn error(status: StatusCode, message: impl Into<String>) -> Answer {
+    Answer::error(status, message)
 }
 
 /// Anything not routed.
 pub async fn not_found() -> Response {
-    error(StatusCode::NOT_FOUND, "no such page")
+    error(StatusCode::NOT_FOUND, "no such page").into_response()
 }
 
-/// Runs `answer` over the workspace on a blocking thread (answers are CPU work; the runtime's
-/// threads keep serving the event streams).
-async fn with_workspace(
+/// The answer to the question `key` (what was asked, defaults filled in): kept from earlier in
+/// this generation, or computed by `answer` over the workspace on a blocking thread (answers
+/// are CPU work; the runtime's threads keep serving the event streams).
+async fn answer(
     shared: Arc<Shared>,
-    answer: impl FnOnce(&Workspace, u64) -> Response + Send + 'static,
+    key: String,
+    answer: impl FnOnce(&Workspace, u64) -> Answer + Send + 'static,
 ) -> Response {
-    let job = tokio::task::spawn_blocking(move || {
-        let ws = shared.read();
-        answer(&ws, shared.generation())
-    });
+    let job = tokio::task::spawn_blocking(move || shared.answer(key, answer));
     match job.await {
-        Ok(response) => response,
-        Err(_) => error(StatusCode::INTERNAL_SERVER_ERROR, "the answer failed"),
+        Ok(answer) => answer.into_response(),
+        Err(_) => error(StatusCode::INTERNAL_SERVER_ERROR, "the answer failed").into_response(),
     }
 }
 
@@ -72,11 +71,11 @@ fn find(ws: &Workspace, path: &str) -> Option<DocId> {
     ws.corpus.doc_id(path)
 }
 
-fn no_document(path: &str) -> Response {
+fn no_document(path: &str) -> Answer {
     error(StatusCode::NOT_FOUND, format!("no document `{path}`"))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 pub struct GraphParams {
     level: Option<String>,
     around: Option<String>,
@@ -119,86 +118,113 @@ struct NodeView<'a> {
 #[derive(Serialize)]
 struct EdgeView<'a>(usize, usize, &'a EdgeKind, bool, usize);
 
+/// The `/api/graph` answer.
+#[derive(Serialize)]
+struct GraphAnswer<'a> {
+    generation: u64,
+    level: Level,
+    documents: usize,
+    broken_colour: &'static str,
+    nodes: Vec<NodeView<'a>>,
+    edges: Vec<EdgeView<'a>>,
+}
+
+impl GraphParams {
+    /// The question, defaults filled in.
+    pub fn key(&self) -> String {
+        format!(
+            "graph {:?} {:?} {}",
+            self.level.as_deref().unwrap_or("doc"),
+            self.around,
+            self.depth.unwrap_or(1).min(MAX_DEPTH),
+        )
+    }
+}
+
 pub async fn graph(State(shared): State<Arc<Shared>>, Params(p): Params<GraphParams>) -> Response {
-    with_workspace(shared, move |ws, generation| {
-        let level = match p.level.as_deref().unwrap_or("doc") {
-            "doc" => Level::Doc,
-            "subcategory" => Level::Subcategory,
-            "category" => Level::Category,
-            other => {
-                return error(
-                    StatusCode::BAD_REQUEST,
-                    format!("unknown level `{other}`; use doc, subcategory or category"),
-                );
-            }
-        };
-        let around = match &p.around {
-            Some(path) => match find(ws, path) {
-                Some(id) => Some((id, p.depth.unwrap_or(1).min(MAX_DEPTH))),
-                None => return no_document(path),
-            },
-            None => None,
-        };
-        let options = export::Options {
-            level: Some(level),
-            within: None,
-            around,
-            kinds: Kinds::default(),
-        };
-        let drawing = match export::build(&ws.corpus, &ws.graph, &options) {
-            Ok(d) => d,
-            Err(e) => return error(StatusCode::BAD_REQUEST, e.to_string()),
-        };
-        let index: HashMap<&str, usize> = drawing
-            .nodes
-            .iter()
-            .enumerate()
-            .map(|(i, n)| (n.id.as_str(), i))
-            .collect();
-        let edges: Vec<EdgeView> = drawing
-            .edges
-            .iter()
-            .filter_map(|e| {
-                let (s, t) = (
-                    *index.get(e.source.as_str())?,
-                    *index.get(e.target.as_str())?,
-                );
-                Some(EdgeView(s, t, &e.kind, e.broken, e.count))
-            })
-            .collect();
-        let nodes: Vec<NodeView> = drawing
-            .nodes
-            .iter()
-            .map(|node| {
-                let doc = node.path.as_deref().and_then(|p| ws.corpus.doc_id(p));
-                NodeView {
-                    id: &node.id,
-                    kind: node.kind,
-                    label: &node.label,
-                    category: node.category.as_deref(),
-                    subcategory: node.subcategory.as_deref(),
-                    doc_kind: node.doc_kind,
-                    orphan: node.orphan,
-                    focus: node.focus,
-                    documents: node.documents,
-                    colour: node.colour,
-                    reason: node.reason,
-                    inlinks: doc.map(|d| ws.graph.inlinks(d, LinkFilter::Any)),
-                    broken_count: doc.map(|d| ws.corpus.doc(d).broken_links()),
-                }
-            })
-            .collect();
-        Json(json!({
-            "generation": generation,
-            "level": drawing.level,
-            "documents": ws.corpus.docs.len(),
-            "broken_colour": export::BROKEN_COLOUR,
-            "nodes": nodes,
-            "edges": edges,
-        }))
-        .into_response()
+    answer(shared, p.key(), move |ws, generation| {
+        graph_answer(ws, generation, &p)
     })
     .await
+}
+
+/// The drawing `p` asks for.
+pub fn graph_answer(ws: &Workspace, generation: u64, p: &GraphParams) -> Answer {
+    let level = match p.level.as_deref().unwrap_or("doc") {
+        "doc" => Level::Doc,
+        "subcategory" => Level::Subcategory,
+        "category" => Level::Category,
+        other => {
+            return error(
+                StatusCode::BAD_REQUEST,
+                format!("unknown level `{other}`; use doc, subcategory or category"),
+            );
+        }
+    };
+    let around = match &p.around {
+        Some(path) => match find(ws, path) {
+            Some(id) => Some((id, p.depth.unwrap_or(1).min(MAX_DEPTH))),
+            None => return no_document(path),
+        },
+        None => None,
+    };
+    let options = export::Options {
+        level: Some(level),
+        within: None,
+        around,
+        kinds: Kinds::default(),
+    };
+    let drawing = match export::build(&ws.corpus, &ws.graph, &options) {
+        Ok(d) => d,
+        Err(e) => return error(StatusCode::BAD_REQUEST, e.to_string()),
+    };
+    let index: HashMap<&str, usize> = drawing
+        .nodes
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.id.as_str(), i))
+        .collect();
+    let edges: Vec<EdgeView> = drawing
+        .edges
+        .iter()
+        .filter_map(|e| {
+            let (s, t) = (
+                *index.get(e.source.as_str())?,
+                *index.get(e.target.as_str())?,
+            );
+            Some(EdgeView(s, t, &e.kind, e.broken, e.count))
+        })
+        .collect();
+    let nodes: Vec<NodeView> = drawing
+        .nodes
+        .iter()
+        .map(|node| {
+            let doc = node.path.as_deref().and_then(|p| ws.corpus.doc_id(p));
+            NodeView {
+                id: &node.id,
+                kind: node.kind,
+                label: &node.label,
+                category: node.category.as_deref(),
+                subcategory: node.subcategory.as_deref(),
+                doc_kind: node.doc_kind,
+                orphan: node.orphan,
+                focus: node.focus,
+                documents: node.documents,
+                colour: node.colour,
+                reason: node.reason,
+                inlinks: doc.map(|d| ws.graph.inlinks(d, LinkFilter::Any)),
+                broken_count: doc.map(|d| ws.corpus.doc(d).broken_links()),
+            }
+        })
+        .collect();
+    Answer::ok(&GraphAnswer {
+        generation,
+        level: drawing.level,
+        documents: ws.corpus.docs.len(),
+        broken_colour: export::BROKEN_COLOUR,
+        nodes,
+        edges,
+    })
 }
 
 #[derive(Deserialize)]
@@ -236,7 +262,7 @@ fn records(ws: &Workspace, query: &Query) -> Value {
 }
 
 pub async fn doc(State(shared): State<Arc<Shared>>, Params(p): Params<DocParams>) -> Response {
-    with_workspace(shared, move |ws, generation| {
+    answer(shared, format!("doc {:?}", p.path), move |ws, generation| {
         let Some(id) = find(ws, &p.path) else {
             return no_document(&p.path);
         };
@@ -262,7 +288,7 @@ pub async fn doc(State(shared): State<Arc<Shared>>, Params(p): Params<DocParams>
             None => (Vec::new(), json!([])),
         };
         let this = name(&d.path);
-        Json(json!({
+        Answer::ok(&json!({
             "generation": generation,
             "path": d.path,
             "title": d.display_title(),
@@ -279,7 +305,6 @@ pub async fn doc(State(shared): State<Arc<Shared>>, Params(p): Params<DocParams>
             "missing_sections": missing,
             "findings": findings,
         }))
-        .into_response()
     })
     .await
 }
@@ -295,12 +320,14 @@ pub async fn search(
     State(shared): State<Arc<Shared>>,
     Params(p): Params<SearchParams>,
 ) -> Response {
-    with_workspace(shared, move |ws, generation| {
-        let query = match crate::search::SearchQuery::parse(&p.q, p.fuzzy.unwrap_or(false)) {
+    let fuzzy = p.fuzzy.unwrap_or(false);
+    let limit = p.limit.unwrap_or(20).min(MAX_HITS);
+    let key = format!("search {:?} {fuzzy} {limit}", p.q);
+    answer(shared, key, move |ws, generation| {
+        let query = match crate::search::SearchQuery::parse(&p.q, fuzzy) {
             Ok(q) => q,
             Err(e) => return error(StatusCode::BAD_REQUEST, e.to_string()),
         };
-        let limit = p.limit.unwrap_or(20).min(MAX_HITS);
         let hits = match crate::answer::search(&ws.corpus, ws, &query, None, limit) {
             Ok(hits) => hits.hits,
             // Nothing to look for is the asker's mistake; anything else is the index's.
@@ -335,7 +362,7 @@ pub async fn search(
                 })
             })
             .collect();
-        Json(json!({ "generation": generation, "hits": hits })).into_response()
+        Answer::ok(&json!({ "generation": generation, "hits": hits }))
     })
     .await
 }
@@ -346,7 +373,7 @@ pub struct QueryParams {
 }
 
 pub async fn query(State(shared): State<Arc<Shared>>, Params(p): Params<QueryParams>) -> Response {
-    with_workspace(shared, move |ws, generation| {
+    answer(shared, format!("query {:?}", p.q), move |ws, generation| {
         let parsed = match crate::query::parse(&p.q) {
             Ok(q) => q,
             Err(errors) => {
@@ -362,19 +389,18 @@ pub async fn query(State(shared): State<Arc<Shared>>, Params(p): Params<QueryPar
                         })
                     })
                     .collect();
-                return (
+                return Answer::json(
                     StatusCode::BAD_REQUEST,
-                    Json(json!({ "error": errors.to_string(), "errors": list })),
-                )
-                    .into_response();
+                    &json!({ "error": errors.to_string(), "errors": list }),
+                );
             }
         };
         let answer = match ws.ask(&parsed) {
             Ok(a) => a,
             Err(e) => {
-                return (
+                return Answer::json(
                     StatusCode::BAD_REQUEST,
-                    Json(json!({
+                    &json!({
                         "error": e.message,
                         "errors": [{
                             "message": e.message,
@@ -382,9 +408,8 @@ pub async fn query(State(shared): State<Arc<Shared>>, Params(p): Params<QueryPar
                             "start": e.span.start,
                             "end": e.span.end,
                         }],
-                    })),
-                )
-                    .into_response();
+                    }),
+                );
             }
         };
         let mut records = answer.records;
@@ -397,7 +422,7 @@ pub async fn query(State(shared): State<Arc<Shared>>, Params(p): Params<QueryPar
                 "edges": g.edges.iter().map(|e| [&e.source, &e.target]).collect::<Vec<_>>(),
             })
         });
-        Json(json!({
+        Answer::ok(&json!({
             "generation": generation,
             "query": parsed.to_string(),
             "columns": records.columns,
@@ -407,30 +432,34 @@ pub async fn query(State(shared): State<Arc<Shared>>, Params(p): Params<QueryPar
             "empty_note": records.empty_note,
             "highlight": highlight,
         }))
-        .into_response()
     })
     .await
 }
 
 pub async fn coverage(State(shared): State<Arc<Shared>>) -> Response {
-    let error_text = shared
-        .checks_error
-        .read()
-        .unwrap_or_else(|e| e.into_inner())
-        .clone();
-    with_workspace(shared, move |ws, generation| match ws.checks() {
+    let error_text = shared.checks_error();
+    answer(shared, COVERAGE.into(), move |ws, generation| {
+        coverage_answer(ws, generation, error_text)
+    })
+    .await
+}
+
+/// The question `/api/coverage` asks.
+pub const COVERAGE: &str = "coverage";
+
+/// Coverage per category from the kept findings, or why the checks cannot run.
+pub fn coverage_answer(ws: &Workspace, generation: u64, error_text: Option<String>) -> Answer {
+    match ws.checks() {
         Some(checks) => {
             let rows = crate::check::coverage::summary(&ws.corpus, &ws.graph, &checks.report);
-            Json(json!({ "generation": generation, "rows": rows })).into_response()
+            Answer::ok(&json!({ "generation": generation, "rows": rows }))
         }
-        None => Json(json!({
+        None => Answer::ok(&json!({
             "generation": generation,
             "rows": [],
             "error": error_text.unwrap_or_else(|| "the checks have not run".into()),
-        }))
-        .into_response(),
-    })
-    .await
+        })),
+    }
 }
 
 /// The event stream: `hello` with the current generation (a page that reconnects after a

@@ -24,6 +24,7 @@ mod api;
 mod assets;
 mod guard;
 mod markdown;
+mod memo;
 
 use std::io;
 use std::net::{IpAddr, SocketAddr};
@@ -48,12 +49,14 @@ pub struct Options {
 }
 
 /// The state every request shares: the one workspace, its generation (bumped by every
-/// applied change) and the channel announcing changes.
+/// applied change, under the workspace's write lock, so a reader always sees the generation
+/// of what it reads), the answers kept for this generation and the channel announcing changes.
 pub struct Shared {
     workspace: RwLock<Workspace>,
     /// Why the checks cannot run (`[check]` invalid), for the coverage panel.
     checks_error: RwLock<Option<String>>,
     generation: AtomicU64,
+    memo: memo::Memo,
     events: broadcast::Sender<Arc<str>>,
     hosts: Hosts,
 }
@@ -65,19 +68,54 @@ impl Shared {
             workspace: RwLock::new(workspace),
             checks_error: RwLock::new(None),
             generation: AtomicU64::new(1),
+            memo: memo::Memo::default(),
             events,
             hosts,
         };
-        shared.start_checks();
+        shared.start_checks(&mut shared.write());
         shared
     }
 
     /// Runs the checks once, so that the workspace keeps their findings up to date from now
     /// on (the document panel and coverage read them), and reads every document's text.
-    fn start_checks(&self) {
-        let mut ws = self.write();
+    fn start_checks(&self, ws: &mut Workspace) {
         let error = ws.diagnostics().err().map(|e| e.to_string());
         *self.checks_error.write().unwrap_or_else(|e| e.into_inner()) = error;
+    }
+
+    /// Why the checks cannot run, if they cannot.
+    fn checks_error(&self) -> Option<String> {
+        self.checks_error
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// The answer to the question `key`, kept from earlier in this generation or computed now
+    /// by `compute` over the workspace (see [`memo`]).
+    fn answer(
+        &self,
+        key: String,
+        compute: impl FnOnce(&Workspace, u64) -> memo::Answer,
+    ) -> memo::Answer {
+        let ws = self.read();
+        let generation = self.generation();
+        self.memo
+            .answer(generation, key, || compute(&ws, generation))
+    }
+
+    /// Computes the answers a page asks for first — the whole graph and coverage — so that
+    /// the first page after the start finds them ready. (After a change the open pages ask
+    /// at once anyway; warming then would only compete with them.)
+    pub fn warm(&self) {
+        let graph = api::GraphParams::default();
+        self.answer(graph.key(), |ws, generation| {
+            api::graph_answer(ws, generation, &graph)
+        });
+        let error = self.checks_error();
+        self.answer(api::COVERAGE.into(), |ws, generation| {
+            api::coverage_answer(ws, generation, error)
+        });
     }
 
     fn read(&self) -> RwLockReadGuard<'_, Workspace> {
@@ -93,22 +131,35 @@ impl Shared {
         self.generation.load(Ordering::SeqCst)
     }
 
-    /// Applies a batch of changes to the workspace and tells every open page.
+    /// Applies a batch of changes to the workspace and tells every open page. A failed batch
+    /// still starts a new generation (it may have changed part of the workspace), so no
+    /// answer of the old one is sent again.
     pub fn apply(&self, changes: Vec<Change>) -> io::Result<Applied> {
-        let applied = {
+        let (applied, generation) = {
             let mut ws = self.write();
-            ws.apply(changes)?
+            let applied = ws.apply(changes);
+            (applied, self.next_generation())
         };
-        self.announce(&applied);
+        let applied = applied?;
+        self.announce(generation, &applied);
         Ok(applied)
     }
 
     /// Replaces the workspace by a fresh load (the watcher could not say what changed) and
     /// tells every open page.
     pub fn replace(&self, workspace: Workspace) {
-        *self.write() = workspace;
-        self.start_checks();
-        self.announce(&Applied::default());
+        let generation = {
+            let mut ws = self.write();
+            *ws = workspace;
+            self.start_checks(&mut ws);
+            self.next_generation()
+        };
+        self.announce(generation, &Applied::default());
+    }
+
+    /// Bumps the generation (with the write lock held) and returns the new one.
+    fn next_generation(&self) -> u64 {
+        self.generation.fetch_add(1, Ordering::SeqCst) + 1
     }
 
     /// Notices the workspace gathered (the cache, the search index), for the cli to print.
@@ -116,8 +167,7 @@ impl Shared {
         self.read().take_notices()
     }
 
-    fn announce(&self, applied: &Applied) {
-        let generation = self.generation.fetch_add(1, Ordering::SeqCst) + 1;
+    fn announce(&self, generation: u64, applied: &Applied) {
         let message = serde_json::json!({
             "generation": generation,
             "added": applied.added,
@@ -174,8 +224,13 @@ impl Server {
         Arc::clone(&self.shared)
     }
 
-    /// Serves until the process ends.
+    /// Serves until the process ends. The first answers are computed meanwhile
+    /// ([`Shared::warm`]).
     pub fn run(self) -> io::Result<()> {
+        let shared = Arc::clone(&self.shared);
+        std::thread::Builder::new()
+            .name("atomdoc-serve-warm".into())
+            .spawn(move || shared.warm())?;
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()

@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 
 use crate::cdp::{Browser, CHROMIUM, Page};
 use crate::common::{atomdoc, copy_tree, have_tool, project, sample};
+use crate::perf::gen_tree;
 use crate::serve::{HOSTILE_TITLE, Served, hostile_tree};
 
 const POOLING: &str = "docs/atomic/integrations/redis/connection-pooling.md";
@@ -44,6 +45,23 @@ fn node_position(page: &mut Page, id: &str) -> (f64, f64) {
     (v[0].as_f64().unwrap(), v[1].as_f64().unwrap())
 }
 
+/// The labels drawn (at least a few) overlap no other label.
+fn no_labels_overlap(page: &mut Page) {
+    let boxes = page.eval("atomdoc.labelBoxes");
+    let boxes = boxes.as_array().unwrap();
+    assert!(boxes.len() >= 5, "{} labels", boxes.len());
+    let side = |b: &Value, k: &str| b[k].as_f64().unwrap();
+    for (i, a) in boxes.iter().enumerate() {
+        for b in &boxes[i + 1..] {
+            let apart = side(a, "x1") <= side(b, "x0")
+                || side(b, "x1") <= side(a, "x0")
+                || side(a, "y1") <= side(b, "y0")
+                || side(b, "y1") <= side(a, "y0");
+            assert!(apart, "labels overlap: {a} {b}");
+        }
+    }
+}
+
 #[test]
 fn the_sample_in_a_browser() {
     if !have_tool(CHROMIUM, "--version") {
@@ -71,6 +89,7 @@ fn the_sample_in_a_browser() {
         json!(37)
     );
     page.screenshot(&shot("graph.png"));
+    no_labels_overlap(&mut page);
 
     // Clicking a node opens its panel, with its backlinks.
     let (x, y) = node_position(&mut page, POOLING);
@@ -104,6 +123,7 @@ fn the_sample_in_a_browser() {
             .contains("doc=")
     );
     page.screenshot(&shot("document.png"));
+    no_labels_overlap(&mut page);
 
     // The search box finds a document.
     page.type_and_enter("#search", "dead letter");
@@ -238,5 +258,64 @@ fn a_hostile_title_runs_no_script() {
     assert_eq!(
         page.eval("document.querySelectorAll('script:not([src]), svg, iframe').length"),
         json!(0)
+    );
+}
+
+/// Above 15,000 links the overview draws every node and no link; a selected document's links
+/// are drawn, and "every edge" draws them all — while the page always knows every link.
+#[test]
+fn a_large_tree_draws_the_links_of_what_is_looked_at() {
+    if !have_tool(CHROMIUM, "--version") {
+        return;
+    }
+    let tree = tempfile::tempdir().unwrap();
+    let repo = tree.path();
+    let spec = gen_tree::Spec {
+        docs: 2500,
+        seed: 5,
+        mean_bytes: 1200,
+    };
+    gen_tree::generate(&spec, |path, text| {
+        let file = repo.join(path);
+        std::fs::create_dir_all(file.parent().unwrap())?;
+        std::fs::write(file, text)
+    })
+    .unwrap();
+    std::fs::write(repo.join("atomdoc.toml"), "root = \"docs/atomic\"\n").unwrap();
+    let export = cli_json(repo, &["export", "--format", "json", "--level", "doc"]);
+    let edges = export["edges"].as_array().unwrap();
+    assert!(edges.len() > 15_000, "{} links", edges.len());
+    let served = Served::start(repo);
+    let browser = Browser::launch();
+
+    let mut page = open(&browser, &served.url);
+    assert_eq!(
+        page.eval("atomdoc.graph.order"),
+        json!(export["nodes"].as_array().unwrap().len())
+    );
+    assert_eq!(page.eval("atomdoc.edgeCount"), json!(edges.len()));
+    assert_eq!(page.eval("atomdoc.graph.size"), json!(0));
+    no_labels_overlap(&mut page);
+    page.screenshot(&shot("large.png"));
+
+    // A selected document: its own links are drawn.
+    let hub = cli_json(repo, &["query", "hubs", "limit", "1", "--format", "json"]);
+    let hub = hub[0]["path"].as_str().unwrap();
+    let touching = edges
+        .iter()
+        .filter(|e| e["source"] == hub || e["target"] == hub)
+        .count();
+    assert!(touching > 0);
+    let mut page = open(&browser, &format!("{}#doc={hub}", served.url));
+    page.wait_for(&format!("atomdoc.graph.size === {touching}"), 20);
+
+    // Every edge, when asked.
+    page.eval("document.getElementById('all-edges').click()");
+    page.wait_for(&format!("atomdoc.graph.size === {}", edges.len()), 60);
+    assert!(
+        page.eval("location.hash")
+            .as_str()
+            .unwrap()
+            .contains("edges=all")
     );
 }

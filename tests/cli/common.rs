@@ -36,6 +36,7 @@ pub fn atomdoc_cached(repo: &Path) -> Command {
     let mut cmd = Command::cargo_bin("atomdoc").expect("binary builds");
     cmd.env("NO_COLOR", "1")
         .env_remove("CLICOLOR_FORCE")
+        .env_remove("COLUMNS")
         .arg("--repo")
         .arg(repo);
     cmd
@@ -149,6 +150,11 @@ pub struct Tmux {
 
 impl Tmux {
     pub fn start(command: &str, cwd: &Path) -> Option<Tmux> {
+        Tmux::start_sized(command, cwd, 100, 30)
+    }
+
+    /// [`Tmux::start`] in a terminal of `width` columns and `height` lines.
+    pub fn start_sized(command: &str, cwd: &Path, width: u16, height: u16) -> Option<Tmux> {
         if !crate::common::have_tool("tmux", "-V") {
             return None;
         }
@@ -156,7 +162,15 @@ impl Tmux {
         let socket = dir.path().join("tmux.sock").display().to_string();
         let status = std::process::Command::new("tmux")
             .args(["-S", &socket, "-f", "/dev/null", "new-session", "-d"])
-            .args(["-s", "repl", "-x", "100", "-y", "30", "-c"])
+            .args([
+                "-s",
+                "repl",
+                "-x",
+                &width.to_string(),
+                "-y",
+                &height.to_string(),
+            ])
+            .arg("-c")
             .arg(cwd)
             .arg(command)
             .status()
@@ -182,6 +196,12 @@ impl Tmux {
 
     pub fn pane(&self) -> String {
         self.tmux(&["capture-pane", "-p", "-t", "repl"])
+    }
+
+    /// The pane with the lines the terminal wrapped joined again, so a line printed wider
+    /// than the terminal shows as one line wider than it.
+    pub fn joined_pane(&self) -> String {
+        self.tmux(&["capture-pane", "-p", "-J", "-t", "repl"])
     }
 
     /// Waits until the pane shows `text` (up to a generous limit; this is not a timing

@@ -64,7 +64,8 @@ fn check_output_grows_with_findings_not_with_their_lines() {
     );
     let longest = stdout.lines().map(|l| l.chars().count()).max().unwrap();
     assert!(longest < 200, "a line of {longest} characters");
-    // The caret still sits under the link, inside a window cut with `…`.
+    // The caret still sits under the link, inside a window cut with `...` (annotate-snippets'
+    // mark, as rustc's).
     let snippet = stdout
         .lines()
         .skip_while(|l| !l.contains("long.md:3:13001"))
@@ -75,7 +76,7 @@ fn check_output_grows_with_findings_not_with_their_lines() {
         .skip_while(|l| !l.contains("long.md:3:13001"))
         .nth(3)
         .unwrap();
-    assert!(snippet.contains('…'), "{snippet}");
+    assert!(snippet.contains("..."), "{snippet}");
     let at = caret.find('^').unwrap();
     let under: String = snippet.chars().skip(at).take(12).collect();
     assert_eq!(under, "[x](nope.md)", "{snippet}\n{caret}");

@@ -4,7 +4,7 @@
 //! trees.
 
 #[path = "../../examples/gen_corpus/tree.rs"]
-mod gen_tree;
+pub mod gen_tree;
 
 use std::sync::Mutex;
 

@@ -698,6 +698,17 @@ fn color_flag_overrides_the_terminal_and_the_environment() {
         &[&q[..], &["--color", "never"]].concat(),
         Some(("CLICOLOR_FORCE", "1"))
     ));
+    // Query errors (on stderr, through the one caret renderer) follow the same decision.
+    let error = |flag: &str| {
+        let out = atomdoc(&sample())
+            .env_remove("NO_COLOR")
+            .args(["query", "orphans in", "--color", flag])
+            .output()
+            .unwrap();
+        String::from_utf8(out.stderr).unwrap().contains('\x1b')
+    };
+    assert!(error("always"));
+    assert!(!error("never"));
     let c = ["check", "--select", "AD014"];
     assert!(esc(&[&c[..], &["--color", "always"]].concat(), None));
     assert!(!esc(

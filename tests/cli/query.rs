@@ -394,14 +394,3 @@ fn colour_only_when_forced_and_never_with_no_color() {
         .unwrap();
     assert!(!String::from_utf8(plain.stdout).unwrap().contains('\u{1b}'));
 }
-
-#[test]
-fn the_readme_shows_the_real_output_of_its_main_command() {
-    let readme = std::fs::read_to_string(project().join("README.md")).unwrap();
-    assert!(readme.contains("cargo run --release -- --repo examples/sample query \"orphans\""));
-    let out = run_ok(&sample(), &["query", "orphans"]);
-    assert!(
-        readme.contains(&format!("```text\n{out}```")),
-        "README's sample output is stale; it should read:\n{out}"
-    );
-}

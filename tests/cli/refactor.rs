@@ -6,7 +6,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use crate::common::{atomdoc, atomdoc_cached, copy_tree, project, sample, tree};
+use crate::common::{atomdoc, atomdoc_cached, copy_tree, tree};
 
 /// Every file under `repo` except atomdoc's cache, with its bytes; folders as `dir/`.
 fn snapshot(repo: &Path) -> BTreeMap<String, Vec<u8>> {
@@ -385,51 +385,8 @@ fn kill_9_during_a_500_file_move_ends_before_or_after_it() {
     );
 }
 
-/// Every `$ atomdoc …` example of `docs/refactor.md`, run in order on one copy of the
-/// sample, prints what the page shows under it.
-#[test]
-fn the_refactoring_page_shows_real_runs_on_the_sample() {
-    let page = std::fs::read_to_string(project().join("docs/refactor.md")).unwrap();
-    let copy = copy_tree(&sample());
-    let mut examples = 0;
-    let mut in_block = false;
-    let mut command: Option<Vec<String>> = None;
-    let mut expected = String::new();
-    let mut check = |command: &mut Option<Vec<String>>, expected: &mut String| {
-        if let Some(args) = command.take() {
-            let args: Vec<&str> = args.iter().map(String::as_str).collect();
-            let out = atomdoc_cached(copy.path()).args(&args).output().unwrap();
-            let stdout = String::from_utf8_lossy(&out.stdout);
-            assert_eq!(
-                stdout,
-                *expected,
-                "docs/refactor.md: `atomdoc {}` prints\n{stdout}\nstderr: {}",
-                args.join(" "),
-                String::from_utf8_lossy(&out.stderr)
-            );
-            examples += 1;
-        }
-        expected.clear();
-    };
-    for line in page.lines() {
-        if line.starts_with("```") {
-            check(&mut command, &mut expected);
-            in_block = line == "```console";
-            continue;
-        }
-        if !in_block {
-            continue;
-        }
-        if let Some(rest) = line.strip_prefix("$ atomdoc ") {
-            check(&mut command, &mut expected);
-            command = Some(rest.split_whitespace().map(str::to_string).collect());
-        } else if command.is_some() {
-            expected.push_str(line);
-            expected.push('\n');
-        }
-    }
-    assert!(examples >= 4, "found only {examples} examples");
-}
+// The page's examples (`docs/refactor.md`) are checked with every other documented session
+// by `tests/cli/docs.rs`.
 
 /// A journal left by a crash (planted here: the record of a completed move, renamed back to
 /// the journal) is dealt with before any command reads the tree, and stops `--no-cache`.

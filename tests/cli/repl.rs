@@ -278,10 +278,8 @@ fn end_to_end_in_a_real_terminal() {
     t.wait_for("atomdoc> orphans in services");
     t.send(&["Enter"]);
     let pane = t.wait_for("1 document");
-    assert!(
-        pane.contains("docs/atomic/services/service-catalog.md"),
-        "{pane}"
-    );
+    // The table fits the 100 columns: the path is cut from the left, its file name kept.
+    assert!(pane.contains("…/services/service-catalog.md"), "{pane}");
 
     // A grey hint from the grammar, accepted with the right arrow.
     t.send(&["C-l", "hubs lim"]);

@@ -493,3 +493,64 @@ fn hostile_strings_arrive_as_text() {
     let search = s.json("/api/search?q=hostilexss");
     assert_eq!(search["hits"][0]["path"], path);
 }
+
+/// Answers are kept until a change is applied: the same question gets the same bytes, and
+/// after an edit every answer — the whole graph, a document, a query, coverage — is the new
+/// tree's.
+#[test]
+fn kept_answers_follow_an_edit() {
+    let tree = copy_tree(&sample());
+    let s = Served::start(tree.path());
+    let targets = [
+        "/api/graph".to_string(),
+        "/api/graph?level=category".to_string(),
+        format!("/api/doc?path={POOLING}"),
+        "/api/query?q=docs%20in%20integrations".to_string(),
+        "/api/coverage".to_string(),
+    ];
+    let before: Vec<String> = targets.iter().map(|t| s.get(t).body).collect();
+    for (target, body) in targets.iter().zip(&before) {
+        assert_eq!(&s.get(target).body, body, "{target} is answered the same");
+    }
+    assert!(before[0].contains("\"Redis Connection Pooling\""));
+
+    let file = tree.path().join(POOLING);
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(
+        &file,
+        text.replace("# Redis Connection Pooling", "# Redis Pools, Kept Fresh"),
+    )
+    .unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while s.json(&targets[2])["title"] != "Redis Pools, Kept Fresh" {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the edit reaches the document answer"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let graph = s.json(&targets[0]);
+    let node = graph["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["id"] == POOLING)
+        .unwrap();
+    assert_eq!(node["label"], "Redis Pools, Kept Fresh");
+    let query = s.json(&targets[3]);
+    assert!(
+        query["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["title"] == "Redis Pools, Kept Fresh"),
+        "{query}"
+    );
+    let old: Value = serde_json::from_str(&before[4]).unwrap();
+    let coverage = s.json(&targets[4]);
+    assert!(coverage["generation"].as_u64() > old["generation"].as_u64());
+    assert_eq!(
+        coverage["rows"], old["rows"],
+        "the title edit changes no coverage"
+    );
+}

@@ -10,6 +10,8 @@ use crate::common::{Tmux, copy_tree, sample};
 
 /// The orphan the edits below link to.
 const ORPHAN: &str = "docs/atomic/infrastructure/health-checks.md";
+/// What a 100-column terminal shows of [`ORPHAN`]: the table cuts paths from the left.
+const ORPHAN_SHOWN: &str = "infrastructure/health-checks.md";
 
 /// Gives the orphan an incoming link from another document.
 fn link_to_the_orphan(repo: &std::path::Path) {
@@ -33,19 +35,16 @@ fn an_edit_redraws_the_answer_in_a_terminal() {
     };
     let first = tmux.wait_for("4 documents");
     assert!(first.contains("atomdoc watch: orphans at "), "{first}");
-    assert!(first.contains(ORPHAN), "{first}");
+    assert!(first.contains(ORPHAN_SHOWN), "{first}");
 
     link_to_the_orphan(repo);
     // The bound: the screen changes within two seconds of the edit.
     let after = tmux.wait_within(
         Duration::from_secs(2),
         "the orphan gone from the answer",
-        |pane| pane.contains("3 documents") && !pane.contains(ORPHAN),
+        |pane| pane.contains("3 documents") && !pane.contains(ORPHAN_SHOWN),
     );
-    assert!(
-        after.contains("docs/atomic/services/service-catalog.md"),
-        "{after}"
-    );
+    assert!(after.contains("services/service-catalog.md"), "{after}");
 
     // Ctrl-C ends it with status 0 and the alternate screen is gone.
     tmux.send(&["C-c"]);

@@ -82,7 +82,7 @@ pub fn check(data: &[u8]) {
             if let Ok(answer) = ws.ask(&q) {
                 let records = answer.records;
                 let mut out = Vec::new();
-                rows::table(&mut out, &records, false).unwrap();
+                rows::table(&mut out, &records, &atomdoc::render::table::Term::PLAIN).unwrap();
                 let table = String::from_utf8(out).unwrap();
                 assert!(
                     !table.contains('\u{1b}'),

@@ -10,12 +10,13 @@
 //!    = help: Add links to the documents a reader needs next …
 //! ```
 //!
-//! followed by one summary line. A line wider than [`MAX_LINE_WIDTH`] columns shows a window
-//! around the finding ([`Snippet`]). Colour is optional (the caller decides); document text is
-//! sanitised so no control character from a file reaches the terminal.
+//! followed by one summary line, through the one caret renderer ([`diagnostic`]: windows of
+//! long lines, sanitised text, colour as the caller decides).
 
 use std::collections::HashMap;
 use std::io::{self, Write};
+
+use std::ops::Range;
 
 use anstyle::{AnsiColor, Style};
 
@@ -23,34 +24,7 @@ use super::Outcome;
 use crate::check::{Diagnostic, Severity, Sources};
 use crate::corpus::lines::LineIndex;
 use crate::corpus::parse::strip_bom;
-use crate::render::sanitize;
-use crate::render::snippet::{MAX_LINE_WIDTH, Snippet, floor_char_boundary};
-
-struct Styles {
-    error: Style,
-    warning: Style,
-    gutter: Style,
-    bold: Style,
-}
-
-impl Styles {
-    fn new(color: bool) -> Styles {
-        if !color {
-            return Styles {
-                error: Style::new(),
-                warning: Style::new(),
-                gutter: Style::new(),
-                bold: Style::new(),
-            };
-        }
-        Styles {
-            error: AnsiColor::Red.on_default().bold(),
-            warning: AnsiColor::Yellow.on_default().bold(),
-            gutter: AnsiColor::Blue.on_default().bold(),
-            bold: Style::new().bold(),
-        }
-    }
-}
+use crate::render::diagnostic::{self, Caret, MAX_LINE_WIDTH, floor_char_boundary};
 
 pub fn render(
     out: &mut dyn Write,
@@ -58,7 +32,6 @@ pub fn render(
     sources: &Sources,
     color: bool,
 ) -> io::Result<()> {
-    let st = Styles::new(color);
     // Each file's line starts are found once, however many findings it has.
     let mut indexes: HashMap<&str, LineIndex> = HashMap::new();
     for d in outcome.diagnostics {
@@ -67,15 +40,14 @@ pub fn render(
                 .entry(path.as_str())
                 .or_insert_with(|| LineIndex::new(strip_bom(text)))
         });
-        diagnostic(out, d, lines, &st)?;
+        diagnostic(out, d, lines, color)?;
     }
     let t = outcome.totals();
-    let style = if t.errors > 0 {
-        st.error
-    } else if t.warnings > 0 {
-        st.warning
-    } else {
-        st.bold
+    let style = match (color, t.errors > 0, t.warnings > 0) {
+        (false, _, _) => Style::new(),
+        (true, true, _) => AnsiColor::Red.on_default().bold(),
+        (true, false, true) => AnsiColor::Yellow.on_default().bold(),
+        (true, false, false) => Style::new().bold(),
     };
     writeln!(
         out,
@@ -95,59 +67,33 @@ fn diagnostic(
     out: &mut dyn Write,
     d: &Diagnostic,
     lines: Option<&LineIndex>,
-    st: &Styles,
+    color: bool,
 ) -> io::Result<()> {
-    let (label, style) = match d.severity {
-        Severity::Error => ("error", st.error),
-        Severity::Warning => ("warning", st.warning),
+    let caret = Caret {
+        severity: match d.severity {
+            Severity::Error => diagnostic::Severity::Error,
+            Severity::Warning => diagnostic::Severity::Warning,
+        },
+        code: Some(d.code),
+        message: &d.message,
+        origin: &d.path,
+        line_number: d.line as usize,
+        column: d.column as usize,
+        line: lines.and_then(|lines| span(lines, d)),
+        // rustc's help line: the did-you-mean and the fix (the same text as JSON's `help`).
+        help: d.help.as_deref(),
     };
-    let bold = st.bold;
-    let gutter = st.gutter;
-    writeln!(
-        out,
-        "{style}{label}[{}]{style:#}{bold}: {}{bold:#}",
-        d.code,
-        sanitize(&d.message)
-    )?;
-    let num = d.line.to_string();
-    let pad = " ".repeat(num.len());
-    writeln!(
-        out,
-        "{pad}{gutter}-->{gutter:#} {}:{}:{}",
-        sanitize(&d.path),
-        d.line,
-        d.column
-    )?;
-    if let Some(snippet) = lines.and_then(|lines| snippet(lines, d)) {
-        writeln!(out, "{pad} {gutter}|{gutter:#}")?;
-        writeln!(out, "{gutter}{num} |{gutter:#} {}", snippet.text)?;
-        writeln!(
-            out,
-            "{pad} {gutter}|{gutter:#} {}{style}{}{style:#}",
-            " ".repeat(snippet.caret),
-            "^".repeat(snippet.width.max(1))
-        )?;
-        writeln!(out, "{pad} {gutter}|{gutter:#}")?;
-    }
-    // rustc's help line: the did-you-mean and the fix (the same text as JSON's `help`).
-    if let Some(help) = &d.help {
-        writeln!(
-            out,
-            "{pad} {gutter}={gutter:#} {bold}help{bold:#}: {}",
-            sanitize(help)
-        )?;
-    }
-    Ok(())
+    out.write_all(diagnostic::render(&caret, color).as_bytes())
 }
 
 /// How far past the finding's column its subject is looked for, in bytes beyond the
 /// subject's own length.
 const SUBJECT_REACH: usize = 4 * MAX_LINE_WIDTH;
 
-/// The window of `d`'s line to show, around its span: the finding's subject when the line
-/// shows it at or after the column (through a closing `)` or backtick), else the rest of the
-/// line. `None` when the line is not in the source.
-fn snippet(lines: &LineIndex, d: &Diagnostic) -> Option<Snippet> {
+/// `d`'s line and the span to underline in it: the finding's subject when the line shows it
+/// at or after the column (through a closing `)` or backtick), else the rest of the line.
+/// `None` when the line is not in the source.
+fn span<'a>(lines: &'a LineIndex, d: &Diagnostic) -> Option<(&'a str, Range<usize>)> {
     let range = lines.line_range(d.line)?;
     let at = lines.offset(d.line, d.column)? - range.start;
     let line = &lines.src()[range];
@@ -166,5 +112,5 @@ fn snippet(lines: &LineIndex, d: &Diagnostic) -> Option<Snippet> {
     } else {
         reach
     };
-    Some(Snippet::window(line, at, at + end, MAX_LINE_WIDTH))
+    Some((line, at..at + end))
 }

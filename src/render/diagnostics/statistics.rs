@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use super::Outcome;
 use crate::check::{Diagnostic, Severity};
+use crate::render::table::{Fit, Term};
 
 /// One rule's count.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -42,26 +43,34 @@ pub fn statistics(diagnostics: &[Diagnostic]) -> Vec<RuleCount> {
     rows
 }
 
-/// Aligned columns, then the run's summary line.
-pub fn table(out: &mut dyn Write, rows: &[RuleCount], outcome: &Outcome<'_>) -> io::Result<()> {
+/// Aligned columns fitted to `term`, then the run's summary line.
+pub fn table(
+    out: &mut dyn Write,
+    term: &Term,
+    rows: &[RuleCount],
+    outcome: &Outcome<'_>,
+) -> io::Result<()> {
     if !rows.is_empty() {
-        let width = rows.iter().map(|r| r.rule.len()).max().unwrap_or(4).max(4);
-        writeln!(
+        let cells: Vec<Vec<String>> = rows
+            .iter()
+            .map(|r| {
+                vec![
+                    r.count.to_string(),
+                    r.code.to_string(),
+                    r.rule.to_string(),
+                    r.severity.as_str().to_string(),
+                    r.documents.to_string(),
+                ]
+            })
+            .collect();
+        crate::render::table::write(
             out,
-            "{:>6}  {:<5}  {:<width$}  {:<8}  documents",
-            "count", "code", "rule", "severity"
+            term,
+            &["count", "code", "rule", "severity", "documents"],
+            &[Fit::Number, Fit::Text, Fit::Text, Fit::Text, Fit::Number],
+            &cells,
+            &mut |_| Vec::new(),
         )?;
-        for r in rows {
-            writeln!(
-                out,
-                "{:>6}  {:<5}  {:<width$}  {:<8}  {:>9}",
-                r.count,
-                r.code,
-                r.rule,
-                r.severity.as_str(),
-                r.documents
-            )?;
-        }
     }
     writeln!(out, "{}", outcome.summary_line())
 }
