@@ -1,6 +1,7 @@
 //! A live workspace applying one change on the generated 10,000-document tree (written to a
 //! temporary folder, loaded in memory): one edited document (with and without the checks'
-//! findings kept up to date), one rename.
+//! findings kept up to date), one rename; and questions asked of the resident workspace
+//! (`ask`: what `serve`, `mcp` and `watch` answer with).
 //!
 //! `cargo bench --bench live` (set `ATOMDOC_BENCH_DOCS` to change the tree size). Each
 //! iteration changes the file on disk, then applies the change; an edit and a rename are
@@ -43,6 +44,7 @@ fn live() -> &'static Mutex<Live> {
             docs,
             seed: 7,
             mean_bytes: 4096,
+            shape: tree::Shape::Topics,
         };
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path().to_path_buf();
@@ -124,4 +126,15 @@ fn apply_one_rename(b: Bencher) {
         std::fs::rename(repo.join(&from), repo.join(&to)).unwrap();
         live.ws.apply(vec![Change::Renamed { from, to }]).unwrap()
     });
+}
+
+/// A question answered by a resident face: the live workspace's `ask` (what `serve`, `mcp`
+/// and `watch` call), records included. Parsing is done once; `orphans` walks the graph,
+/// `backlinks of` one document's incoming edges, `broken` every link with its suggestions.
+#[divan::bench(args = ["orphans", "backlinks of DOC", "docs where category = 'integrations' sort by inlinks desc limit 20", "broken limit 50"], sample_count = 20, sample_size = 1)]
+fn ask(b: Bencher, src: &str) {
+    let live = live().lock().unwrap();
+    let src = src.replace("DOC", &format!("'{}'", live.path));
+    let query = atomdoc::query::parse(&src).unwrap();
+    b.bench_local(|| live.ws.ask(&query).unwrap());
 }

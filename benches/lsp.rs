@@ -87,6 +87,7 @@ fn main() {
         docs,
         seed: 7,
         mean_bytes: 4096,
+        shape: tree::Shape::Topics,
     };
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().to_path_buf();

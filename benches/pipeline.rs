@@ -39,6 +39,7 @@ fn tree() -> &'static Tree {
             docs,
             seed: 7,
             mean_bytes: 8192,
+            shape: tree::Shape::Topics,
         };
         let all = Mutex::new(Vec::new());
         tree::generate::<()>(&spec, |path, text| {

@@ -15,6 +15,7 @@ use crate::answer::{self, Answer};
 use crate::config::{Config, Location};
 use crate::corpus::{Corpus, Keep};
 use crate::graph::DocGraph;
+use crate::query::eval::Metrics;
 use crate::query::{Query, QueryError};
 use crate::search::{SearchError, SearchIndex};
 use crate::store::{self, CacheMode, Report, SearchSource};
@@ -41,6 +42,9 @@ pub struct Workspace {
     /// The checks' findings, once asked for ([`Workspace::diagnostics`]); kept up to date by
     /// [`Workspace::apply`].
     findings: Option<live::Findings>,
+    /// The documents' link counts, computed by the first question and kept for the next
+    /// ones until [`Workspace::apply`] changes the corpus (a resident face asks many).
+    metrics: OnceLock<Metrics>,
 }
 
 impl Workspace {
@@ -87,6 +91,7 @@ impl Workspace {
             sources: OnceLock::new(),
             overlays: HashMap::new(),
             findings: None,
+            metrics: OnceLock::new(),
         })
     }
 
@@ -107,6 +112,7 @@ impl Workspace {
             sources: OnceLock::new(),
             overlays: HashMap::new(),
             findings: None,
+            metrics: OnceLock::new(),
         }
     }
 
@@ -196,7 +202,8 @@ impl Workspace {
 
     /// Answers `query` over this tree (see [`answer::ask`]): what every face prints.
     pub fn ask(&self, query: &Query) -> Result<Answer, QueryError> {
-        answer::ask(query, &self.corpus, &self.graph, self)
+        let metrics = self.metrics.get_or_init(|| Metrics::compute(&self.corpus));
+        answer::ask_with(query, &self.corpus, &self.graph, metrics, self)
     }
 
     fn add_notices(&self, notices: Vec<String>) {

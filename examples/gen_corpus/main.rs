@@ -5,7 +5,9 @@
 //! cargo run --release --example gen_corpus -- --docs 10000 --seed 1 --out /tmp/atomdoc-10k
 //! ```
 //!
-//! Same `--docs`, `--seed` and `--mean-bytes` → byte-identical tree.
+//! Same `--docs`, `--seed`, `--mean-bytes` and `--shape` → byte-identical tree. `--shape
+//! short|deep|dense` stresses another dimension (short files, deep folders, many links per
+//! file); `bench/compare.sh --shape` measures such a tree.
 
 mod tree;
 
@@ -28,6 +30,10 @@ struct Args {
     /// Mean size of a topic document in bytes
     #[arg(long, default_value_t = 8192)]
     mean_bytes: usize,
+    /// The tree's shape: `topics` (the default, template-shaped), `short` (short files),
+    /// `deep` (deep folders) or `dense` (many links per file)
+    #[arg(long, default_value = "topics")]
+    shape: String,
 }
 
 fn main() {
@@ -49,10 +55,17 @@ fn run(args: &Args) -> Result<(), String> {
     if args.mean_bytes < 512 {
         return Err("--mean-bytes must be at least 512".into());
     }
+    let shape = tree::Shape::parse(&args.shape).ok_or_else(|| {
+        format!(
+            "unknown --shape {}; use topics, short, deep or dense",
+            args.shape
+        )
+    })?;
     let spec = tree::Spec {
         docs: args.docs,
         seed: args.seed,
         mean_bytes: args.mean_bytes,
+        shape,
     };
     let summary = tree::generate(&spec, |rel, text| {
         let full = out.join(rel);

@@ -32,6 +32,35 @@ pub struct Spec {
     pub seed: u64,
     /// Mean size of a topic document in bytes.
     pub mean_bytes: usize,
+    pub shape: Shape,
+}
+
+/// The tree's shape: the template-shaped topics every benchmark uses, or one stressing
+/// another dimension (for `bench/compare.sh`'s second tree).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Shape {
+    /// About 60 topics per folder, two or three levels deep, a few links per section.
+    #[default]
+    Topics,
+    /// Short files: one or two sections of a few sentences, no code (`--mean-bytes` still
+    /// sets their spread).
+    Short,
+    /// Deep folders: 12 topics per folder, five more levels under each subcategory.
+    Deep,
+    /// Many links per file: every paragraph links, and 15–40 related documents.
+    Dense,
+}
+
+impl Shape {
+    pub fn parse(name: &str) -> Option<Shape> {
+        match name {
+            "topics" => Some(Shape::Topics),
+            "short" => Some(Shape::Short),
+            "deep" => Some(Shape::Deep),
+            "dense" => Some(Shape::Dense),
+            _ => None,
+        }
+    }
 }
 
 /// What was generated.
@@ -425,7 +454,7 @@ fn relative(from: &str, to: &str) -> String {
     out
 }
 
-fn folders(topics: usize) -> Vec<Folder> {
+fn folders(topics: usize, shape: Shape) -> Vec<Folder> {
     let base: Vec<(usize, String)> = CATEGORIES
         .iter()
         .enumerate()
@@ -438,7 +467,8 @@ fn folders(topics: usize) -> Vec<Folder> {
         })
         .collect();
     // About 60 topics per folder: big trees get sharded subcategories (`redis-2`, …).
-    let slots = topics.div_ceil(60).max(base.len());
+    let per_folder = if shape == Shape::Deep { 12 } else { 60 };
+    let slots = topics.div_ceil(per_folder).max(base.len());
     (0..slots)
         .map(|i| {
             let (ci, rel) = &base[i % base.len()];
@@ -451,6 +481,15 @@ fn folders(topics: usize) -> Vec<Folder> {
             } else {
                 format!("{rel}-{}", shard + 1)
             };
+            let rel = if shape == Shape::Deep {
+                // Five more levels, three folders wide each, named from the slot's digits.
+                let levels: Vec<String> = (0..5u32)
+                    .map(|k| format!("level-{k}-{}", (i / 3usize.pow(k)) % 3))
+                    .collect();
+                format!("{rel}/{}", levels.join("/"))
+            } else {
+                rel
+            };
             Folder {
                 rel,
                 category: *ci,
@@ -462,7 +501,7 @@ fn folders(topics: usize) -> Vec<Folder> {
 
 fn plan(args: &Spec) -> (Vec<Plan>, Vec<Folder>) {
     // Root files: README, TEMPLATE, CHANGELOG; one README per category and per folder.
-    let mut folders = folders(args.docs);
+    let mut folders = folders(args.docs, args.shape);
     let mut readmes: Vec<String> = CATEGORIES.iter().map(|(c, _)| c.to_string()).collect();
     readmes.extend(
         folders
@@ -496,7 +535,11 @@ fn plan(args: &Spec) -> (Vec<Plan>, Vec<Folder>) {
         let required = required_sections(CATEGORIES[category].0);
         let target = local.usize(args.mean_bytes / 2..=args.mean_bytes * 3 / 2);
         // Roughly 1.3 KB per section with its subsections and code.
-        let sections = (target / 1300).max(required.len().min(2));
+        let sections = if args.shape == Shape::Short {
+            1 + usize::from(local.bool())
+        } else {
+            (target / 1300).max(required.len().min(2))
+        };
         for s in 0..sections {
             let h2 = if s < required.len() {
                 required[s].to_string()
@@ -692,7 +735,13 @@ fn topic(args: &Spec, plans: &[Plan], me: usize) -> String {
         );
     }
     let _ = write!(out, "# {}\n\n", plan.title);
-    let n = rng.usize(40..90);
+    let short = args.shape == Shape::Short;
+    let dense = args.shape == Shape::Dense;
+    let n = if short {
+        rng.usize(10..30)
+    } else {
+        rng.usize(40..90)
+    };
     prose(&mut rng, &mut out, n);
     if rng.bool() {
         out.push(' ');
@@ -718,8 +767,19 @@ fn topic(args: &Spec, plans: &[Plan], me: usize) -> String {
         }
         let paragraphs = rng.usize(1..3);
         for _ in 0..paragraphs {
-            let n = rng.usize(30..80);
+            let n = if short {
+                rng.usize(8..24)
+            } else {
+                rng.usize(30..80)
+            };
             prose(&mut rng, &mut out, n);
+            if dense {
+                for _ in 0..rng.usize(2..6) {
+                    out.push_str(" Compare ");
+                    out.push_str(&inline_link(&mut rng, plans, me));
+                    out.push('.');
+                }
+            }
             match rng.u8(0..6) {
                 0 | 1 => {
                     out.push_str(" Read ");
@@ -733,6 +793,7 @@ fn topic(args: &Spec, plans: &[Plan], me: usize) -> String {
             out.push_str("\n\n");
         }
         match rng.u8(0..5) {
+            _ if short => {}
             0 | 1 => {
                 code_block(&mut rng, &mut out, true);
                 code_block(&mut rng, &mut out, false);
@@ -759,7 +820,12 @@ fn topic(args: &Spec, plans: &[Plan], me: usize) -> String {
         }
     }
     out.push_str("## Related Documents\n\n");
-    for _ in 0..rng.usize(2..7) {
+    let related = if dense {
+        rng.usize(15..40)
+    } else {
+        rng.usize(2..7)
+    };
+    for _ in 0..related {
         out.push_str(&related_entry(&mut rng, plans, me));
         out.push('\n');
     }

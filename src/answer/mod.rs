@@ -37,9 +37,20 @@ pub fn ask(
     graph: &DocGraph,
     text: &dyn TextSource,
 ) -> Result<Answer, QueryError> {
-    let metrics = Metrics::compute(corpus);
-    let rows = query::eval(query, corpus, graph, &metrics, text)?;
-    let mut records = records(&rows, query, corpus, &metrics);
+    ask_with(query, corpus, graph, &Metrics::compute(corpus), text)
+}
+
+/// [`ask`] with the corpus's metrics already computed (a resident workspace keeps them
+/// between questions; they must be [`Metrics::compute`] of this `corpus`).
+pub fn ask_with(
+    query: &Query,
+    corpus: &Corpus,
+    graph: &DocGraph,
+    metrics: &Metrics,
+    text: &dyn TextSource,
+) -> Result<Answer, QueryError> {
+    let rows = query::eval(query, corpus, graph, metrics, text)?;
+    let mut records = records(&rows, query, corpus, metrics);
     add_excerpts(&mut records, query, &rows, text);
     Ok(Answer { rows, records })
 }

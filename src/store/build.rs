@@ -88,6 +88,9 @@ struct Update {
     /// Files that could not be read this run (reported, not kept in the manifest).
     skipped: Vec<FileWarning>,
     report: Report,
+    /// The previous snapshot's part names and the documents (ids) an incremental load
+    /// touched, when the rest of its parts still hold the same documents.
+    reuse: Option<(Vec<String>, Vec<usize>)>,
 }
 
 impl Run<'_> {
@@ -131,6 +134,7 @@ impl Run<'_> {
             search,
             skipped,
             report,
+            reuse: None,
         };
         match self.save(update) {
             Ok(loaded) => Ok((loaded, Some(dir))),
@@ -146,6 +150,7 @@ impl Run<'_> {
     /// snapshot's corpus, updates the search folder and saves the snapshot.
     pub fn incremental(&self, snap: Snapshot) -> Result<(Loaded, Option<String>), Fallback> {
         let (location, config, tree) = (self.location, self.config, self.tree);
+        let parts = snap.part_names().to_vec();
         let Snapshot {
             manifest: old,
             corpus: base,
@@ -190,6 +195,14 @@ impl Run<'_> {
             old.deps
         };
         let deps = recording.stamps(&location.repo, keep);
+        // The same documents in the same order, and only some resolved again: the parts
+        // holding none of them are unchanged (a document's encoding depends only on its own
+        // parse and links).
+        let reuse = (done.same_docs && !done.resolved_all).then(|| {
+            let mut touched: Vec<usize> = done.resolved.clone();
+            touched.extend(done.changed.iter().filter_map(|p| corpus.doc_id(p)));
+            (parts, touched)
+        });
         timing.mark("parse + resolve");
 
         if !done.added.is_empty() || !done.removed.is_empty() || !done.changed.is_empty() {
@@ -216,6 +229,7 @@ impl Run<'_> {
             search,
             skipped,
             report,
+            reuse,
         };
         Ok((self.save(update)?, None))
     }
@@ -235,10 +249,14 @@ impl Run<'_> {
             search,
             skipped,
             report,
+            reuse,
         } = update;
         let timing = Timing::new();
         let key = key(self.location, self.config);
         let mut snap = Snapshot::new(key, search, manifest, corpus);
+        if let Some((parts, touched)) = reuse {
+            snap.reuse_parts(parts, &touched);
+        }
         snap.write(self.owned).map_err(Fallback)?;
         timing.mark("write snapshot");
         let walk_warnings = self.walk_warnings.to_vec();

@@ -257,6 +257,16 @@ pub struct Diff {
 }
 
 pub fn diff(prev: &[FileStamp], paths: &[String], stats: &[Option<Stat>]) -> Diff {
+    // The common case, a warm run on an unchanged tree: the same paths in the same (sorted)
+    // order with the same stats, seen in one pass without building lookup tables.
+    let same = prev.len() == paths.len()
+        && prev
+            .iter()
+            .zip(paths.iter().zip(stats))
+            .all(|(o, (path, stat))| o.path == *path && stat.as_ref() == Some(&o.stat));
+    if same {
+        return Diff::default();
+    }
     let old: HashMap<&str, &FileStamp> = prev.iter().map(|s| (s.path.as_str(), s)).collect();
     let mut d = Diff::default();
     let mut present = HashSet::with_capacity(paths.len());

@@ -35,6 +35,10 @@ pub struct Snapshot {
     pub search: IndexState,
     pub manifest: Manifest,
     pub corpus: Corpus,
+    /// Parts known to hold exactly the documents of the same chunk of `corpus.docs` (by
+    /// index): written as they are instead of encoded again (see [`Snapshot::reuse_parts`]).
+    #[serde(skip)]
+    reusable: Vec<Option<String>>,
 }
 
 /// The start of a [`Snapshot`], enough to know which parts it names.
@@ -82,7 +86,33 @@ impl Snapshot {
             search,
             manifest,
             corpus,
+            reusable: Vec::new(),
         }
+    }
+
+    /// The names of the document parts this snapshot was read from (one per
+    /// [`DOCS_PER_PART`] documents, in path order).
+    pub fn part_names(&self) -> &[String] {
+        &self.doc_parts
+    }
+
+    /// Marks the parts of a snapshot read before (`parts`, its [`Snapshot::part_names`]) as
+    /// still holding their chunk of documents, except the chunks holding a document of
+    /// `touched` (ids): an edit then encodes and writes only the parts it changed. The caller
+    /// vouches that the documents are the same ones, in the same order, and that no other
+    /// document changed.
+    pub fn reuse_parts(&mut self, parts: Vec<String>, touched: &[usize]) {
+        let chunks = self.corpus.docs.len().div_ceil(DOCS_PER_PART);
+        if parts.len() != chunks {
+            return;
+        }
+        let mut reusable: Vec<Option<String>> = parts.into_iter().map(Some).collect();
+        for &id in touched {
+            if let Some(slot) = reusable.get_mut(id / DOCS_PER_PART) {
+                *slot = None;
+            }
+        }
+        self.reusable = reusable;
     }
 
     /// The snapshot at `path` when it is valid and made with `key`; a notice when it was
@@ -112,7 +142,7 @@ impl Snapshot {
             .map(|d| (std::mem::take(&mut d.text), std::mem::take(&mut d.code)))
             .collect();
         let warnings = std::mem::take(&mut self.corpus.warnings);
-        let written = match self.encode() {
+        let written = match self.encode(owned.path()) {
             Ok((head, parts)) => write_files(owned, &head, &parts)
                 .map_err(|e| format!("cannot write the snapshot: {e}")),
             Err(e) => Err(format!("cannot encode the snapshot: {e}")),
@@ -132,17 +162,28 @@ impl Snapshot {
     }
 
     /// Encodes the snapshot: the snapshot file's bytes, and every document part as (name,
-    /// bytes).
+    /// bytes); a reusable part still in `cache` is named with no bytes (nothing to write).
     #[allow(clippy::type_complexity)]
-    fn encode(&mut self) -> Result<(Vec<u8>, Vec<(String, Vec<u8>)>), postcard::Error> {
+    fn encode(
+        &mut self,
+        cache: &Path,
+    ) -> Result<(Vec<u8>, Vec<(String, Option<Vec<u8>>)>), postcard::Error> {
         use rayon::prelude::*;
         let docs = std::mem::take(&mut self.corpus.docs);
-        let parts: Result<Vec<(String, Vec<u8>)>, _> = docs
+        let reusable = std::mem::take(&mut self.reusable);
+        let parts: Result<Vec<(String, Option<Vec<u8>>)>, _> = docs
             .par_chunks(DOCS_PER_PART)
-            .map(|chunk| {
+            .enumerate()
+            .map(|(i, chunk)| {
+                let kept = reusable.get(i).cloned().flatten().filter(|name| {
+                    reader::symlink_metadata(&part_path(cache, name)).is_ok_and(|m| m.is_file())
+                });
+                if let Some(name) = kept {
+                    return Ok((name, None));
+                }
                 let bytes = file::encode(&chunk, FORMAT_VERSION)?;
                 let name = file::single_part_hash(&bytes).unwrap_or_default();
-                Ok((name, bytes))
+                Ok((name, Some(bytes)))
             })
             .collect();
         let head = parts.and_then(|parts| {
@@ -229,7 +270,11 @@ fn read_once(path: &Path) -> Result<Snapshot, Missing> {
             Ok(file::decode::<Vec<Document>>(&bytes, FORMAT_VERSION)?)
         })
         .collect::<Result<_, _>>()?;
-    snap.corpus.docs = chunks.into_iter().flatten().collect();
+    let mut docs = Vec::with_capacity(chunks.iter().map(Vec::len).sum());
+    for chunk in chunks {
+        docs.extend(chunk);
+    }
+    snap.corpus.docs = docs;
     Ok(snap)
 }
 
@@ -237,10 +282,15 @@ fn read_once(path: &Path) -> Result<Snapshot, Missing> {
 /// the snapshot file, renamed into place; then removes the parts that neither it nor the
 /// snapshot it replaced name (a reader that read the replaced one a moment ago still finds
 /// its parts).
-fn write_files(owned: &Owned, head: &[u8], parts: &[(String, Vec<u8>)]) -> std::io::Result<()> {
+fn write_files(
+    owned: &Owned,
+    head: &[u8],
+    parts: &[(String, Option<Vec<u8>>)],
+) -> std::io::Result<()> {
     let cache = owned.path();
     owned.folder(PARTS_DIR)?;
     for (name, bytes) in parts {
+        let Some(bytes) = bytes else { continue };
         let path = part_path(cache, name);
         if !reader::symlink_metadata(&path).is_ok_and(|m| m.is_file()) {
             owned.write(&format!("{PARTS_DIR}/{name}.bin"), bytes)?;

@@ -4,6 +4,7 @@
 //! affect are resolved again. Says what changed: documents, edges, broken links, orphans.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
+use std::sync::OnceLock;
 
 use petgraph::Direction;
 use serde::Serialize;
@@ -228,6 +229,8 @@ impl Workspace {
         let view = DiskRepo::new(&self.location.repo, self.config.links.clone())?
             .with_max_file_bytes(self.config.limits.max_file_bytes);
         let base = std::mem::take(&mut self.corpus);
+        // The link counts of the corpus taken are stale from here on.
+        self.metrics = OnceLock::new();
         // The documents linking to those read again, from the graph (ids of the base).
         let mut linked_from = Vec::new();
         for f in &docs {

@@ -274,6 +274,7 @@ fn a_large_tree_draws_the_links_of_what_is_looked_at() {
         docs: 2500,
         seed: 5,
         mean_bytes: 1200,
+        shape: gen_tree::Shape::Topics,
     };
     gen_tree::generate(&spec, |path, text| {
         let file = repo.join(path);

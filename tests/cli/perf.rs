@@ -106,10 +106,13 @@ fn check_equivalent(spec: gen_tree::Spec) {
     let json: serde_json::Value =
         serde_json::from_str(&run_ok(dir.path(), &["stats", "--format", "json"])).unwrap();
     assert_eq!(json, serde_json::to_value(&stats).unwrap());
+    // Through the cache: cold (building it), then warm (from it).
     let cached = |args: &[&str]| atomdoc_cached(dir.path()).args(args).output().unwrap();
-    let json: serde_json::Value =
-        serde_json::from_slice(&cached(&["stats", "--format", "json"]).stdout).unwrap();
-    assert_eq!(json, serde_json::to_value(&stats).unwrap());
+    for _ in 0..2 {
+        let json: serde_json::Value =
+            serde_json::from_slice(&cached(&["stats", "--format", "json"]).stdout).unwrap();
+        assert_eq!(json, serde_json::to_value(&stats).unwrap());
+    }
     let in_memory = atomdoc(dir.path())
         .args(["check", "--format", "json"])
         .output()
@@ -197,6 +200,20 @@ fn disk_pipeline_equals_in_memory_reference_on_generated_trees() {
             docs: 400,
             seed,
             mean_bytes: 3000,
+            shape: gen_tree::Shape::Topics,
+        });
+    }
+}
+
+#[test]
+fn disk_pipeline_equals_in_memory_reference_on_other_shapes() {
+    use gen_tree::Shape;
+    for shape in [Shape::Short, Shape::Deep, Shape::Dense] {
+        check_equivalent(gen_tree::Spec {
+            docs: 400,
+            seed: 3,
+            mean_bytes: 2000,
+            shape,
         });
     }
 }
@@ -207,8 +224,20 @@ fn generator_is_deterministic() {
         docs: 120,
         seed: 9,
         mean_bytes: 2000,
+        shape: gen_tree::Shape::Topics,
     };
     assert_eq!(generate(&spec), generate(&spec));
     let other = gen_tree::Spec { seed: 10, ..spec };
     assert_ne!(generate(&spec).0, generate(&other).0);
+    let deep = gen_tree::Spec {
+        shape: gen_tree::Shape::Deep,
+        ..spec
+    };
+    assert_eq!(generate(&deep), generate(&deep));
+    assert!(
+        generate(&deep)
+            .0
+            .iter()
+            .any(|(p, _)| p.matches('/').count() >= 8)
+    );
 }

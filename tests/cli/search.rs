@@ -673,6 +673,51 @@ fn an_edit_writes_one_snapshot_part_and_old_parts_are_swept() {
     assert!(titles.contains("d0042.md"), "{titles}");
 }
 
+/// An edit re-encodes only the parts holding a document it touched: the edited one and the
+/// documents whose links into it were resolved again, wherever they are; every other part is
+/// kept as it is. What the next (warm) run reads answers like a run without a cache.
+#[test]
+fn an_edit_rewrites_the_parts_of_every_document_it_touched_and_no_other() {
+    let tree = tempfile::tempdir().unwrap();
+    let root = tree.path().join("docs/atomic/c");
+    fs::create_dir_all(&root).unwrap();
+    for i in 0..2500 {
+        let next = (i + 1) % 2500;
+        // The last part's first document links to a heading of d0042 (in the first part).
+        let extra = if i == 2000 {
+            " And [intro](d0042.md#usage)."
+        } else {
+            ""
+        };
+        fs::write(
+            root.join(format!("d{i:04}.md")),
+            format!("# Doc {i}\n\n## Usage\n\nSee [next](d{next:04}.md).{extra}\n"),
+        )
+        .unwrap();
+    }
+    let cache = tempfile::tempdir().unwrap();
+    cached(tree.path(), cache.path(), &["index"]);
+    let first = part_names(cache.path());
+    assert_eq!(first.len(), 3, "{first:?}");
+
+    // The heading goes: d2000's link breaks, so its part changes too; the middle one stays.
+    fs::write(root.join("d0042.md"), "# Doc 42\n\nSee [next](d0043.md).\n").unwrap();
+    let broken = ["query", "broken", "--format", "json"];
+    let (answer, _) = cached(tree.path(), cache.path(), &broken);
+    assert!(answer.contains("d2000.md"), "{answer}");
+    let second = part_names(cache.path());
+    assert_eq!(second.difference(&first).count(), 2, "{second:?}");
+    for args in [
+        &broken[..],
+        &["stats", "--format", "json"],
+        &["query", "orphans"],
+    ] {
+        let (warm, err) = cached(tree.path(), cache.path(), args);
+        assert_eq!(warm, uncached(tree.path(), args), "{args:?}");
+        assert_eq!(err, "");
+    }
+}
+
 #[test]
 fn a_missing_snapshot_part_is_rebuilt_with_a_notice() {
     let tree = copy_tree(&sample());

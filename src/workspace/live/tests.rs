@@ -216,6 +216,9 @@ proptest! {
                     }
                 }
             }
+            // A question first, so the workspace holds link counts the change makes stale.
+            let counts = crate::query::parse("docs sort by inlinks desc, path").unwrap();
+            ws.ask(&counts).unwrap();
             let applied = ws.apply(changes).unwrap();
             // Edges and broken links before, less those gone, with those added: those now.
             follow(&mut edges, &applied.edges_removed, &applied.edges_added);
@@ -253,6 +256,10 @@ proptest! {
                 answers(&fresh.corpus, &fresh.graph)
             );
             prop_assert_eq!(&findings, &fresh.diagnostics().unwrap());
+            prop_assert_eq!(
+                ws.ask(&counts).unwrap().records.rows,
+                fresh.ask(&counts).unwrap().records.rows
+            );
         }
     }
 }
