@@ -10,14 +10,13 @@
 //! out of the repository (`outside` for a link, a warning for a document), a submodule is a
 //! folder whose files are not there.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
 
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 
 use super::links::{Entry, RepoView};
-use super::scan::{IGNORE_FILES, VENDORED, decode, over_limit, remembered};
+use super::scan::{AnchorMemo, IGNORE_FILES, VENDORED, decode, over_limit};
 use super::{FileWarning, SourceFile, is_referrer, parse};
 use crate::boundary::git::{Blob, Commit, Git, GitError, Node};
 use crate::boundary::read::Kind;
@@ -33,8 +32,7 @@ pub struct RevTree<'g> {
     bad_names: Vec<String>,
     links: LinksConfig,
     max_file_bytes: u64,
-    anchors: Mutex<HashMap<String, Vec<String>>>,
-    anchor_sets: Mutex<HashMap<String, Arc<HashSet<String>>>>,
+    anchors: AnchorMemo,
 }
 
 /// The files a load of a revision reads, found by [`RevTree::walk`].
@@ -64,8 +62,7 @@ impl<'g> RevTree<'g> {
             bad_names,
             links: LinksConfig::default(),
             max_file_bytes: Limits::DEFAULT_MAX_FILE_BYTES,
-            anchors: Mutex::new(HashMap::new()),
-            anchor_sets: Mutex::new(HashMap::new()),
+            anchors: AnchorMemo::default(),
         })
     }
 
@@ -221,17 +218,6 @@ impl<'g> RevTree<'g> {
         (files, warnings)
     }
 
-    fn anchor_set(&self, path: &str) -> Arc<HashSet<String>> {
-        remembered(&self.anchor_sets, path, || {
-            Arc::new(
-                self.anchors(path)
-                    .iter()
-                    .map(|a| a.to_lowercase())
-                    .collect(),
-            )
-        })
-    }
-
     fn anchors_uncached(&self, path: &str) -> Vec<String> {
         let Some(Node::File(id)) = self.nodes.get(path) else {
             return Vec::new();
@@ -323,11 +309,12 @@ impl RepoView for RevTree<'_> {
     }
 
     fn has_anchor(&self, path: &str, fragment: &str) -> bool {
-        self.anchor_set(path).contains(&fragment.to_lowercase())
+        self.anchors
+            .contains(path, fragment, || self.anchors_uncached(path))
     }
 
     fn anchors(&self, path: &str) -> Vec<String> {
-        remembered(&self.anchors, path, || self.anchors_uncached(path))
+        self.anchors.list(path, || self.anchors_uncached(path))
     }
 }
 

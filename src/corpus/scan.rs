@@ -25,8 +25,7 @@ pub struct DiskRepo {
     /// (an image, a legacy `.mdc`), and each first answer costs a `stat` and a `realpath`.
     entries: Mutex<HashMap<String, Entry>>,
     max_file_bytes: u64,
-    anchors: Mutex<HashMap<String, Vec<String>>>,
-    anchor_sets: Mutex<HashMap<String, Arc<HashSet<String>>>>,
+    anchors: AnchorMemo,
 }
 
 impl DiskRepo {
@@ -37,20 +36,7 @@ impl DiskRepo {
             links,
             entries: Mutex::new(HashMap::new()),
             max_file_bytes: Limits::DEFAULT_MAX_FILE_BYTES,
-            anchors: Mutex::new(HashMap::new()),
-            anchor_sets: Mutex::new(HashMap::new()),
-        })
-    }
-
-    /// The anchors of `path`, lower-cased, read once.
-    fn anchor_set(&self, path: &str) -> Arc<HashSet<String>> {
-        remembered(&self.anchor_sets, path, || {
-            Arc::new(
-                self.anchors(path)
-                    .iter()
-                    .map(|a| a.to_lowercase())
-                    .collect(),
-            )
+            anchors: AnchorMemo::default(),
         })
     }
 
@@ -111,17 +97,53 @@ impl RepoView for DiskRepo {
     }
 
     fn has_anchor(&self, path: &str, fragment: &str) -> bool {
-        self.anchor_set(path).contains(&fragment.to_lowercase())
+        self.anchors
+            .contains(path, fragment, || self.anchors_uncached(path))
     }
 
     fn anchors(&self, path: &str) -> Vec<String> {
-        remembered(&self.anchors, path, || self.anchors_uncached(path))
+        self.anchors.list(path, || self.anchors_uncached(path))
+    }
+}
+
+/// The anchors of files that are not documents, each file read once: the list
+/// ([`RepoView::anchors`]) and its lower-cased set, so [`RepoView::has_anchor`] is a lookup
+/// (a file with many headings linked many times would otherwise cost headings × links).
+/// Shared by the views that read files: the work tree and a git revision.
+#[derive(Default)]
+pub(crate) struct AnchorMemo {
+    lists: Mutex<HashMap<String, Vec<String>>>,
+    sets: Mutex<HashMap<String, Arc<HashSet<String>>>>,
+}
+
+impl AnchorMemo {
+    /// The anchors of `path`, from `read` the first time.
+    pub(crate) fn list(&self, path: &str, read: impl FnOnce() -> Vec<String>) -> Vec<String> {
+        remembered(&self.lists, path, read)
+    }
+
+    /// Whether `fragment` names an anchor of `path`, ignoring case.
+    pub(crate) fn contains(
+        &self,
+        path: &str,
+        fragment: &str,
+        read: impl FnOnce() -> Vec<String>,
+    ) -> bool {
+        let set = remembered(&self.sets, path, || {
+            Arc::new(
+                self.list(path, read)
+                    .iter()
+                    .map(|a| a.to_lowercase())
+                    .collect(),
+            )
+        });
+        set.contains(&fragment.to_lowercase())
     }
 }
 
 /// The answer remembered for `key` in `memo`, computed (outside the lock, so lookups run in
 /// parallel) and remembered on first use.
-pub(crate) fn remembered<V: Clone>(
+fn remembered<V: Clone>(
     memo: &Mutex<HashMap<String, V>>,
     key: &str,
     compute: impl FnOnce() -> V,
