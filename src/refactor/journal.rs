@@ -377,32 +377,33 @@ pub fn recover(disk: &Disk) -> Result<Option<String>, JournalError> {
             });
         }
     }
-    let state = |f: &Edited| vec![hash(f.old.as_bytes()), hash(f.new.as_bytes())];
+    // What may be touched to make `moves`: every journalled file in its old or new state, the
+    // folders moved, the destinations free.
+    let request = |moves: &[Move]| Request {
+        files: journal
+            .files
+            .iter()
+            .map(|f| {
+                let state = vec![hash(f.old.as_bytes()), hash(f.new.as_bytes())];
+                (here(&f.path), state)
+            })
+            .chain(
+                journal
+                    .kept
+                    .iter()
+                    .map(|k| (here(&k.path), vec![k.hash.clone()])),
+            )
+            .collect(),
+        folders: moves
+            .iter()
+            .filter(|m| m.folder)
+            .map(|m| m.from.clone())
+            .collect(),
+        free: moves.iter().map(|m| m.to.clone()).collect(),
+    };
     if all_new {
         // Only moves were left: complete them.
-        let request = Request {
-            files: journal
-                .files
-                .iter()
-                .map(|f| (here(&f.path), state(f)))
-                .chain(
-                    journal
-                        .kept
-                        .iter()
-                        .map(|k| (here(&k.path), vec![k.hash.clone()])),
-                )
-                .collect(),
-            folders: journal.moves[done_moves..]
-                .iter()
-                .filter(|m| m.folder)
-                .map(|m| m.from.clone())
-                .collect(),
-            free: journal.moves[done_moves..]
-                .iter()
-                .map(|m| m.to.clone())
-                .collect(),
-        };
-        let mut approved = edit::approve(disk.repo, &request)?;
+        let mut approved = edit::approve(disk.repo, &request(&journal.moves[done_moves..]))?;
         for m in &journal.moves[..done_moves] {
             approved.remove_empty_folders(parent(&m.from), &journal.root);
         }
@@ -427,26 +428,7 @@ pub fn recover(disk: &Disk) -> Result<Option<String>, JournalError> {
             folder: m.folder,
         })
         .collect();
-    let request = Request {
-        files: journal
-            .files
-            .iter()
-            .map(|f| (here(&f.path), state(f)))
-            .chain(
-                journal
-                    .kept
-                    .iter()
-                    .map(|k| (here(&k.path), vec![k.hash.clone()])),
-            )
-            .collect(),
-        folders: back
-            .iter()
-            .filter(|m| m.folder)
-            .map(|m| m.from.clone())
-            .collect(),
-        free: back.iter().map(|m| m.to.clone()).collect(),
-    };
-    let mut approved = edit::approve(disk.repo, &request)?;
+    let mut approved = edit::approve(disk.repo, &request(&back))?;
     let failed = |what: String, e: std::io::Error| JournalError::Interrupted {
         what,
         why: e.to_string(),
