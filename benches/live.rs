@@ -8,8 +8,8 @@
 //! undone by the next iteration, so every one starts from the same tree (give or take one
 //! paragraph).
 
-#[path = "../examples/gen_corpus/tree.rs"]
-mod tree;
+#[path = "support/tree.rs"]
+mod bench_tree;
 
 use std::sync::{Mutex, OnceLock};
 
@@ -36,25 +36,7 @@ struct Live {
 fn live() -> &'static Mutex<Live> {
     static LIVE: OnceLock<Mutex<Live>> = OnceLock::new();
     LIVE.get_or_init(|| {
-        let docs = std::env::var("ATOMDOC_BENCH_DOCS")
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(10_000);
-        let spec = tree::Spec {
-            docs,
-            seed: 7,
-            mean_bytes: 4096,
-            shape: tree::Shape::Topics,
-        };
-        let dir = tempfile::tempdir().unwrap();
-        let root = dir.path().to_path_buf();
-        tree::generate::<std::io::Error>(&spec, |path, text| {
-            let full = root.join(path);
-            std::fs::create_dir_all(full.parent().unwrap())?;
-            std::fs::write(full, text)
-        })
-        .unwrap();
-        std::fs::write(root.join("atomdoc.toml"), "root = \"docs/atomic\"\n").unwrap();
+        let (dir, root, _) = bench_tree::write();
         let (location, config) = config::locate(Some(&root), None, &root).unwrap();
         let ws = Workspace::load(location.clone(), config.clone()).unwrap();
         let mut checked = Workspace::load(location, config).unwrap();

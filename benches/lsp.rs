@@ -6,10 +6,10 @@
 //! `cargo bench --bench lsp` (`ATOMDOC_BENCH_DOCS` changes the tree size). Figures go into
 //! `bench/RESULTS.md`; nothing here asserts a time.
 
+#[path = "support/tree.rs"]
+mod bench_tree;
 #[path = "../tests/cli/lsp_client.rs"]
 mod lsp_client;
-#[path = "../examples/gen_corpus/tree.rs"]
-mod tree;
 
 use std::time::{Duration, Instant};
 
@@ -79,25 +79,7 @@ fn has_broken(list: &[Value], marker: &str) -> bool {
 }
 
 fn main() {
-    let docs = std::env::var("ATOMDOC_BENCH_DOCS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(10_000);
-    let spec = tree::Spec {
-        docs,
-        seed: 7,
-        mean_bytes: 4096,
-        shape: tree::Shape::Topics,
-    };
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().to_path_buf();
-    tree::generate::<std::io::Error>(&spec, |path, text| {
-        let full = root.join(path);
-        std::fs::create_dir_all(full.parent().unwrap())?;
-        std::fs::write(full, text)
-    })
-    .unwrap();
-    std::fs::write(root.join("atomdoc.toml"), "root = \"docs/atomic\"\n").unwrap();
+    let (_dir, root, docs) = bench_tree::write();
     println!("atomdoc lsp on a generated tree of {docs} documents");
 
     let start = Instant::now();
