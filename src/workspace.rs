@@ -66,7 +66,11 @@ impl Workspace {
 
     /// [`Workspace::open`], keeping of each document what `keep` asks: a command that asks no
     /// text question loads with [`Keep::Graph`] (in memory, about half the memory and no text
-    /// copied); should it search after all, the index is built from the files read again.
+    /// copied); should it search after all, the index is built from the files read again. A
+    /// one-shot command whose questions an outline answers ([`crate::query::Query::needs`])
+    /// loads with [`Keep::Outline`]: from an unchanged cache, only the documents' outline is
+    /// read (elsewhere it loads as [`Keep::Graph`]). Resident faces load whole: an outline
+    /// cannot take edits ([`Workspace::apply`]) or answer every question.
     pub fn open_keeping(
         location: Location,
         config: Config,
@@ -200,8 +204,18 @@ impl Workspace {
         self.overlays.get(path).map(String::as_str)
     }
 
-    /// Answers `query` over this tree (see [`answer::ask`]): what every face prints.
+    /// Answers `query` over this tree (see [`answer::ask`]): what every face prints. A tree
+    /// loaded as an outline ([`Keep::Outline`]) answers only what [`Query::needs`] says an
+    /// outline answers; anything else is an error, never an answer from emptied fields.
     pub fn ask(&self, query: &Query) -> Result<Answer, QueryError> {
+        if self.corpus.keep() == Keep::Outline && query.needs() != Keep::Outline {
+            return Err(QueryError::new(
+                crate::query::Span::default(),
+                format!(
+                    "`{query}` needs the documents' details, and this tree was loaded as an outline; load it whole (`Workspace::open`)"
+                ),
+            ));
+        }
         let metrics = self.metrics.get_or_init(|| Metrics::compute(&self.corpus));
         answer::ask_with(query, &self.corpus, &self.graph, metrics, self)
     }

@@ -224,9 +224,10 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Some(Command::Watch(args)) => return live::watch(&cli.global, args),
         Some(command) => command,
     };
-    // Only a search reads the documents' text.
+    // Only a search reads the documents' text; `stats` reads only their outline.
     let workspace = match command {
         Command::Search { .. } => load(&cli.global)?,
+        Command::Stats { .. } => load_at(&cli.global, Keep::Outline)?,
         _ => load_graph(&cli.global)?,
     };
     let stdout = std::io::stdout();
@@ -337,7 +338,13 @@ pub fn load(global: &GlobalArgs) -> anyhow::Result<Workspace> {
 /// [`load`] for a command that asks no text question (no search, no similar documents):
 /// the documents keep no text (see [`Keep::Graph`]).
 pub fn load_graph(global: &GlobalArgs) -> anyhow::Result<Workspace> {
-    Ok(load_keeping(global, Keep::Graph)?.0)
+    load_at(global, Keep::Graph)
+}
+
+/// [`load`] keeping of each document what `keep` asks (see [`Workspace::open_keeping`]): a
+/// one-shot command whose every question an outline answers loads with [`Keep::Outline`].
+pub fn load_at(global: &GlobalArgs, keep: Keep) -> anyhow::Result<Workspace> {
+    Ok(load_keeping(global, keep)?.0)
 }
 
 /// [`load`], also saying where the cache is (a resident face's watcher ignores it).

@@ -10,10 +10,11 @@ use std::path::PathBuf;
 use anyhow::{Context, bail};
 use clap::{Args, ValueEnum};
 
-use super::{GlobalArgs, exit, load, load_graph, report_warnings};
+use super::{GlobalArgs, exit, load_at, report_warnings};
 use crate::answer::Records;
 use crate::config;
-use crate::query::{self, Query, Source};
+use crate::corpus::Keep;
+use crate::query::{self, Query};
 use crate::render::rows;
 use crate::saved;
 
@@ -152,21 +153,17 @@ pub fn run(global: &GlobalArgs, args: QueryArgs) -> anyhow::Result<u8> {
         );
     }
 
-    // 2. Load the tree once and evaluate every query; the documents' text only for the
-    // sources that read it (the others are answered from the graph). The process ends after
-    // printing: freeing every document, link and graph node one by one would only cost time
-    // (a tenth of a warm query's CPU), so the operating system takes the memory back at exit
-    // instead.
-    let reads_text = parsed.iter().any(|(_, q)| {
-        matches!(
-            q.source,
-            Source::Search { .. } | Source::Similar(_) | Source::SuggestRelated(_)
-        )
-    });
-    let workspace = std::mem::ManuallyDrop::new(match reads_text {
-        true => load(global)?,
-        false => load_graph(global)?,
-    });
+    // 2. Load the tree once and evaluate every query, keeping of the documents what the
+    // queries need (`Query::needs`): their text only for the sources that read it, only
+    // their outline when every query is answered from it. A drawing reads more than its
+    // rows. The process ends after printing: freeing every document, link and graph node
+    // one by one would only cost time (a tenth of a warm query's CPU), so the operating
+    // system takes the memory back at exit instead.
+    let drawn = if drawing { Keep::Graph } else { Keep::Outline };
+    let keep = parsed
+        .iter()
+        .fold(drawn, |keep, (_, q)| keep.union(q.needs()));
+    let workspace = std::mem::ManuallyDrop::new(load_at(global, keep)?);
     if drawing {
         let (t, q) = &parsed[0];
         let answer = workspace.ask(q);

@@ -102,17 +102,20 @@ pub struct Link {
     /// 1-based column, counted in characters.
     pub column: u32,
     /// The destination as written (for a reference link, its definition's destination).
+    /// **Empty in a corpus loaded at [`Keep::Outline`]** (see [`Corpus::keep`]).
     pub target: String,
-    /// Where the destination is written in the file (see [`parse::Span`]).
+    /// Where the destination is written in the file (see [`parse::Span`]). `None` at
+    /// [`Keep::Outline`].
     pub dest: Option<Span>,
     pub syntax: LinkSyntax,
     pub kind: LinkKind,
-    /// The fragment after `#`, percent-decoded, if any.
+    /// The fragment after `#`, percent-decoded, if any. `None` at [`Keep::Outline`].
     pub fragment: Option<String>,
     #[serde(with = "links::status_serde")]
     pub status: LinkStatus,
     /// The repo-relative path the link resolves to; `None` for external links and for
-    /// targets that cannot be named (outside the repository, placeholders).
+    /// targets that cannot be named (outside the repository, placeholders). `None` at
+    /// [`Keep::Outline`].
     pub resolved: Option<String>,
     /// The document the link points at, when it makes a graph edge (a different document).
     pub to_doc: Option<DocId>,
@@ -154,11 +157,17 @@ pub struct Document {
     pub subcategory: Option<String>,
     pub kind: DocKind,
     pub title: Option<String>,
+    /// The text before the first section. **Empty at [`Keep::Outline`]** (see
+    /// [`Corpus::keep`]), like the next three fields.
     pub intro: String,
+    /// Every heading (empty at [`Keep::Outline`]).
     pub headings: Vec<Heading>,
-    /// `id`/`name` attributes found in the document's raw HTML.
+    /// `id`/`name` attributes found in the document's raw HTML (empty at [`Keep::Outline`]).
     pub html_anchors: Vec<String>,
+    /// The fenced and indented code blocks (empty at [`Keep::Outline`]).
     pub code_blocks: Vec<CodeBlock>,
+    /// Every link, in document order (at [`Keep::Outline`] without their strings; see
+    /// [`Link`]).
     pub links: Vec<Link>,
     pub words: usize,
     /// Prose text (no code blocks), for full-text search. **Empty when the corpus was loaded
@@ -307,6 +316,9 @@ pub struct Corpus {
     pub site: Site,
     #[serde(skip)]
     by_path: HashMap<String, DocId>,
+    /// What the documents hold at least ([`Corpus::keep`]).
+    #[serde(skip)]
+    keep: Keep,
 }
 
 /// A file read from the docs tree, ready to parse.
@@ -457,6 +469,7 @@ impl Corpus {
             referrers: Vec::new(),
             site: Site::default(),
             by_path: HashMap::new(),
+            keep: Keep::Everything,
         };
         corpus.reindex();
         corpus
@@ -482,6 +495,20 @@ impl Corpus {
             }
         }
         self.warnings.sort_by(|a, b| a.path.cmp(&b.path));
+    }
+
+    /// What the documents hold at least: [`Keep::Everything`] for a corpus parsed here with
+    /// its text, [`Keep::Graph`] for one without it (parsed so, or loaded from the on-disk
+    /// cache, where the text lives in the search index), [`Keep::Outline`] for the cache's
+    /// outline load, which only questions [`crate::query::Query::needs`] clears may read.
+    pub fn keep(&self) -> Keep {
+        self.keep
+    }
+
+    /// Records what the documents hold (see [`Corpus::keep`]): for the loader that emptied
+    /// them.
+    pub fn set_keep(&mut self, keep: Keep) {
+        self.keep = keep;
     }
 
     /// Rebuilds the path lookup table (needed after deserialising).

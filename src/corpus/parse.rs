@@ -430,6 +430,25 @@ pub enum Keep {
     /// All but the prose and code text (left empty): what the graph, the queries and the
     /// checks read. About half the memory of a loaded tree, and no text copied.
     Graph,
+    /// The documents' outline only: what `Graph` keeps but the intro, headings, HTML anchors
+    /// and code blocks (left empty) and every link's strings (`target` empty; `resolved`,
+    /// `fragment` and `dest` `None`). Every link is still there, in order, with its position,
+    /// syntax, kind, status and target document, so link counts, statuses, the graph and
+    /// every metric are the full corpus's. Only the on-disk cache's warm load makes one
+    /// (`store`, for a question [`crate::query::Query::needs`] says an outline answers); a
+    /// parse asked for it keeps what `Graph` keeps.
+    Outline,
+}
+
+impl Keep {
+    /// The level that keeps everything either keeps.
+    pub fn union(self, other: Keep) -> Keep {
+        match (self, other) {
+            (Keep::Everything, _) | (_, Keep::Everything) => Keep::Everything,
+            (Keep::Graph, _) | (_, Keep::Graph) => Keep::Graph,
+            (Keep::Outline, Keep::Outline) => Keep::Outline,
+        }
+    }
 }
 
 /// The prose text of a document as the parse produces it: words counted on the way, the text

@@ -11,7 +11,7 @@ use std::fmt::{self, Write as _};
 use super::error::Span;
 pub use super::lex::Op;
 use super::lex::{SourceKind, is_plain_word};
-use crate::corpus::LinkKind;
+use crate::corpus::{Keep, LinkKind};
 
 /// A parsed query.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -440,6 +440,31 @@ impl Field {
         }
     }
 
+    /// Whether a document outline ([`Keep::Outline`]) holds what this field reads: paths,
+    /// titles, categories, kinds, words and link counts do; headings (`sections`) and every
+    /// link field do not. A list of what does, so a new field needs the full corpus until
+    /// someone adds it here (and to the outline equivalence test).
+    pub fn in_outline(self) -> bool {
+        matches!(
+            self,
+            Field::Path
+                | Field::Title
+                | Field::Category
+                | Field::Subcategory
+                | Field::DocKind
+                | Field::Inlinks
+                | Field::RootInlinks
+                | Field::Outlinks
+                | Field::Related
+                | Field::InRelated
+                | Field::InInline
+                | Field::InInclude
+                | Field::Broken
+                | Field::Words
+                | Field::Orphan
+        )
+    }
+
     /// The field called `name` on rows of `kind`.
     pub fn lookup(kind: RowKind, name: &str) -> Option<Field> {
         let fields = match kind {
@@ -570,6 +595,38 @@ impl Query {
         }
     }
 
+    /// What of the documents answering this query needs loaded: [`Keep::Outline`] for a
+    /// question the documents' outline answers exactly — `docs`, `orphans` (every form),
+    /// `hubs`, `neighbors of`, `path from`, `categories`, `matrix` and `stats`, listed (not
+    /// drawn), filtered and sorted only on [`Field::in_outline`] fields and scopes (`in`,
+    /// `from`, `to`), no `has section`; [`Keep::Everything`] for the ones that read the text
+    /// index (`search`, `similar to`, `suggest related for`); [`Keep::Graph`] for the rest.
+    /// A list of what an outline answers: anything new needs more until added here.
+    pub fn needs(&self) -> Keep {
+        match self.source {
+            Source::Search { .. } | Source::Similar(_) | Source::SuggestRelated(_) => {
+                return Keep::Everything;
+            }
+            Source::Docs
+            | Source::Orphans { .. }
+            | Source::Hubs
+            | Source::Neighbors { .. }
+            | Source::Path { .. }
+            | Source::Categories
+            | Source::Matrix
+            | Source::Stats => {}
+            Source::AllLinks
+            | Source::Links
+            | Source::Broken
+            | Source::Backlinks(_)
+            | Source::Coverage { .. } => return Keep::Graph,
+        }
+        let outline = self.output.is_none()
+            && self.filter.as_ref().is_none_or(Expr::in_outline)
+            && self.sort.iter().all(|k| k.field.in_outline());
+        if outline { Keep::Outline } else { Keep::Graph }
+    }
+
     /// The core form as text, for the REPL's `:explain` (parseable, like every printed query).
     pub fn explain(&self) -> String {
         self.core().to_string()
@@ -664,6 +721,17 @@ pub fn and(a: Expr, b: Expr) -> Expr {
 }
 
 impl Expr {
+    /// Whether a document outline answers this condition ([`Query::needs`]).
+    fn in_outline(&self) -> bool {
+        match self {
+            Expr::And(items) | Expr::Or(items) => items.iter().all(Expr::in_outline),
+            Expr::Not(e) => e.in_outline(),
+            Expr::Compare { field, .. } | Expr::Flag { field, .. } => field.in_outline(),
+            Expr::In(_) | Expr::From(_) | Expr::To(_) => true,
+            Expr::HasSection { .. } => false,
+        }
+    }
+
     fn fields(&self, out: &mut Vec<Field>) {
         match self {
             Expr::And(items) | Expr::Or(items) => {

@@ -1553,3 +1553,78 @@ fn the_source_table_drives_parser_and_printer() {
     }
     assert_eq!(SOURCES.len(), 16, "a row per `Source` variant");
 }
+
+#[test]
+fn needs_says_outline_only_for_what_an_outline_answers() {
+    use crate::corpus::Keep;
+    let needs = |q: &str| parse(q).unwrap_or_else(|e| panic!("{q}: {e:?}")).needs();
+    for q in [
+        "docs",
+        "orphans",
+        "orphans by related",
+        "orphans within root in integrations",
+        "hubs limit 3",
+        "neighbors of x depth 2",
+        "path from x to y",
+        "categories",
+        "matrix",
+        "stats",
+        "docs where words > 10 and not orphan or broken > 0 sort by inlinks desc, title",
+        "docs in x where (category = a or subcategory = b) and kind = topic",
+        "docs where root_inlinks = 0 and inrelated < 2 and ininline = 1 and ininclude = 0 \
+         and related > 1 and outlinks >= 3 and path ~ a sort by path",
+    ] {
+        assert_eq!(needs(q), Keep::Outline, "{q}");
+    }
+    for q in [
+        "docs where sections > 2",
+        "docs sort by sections",
+        "docs missing section \"Usage\"",
+        "docs with section \"Usage\"",
+        "docs where words > 1 or not (has section \"x\")",
+        "hubs as dot",
+        "neighbors of x as dot",
+        "all links",
+        "links",
+        "broken",
+        "backlinks of x",
+        "coverage",
+    ] {
+        assert_eq!(needs(q), Keep::Graph, "{q}");
+    }
+    for q in [
+        "search \"pool\"",
+        "similar to x",
+        "suggest related for orphans",
+    ] {
+        assert_eq!(needs(q), Keep::Everything, "{q}");
+    }
+    // Every document field is either listed as outline or needs more: a new one needs more
+    // until it is listed (and the outline equivalence test covers it).
+    let outline: Vec<&str> = DOC_FIELDS
+        .iter()
+        .filter(|f| f.in_outline())
+        .map(|f| f.name())
+        .collect();
+    assert_eq!(
+        outline,
+        [
+            "path",
+            "title",
+            "category",
+            "subcategory",
+            "kind",
+            "inlinks",
+            "root_inlinks",
+            "outlinks",
+            "related",
+            "inrelated",
+            "ininline",
+            "ininclude",
+            "broken",
+            "words",
+            "orphan"
+        ]
+    );
+    assert!(LINK_FIELDS.iter().all(|f| !f.in_outline()));
+}

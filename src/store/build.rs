@@ -8,7 +8,7 @@ use std::collections::HashSet;
 use super::manifest::{self, Manifest, Recording, Seen, Tree, Walked};
 use super::progress::{Progress, Timing};
 use super::search_dir::IndexState;
-use super::snapshot::Snapshot;
+use super::snapshot::{Part, Snapshot};
 use super::{Fallback, Loaded, Report, SearchSource, key};
 use crate::boundary::owned::Owned;
 use crate::config::{Config, Location};
@@ -22,8 +22,10 @@ pub fn disk_repo(location: &Location, config: &Config) -> std::io::Result<DiskRe
 }
 
 /// Reads and parses every file: the pipeline without a cache. The documents keep what `keep`
-/// asks; without their text, a search reads the files again.
+/// asks ([`Keep::Outline`] as [`Keep::Graph`]); without their text, a search reads the files
+/// again.
 pub fn cold_memory(location: &Location, config: &Config, keep: Keep) -> std::io::Result<Loaded> {
+    let keep = keep.union(Keep::Graph);
     let repo = disk_repo(location, config)?;
     let Walked {
         paths,
@@ -58,7 +60,8 @@ pub fn cold_memory(location: &Location, config: &Config, keep: Keep) -> std::io:
         keep,
         ..Changes::all(Vec::new(), referrer_files)
     };
-    let (corpus, _) = corpus::ingest(base, all, warnings, &repo, config);
+    let (mut corpus, _) = corpus::ingest(base, all, warnings, &repo, config);
+    corpus.set_keep(keep);
     Ok(Loaded {
         corpus,
         report,
@@ -90,7 +93,7 @@ struct Update {
     report: Report,
     /// The previous snapshot's part names and the documents (ids) an incremental load
     /// touched, when the rest of its parts still hold the same documents.
-    reuse: Option<(Vec<String>, Vec<usize>)>,
+    reuse: Option<(Vec<Part>, Vec<usize>)>,
 }
 
 impl Run<'_> {

@@ -7,11 +7,13 @@
 //! | `CACHEDIR.TAG` | marks the folder as a cache for backup tools |
 //! | `lock` | advisory lock held while a process writes the cache |
 //! | `snapshot.bin` | format version + checksum + postcard of: the names of the document parts, the manifest (path, size, mtime, inode, ctime, content hash of every Markdown file), the non-document paths link resolution consulted, the parsed corpus with resolved links but without its documents, and the name and file stamps of the search index |
-//! | `parts/<blake3>.bin` | 1,000 parsed documents each (in path order, **without document text**), named by the hash of their contents: an edit writes only the part that changed |
+//! | `parts/<blake3>.bin` | two per chunk of 1,000 parsed documents (in path order, **without document text**), named by the hash of their contents: the chunk's outline (paths, titles, kinds, words, links without their strings) and its detail (the rest); an edit writes only the parts that changed |
 //! | `search-<generation>/` | the tantivy index; its commit payload is the generation |
 //!
 //! Loading ([`load`]) stat-walks the docs root and compares with the manifest. Nothing
-//! changed: the snapshot is the answer (no file is read). Files changed, added or removed:
+//! changed: the snapshot is the answer (no file is read), and a question that an outline
+//! answers ([`Keep::Outline`], see [`crate::query::Query::needs`]) reads only the outline
+//! parts. Files changed, added or removed:
 //! only those are read (a file whose stat (size, mtime, inode, ctime) changed but whose hash did not is not
 //! re-parsed), links of the changed documents and of documents pointing at them are
 //! re-resolved (all links when the set of documents changed), the search index gets a delete
@@ -65,7 +67,7 @@ use snapshot::Snapshot;
 /// Bump whenever the snapshot's layout, the meaning of anything in it, or the search schema
 /// (`search::schema`) changes: an older cache is then rebuilt with a notice. (Incremental
 /// updates add documents to the existing index, so they must never meet an older schema.)
-pub const FORMAT_VERSION: u32 = 7;
+pub const FORMAT_VERSION: u32 = 8;
 /// The snapshot's file name inside the cache folder.
 pub const SNAPSHOT_FILE: &str = "snapshot.bin";
 /// The cache folder under the repository when nothing else is configured.
@@ -125,8 +127,11 @@ pub struct Loaded {
 }
 
 /// Loads the tree at `location`, through the cache when `mode` is `Disk`. In memory, the
-/// documents keep what `keep` asks (a load through the cache keeps no text either way: the
-/// search index holds it).
+/// documents keep what `keep` asks ([`Keep::Outline`] is parsed as [`Keep::Graph`]: a parse
+/// costs the same either way). Through the cache they keep no text either way (the search
+/// index holds it), and [`Keep::Outline`] is honoured on the fast path only: when nothing
+/// changed, only the snapshot's outline parts are read; any other load reads everything.
+/// [`crate::corpus::Corpus::keep`] says what the loaded documents hold.
 pub fn load(
     location: &Location,
     config: &Config,
@@ -135,7 +140,7 @@ pub fn load(
 ) -> std::io::Result<Loaded> {
     match mode {
         CacheMode::Memory => build::cold_memory(location, config, keep),
-        CacheMode::Disk(dir) => load_disk(location, config, dir, false),
+        CacheMode::Disk(dir) => load_disk(location, config, dir, keep, false),
     }
 }
 
@@ -165,6 +170,7 @@ fn load_disk(
     location: &Location,
     config: &Config,
     cache: &Path,
+    keep: Keep,
     force_cold: bool,
 ) -> std::io::Result<Loaded> {
     let timing = Timing::new();
@@ -190,10 +196,14 @@ fn load_disk(
     let owned = Owned::new(cache, &location.repo);
     let snapshot_path = cache.join(SNAPSHOT_FILE);
     let signature_before = snapshot::signature(&snapshot_path);
+    let level = match keep {
+        Keep::Outline => Keep::Outline,
+        Keep::Everything | Keep::Graph => Keep::Graph,
+    };
     let prev = if force_cold {
         None
     } else {
-        Snapshot::read(&snapshot_path, &key, &mut notices)
+        Snapshot::read(&snapshot_path, &key, &mut notices, level)
     };
     timing.mark("read snapshot");
     let unchanged = prev
@@ -206,6 +216,16 @@ fn load_disk(
         timing.mark("assemble");
         return Ok(loaded);
     }
+    // An update ingests into whole documents: an outline read is read again, whole (its
+    // notices, if any, were given already).
+    let (prev, signature_before) = match prev {
+        Some(snap) if snap.keep() == Keep::Outline => {
+            let signature = snapshot::signature(&snapshot_path);
+            let whole = Snapshot::read(&snapshot_path, &key, &mut notices, Keep::Graph);
+            (whole, signature)
+        }
+        prev => (prev, signature_before),
+    };
     let earlier = prev.map(|snap| (snap, signature_before));
     let run = Run {
         location,
@@ -254,7 +274,7 @@ fn write_disk(
     let prev = match earlier {
         _ if force_cold => None,
         Some((snap, Some(sig))) if snapshot::signature(&path) == Some(sig) => Some(snap),
-        _ => Snapshot::read(&path, &key, &mut Vec::new()),
+        _ => Snapshot::read(&path, &key, &mut Vec::new(), Keep::Graph),
     };
     let prev = match prev {
         Some(p) if p.search.valid(cache) => Some(p),

@@ -250,7 +250,7 @@ pub fn rebuild_search(
         "note: search index in {} is unusable ({why}); rebuilding it",
         cache.display()
     )];
-    let rebuilt = super::load_disk(location, config, cache, true)?;
+    let rebuilt = super::load_disk(location, config, cache, Keep::Everything, true)?;
     notices.extend(rebuilt.notices);
     if let SearchSource::Disk {
         cache,

@@ -1,9 +1,18 @@
 //! The snapshot and its parts: `snapshot.bin` (the key, the manifest, the search folder's
 //! state and the corpus without its documents) names content-addressed `parts/<blake3>.bin`
-//! files of 1,000 documents each (without document text), so an edit rewrites one part.
-//! Reading checks every file (version, checksum, a part's name against its contents); writing
-//! puts new parts first, then the snapshot renamed into place, then sweeps the parts neither
-//! it nor the snapshot it replaced name.
+//! files, two per chunk of 1,000 documents (without document text), so an edit rewrites one
+//! chunk's parts: the **outline** part holds what [`Keep::Outline`] keeps (paths, titles,
+//! kinds, words, and every link without its strings: position, syntax, kind, status, target
+//! document), the **detail** part the rest (intro, headings, HTML anchors, code blocks, each
+//! link's target, span, fragment and resolved path). [`split`] and [`join`] are the one place
+//! that divides a [`Document`] between them. A full load reads both; an outline load (a
+//! question that reads no link string, heading or intro) reads the outline parts only, about
+//! a sixth of the bytes.
+//!
+//! Reading checks every file it reads (version, checksum, a part's name against its
+//! contents, a detail part against its outline); writing puts new parts first, then the
+//! snapshot renamed into place, then sweeps the parts neither it nor the snapshot it replaced
+//! name.
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -15,21 +24,40 @@ use super::search_dir::IndexState;
 use super::{FORMAT_VERSION, Invalid, Loaded, MAX_CACHE_FILE_BYTES, Report, SNAPSHOT_FILE, file};
 use crate::boundary::owned::{self, Owned};
 use crate::boundary::read::{self as reader, Links};
-use crate::corpus::{Corpus, Document, FileWarning};
+use crate::corpus::links::status_serde;
+use crate::corpus::{
+    CodeBlock, Corpus, DocId, DocKind, Document, FileWarning, Heading, Keep, Link, LinkKind,
+    LinkStatus, LinkSyntax, Span,
+};
 
-/// Documents per snapshot part: parts are checked and decoded in parallel, and an edit
-/// rewrites only the part that holds the edited document.
+/// Documents per chunk (an outline part and a detail part): parts are checked and decoded in
+/// parallel, and an edit rewrites only the parts of the chunk that holds the edited document.
 const DOCS_PER_PART: usize = 1000;
 /// The folder (in the cache folder) of the snapshot's document parts. A part file is named by
 /// the blake3 hash of its contents, so an unchanged part is never written again and a
 /// snapshot file only ever names parts that were complete before it was renamed into place.
 const PARTS_DIR: &str = "parts";
 
+/// The two part files of one chunk of documents (see [`PARTS_DIR`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Part {
+    /// What [`Keep::Outline`] keeps of the chunk's documents ([`OutlineDoc`]).
+    outline: String,
+    /// The rest ([`DetailDoc`]).
+    detail: String,
+}
+
+impl Part {
+    fn names(&self) -> [&str; 2] {
+        [&self.outline, &self.detail]
+    }
+}
+
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Snapshot {
-    /// The part files holding the corpus's documents, in path order (see [`PARTS_DIR`]).
-    /// First, so [`SnapshotParts`] can read it alone.
-    doc_parts: Vec<String>,
+    /// The parts holding the corpus's documents, a chunk each, in path order. First, so
+    /// [`SnapshotParts`] can read it alone.
+    doc_parts: Vec<Part>,
     /// Hash of what shapes the parse (docs root, link settings): another key is another tree.
     pub key: [u8; 32],
     pub search: IndexState,
@@ -38,13 +66,208 @@ pub struct Snapshot {
     /// Parts known to hold exactly the documents of the same chunk of `corpus.docs` (by
     /// index): written as they are instead of encoded again (see [`Snapshot::reuse_parts`]).
     #[serde(skip)]
-    reusable: Vec<Option<String>>,
+    reusable: Vec<Option<Part>>,
+    /// What the documents hold: [`Keep::Outline`] when only the outline parts were read.
+    #[serde(skip)]
+    keep: Keep,
 }
 
 /// The start of a [`Snapshot`], enough to know which parts it names.
 #[derive(Deserialize)]
 struct SnapshotParts {
-    doc_parts: Vec<String>,
+    doc_parts: Vec<Part>,
+}
+
+/// What an outline part holds of a document: every field [`Keep::Outline`] keeps.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutlineDoc {
+    path: String,
+    rel_path: String,
+    category: Option<String>,
+    subcategory: Option<String>,
+    kind: DocKind,
+    title: Option<String>,
+    links: Vec<OutlineLink>,
+    words: usize,
+    links_dropped: usize,
+}
+
+/// A link without its strings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutlineLink {
+    line: u32,
+    column: u32,
+    syntax: LinkSyntax,
+    kind: LinkKind,
+    #[serde(with = "status_serde")]
+    status: LinkStatus,
+    to_doc: Option<DocId>,
+}
+
+/// What a detail part holds of a document: the rest (its text is in the search index).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DetailDoc {
+    intro: String,
+    headings: Vec<Heading>,
+    html_anchors: Vec<String>,
+    code_blocks: Vec<CodeBlock>,
+    links: Vec<LinkDetail>,
+}
+
+/// A link's strings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LinkDetail {
+    target: String,
+    dest: Option<Span>,
+    fragment: Option<String>,
+    resolved: Option<String>,
+}
+
+/// Divides a document between its outline and its detail (its `text` and `code` are
+/// dropped: the search index holds them). [`join`] puts it back together.
+pub fn split(doc: Document) -> (OutlineDoc, DetailDoc) {
+    let Document {
+        path,
+        rel_path,
+        category,
+        subcategory,
+        kind,
+        title,
+        intro,
+        headings,
+        html_anchors,
+        code_blocks,
+        links,
+        words,
+        text: _,
+        code: _,
+        links_dropped,
+    } = doc;
+    let (links, details) = links
+        .into_iter()
+        .map(|l| {
+            let Link {
+                line,
+                column,
+                target,
+                dest,
+                syntax,
+                kind,
+                fragment,
+                status,
+                resolved,
+                to_doc,
+            } = l;
+            let outline = OutlineLink {
+                line,
+                column,
+                syntax,
+                kind,
+                status,
+                to_doc,
+            };
+            let detail = LinkDetail {
+                target,
+                dest,
+                fragment,
+                resolved,
+            };
+            (outline, detail)
+        })
+        .unzip();
+    let outline = OutlineDoc {
+        path,
+        rel_path,
+        category,
+        subcategory,
+        kind,
+        title,
+        links,
+        words,
+        links_dropped,
+    };
+    let detail = DetailDoc {
+        intro,
+        headings,
+        html_anchors,
+        code_blocks,
+        links: details,
+    };
+    (outline, detail)
+}
+
+/// A document from its outline and detail ([`split`]'s inverse, text and code empty);
+/// without a detail, the document at [`Keep::Outline`]. A detail's links pair with the
+/// outline's in order: the caller checks they are as many ([`DetailDoc::fits`]).
+pub fn join(outline: OutlineDoc, detail: Option<DetailDoc>) -> Document {
+    let OutlineDoc {
+        path,
+        rel_path,
+        category,
+        subcategory,
+        kind,
+        title,
+        links,
+        words,
+        links_dropped,
+    } = outline;
+    let (intro, headings, html_anchors, code_blocks, details) = match detail {
+        Some(d) => (d.intro, d.headings, d.html_anchors, d.code_blocks, d.links),
+        None => Default::default(),
+    };
+    let mut details = details.into_iter();
+    let links = links
+        .into_iter()
+        .map(|l| {
+            let LinkDetail {
+                target,
+                dest,
+                fragment,
+                resolved,
+            } = details.next().unwrap_or(LinkDetail {
+                target: String::new(),
+                dest: None,
+                fragment: None,
+                resolved: None,
+            });
+            Link {
+                line: l.line,
+                column: l.column,
+                target,
+                dest,
+                syntax: l.syntax,
+                kind: l.kind,
+                fragment,
+                status: l.status,
+                resolved,
+                to_doc: l.to_doc,
+            }
+        })
+        .collect();
+    Document {
+        path,
+        rel_path,
+        category,
+        subcategory,
+        kind,
+        title,
+        intro,
+        headings,
+        html_anchors,
+        code_blocks,
+        links,
+        words,
+        text: String::new(),
+        code: String::new(),
+        links_dropped,
+    }
+}
+
+impl DetailDoc {
+    /// Whether this detail can belong to `outline` (one string set per link).
+    fn fits(&self, outline: &OutlineDoc) -> bool {
+        self.links.len() == outline.links.len()
+    }
 }
 
 /// Size, modification time and inode of a cache file: whether it is still the same file.
@@ -87,13 +310,20 @@ impl Snapshot {
             manifest,
             corpus,
             reusable: Vec::new(),
+            keep: Keep::Graph,
         }
     }
 
-    /// The names of the document parts this snapshot was read from (one per
-    /// [`DOCS_PER_PART`] documents, in path order).
-    pub fn part_names(&self) -> &[String] {
+    /// The document parts this snapshot was read from (one pair per [`DOCS_PER_PART`]
+    /// documents, in path order).
+    pub fn part_names(&self) -> &[Part] {
         &self.doc_parts
+    }
+
+    /// What the snapshot's documents hold: [`Keep::Outline`] when it was read at that level,
+    /// otherwise [`Keep::Graph`] (no text).
+    pub fn keep(&self) -> Keep {
+        self.keep
     }
 
     /// Marks the parts of a snapshot read before (`parts`, its [`Snapshot::part_names`]) as
@@ -101,12 +331,12 @@ impl Snapshot {
     /// `touched` (ids): an edit then encodes and writes only the parts it changed. The caller
     /// vouches that the documents are the same ones, in the same order, and that no other
     /// document changed.
-    pub fn reuse_parts(&mut self, parts: Vec<String>, touched: &[usize]) {
+    pub fn reuse_parts(&mut self, parts: Vec<Part>, touched: &[usize]) {
         let chunks = self.corpus.docs.len().div_ceil(DOCS_PER_PART);
         if parts.len() != chunks {
             return;
         }
-        let mut reusable: Vec<Option<String>> = parts.into_iter().map(Some).collect();
+        let mut reusable: Vec<Option<Part>> = parts.into_iter().map(Some).collect();
         for &id in touched {
             if let Some(slot) = reusable.get_mut(id / DOCS_PER_PART) {
                 *slot = None;
@@ -116,9 +346,15 @@ impl Snapshot {
     }
 
     /// The snapshot at `path` when it is valid and made with `key`; a notice when it was
-    /// there but unusable.
-    pub fn read(path: &Path, key: &[u8; 32], notices: &mut Vec<String>) -> Option<Snapshot> {
-        match read_file(path) {
+    /// there but unusable. At [`Keep::Outline`] only the outline parts are read (and checked);
+    /// at any other level, every part.
+    pub fn read(
+        path: &Path,
+        key: &[u8; 32],
+        notices: &mut Vec<String>,
+        keep: Keep,
+    ) -> Option<Snapshot> {
+        match read_file(path, keep) {
             Ok(s) if &s.key == key => Some(s),
             Ok(_) => None,
             Err(Invalid::Absent) => None,
@@ -169,29 +405,53 @@ impl Snapshot {
         cache: &Path,
     ) -> Result<(Vec<u8>, Vec<(String, Option<Vec<u8>>)>), postcard::Error> {
         use rayon::prelude::*;
-        let docs = std::mem::take(&mut self.corpus.docs);
+        let mut docs = std::mem::take(&mut self.corpus.docs).into_iter();
+        let count = docs.len();
+        // Chunks own their documents: splitting one moves its strings, copies none.
+        let mut chunks: Vec<Vec<Document>> = (0..count.div_ceil(DOCS_PER_PART))
+            .map(|_| docs.by_ref().take(DOCS_PER_PART).collect())
+            .collect();
         let reusable = std::mem::take(&mut self.reusable);
-        let parts: Result<Vec<(String, Option<Vec<u8>>)>, _> = docs
-            .par_chunks(DOCS_PER_PART)
+        let encoded: Vec<Result<(Part, [Option<Vec<u8>>; 2]), postcard::Error>> = chunks
+            .par_iter_mut()
             .enumerate()
             .map(|(i, chunk)| {
-                let kept = reusable.get(i).cloned().flatten().filter(|name| {
-                    reader::symlink_metadata(&part_path(cache, name)).is_ok_and(|m| m.is_file())
+                let kept = reusable.get(i).cloned().flatten().filter(|part| {
+                    part.names().iter().all(|name| {
+                        reader::symlink_metadata(&part_path(cache, name)).is_ok_and(|m| m.is_file())
+                    })
                 });
-                if let Some(name) = kept {
-                    return Ok((name, None));
+                if let Some(part) = kept {
+                    return Ok((part, [None, None]));
                 }
-                let bytes = file::encode(&chunk, FORMAT_VERSION)?;
-                let name = file::single_part_hash(&bytes).unwrap_or_default();
-                Ok((name, Some(bytes)))
+                let (outline, detail): (Vec<OutlineDoc>, Vec<DetailDoc>) =
+                    chunk.drain(..).map(split).unzip();
+                let bytes = file::encode(&outline, FORMAT_VERSION)
+                    .and_then(|o| Ok((o, file::encode(&detail, FORMAT_VERSION)?)));
+                *chunk = outline
+                    .into_iter()
+                    .zip(detail)
+                    .map(|(o, d)| join(o, Some(d)))
+                    .collect();
+                let (outline, detail) = bytes?;
+                let name = |bytes: &[u8]| file::single_part_hash(bytes).unwrap_or_default();
+                let part = Part {
+                    outline: name(&outline),
+                    detail: name(&detail),
+                };
+                Ok((part, [Some(outline), Some(detail)]))
             })
             .collect();
-        let head = parts.and_then(|parts| {
-            self.doc_parts = parts.iter().map(|(name, _)| name.clone()).collect();
-            Ok((file::encode(&*self, FORMAT_VERSION)?, parts))
-        });
-        self.corpus.docs = docs;
-        head
+        self.corpus.docs = chunks.into_iter().flatten().collect();
+        let encoded: Vec<(Part, [Option<Vec<u8>>; 2])> =
+            encoded.into_iter().collect::<Result<_, _>>()?;
+        self.doc_parts = encoded.iter().map(|(part, _)| part.clone()).collect();
+        let head = file::encode(&*self, FORMAT_VERSION)?;
+        let files = encoded
+            .into_iter()
+            .flat_map(|(part, [outline, detail])| [(part.outline, outline), (part.detail, detail)])
+            .collect();
+        Ok((head, files))
     }
 
     /// The loaded tree: the corpus with the walk's warnings and the manifest's per-file ones.
@@ -214,6 +474,7 @@ impl Snapshot {
         warnings.sort_by(|a, b| a.path.cmp(&b.path));
         corpus.warnings = warnings;
         corpus.reindex();
+        corpus.set_keep(self.keep);
         report.files = self.manifest.files.len();
         report.cache = Some(cache.to_path_buf());
         Loaded {
@@ -225,14 +486,14 @@ impl Snapshot {
     }
 }
 
-/// Reads the snapshot (`snapshot.bin`: everything but the documents) and its document parts,
-/// checking each part in parallel.
-fn read_file(path: &Path) -> Result<Snapshot, Invalid> {
+/// Reads the snapshot (`snapshot.bin`: everything but the documents) and its document parts
+/// (the outline parts only at [`Keep::Outline`]), checking each part in parallel.
+fn read_file(path: &Path, keep: Keep) -> Result<Snapshot, Invalid> {
     // A part can vanish between reading `snapshot.bin` and reading the part only when two
     // writers replaced the snapshot in the meantime; the snapshot read again names parts
     // that are there.
-    match read_once(path) {
-        Err(Missing::Part(_)) => read_once(path),
+    match read_once(path, keep) {
+        Err(Missing::Part(_)) => read_once(path, keep),
         other => other,
     }
     .map_err(|e| match e {
@@ -241,7 +502,7 @@ fn read_file(path: &Path) -> Result<Snapshot, Invalid> {
     })
 }
 
-fn read_once(path: &Path) -> Result<Snapshot, Missing> {
+fn read_once(path: &Path, keep: Keep) -> Result<Snapshot, Missing> {
     use rayon::prelude::*;
     let cache = path.parent().unwrap_or(Path::new("."));
     let bytes = match read_cache_file(path) {
@@ -250,32 +511,61 @@ fn read_once(path: &Path) -> Result<Snapshot, Missing> {
         Err(e) => return Err(Invalid::Corrupt(e.to_string()).into()),
     };
     let mut snap: Snapshot = file::decode(&bytes, FORMAT_VERSION)?;
+    if !snap.doc_parts.is_empty() && !reader::is_real_dir(&cache.join(PARTS_DIR)) {
+        return Err(Invalid::Corrupt(format!("{PARTS_DIR} is not a folder")).into());
+    }
+    let outline_only = keep == Keep::Outline;
     let chunks: Vec<Vec<Document>> = snap
         .doc_parts
         .par_iter()
-        .map(|name| {
-            if !reader::is_real_dir(&cache.join(PARTS_DIR)) {
-                return Err(Invalid::Corrupt(format!("{PARTS_DIR} is not a folder")).into());
+        .map(|part| {
+            let outline: Vec<OutlineDoc> = read_part(cache, &part.outline)?;
+            if outline_only {
+                return Ok(outline.into_iter().map(|o| join(o, None)).collect());
             }
-            let bytes = match read_cache_file(&part_path(cache, name)) {
-                Ok(b) => b,
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                    return Err(Missing::Part(format!("part {name} is missing")));
-                }
-                Err(e) => return Err(Invalid::Corrupt(format!("part {name}: {e}")).into()),
-            };
-            if file::single_part_hash(&bytes).as_deref() != Some(name.as_str()) {
-                return Err(Invalid::Corrupt(format!("part {name} holds other contents")).into());
+            let detail: Vec<DetailDoc> = read_part(cache, &part.detail)?;
+            let fits = detail.len() == outline.len()
+                && detail.iter().zip(&outline).all(|(d, o)| d.fits(o));
+            if !fits {
+                return Err(Invalid::Corrupt(format!(
+                    "part {} does not match part {}",
+                    part.detail, part.outline
+                ))
+                .into());
             }
-            Ok(file::decode::<Vec<Document>>(&bytes, FORMAT_VERSION)?)
+            Ok(outline
+                .into_iter()
+                .zip(detail)
+                .map(|(o, d)| join(o, Some(d)))
+                .collect())
         })
-        .collect::<Result<_, _>>()?;
+        .collect::<Result<_, Missing>>()?;
     let mut docs = Vec::with_capacity(chunks.iter().map(Vec::len).sum());
     for chunk in chunks {
         docs.extend(chunk);
     }
     snap.corpus.docs = docs;
+    snap.keep = if outline_only {
+        Keep::Outline
+    } else {
+        Keep::Graph
+    };
     Ok(snap)
+}
+
+/// Reads, checks (its name against its contents) and decodes the part file `name`.
+fn read_part<T: serde::de::DeserializeOwned>(cache: &Path, name: &str) -> Result<T, Missing> {
+    let bytes = match read_cache_file(&part_path(cache, name)) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(Missing::Part(format!("part {name} is missing")));
+        }
+        Err(e) => return Err(Invalid::Corrupt(format!("part {name}: {e}")).into()),
+    };
+    if file::single_part_hash(&bytes).as_deref() != Some(name) {
+        return Err(Invalid::Corrupt(format!("part {name} holds other contents")).into());
+    }
+    Ok(file::decode(&bytes, FORMAT_VERSION)?)
 }
 
 /// Writes the snapshot: new document parts first (an unchanged one is already there), then
@@ -302,11 +592,12 @@ fn write_files(
         .and_then(|b| file::decode::<SnapshotParts>(&b, FORMAT_VERSION).ok())
         .map(|s| s.doc_parts)
         .unwrap_or_default();
+    let replaced = replaced.iter().flat_map(Part::names);
     owned.write(SNAPSHOT_FILE, head)?;
     let keep: HashSet<String> = parts
         .iter()
         .map(|(name, _)| format!("{name}.bin"))
-        .chain(replaced.iter().map(|name| format!("{name}.bin")))
+        .chain(replaced.map(|name| format!("{name}.bin")))
         .collect();
     owned.sweep(
         PARTS_DIR,
@@ -314,4 +605,86 @@ fn write_files(
         |name| keep.contains(name),
     );
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+
+    /// A document with every field filled (text and code aside: a snapshot never holds them).
+    fn full_document() -> Document {
+        let files = [
+            (
+                "docs/atomic/cat/sub/a.md",
+                "# A title\n\nThe intro <a id=\"here\"></a>.\n\n## Usage\n\nSee [b](b.md#usage), \
+                 [gone](gone.md#x \"t\") and <https://example.com>.\n\n```python\n# CORRECT: ok\nx = 1\n```\n",
+            ),
+            (
+                "docs/atomic/cat/sub/b.md",
+                "# B\n\n## Usage\n\nBack to [a](a.md).\n",
+            ),
+        ];
+        let corpus = Corpus::from_files("docs/atomic", &files, &Config::default());
+        let mut doc = corpus.docs[0].clone();
+        doc.text.clear();
+        doc.code.clear();
+        doc.links_dropped = 2;
+        assert!(doc.category.is_some() && doc.subcategory.is_some() && doc.title.is_some());
+        assert!(!doc.intro.is_empty() && !doc.headings.is_empty() && doc.words > 0);
+        assert!(!doc.html_anchors.is_empty() && !doc.code_blocks.is_empty());
+        let every = |f: &dyn Fn(&Link) -> bool| doc.links.iter().any(f);
+        assert!(every(&|l| l.to_doc.is_some()
+            && l.fragment.is_some()
+            && l.dest.is_some()));
+        assert!(every(
+            &|l| l.resolved.is_some() && l.broken_reason().is_some()
+        ));
+        assert!(every(
+            &|l| l.status == LinkStatus::External && !l.target.is_empty()
+        ));
+        doc
+    }
+
+    fn json(doc: &Document) -> serde_json::Value {
+        serde_json::to_value(doc).unwrap()
+    }
+
+    #[test]
+    fn split_then_join_gives_the_document_back_through_the_part_files() {
+        let doc = full_document();
+        let (outline, detail) = split(doc.clone());
+        assert_eq!(
+            json(&join(outline.clone(), Some(detail.clone()))),
+            json(&doc)
+        );
+        // And through the files' encoding.
+        let o = file::encode(&vec![outline], FORMAT_VERSION).unwrap();
+        let d = file::encode(&vec![detail], FORMAT_VERSION).unwrap();
+        let o: Vec<OutlineDoc> = file::decode(&o, FORMAT_VERSION).unwrap();
+        let d: Vec<DetailDoc> = file::decode(&d, FORMAT_VERSION).unwrap();
+        assert!(d[0].fits(&o[0]));
+        let back = join(o.into_iter().next().unwrap(), d.into_iter().next());
+        assert_eq!(json(&back), json(&doc));
+    }
+
+    #[test]
+    fn an_outline_is_the_document_without_its_details_and_link_strings() {
+        let doc = full_document();
+        let (outline, _) = split(doc.clone());
+        let got = join(outline, None);
+        let mut want = doc;
+        want.intro.clear();
+        want.headings.clear();
+        want.html_anchors.clear();
+        want.code_blocks.clear();
+        for l in &mut want.links {
+            l.target.clear();
+            l.dest = None;
+            l.fragment = None;
+            l.resolved = None;
+        }
+        assert_eq!(json(&got), json(&want));
+        assert_eq!(Keep::Outline.union(Keep::Graph), Keep::Graph);
+    }
 }
