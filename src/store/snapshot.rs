@@ -568,7 +568,7 @@ fn read_part<T: serde::de::DeserializeOwned>(cache: &Path, name: &str) -> Result
     Ok(file::decode(&bytes, FORMAT_VERSION)?)
 }
 
-/// Writes the snapshot: new document parts first (an unchanged one is already there), then
+/// Writes the snapshot: the document parts encoded first (a reused one is already there), then
 /// the snapshot file, renamed into place; then removes the parts that neither it nor the
 /// snapshot it replaced name (a reader that read the replaced one a moment ago still finds
 /// its parts).
@@ -579,12 +579,11 @@ fn write_files(
 ) -> std::io::Result<()> {
     let cache = owned.path();
     owned.folder(PARTS_DIR)?;
+    // A part encoded again is written even when a file of its name is there: that file may
+    // be the damaged one this rebuild replaces (same name, same contents otherwise).
     for (name, bytes) in parts {
         let Some(bytes) = bytes else { continue };
-        let path = part_path(cache, name);
-        if !reader::symlink_metadata(&path).is_ok_and(|m| m.is_file()) {
-            owned.write(&format!("{PARTS_DIR}/{name}.bin"), bytes)?;
-        }
+        owned.write(&format!("{PARTS_DIR}/{name}.bin"), bytes)?;
     }
     let path = cache.join(SNAPSHOT_FILE);
     let replaced = read_cache_file(&path)

@@ -120,6 +120,150 @@ fn check_equivalent(spec: gen_tree::Spec) {
     let through_cache = cached(&["check", "--format", "json"]);
     assert_eq!(in_memory.stdout, through_cache.stdout);
     assert_eq!(in_memory.status.code(), through_cache.status.code());
+
+    let (location, config) = config::locate(Some(dir.path()), None, dir.path()).unwrap();
+    outline_answers_the_same(location, config);
+}
+
+/// Every query [`Query::needs`](atomdoc::query::Query::needs) says an outline answers gets the
+/// same answer from the cache's outline load (only the outline parts read) as from its full
+/// load: the same records, the same JSON, the same table. The queries: every example of
+/// `docs/query-language.md` and of `queries/`, and generated ones over every outline field,
+/// operator, source and scope.
+fn outline_answers_the_same(location: config::Location, config: Config) {
+    use atomdoc::query::ast::{DOC_FIELDS, FieldType};
+    use atomdoc::render::{rows, table::Term};
+    let mode = CacheMode::Disk(location.repo.join(atomdoc::store::DEFAULT_DIR));
+    let open = |keep| {
+        let ws = Workspace::open_keeping(location.clone(), config.clone(), &mode, keep).unwrap();
+        assert!(ws.report.added.is_empty() && ws.report.changed.is_empty() && !ws.report.full);
+        assert_eq!(ws.take_notices(), Vec::<String>::new());
+        ws
+    };
+    let full = open(Keep::Graph);
+    let outline = open(Keep::Outline);
+    assert_eq!(full.corpus.keep(), Keep::Graph);
+    assert_eq!(outline.corpus.keep(), Keep::Outline);
+    assert!(
+        outline.corpus.docs.iter().all(|d| d.headings.is_empty()
+            && d.intro.is_empty()
+            && d.links
+                .iter()
+                .all(|l| l.target.is_empty() && l.resolved.is_none())),
+        "the outline load read no detail part"
+    );
+    assert_eq!(edges(&outline.graph), edges(&full.graph));
+
+    let docs = &full.corpus.docs;
+    let doc = |i: usize| docs[i * 7919 % docs.len()].path.clone();
+    let with_sub = docs.iter().find(|d| d.subcategory.is_some()).unwrap();
+    let cat = with_sub.category.clone().unwrap();
+    let sub = format!("{cat}/{}", with_sub.subcategory.clone().unwrap());
+    let mut queries: Vec<String> = Vec::new();
+    let doc_page = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/docs/query-language.md"
+    ))
+    .unwrap();
+    let mut in_aq = false;
+    for line in doc_page.lines() {
+        match line {
+            "```aq" => in_aq = true,
+            "```" => in_aq = false,
+            l if in_aq && !l.trim().is_empty() && !l.starts_with('#') => queries.push(l.into()),
+            _ => {}
+        }
+    }
+    for entry in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/queries")).unwrap() {
+        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        queries.extend(
+            text.lines()
+                .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+                .map(str::to_string),
+        );
+    }
+    // Generated queries that do not parse (a value a field does not take) are skipped.
+    let examples = queries.len();
+    let sources = [
+        "docs".to_string(),
+        "orphans".into(),
+        "orphans by related".into(),
+        "orphans by inline".into(),
+        "orphans by include".into(),
+        "orphans within root".into(),
+        "hubs".into(),
+        format!("neighbors of \"{}\"", doc(1)),
+        format!("neighbors of \"{}\" depth 3", doc(2)),
+    ];
+    for source in &sources {
+        queries.push(source.clone());
+        queries.push(format!("{source} in \"{cat}\" sort by title desc limit 7"));
+        queries.push(format!("{source} where in \"{sub}\" or in \"{}\"", doc(3)));
+    }
+    for i in 0..6 {
+        queries.push(format!("path from \"{}\" to \"{}\"", doc(i), doc(i + 1)));
+    }
+    queries.extend(["categories", "matrix", "stats"].map(String::from));
+    for f in DOC_FIELDS.iter().filter(|f| f.in_outline()) {
+        let name = f.name();
+        queries.push(format!("docs sort by {name}, path limit 50"));
+        queries.push(format!("hubs sort by {name} desc limit 50"));
+        match f.ty() {
+            FieldType::Number => {
+                for n in [0, 1, 3, 250] {
+                    for op in ["=", "!=", "<", "<=", ">", ">="] {
+                        queries.push(format!("docs where {name} {op} {n}"));
+                    }
+                }
+            }
+            FieldType::Text => {
+                for op in ["=", "!=", "~"] {
+                    for v in ["topic", "a", "index", &cat] {
+                        queries.push(format!("orphans where {name} {op} \"{v}\""));
+                        queries.push(format!("docs where {name} {op} \"{v}\" sort by {name}"));
+                    }
+                }
+            }
+            FieldType::Bool => {
+                queries.push(format!("docs where {name}"));
+                queries.push(format!("docs where not {name} and inlinks < 2"));
+                queries.push(format!("docs where {name} = false sort by words desc"));
+            }
+        }
+    }
+    let mut asked = 0;
+    for (i, text) in queries.iter().enumerate() {
+        let query = match atomdoc::query::parse(text) {
+            Ok(query) => query,
+            Err(_) if i >= examples => continue,
+            Err(e) => panic!("{text}: {e:?}"),
+        };
+        if query.needs() != Keep::Outline {
+            assert!(
+                outline.ask(&query).is_err(),
+                "{text}: an outline refuses it"
+            );
+            continue;
+        }
+        asked += 1;
+        let answer = |ws: &Workspace| match ws.ask(&query) {
+            Ok(a) => {
+                let mut json = Vec::new();
+                rows::json(&mut json, &a.records).unwrap();
+                let mut table = Vec::new();
+                rows::table(&mut table, &a.records, &Term::PLAIN).unwrap();
+                format!(
+                    "{:?}\n{}\n{}",
+                    a.records,
+                    String::from_utf8(json).unwrap(),
+                    String::from_utf8(table).unwrap()
+                )
+            }
+            Err(e) => format!("error {e:?}"),
+        };
+        assert_eq!(answer(&outline), answer(&full), "{text}");
+    }
+    assert!(asked > 300, "only {asked} queries asked");
 }
 
 /// A tree loaded without the documents' text ([`Keep::Graph`], what `stats`, `check` and

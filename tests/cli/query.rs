@@ -6,7 +6,7 @@
 
 use std::path::Path;
 
-use crate::common::{atomdoc, project, run_ok, sample, tree};
+use crate::common::{atomdoc, atomdoc_cached, project, run_ok, sample, tree};
 
 /// Compares `actual` with the golden file `tests/golden/query/<name>`.
 fn golden(name: &str, actual: &str) {
@@ -112,6 +112,47 @@ fn every_example_query_matches_its_golden_table() {
         let out = run_ok(&sample(), &["query", q]);
         golden(&format!("{name}.txt"), &out);
     }
+}
+
+/// Every example again through a warm cache, where the ones an outline answers
+/// (`Query::needs`) read only the snapshot's outline parts: the same golden table, the same
+/// JSON as without a cache, and a file of all of them together (loaded at the level the most
+/// demanding one needs) answers each the same.
+#[test]
+fn every_example_answers_the_same_from_a_warm_cache_outline_or_not() {
+    let cache = tempfile::tempdir().unwrap();
+    let warm = |args: &[&str]| {
+        let out = atomdoc_cached(&sample())
+            .arg("--cache-dir")
+            .arg(cache.path())
+            .args(args)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {err}");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    warm(&["index"]);
+    let mut outline = 0;
+    for (name, q) in SAMPLE_QUERIES {
+        let needs = atomdoc::query::parse(q).unwrap().needs();
+        outline += usize::from(needs == atomdoc::corpus::Keep::Outline);
+        golden(&format!("{name}.txt"), &warm(&["query", q]));
+        let json = ["query", q, "--format", "json"];
+        assert_eq!(warm(&json), run_ok(&sample(), &json), "{q}");
+    }
+    assert!(outline >= 15, "{outline} examples an outline answers");
+    let file = cache.path().join("all.aq");
+    let text: Vec<&str> = SAMPLE_QUERIES.iter().map(|(_, q)| *q).collect();
+    std::fs::write(&file, text.join("\n")).unwrap();
+    let all = [
+        "query",
+        "--file",
+        file.to_str().unwrap(),
+        "--format",
+        "json",
+    ];
+    assert_eq!(warm(&all), run_ok(&sample(), &all));
 }
 
 #[test]

@@ -627,7 +627,8 @@ fn part_names(cache: &Path) -> std::collections::BTreeSet<String> {
 
 #[test]
 fn an_edit_writes_one_snapshot_part_and_old_parts_are_swept() {
-    // 2,500 documents: three parts of (at most) 1,000 documents.
+    // 2,500 documents: three chunks of (at most) 1,000 documents, an outline part and a
+    // detail part each.
     let tree = tempfile::tempdir().unwrap();
     let root = tree.path().join("docs/atomic/c");
     fs::create_dir_all(&root).unwrap();
@@ -642,23 +643,24 @@ fn an_edit_writes_one_snapshot_part_and_old_parts_are_swept() {
     let cache = tempfile::tempdir().unwrap();
     cached(tree.path(), cache.path(), &["index"]);
     let first = part_names(cache.path());
-    assert_eq!(first.len(), 3, "{first:?}");
+    assert_eq!(first.len(), 6, "{first:?}");
 
-    // Editing one document rewrites the one part that holds it; the replaced snapshot's
-    // parts stay for a reader that may have just read it.
+    // Editing one document (its title and its heading) rewrites the two parts of the chunk
+    // that holds it; the replaced snapshot's parts stay for a reader that may have just read
+    // it.
     let edited = root.join("d0042.md");
     fs::write(&edited, "# Doc 42, edited\n\nSee [next](d0043.md).\n").unwrap();
     cached(tree.path(), cache.path(), &["stats"]);
     let second = part_names(cache.path());
     assert!(second.is_superset(&first), "{second:?}");
-    assert_eq!(second.len(), 4, "{second:?}");
+    assert_eq!(second.len(), 8, "{second:?}");
 
-    // A second edit: the part only the first snapshot named is swept.
+    // A second edit: the parts only the first snapshot named are swept.
     fs::write(&edited, "# Doc 42, edited twice\n\nSee [next](d0043.md).\n").unwrap();
     let (stats, _) = cached(tree.path(), cache.path(), &["stats", "--format", "json"]);
     let third = part_names(cache.path());
-    assert_eq!(third.len(), 4, "{third:?}");
-    assert_eq!(first.difference(&third).count(), 1, "{third:?}");
+    assert_eq!(third.len(), 8, "{third:?}");
+    assert_eq!(first.difference(&third).count(), 2, "{third:?}");
     assert_eq!(stats, uncached(tree.path(), &["stats", "--format", "json"]));
     let (titles, _) = cached(
         tree.path(),
@@ -698,15 +700,17 @@ fn an_edit_rewrites_the_parts_of_every_document_it_touched_and_no_other() {
     let cache = tempfile::tempdir().unwrap();
     cached(tree.path(), cache.path(), &["index"]);
     let first = part_names(cache.path());
-    assert_eq!(first.len(), 3, "{first:?}");
+    assert_eq!(first.len(), 6, "{first:?}");
 
-    // The heading goes: d2000's link breaks, so its part changes too; the middle one stays.
+    // The heading goes: both parts of d0042's chunk change. d2000's link breaks: its status
+    // is in the outline, so its chunk's outline part changes too, while its detail part (the
+    // link's strings) stays. The middle chunk stays.
     fs::write(root.join("d0042.md"), "# Doc 42\n\nSee [next](d0043.md).\n").unwrap();
     let broken = ["query", "broken", "--format", "json"];
     let (answer, _) = cached(tree.path(), cache.path(), &broken);
     assert!(answer.contains("d2000.md"), "{answer}");
     let second = part_names(cache.path());
-    assert_eq!(second.difference(&first).count(), 2, "{second:?}");
+    assert_eq!(second.difference(&first).count(), 3, "{second:?}");
     for args in [
         &broken[..],
         &["stats", "--format", "json"],
@@ -736,6 +740,65 @@ fn a_missing_snapshot_part_is_rebuilt_with_a_notice() {
     assert_eq!(err.trim().lines().count(), 1, "one line: {err}");
     let (_, err) = cached(tree.path(), cache.path(), &["stats"]);
     assert_eq!(err, "", "the rebuilt cache is whole");
+}
+
+/// An outline load (`query orphans`, `stats`) reads only the outline parts: a damaged or
+/// missing detail part cannot change its answer (it is never read) and is noticed by the next
+/// full load (`query broken`), which rebuilds with a notice; a damaged or missing outline part
+/// is noticed by both. Every answer is the answer without a cache.
+#[test]
+fn each_load_checks_the_parts_it_reads_and_rebuilds_a_damaged_one() {
+    let tree = copy_tree(&sample());
+    let outline = ["query", "orphans", "--format", "json"];
+    let full = ["query", "broken", "--format", "json"];
+    let (want_outline, want_full) = (
+        uncached(tree.path(), &outline),
+        uncached(tree.path(), &full),
+    );
+    let fresh = || {
+        let cache = tempfile::tempdir().unwrap();
+        cached(tree.path(), cache.path(), &["index"]);
+        cache
+    };
+    // 38 documents: one chunk, an outline part and a detail part (named by their contents, so
+    // every fresh cache has the same two).
+    let parts = part_names(fresh().path());
+    assert_eq!(parts.len(), 2, "{parts:?}");
+    type Damage = fn(&Path);
+    let damages: [(&str, Damage); 2] = [
+        ("remove", |p| fs::remove_file(p).unwrap()),
+        ("garble", |p| {
+            let mut bytes = fs::read(p).unwrap();
+            let at = bytes.len() - 3;
+            bytes[at] ^= 0x5A;
+            fs::write(p, bytes).unwrap();
+        }),
+    ];
+    for (how, damage) in damages {
+        let mut outline_noticed = 0;
+        for name in &parts {
+            let cache = fresh();
+            damage(&cache.path().join("parts").join(name));
+            let (answer, err) = cached(tree.path(), cache.path(), &outline);
+            assert_eq!(answer, want_outline, "{how} {name}");
+            let noticed = !err.is_empty();
+            if noticed {
+                assert!(err.contains("rebuilding"), "{how} {name}: {err}");
+                outline_noticed += 1;
+            }
+            let (answer, err) = cached(tree.path(), cache.path(), &full);
+            assert_eq!(answer, want_full, "{how} {name}");
+            // Rebuilt already, or the full load finds the damage the outline load did not read.
+            assert_eq!(err.is_empty(), noticed, "{how} {name}: {err}");
+            assert!(noticed || err.contains("rebuilding"), "{how} {name}: {err}");
+            let (answer, err) = cached(tree.path(), cache.path(), &outline);
+            assert_eq!((answer, err), (want_outline.clone(), String::new()));
+        }
+        assert_eq!(
+            outline_noticed, 1,
+            "{how}: only the outline part is read by both"
+        );
+    }
 }
 
 /// An edit that keeps a file's size and mtime (as `cp -p`, `tar -x` or `rsync -t` leave it)
