@@ -47,7 +47,10 @@ fn warm() -> &'static Warm {
 fn load(keep: Keep) -> Workspace {
     let w = warm();
     let ws = Workspace::open_keeping(w.location.clone(), w.config.clone(), &w.mode, keep).unwrap();
-    assert!(!ws.report.full && ws.take_notices().is_empty(), "a warm load");
+    assert!(
+        !ws.report.full && ws.take_notices().is_empty(),
+        "a warm load"
+    );
     ws
 }
 

@@ -442,11 +442,15 @@ impl Snapshot {
                 Ok((part, [Some(outline), Some(detail)]))
             })
             .collect();
+        let encoded: Result<Vec<(Part, [Option<Vec<u8>>; 2])>, _> = encoded.into_iter().collect();
+        // The snapshot file without the documents (they are in the parts), then the
+        // documents back.
+        let head = encoded.and_then(|encoded| {
+            self.doc_parts = encoded.iter().map(|(part, _)| part.clone()).collect();
+            Ok((file::encode(&*self, FORMAT_VERSION)?, encoded))
+        });
         self.corpus.docs = chunks.into_iter().flatten().collect();
-        let encoded: Vec<(Part, [Option<Vec<u8>>; 2])> =
-            encoded.into_iter().collect::<Result<_, _>>()?;
-        self.doc_parts = encoded.iter().map(|(part, _)| part.clone()).collect();
-        let head = file::encode(&*self, FORMAT_VERSION)?;
+        let (head, encoded) = head?;
         let files = encoded
             .into_iter()
             .flat_map(|(part, [outline, detail])| [(part.outline, outline), (part.detail, detail)])
@@ -665,6 +669,33 @@ mod tests {
         assert!(d[0].fits(&o[0]));
         let back = join(o.into_iter().next().unwrap(), d.into_iter().next());
         assert_eq!(json(&back), json(&doc));
+    }
+
+    #[test]
+    fn the_snapshot_file_holds_no_document_and_names_two_parts_per_chunk() {
+        let doc = full_document();
+        let docs = vec![doc.clone(); DOCS_PER_PART + 1];
+        let corpus = Corpus::from_documents("docs/atomic", docs, Vec::new());
+        let state = IndexState {
+            generation: 1,
+            dir: "search-1".into(),
+            files: Vec::new(),
+        };
+        let mut snap = Snapshot::new([7; 32], state, Manifest::default(), corpus);
+        let cache = tempfile::tempdir().unwrap();
+        let (head, files) = snap.encode(cache.path()).unwrap();
+        assert_eq!(
+            snap.corpus.docs.len(),
+            DOCS_PER_PART + 1,
+            "the documents are back"
+        );
+        let read: Snapshot = file::decode(&head, FORMAT_VERSION).unwrap();
+        assert!(read.corpus.docs.is_empty());
+        assert_eq!(read.doc_parts.len(), 2);
+        let names: Vec<&str> = read.doc_parts.iter().flat_map(Part::names).collect();
+        let written: Vec<&str> = files.iter().map(|(name, _)| name.as_str()).collect();
+        assert_eq!(names, written);
+        assert!(files.iter().all(|(_, bytes)| bytes.is_some()));
     }
 
     #[test]
