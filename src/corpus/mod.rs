@@ -315,10 +315,32 @@ pub struct Corpus {
     /// The site the links were resolved for (set by [`Corpus::resolve_links`]).
     pub site: Site,
     #[serde(skip)]
-    by_path: HashMap<String, DocId>,
+    by_path: PathIndex,
     /// What the documents hold at least ([`Corpus::keep`]).
     #[serde(skip)]
     keep: Keep,
+}
+
+/// The documents' ids by path, built on the first lookup: a warm load whose question names
+/// no document (`orphans`, `stats`) never pays for it.
+#[derive(Debug, Clone, Default)]
+struct PathIndex(std::sync::OnceLock<HashMap<String, DocId>>);
+
+impl PathIndex {
+    fn get(&self, docs: &[Document], path: &str) -> Option<DocId> {
+        let index = self.0.get_or_init(|| {
+            docs.iter()
+                .enumerate()
+                .map(|(i, d)| (d.path.clone(), i))
+                .collect()
+        });
+        index.get(path).copied()
+    }
+
+    /// How many paths it holds: 0 until the first lookup builds it.
+    fn len(&self) -> usize {
+        self.0.get().map_or(0, HashMap::len)
+    }
 }
 
 /// A file read from the docs tree, ready to parse.
@@ -468,7 +490,7 @@ impl Corpus {
             warnings,
             referrers: Vec::new(),
             site: Site::default(),
-            by_path: HashMap::new(),
+            by_path: PathIndex::default(),
             keep: Keep::Everything,
         };
         corpus.reindex();
@@ -511,14 +533,10 @@ impl Corpus {
         self.keep = keep;
     }
 
-    /// Rebuilds the path lookup table (needed after deserialising).
+    /// Drops the path lookup table after the documents changed; [`Corpus::doc_id`] builds it
+    /// again on first use (a deserialised corpus starts without one).
     pub fn reindex(&mut self) {
-        self.by_path = self
-            .docs
-            .iter()
-            .enumerate()
-            .map(|(i, d)| (d.path.clone(), i))
-            .collect();
+        self.by_path = PathIndex::default();
     }
 
     /// Resolves every link of every document; pure apart from what `view` reads.
@@ -570,7 +588,7 @@ impl Corpus {
     }
 
     pub fn doc_id(&self, repo_path: &str) -> Option<DocId> {
-        self.by_path.get(repo_path).copied()
+        self.by_path.get(&self.docs, repo_path)
     }
 
     pub fn doc(&self, id: DocId) -> &Document {

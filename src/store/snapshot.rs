@@ -79,7 +79,7 @@ struct SnapshotParts {
 }
 
 /// What an outline part holds of a document: every field [`Keep::Outline`] keeps.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct OutlineDoc {
     path: String,
     rel_path: String,
@@ -87,14 +87,17 @@ pub struct OutlineDoc {
     subcategory: Option<String>,
     kind: DocKind,
     title: Option<String>,
-    links: Vec<OutlineLink>,
+    /// Every link with its strings emptied, written and read as [`OutlineLink`]s (read
+    /// straight into the [`Link`]s the document keeps: no second copy of a tree's links).
+    #[serde(with = "outline_links")]
+    links: Vec<Link>,
     words: usize,
     links_dropped: usize,
 }
 
-/// A link without its strings.
+/// How an outline part writes a link: without its strings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct OutlineLink {
+struct OutlineLink {
     line: u32,
     column: u32,
     syntax: LinkSyntax,
@@ -102,6 +105,58 @@ pub struct OutlineLink {
     #[serde(with = "status_serde")]
     status: LinkStatus,
     to_doc: Option<DocId>,
+}
+
+/// [`OutlineDoc::links`] as a sequence of [`OutlineLink`]s.
+mod outline_links {
+    use serde::de::{SeqAccess, Visitor};
+    use serde::{Deserializer, Serializer};
+
+    use super::OutlineLink;
+    use crate::corpus::Link;
+
+    pub fn serialize<S: Serializer>(links: &[Link], s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(links.iter().map(|l| OutlineLink {
+            line: l.line,
+            column: l.column,
+            syntax: l.syntax,
+            kind: l.kind,
+            status: l.status,
+            to_doc: l.to_doc,
+        }))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Link>, D::Error> {
+        struct Links;
+        impl<'de> Visitor<'de> for Links {
+            type Value = Vec<Link>;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a sequence of links")
+            }
+
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<Link>, A::Error> {
+                // The hint comes from the file: capped, so a garbled length allocates little.
+                let mut links = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
+                while let Some(l) = seq.next_element::<OutlineLink>()? {
+                    links.push(Link {
+                        line: l.line,
+                        column: l.column,
+                        target: String::new(),
+                        dest: None,
+                        syntax: l.syntax,
+                        kind: l.kind,
+                        fragment: None,
+                        status: l.status,
+                        resolved: None,
+                        to_doc: l.to_doc,
+                    });
+                }
+                Ok(links)
+            }
+        }
+        d.deserialize_seq(Links)
+    }
 }
 
 /// What a detail part holds of a document: the rest (its text is in the search index).
@@ -137,44 +192,21 @@ pub fn split(doc: Document) -> (OutlineDoc, DetailDoc) {
         headings,
         html_anchors,
         code_blocks,
-        links,
+        mut links,
         words,
         text: _,
         code: _,
         links_dropped,
     } = doc;
-    let (links, details) = links
-        .into_iter()
-        .map(|l| {
-            let Link {
-                line,
-                column,
-                target,
-                dest,
-                syntax,
-                kind,
-                fragment,
-                status,
-                resolved,
-                to_doc,
-            } = l;
-            let outline = OutlineLink {
-                line,
-                column,
-                syntax,
-                kind,
-                status,
-                to_doc,
-            };
-            let detail = LinkDetail {
-                target,
-                dest,
-                fragment,
-                resolved,
-            };
-            (outline, detail)
+    let details = links
+        .iter_mut()
+        .map(|l| LinkDetail {
+            target: std::mem::take(&mut l.target),
+            dest: l.dest.take(),
+            fragment: l.fragment.take(),
+            resolved: l.resolved.take(),
         })
-        .unzip();
+        .collect();
     let outline = OutlineDoc {
         path,
         rel_path,
@@ -207,7 +239,7 @@ pub fn join(outline: OutlineDoc, detail: Option<DetailDoc>) -> Document {
         subcategory,
         kind,
         title,
-        links,
+        mut links,
         words,
         links_dropped,
     } = outline;
@@ -215,35 +247,12 @@ pub fn join(outline: OutlineDoc, detail: Option<DetailDoc>) -> Document {
         Some(d) => (d.intro, d.headings, d.html_anchors, d.code_blocks, d.links),
         None => Default::default(),
     };
-    let mut details = details.into_iter();
-    let links = links
-        .into_iter()
-        .map(|l| {
-            let LinkDetail {
-                target,
-                dest,
-                fragment,
-                resolved,
-            } = details.next().unwrap_or(LinkDetail {
-                target: String::new(),
-                dest: None,
-                fragment: None,
-                resolved: None,
-            });
-            Link {
-                line: l.line,
-                column: l.column,
-                target,
-                dest,
-                syntax: l.syntax,
-                kind: l.kind,
-                fragment,
-                status: l.status,
-                resolved,
-                to_doc: l.to_doc,
-            }
-        })
-        .collect();
+    for (l, d) in links.iter_mut().zip(details) {
+        l.target = d.target;
+        l.dest = d.dest;
+        l.fragment = d.fragment;
+        l.resolved = d.resolved;
+    }
     Document {
         path,
         rel_path,
@@ -477,7 +486,6 @@ impl Snapshot {
         }));
         warnings.sort_by(|a, b| a.path.cmp(&b.path));
         corpus.warnings = warnings;
-        corpus.reindex();
         corpus.set_keep(self.keep);
         report.files = self.manifest.files.len();
         report.cache = Some(cache.to_path_buf());
