@@ -4,7 +4,7 @@
 //! as `Workspace::open_keeping` does for a one-shot command.
 //!
 //! `cargo bench --bench snapshot` (set `ATOMDOC_BENCH_DOCS` to change the tree size). The
-//! cache is built once, before the first sample.
+//! cache is built once, before the samples.
 
 #[path = "support/tree.rs"]
 mod bench_tree;
@@ -17,6 +17,8 @@ use atomdoc::store::{CacheMode, DEFAULT_DIR};
 use atomdoc::workspace::Workspace;
 
 fn main() {
+    // The tree and its cache first, outside every sample.
+    warm();
     divan::main();
 }
 
