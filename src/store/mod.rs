@@ -216,14 +216,17 @@ fn load_disk(
         timing.mark("assemble");
         return Ok(loaded);
     }
-    // An update ingests into whole documents: an outline read is read again, whole (its
-    // notices, if any, were given already).
+    // An update ingests into whole documents: an outline read gets its detail parts (or,
+    // should they be gone or damaged since, the snapshot is read again, whole).
     let (prev, signature_before) = match prev {
-        Some(snap) if snap.keep() == Keep::Outline => {
-            let signature = snapshot::signature(&snapshot_path);
-            let whole = Snapshot::read(&snapshot_path, &key, &mut notices, Keep::Graph);
-            (whole, signature)
-        }
+        Some(mut snap) if snap.keep() == Keep::Outline => match snap.complete(cache) {
+            Ok(()) => (Some(snap), signature_before),
+            Err(_) => {
+                let signature = snapshot::signature(&snapshot_path);
+                let whole = Snapshot::read(&snapshot_path, &key, &mut notices, Keep::Graph);
+                (whole, signature)
+            }
+        },
         prev => (prev, signature_before),
     };
     let earlier = prev.map(|snap| (snap, signature_before));

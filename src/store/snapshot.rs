@@ -229,8 +229,7 @@ pub fn split(doc: Document) -> (OutlineDoc, DetailDoc) {
 }
 
 /// A document from its outline and detail ([`split`]'s inverse, text and code empty);
-/// without a detail, the document at [`Keep::Outline`]. A detail's links pair with the
-/// outline's in order: the caller checks they are as many ([`DetailDoc::fits`]).
+/// without a detail, the document at [`Keep::Outline`].
 pub fn join(outline: OutlineDoc, detail: Option<DetailDoc>) -> Document {
     let OutlineDoc {
         path,
@@ -239,43 +238,52 @@ pub fn join(outline: OutlineDoc, detail: Option<DetailDoc>) -> Document {
         subcategory,
         kind,
         title,
-        mut links,
+        links,
         words,
         links_dropped,
     } = outline;
-    let (intro, headings, html_anchors, code_blocks, details) = match detail {
-        Some(d) => (d.intro, d.headings, d.html_anchors, d.code_blocks, d.links),
-        None => Default::default(),
-    };
-    for (l, d) in links.iter_mut().zip(details) {
-        l.target = d.target;
-        l.dest = d.dest;
-        l.fragment = d.fragment;
-        l.resolved = d.resolved;
-    }
-    Document {
+    let mut doc = Document {
         path,
         rel_path,
         category,
         subcategory,
         kind,
         title,
-        intro,
-        headings,
-        html_anchors,
-        code_blocks,
+        intro: String::new(),
+        headings: Vec::new(),
+        html_anchors: Vec::new(),
+        code_blocks: Vec::new(),
         links,
         words,
         text: String::new(),
         code: String::new(),
         links_dropped,
+    };
+    if let Some(detail) = detail {
+        detail.attach(&mut doc);
     }
+    doc
 }
 
 impl DetailDoc {
-    /// Whether this detail can belong to `outline` (one string set per link).
-    fn fits(&self, outline: &OutlineDoc) -> bool {
-        self.links.len() == outline.links.len()
+    /// Whether this detail can belong to a document with these links (one string set each).
+    fn fits(&self, links: &[Link]) -> bool {
+        self.links.len() == links.len()
+    }
+
+    /// Gives an outline's document its detail: [`join`]'s second half, for a document
+    /// already made from its outline. The links pair in order ([`DetailDoc::fits`]).
+    fn attach(self, doc: &mut Document) {
+        doc.intro = self.intro;
+        doc.headings = self.headings;
+        doc.html_anchors = self.html_anchors;
+        doc.code_blocks = self.code_blocks;
+        for (l, d) in doc.links.iter_mut().zip(self.links) {
+            l.target = d.target;
+            l.dest = d.dest;
+            l.fragment = d.fragment;
+            l.resolved = d.resolved;
+        }
     }
 }
 
@@ -352,6 +360,29 @@ impl Snapshot {
             }
         }
         self.reusable = reusable;
+    }
+
+    /// Reads the detail parts of a snapshot read at [`Keep::Outline`] from `cache` and gives
+    /// every document its detail: what an update needs, without reading the outline again.
+    /// On an error (a part gone or damaged since) the snapshot is not usable: read it again.
+    pub fn complete(&mut self, cache: &Path) -> Result<(), Invalid> {
+        use rayon::prelude::*;
+        if self.keep != Keep::Outline {
+            return Ok(());
+        }
+        let chunks = self.corpus.docs.par_chunks_mut(DOCS_PER_PART);
+        if chunks.len() != self.doc_parts.len() {
+            return Err(Invalid::Corrupt("parts and documents disagree".into()));
+        }
+        chunks
+            .zip(self.doc_parts.par_iter())
+            .try_for_each(|(docs, part)| attach_part(cache, part, docs))
+            .map_err(|e| match e {
+                Missing::Part(why) => Invalid::Corrupt(why),
+                Missing::Invalid(invalid) => invalid,
+            })?;
+        self.keep = Keep::Graph;
+        Ok(())
     }
 
     /// The snapshot at `path` when it is valid and made with `key`; a notice when it was
@@ -532,24 +563,11 @@ fn read_once(path: &Path, keep: Keep) -> Result<Snapshot, Missing> {
         .par_iter()
         .map(|part| {
             let outline: Vec<OutlineDoc> = read_part(cache, &part.outline)?;
-            if outline_only {
-                return Ok(outline.into_iter().map(|o| join(o, None)).collect());
+            let mut docs: Vec<Document> = outline.into_iter().map(|o| join(o, None)).collect();
+            if !outline_only {
+                attach_part(cache, part, &mut docs)?;
             }
-            let detail: Vec<DetailDoc> = read_part(cache, &part.detail)?;
-            let fits = detail.len() == outline.len()
-                && detail.iter().zip(&outline).all(|(d, o)| d.fits(o));
-            if !fits {
-                return Err(Invalid::Corrupt(format!(
-                    "part {} does not match part {}",
-                    part.detail, part.outline
-                ))
-                .into());
-            }
-            Ok(outline
-                .into_iter()
-                .zip(detail)
-                .map(|(o, d)| join(o, Some(d)))
-                .collect())
+            Ok(docs)
         })
         .collect::<Result<_, Missing>>()?;
     let mut docs = Vec::with_capacity(chunks.iter().map(Vec::len).sum());
@@ -563,6 +581,25 @@ fn read_once(path: &Path, keep: Keep) -> Result<Snapshot, Missing> {
         Keep::Graph
     };
     Ok(snap)
+}
+
+/// Reads the detail part of `part` and gives each of `docs` (made from its outline part)
+/// its detail; a detail that does not match the outline is corrupt.
+fn attach_part(cache: &Path, part: &Part, docs: &mut [Document]) -> Result<(), Missing> {
+    let detail: Vec<DetailDoc> = read_part(cache, &part.detail)?;
+    let fits =
+        detail.len() == docs.len() && detail.iter().zip(&*docs).all(|(d, doc)| d.fits(&doc.links));
+    if !fits {
+        return Err(Invalid::Corrupt(format!(
+            "part {} does not match part {}",
+            part.detail, part.outline
+        ))
+        .into());
+    }
+    for (doc, d) in docs.iter_mut().zip(detail) {
+        d.attach(doc);
+    }
+    Ok(())
 }
 
 /// Reads, checks (its name against its contents) and decodes the part file `name`.
@@ -674,7 +711,7 @@ mod tests {
         let d = file::encode(&vec![detail], FORMAT_VERSION).unwrap();
         let o: Vec<OutlineDoc> = file::decode(&o, FORMAT_VERSION).unwrap();
         let d: Vec<DetailDoc> = file::decode(&d, FORMAT_VERSION).unwrap();
-        assert!(d[0].fits(&o[0]));
+        assert!(d[0].fits(&o[0].links));
         let back = join(o.into_iter().next().unwrap(), d.into_iter().next());
         assert_eq!(json(&back), json(&doc));
     }

@@ -801,6 +801,43 @@ fn each_load_checks_the_parts_it_reads_and_rebuilds_a_damaged_one() {
     }
 }
 
+/// After an edit, a question an outline answers still updates whole documents: it reads the
+/// detail parts it skipped (or, when one is damaged, rebuilds with a notice), and the next
+/// runs answer like runs without a cache.
+#[test]
+fn an_outline_question_after_an_edit_updates_whole_documents() {
+    let orphans = ["query", "orphans", "--format", "json"];
+    let broken = ["query", "broken", "--format", "json"];
+    for damaged in [false, true] {
+        let tree = copy_tree(&sample());
+        let cache = tempfile::tempdir().unwrap();
+        cached(tree.path(), cache.path(), &["index"]);
+        let mut parts: Vec<_> = files_under(&cache.path().join("parts"));
+        // The detail part is the larger one.
+        parts.sort_by_key(|p| fs::metadata(p).unwrap().len());
+        if damaged {
+            let detail = parts.last().unwrap();
+            let mut bytes = fs::read(detail).unwrap();
+            let at = bytes.len() - 3;
+            bytes[at] ^= 0x5A;
+            fs::write(detail, bytes).unwrap();
+        }
+        let pooling = tree.path().join(POOLING);
+        let text = fs::read_to_string(&pooling).unwrap();
+        let edited = text
+            .replace("](", "](nowhere-")
+            .replacen("# ", "# Edited ", 1);
+        fs::write(&pooling, edited).unwrap();
+        let (answer, err) = cached(tree.path(), cache.path(), &orphans);
+        assert_eq!(answer, uncached(tree.path(), &orphans));
+        assert_eq!(err.contains("rebuilding"), damaged, "{err}");
+        for args in [&broken, &orphans] {
+            let (answer, err) = cached(tree.path(), cache.path(), args);
+            assert_eq!((answer, err), (uncached(tree.path(), args), String::new()));
+        }
+    }
+}
+
 /// An edit that keeps a file's size and mtime (as `cp -p`, `tar -x` or `rsync -t` leave it)
 /// is still seen: the stamp holds the inode and the change time too.
 #[test]
