@@ -178,26 +178,17 @@ pub struct LinkDetail {
     resolved: Option<String>,
 }
 
-/// Divides a document between its outline and its detail (its `text` and `code` are
-/// dropped: the search index holds them). [`join`] puts it back together.
-pub fn split(doc: Document) -> (OutlineDoc, DetailDoc) {
-    let Document {
-        path,
-        rel_path,
-        category,
-        subcategory,
-        kind,
-        title,
-        intro,
-        headings,
-        html_anchors,
-        code_blocks,
-        mut links,
-        words,
-        text: _,
-        code: _,
-        links_dropped,
-    } = doc;
+/// Divides a document between its outline and its detail, moving every field out (the
+/// document is left empty; its `text` and `code` stay: the search index holds them).
+/// [`join`] puts it back together.
+pub fn split(doc: &mut Document) -> (OutlineDoc, DetailDoc) {
+    use std::mem::take;
+    let (path, rel_path) = (take(&mut doc.path), take(&mut doc.rel_path));
+    let (category, subcategory) = (doc.category.take(), doc.subcategory.take());
+    let (kind, title, words) = (doc.kind, doc.title.take(), doc.words);
+    let (intro, headings) = (take(&mut doc.intro), take(&mut doc.headings));
+    let (html_anchors, code_blocks) = (take(&mut doc.html_anchors), take(&mut doc.code_blocks));
+    let (mut links, links_dropped) = (take(&mut doc.links), doc.links_dropped);
     let details = links
         .iter_mut()
         .map(|l| LinkDetail {
@@ -445,15 +436,11 @@ impl Snapshot {
         cache: &Path,
     ) -> Result<(Vec<u8>, Vec<(String, Option<Vec<u8>>)>), postcard::Error> {
         use rayon::prelude::*;
-        let mut docs = std::mem::take(&mut self.corpus.docs).into_iter();
-        let count = docs.len();
-        // Chunks own their documents: splitting one moves its strings, copies none.
-        let mut chunks: Vec<Vec<Document>> = (0..count.div_ceil(DOCS_PER_PART))
-            .map(|_| docs.by_ref().take(DOCS_PER_PART).collect())
-            .collect();
+        // The documents are split and joined again where they are: no copy of the corpus.
+        let mut docs = std::mem::take(&mut self.corpus.docs);
         let reusable = std::mem::take(&mut self.reusable);
-        let encoded: Vec<Result<(Part, [Option<Vec<u8>>; 2]), postcard::Error>> = chunks
-            .par_iter_mut()
+        let encoded: Vec<Result<(Part, [Option<Vec<u8>>; 2]), postcard::Error>> = docs
+            .par_chunks_mut(DOCS_PER_PART)
             .enumerate()
             .map(|(i, chunk)| {
                 let kept = reusable.get(i).cloned().flatten().filter(|part| {
@@ -465,14 +452,15 @@ impl Snapshot {
                     return Ok((part, [None, None]));
                 }
                 let (outline, detail): (Vec<OutlineDoc>, Vec<DetailDoc>) =
-                    chunk.drain(..).map(split).unzip();
+                    chunk.iter_mut().map(split).unzip();
                 let bytes = file::encode(&outline, FORMAT_VERSION)
                     .and_then(|o| Ok((o, file::encode(&detail, FORMAT_VERSION)?)));
-                *chunk = outline
-                    .into_iter()
-                    .zip(detail)
-                    .map(|(o, d)| join(o, Some(d)))
-                    .collect();
+                for ((doc, o), d) in chunk.iter_mut().zip(outline).zip(detail) {
+                    let text = std::mem::take(&mut doc.text);
+                    let code = std::mem::take(&mut doc.code);
+                    *doc = join(o, Some(d));
+                    (doc.text, doc.code) = (text, code);
+                }
                 let (outline, detail) = bytes?;
                 let name = |bytes: &[u8]| file::single_part_hash(bytes).unwrap_or_default();
                 let part = Part {
@@ -489,7 +477,7 @@ impl Snapshot {
             self.doc_parts = encoded.iter().map(|(part, _)| part.clone()).collect();
             Ok((file::encode(&*self, FORMAT_VERSION)?, encoded))
         });
-        self.corpus.docs = chunks.into_iter().flatten().collect();
+        self.corpus.docs = docs;
         let (head, encoded) = head?;
         let files = encoded
             .into_iter()
@@ -701,7 +689,7 @@ mod tests {
     #[test]
     fn split_then_join_gives_the_document_back_through_the_part_files() {
         let doc = full_document();
-        let (outline, detail) = split(doc.clone());
+        let (outline, detail) = split(&mut doc.clone());
         assert_eq!(
             json(&join(outline.clone(), Some(detail.clone()))),
             json(&doc)
@@ -746,7 +734,7 @@ mod tests {
     #[test]
     fn an_outline_is_the_document_without_its_details_and_link_strings() {
         let doc = full_document();
-        let (outline, _) = split(doc.clone());
+        let (outline, _) = split(&mut doc.clone());
         let got = join(outline, None);
         let mut want = doc;
         want.intro.clear();
