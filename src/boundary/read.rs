@@ -232,7 +232,7 @@ pub fn stat(path: &Path) -> io::Result<Stat> {
     fs::metadata(path).map(|m| Stat::of(&m))
 }
 
-/// A folder held open, so that the files in it are stated by name relative to it: the kernel
+/// A folder held open, so that the files in it are statted by name relative to it: the kernel
 /// looks up one name instead of resolving the whole path from the root again, component by
 /// component (at 100,000 files, that second resolution was half the cost of a stat walk).
 pub struct Folder {
@@ -242,7 +242,7 @@ pub struct Folder {
 }
 
 impl Folder {
-    /// Opens the folder `path` (a symlink to a folder is followed) for stating what is in it;
+    /// Opens the folder `path` (a symlink to a folder is followed) for statting what is in it;
     /// nothing is read.
     pub fn open(path: &Path) -> io::Result<Folder> {
         #[cfg(target_os = "linux")]

@@ -228,7 +228,7 @@ pub fn walk_referrers(
 }
 
 /// The Markdown files under `start` (repo-relative) that `keep` accepts, never entering the
-/// folders `skip_dir` names; each stated on the way with [`Stats::Take`].
+/// folders `skip_dir` names; each with its stat, taken on the way, with [`Stats::Take`].
 fn walk_under(
     repo: &DiskRepo,
     start: &str,
@@ -402,7 +402,7 @@ fn walk_entries(
             }
             !hidden_dir && !escapes
         });
-    // Folders are read, and the Markdown files in them stated, on every core (a warm run's
+    // Folders are read, and the Markdown files in them statted, on every core (a warm run's
     // walk and stat are a third of its time at 100,000 documents); what the walk met is then
     // sorted, so the answer does not depend on which thread saw what first.
     let shared = Shared {
@@ -477,12 +477,12 @@ struct Shared<'a, W> {
 }
 
 /// One thread's part of a walk: what it met (handed over when the walk drops it) and the
-/// folder of the last file it stated.
+/// folder of the last file it statted.
 struct Local<'s, 'a, W: Fn(&str, Found) -> bool> {
     shared: &'s Shared<'a, W>,
     met: Vec<(String, Found, Option<Stat>)>,
     /// A folder's entries reach the same thread one after the other, save for the folders
-    /// under it: each file is stated by name in the folder opened for the one before.
+    /// under it: each file is statted by name in the folder opened for the one before.
     folder: Option<read::Folder>,
 }
 
@@ -526,7 +526,12 @@ impl<W: Fn(&str, Found) -> bool> Local<'_, '_, W> {
         let (Some(parent), Some(name)) = (path.parent(), path.file_name()) else {
             return read::stat(path).ok();
         };
-        if self.folder.as_ref().is_none_or(|f| f.path() != parent) {
+        // Compared as bytes: the walk joins every path the same way.
+        if self
+            .folder
+            .as_ref()
+            .is_none_or(|f| f.path().as_os_str() != parent.as_os_str())
+        {
             self.folder = read::Folder::open(parent).ok();
         }
         match &self.folder {
@@ -627,6 +632,31 @@ fn walk_error_path(err: &ignore::Error) -> Option<&Path> {
 
 /// `path` relative to `repo`, `/`-separated; `None` when not valid UTF-8.
 pub fn repo_relative(repo: &Path, path: &Path) -> Option<String> {
+    // The common case, every path a walk meets: the repository's path, a `/`, and plain
+    // names, whose bytes are already the answer (no components to split and join again).
+    #[cfg(unix)]
+    {
+        let repo_bytes = repo.as_os_str().as_encoded_bytes();
+        let rest = path
+            .as_os_str()
+            .as_encoded_bytes()
+            .strip_prefix(repo_bytes)
+            .and_then(|rest| match rest {
+                [] => Some(rest),
+                [b'/', rest @ ..] => Some(rest),
+                _ if repo_bytes.ends_with(b"/") => Some(rest),
+                _ => None,
+            });
+        let plain = |rest: &[u8]| {
+            rest.is_empty()
+                || rest
+                    .split(|b| *b == b'/')
+                    .all(|name| !name.is_empty() && name != b".")
+        };
+        if let Some(rest) = rest.filter(|rest| plain(rest)) {
+            return std::str::from_utf8(rest).ok().map(str::to_string);
+        }
+    }
     let rel = path.strip_prefix(repo).unwrap_or(path);
     let parts: Option<Vec<&str>> = rel.components().map(|c| c.as_os_str().to_str()).collect();
     Some(parts?.join("/"))
@@ -920,7 +950,7 @@ mod tests {
                 "docs/sub/deeper/c.md",
             ]
         );
-        // A symlink is stated through to what it leads to, like a stat of its path.
+        // A symlink is statted through to what it leads to, like a stat of its path.
         let stat_of = |p: &str| docs.stats[docs.paths.iter().position(|x| x == p).unwrap()];
         assert_eq!(stat_of("docs/alias.md"), stat_of("docs/a.md"));
         assert_eq!(stat_of("docs/sub/b.md").unwrap().size, 12);
@@ -940,6 +970,38 @@ mod tests {
             "{:?}",
             referrers.paths
         );
+    }
+
+    #[test]
+    fn repo_relative_paths_are_their_components_joined_with_slashes() {
+        let by_components = |repo: &str, path: &str| -> Option<String> {
+            let rel = Path::new(path)
+                .strip_prefix(repo)
+                .unwrap_or(Path::new(path));
+            let parts: Option<Vec<&str>> =
+                rel.components().map(|c| c.as_os_str().to_str()).collect();
+            Some(parts?.join("/"))
+        };
+        for (repo, path) in [
+            ("/r", "/r"),
+            ("/r", "/r/"),
+            ("/r", "/r/docs/a.md"),
+            ("/r/", "/r/docs/a.md"),
+            ("/r", "/r//docs/a.md"),
+            ("/r", "/r/docs/./a.md"),
+            ("/r", "/r/docs/../a.md"),
+            ("/r", "/r/docs/"),
+            ("/r", "/rx/a.md"),
+            ("/r", "/elsewhere/a.md"),
+            (".", "./docs/a.md"),
+            ("/r/.", "/r/./a.md"),
+        ] {
+            assert_eq!(
+                repo_relative(Path::new(repo), Path::new(path)),
+                by_components(repo, path),
+                "{repo} {path}"
+            );
+        }
     }
 
     #[test]

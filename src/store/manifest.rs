@@ -74,7 +74,7 @@ pub fn walk(repo: &DiskRepo, location: &Location, config: &Config) -> Walked {
     walk_taking(repo, location, config, Stats::Skip).0
 }
 
-/// The stat walk: the documents and referrers, each stated when the walk met it, in one
+/// The stat walk: the documents and referrers, each statted when the walk met it, in one
 /// parallel pass (what the manifest is compared with).
 pub fn stat_walk(repo: &DiskRepo, location: &Location, config: &Config) -> (Walked, Stated) {
     walk_taking(repo, location, config, Stats::Take)
