@@ -169,35 +169,6 @@ fn load_disk(
 ) -> std::io::Result<Loaded> {
     let timing = Timing::new();
     let repo = build::disk_repo(location, config)?;
-    let key = key(location, config);
-    let mut notices = Vec::new();
-
-    let owned = Owned::new(cache, &location.repo);
-    let snapshot_path = cache.join(SNAPSHOT_FILE);
-    // The stat walk runs on threads of its own while this one reads the snapshot: one mostly
-    // waits on the kernel's stats, the other decodes, and neither needs the other's answer
-    // until the comparison (which holds whichever ran first: the snapshot is trusted only when
-    // its manifest is exactly what the walk saw).
-    let (walked, signature_before, prev) = std::thread::scope(|scope| {
-        let walk = scope.spawn(|| {
-            let timing = Timing::new();
-            let walked = manifest::stat_walk(&repo, location, config);
-            timing.mark("walk + stat");
-            walked
-        });
-        let signature_before = snapshot::signature(&snapshot_path);
-        let prev = if force_cold {
-            None
-        } else {
-            Snapshot::read(&snapshot_path, &key, &mut notices)
-        };
-        timing.mark("read snapshot");
-        let walked = walk
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        timing.mark("then the walk");
-        (walked, signature_before, prev)
-    });
     let (
         Walked {
             paths,
@@ -208,13 +179,26 @@ fn load_disk(
             stats,
             referrer_stats,
         },
-    ) = walked;
+    ) = manifest::stat_walk(&repo, location, config);
     let tree = Tree {
         paths: &paths,
         stats: &stats,
         referrers: &referrers,
         referrer_stats: &referrer_stats,
     };
+    timing.mark("walk + stat");
+    let key = key(location, config);
+    let mut notices = Vec::new();
+
+    let owned = Owned::new(cache, &location.repo);
+    let snapshot_path = cache.join(SNAPSHOT_FILE);
+    let signature_before = snapshot::signature(&snapshot_path);
+    let prev = if force_cold {
+        None
+    } else {
+        Snapshot::read(&snapshot_path, &key, &mut notices)
+    };
+    timing.mark("read snapshot");
     let unchanged = prev
         .as_ref()
         .is_some_and(|snap| snap.manifest.unchanged(&location.repo, &tree));
