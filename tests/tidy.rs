@@ -34,6 +34,7 @@ const RULES: &[Rule] = &[
             ".try_exists(",
             ".read_dir(",
             ".symlink_metadata(",
+            "rustix::",
         ],
         allowed: &[(
             "boundary/",

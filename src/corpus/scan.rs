@@ -12,6 +12,7 @@ use rayon::prelude::*;
 use super::links::{Entry, RepoView};
 use super::parse;
 use super::{FileWarning, SourceFile};
+pub use crate::boundary::read::Stat;
 use crate::boundary::read::{self, ELOOP, Links, read_capped};
 use crate::config::{Limits, LinksConfig};
 
@@ -163,10 +164,28 @@ fn remembered<V: Clone>(
     value
 }
 
-/// The Markdown files found under the docs root, repo-relative and sorted, plus problems met on
-/// the way (loops, unreadable folders).
-pub fn walk(repo: &DiskRepo, root: &str) -> (Vec<String>, Vec<FileWarning>) {
-    walk_under(repo, root, |_| false, |_| true)
+/// Whether a walk also stats the Markdown files it keeps (the cache's freshness check does;
+/// a load without a cache does not need to).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stats {
+    Skip,
+    Take,
+}
+
+/// The Markdown files a walk found, repo-relative and sorted, plus the problems met on the way
+/// (loops, unreadable folders).
+#[derive(Debug, Default)]
+pub struct Listing {
+    pub paths: Vec<String>,
+    /// With [`Stats::Take`], the [`Stat`] of each path (in the same order), taken when the walk
+    /// met it (`None`: gone by then); empty with [`Stats::Skip`].
+    pub stats: Vec<Option<Stat>>,
+    pub warnings: Vec<FileWarning>,
+}
+
+/// The Markdown files found under the docs root.
+pub fn walk(repo: &DiskRepo, root: &str, stats: Stats) -> Listing {
+    walk_under(repo, root, |_| false, |_| true, stats)
 }
 
 /// Folders of other people's code, never read for referrers: vendored dependencies are full
@@ -181,13 +200,14 @@ pub fn walk_referrers(
     repo: &DiskRepo,
     root: &str,
     globs: &globset::GlobSet,
-) -> (Vec<String>, Vec<FileWarning>) {
+    stats: Stats,
+) -> Listing {
     // An unsafe ignore file at the repository root stops the docs walk, which says so.
     if root.is_empty()
         || globs.is_empty()
         || unsafe_ignore_file(&repo.root, &repo.canonical).is_some()
     {
-        return (Vec::new(), Vec::new());
+        return Listing::default();
     }
     let docs_root = repo.root.join(root);
     let globs = globs.clone();
@@ -203,26 +223,34 @@ pub fn walk_referrers(
                     .is_some_and(|n| VENDORED.contains(&n))
         },
         move |path| super::is_referrer(&root, path, &globs),
+        stats,
     )
 }
 
 /// The Markdown files under `start` (repo-relative) that `keep` accepts, never entering the
-/// folders `skip_dir` names.
+/// folders `skip_dir` names; each with its stat, taken on the way, with [`Stats::Take`].
 fn walk_under(
     repo: &DiskRepo,
     start: &str,
     skip_dir: impl Fn(&Path) -> bool + Send + Sync + 'static,
-    keep: impl Fn(&str) -> bool,
-) -> (Vec<String>, Vec<FileWarning>) {
-    let mut files = Vec::new();
-    let warnings = walk_entries(repo, start, skip_dir, |rel, kind| {
-        if kind == Found::Markdown && keep(&rel) {
-            files.push(rel);
-        }
-    });
-    files.sort();
-    files.dedup();
-    (files, warnings)
+    keep: impl Fn(&str) -> bool + Sync,
+    stats: Stats,
+) -> Listing {
+    let mut listing = Listing::default();
+    listing.warnings = walk_entries(
+        repo,
+        start,
+        skip_dir,
+        |rel, found| found == Found::Markdown && keep(rel),
+        stats,
+        |rel, _, stat| {
+            listing.paths.push(rel);
+            if stats == Stats::Take {
+                listing.stats.push(stat);
+            }
+        },
+    );
+    listing
 }
 
 /// What the walk of a load sees of some paths: the files at or under them, and the folders it
@@ -254,10 +282,12 @@ pub fn seen(repo: &DiskRepo, paths: &[String]) -> Seen {
                     .any(|t| at_or_under(&rel, t) || at_or_under(t, &rel))
             })
         },
-        |rel, found| {
+        |rel, found| found == Found::Folder || targets.iter().any(|t| at_or_under(rel, t)),
+        Stats::Skip,
+        |rel, found, _| {
             if found == Found::Folder {
                 seen.folders.insert(rel);
-            } else if targets.iter().any(|t| at_or_under(&rel, t)) {
+            } else {
                 seen.files.insert(rel);
             }
         },
@@ -286,12 +316,16 @@ enum Found {
 
 /// The walk every load makes (ignore files, hidden folders, symlinks that stay inside the
 /// repository), from `start` (repo-relative), never entering the folders `skip_dir` names:
-/// `visit` gets every folder entered and every file, repo-relative; returns the problems met.
+/// `visit` gets every folder entered and every file that `wanted` accepts, repo-relative and
+/// sorted, each Markdown file with its [`Stat`] when `stats` asks for it; returns the
+/// problems met.
 fn walk_entries(
     repo: &DiskRepo,
     start: &str,
     skip_dir: impl Fn(&Path) -> bool + Send + Sync + 'static,
-    mut visit: impl FnMut(String, Found),
+    wanted: impl Fn(&str, Found) -> bool + Sync,
+    stats: Stats,
+    mut visit: impl FnMut(String, Found, Option<Stat>),
 ) -> Vec<FileWarning> {
     let root = start;
     let start = repo.root.join(root);
@@ -368,59 +402,59 @@ fn walk_entries(
             }
             !hidden_dir && !escapes
         });
-    // Folders are read on every core (a warm run's walk is a third of its time at 100,000
-    // documents); what the walk met is then sorted, so the answer does not depend on which
-    // thread saw what first.
-    let met: Mutex<Vec<(PathBuf, Found)>> = Mutex::default();
-    let failed: Mutex<Vec<FileWarning>> = Mutex::default();
+    // Folders are read, and the Markdown files in them statted, on every core (a warm run's
+    // walk and stat are a third of its time at 100,000 documents); what the walk met is then
+    // sorted, so the answer does not depend on which thread saw what first.
+    let shared = Shared {
+        repo: &repo.root,
+        wanted: &wanted,
+        stats,
+        met: Mutex::default(),
+        unnamed: Mutex::default(),
+        failed: Mutex::default(),
+    };
     builder.build_parallel().run(|| {
-        let (met, failed, repo_root) = (&met, &failed, &repo.root);
+        let mut local = Local {
+            shared: &shared,
+            met: Vec::new(),
+            folder: None,
+        };
         Box::new(move |entry| {
-            match entry {
-                Ok(e) => {
-                    let found = match e.file_type() {
-                        Some(kind) if kind.is_dir() => Some(Found::Folder),
-                        Some(kind) if kind.is_file() => {
-                            Some(if e.path().extension().is_some_and(|x| x == "md") {
-                                Found::Markdown
-                            } else {
-                                Found::File
-                            })
-                        }
-                        _ => None,
-                    };
-                    if let Some(found) = found {
-                        lock(met).push((e.into_path(), found));
-                    }
-                }
-                Err(err) => lock(failed).push(walk_warning(repo_root, &err)),
-            }
+            local.visit(entry);
             ignore::WalkState::Continue
         })
     });
+    let Shared {
+        met,
+        unnamed,
+        failed,
+        ..
+    } = shared;
     let mut met = met.into_inner().unwrap_or_else(|p| p.into_inner());
-    // By bytes: comparing paths component by component costs a tenth of a second at
-    // 100,000 files, and any fixed order will do (callers sort or collect into sets).
-    met.sort_unstable_by(|a, b| {
-        a.0.as_os_str()
-            .as_encoded_bytes()
-            .cmp(b.0.as_os_str().as_encoded_bytes())
-    });
-    for (path, found) in met {
-        match repo_relative(&repo.root, &path) {
-            Some(rel) => visit(rel, found),
-            None if found == Found::Markdown => warnings.push(FileWarning {
-                path: path
-                    .strip_prefix(&repo.root)
-                    .unwrap_or(&path)
-                    .to_string_lossy()
-                    .replace('\\', "/"),
-                message: "file name is not valid UTF-8; skipped".into(),
-                skipped: true,
-            }),
-            None => {}
-        }
+    // By bytes (any fixed order will do: callers sort or collect into sets), and each path
+    // once.
+    met.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    met.dedup_by(|a, b| a.0 == b.0);
+    for (rel, found, stat) in met {
+        visit(rel, found, stat);
     }
+    let mut unnamed = unnamed.into_inner().unwrap_or_else(|p| p.into_inner());
+    unnamed.sort_unstable_by(|a, b| {
+        a.as_os_str()
+            .as_encoded_bytes()
+            .cmp(b.as_os_str().as_encoded_bytes())
+    });
+    warnings.extend(unnamed.into_iter().map(|path| {
+        FileWarning {
+            path: path
+                .strip_prefix(&repo.root)
+                .unwrap_or(&path)
+                .to_string_lossy()
+                .replace('\\', "/"),
+            message: "file name is not valid UTF-8; skipped".into(),
+            skipped: true,
+        }
+    }));
     let mut failed = failed.into_inner().unwrap_or_else(|p| p.into_inner());
     let mut escaped = std::mem::take(&mut *lock(&escaped));
     failed.sort_by(|a, b| a.path.cmp(&b.path));
@@ -428,6 +462,89 @@ fn walk_entries(
     warnings.extend(failed);
     warnings.extend(escaped);
     warnings
+}
+
+/// What the threads of one walk share: what they are asked, and what they met.
+struct Shared<'a, W> {
+    repo: &'a Path,
+    wanted: &'a W,
+    stats: Stats,
+    /// Entries wanted, repo-relative, with the stat of each Markdown file when asked.
+    met: Mutex<Vec<(String, Found, Option<Stat>)>>,
+    /// Markdown files whose names are not valid UTF-8.
+    unnamed: Mutex<Vec<PathBuf>>,
+    failed: Mutex<Vec<FileWarning>>,
+}
+
+/// One thread's part of a walk: what it met (handed over when the walk drops it) and the
+/// folder of the last file it statted.
+struct Local<'s, 'a, W: Fn(&str, Found) -> bool> {
+    shared: &'s Shared<'a, W>,
+    met: Vec<(String, Found, Option<Stat>)>,
+    /// A folder's entries reach the same thread one after the other, save for the folders
+    /// under it: each file is statted by name in the folder opened for the one before.
+    folder: Option<read::Folder>,
+}
+
+impl<W: Fn(&str, Found) -> bool> Local<'_, '_, W> {
+    fn visit(&mut self, entry: Result<ignore::DirEntry, ignore::Error>) {
+        let e = match entry {
+            Ok(e) => e,
+            Err(err) => {
+                lock(&self.shared.failed).push(walk_warning(self.shared.repo, &err));
+                return;
+            }
+        };
+        let found = match e.file_type() {
+            Some(kind) if kind.is_dir() => Found::Folder,
+            Some(kind) if kind.is_file() => {
+                if e.path().extension().is_some_and(|x| x == "md") {
+                    Found::Markdown
+                } else {
+                    Found::File
+                }
+            }
+            _ => return,
+        };
+        let Some(rel) = repo_relative(self.shared.repo, e.path()) else {
+            if found == Found::Markdown {
+                lock(&self.shared.unnamed).push(e.into_path());
+            }
+            return;
+        };
+        if !(self.shared.wanted)(&rel, found) {
+            return;
+        }
+        let stat = (found == Found::Markdown && self.shared.stats == Stats::Take)
+            .then(|| self.stat(e.path()))
+            .flatten();
+        self.met.push((rel, found, stat));
+    }
+
+    /// The [`Stat`] of `path`, by name in its folder.
+    fn stat(&mut self, path: &Path) -> Option<Stat> {
+        let (Some(parent), Some(name)) = (path.parent(), path.file_name()) else {
+            return read::stat(path).ok();
+        };
+        // Compared as bytes: the walk joins every path the same way.
+        if self
+            .folder
+            .as_ref()
+            .is_none_or(|f| f.path().as_os_str() != parent.as_os_str())
+        {
+            self.folder = read::Folder::open(parent).ok();
+        }
+        match &self.folder {
+            Some(folder) => folder.stat(name).ok(),
+            None => read::stat(path).ok(),
+        }
+    }
+}
+
+impl<W: Fn(&str, Found) -> bool> Drop for Local<'_, '_, W> {
+    fn drop(&mut self) {
+        lock(&self.shared.met).append(&mut self.met);
+    }
 }
 
 /// The value behind `mutex`, even if a thread panicked while holding it.
@@ -515,6 +632,31 @@ fn walk_error_path(err: &ignore::Error) -> Option<&Path> {
 
 /// `path` relative to `repo`, `/`-separated; `None` when not valid UTF-8.
 pub fn repo_relative(repo: &Path, path: &Path) -> Option<String> {
+    // The common case, every path a walk meets: the repository's path, a `/`, and plain
+    // names, whose bytes are already the answer (no components to split and join again).
+    #[cfg(unix)]
+    {
+        let repo_bytes = repo.as_os_str().as_encoded_bytes();
+        let rest = path
+            .as_os_str()
+            .as_encoded_bytes()
+            .strip_prefix(repo_bytes)
+            .and_then(|rest| match rest {
+                [] => Some(rest),
+                [b'/', rest @ ..] => Some(rest),
+                _ if repo_bytes.ends_with(b"/") => Some(rest),
+                _ => None,
+            });
+        let plain = |rest: &[u8]| {
+            rest.is_empty()
+                || rest
+                    .split(|b| *b == b'/')
+                    .all(|name| !name.is_empty() && name != b".")
+        };
+        if let Some(rest) = rest.filter(|rest| plain(rest)) {
+            return std::str::from_utf8(rest).ok().map(str::to_string);
+        }
+    }
     let rel = path.strip_prefix(repo).unwrap_or(path);
     let parts: Option<Vec<&str>> = rel.components().map(|c| c.as_os_str().to_str()).collect();
     Some(parts?.join("/"))
@@ -637,46 +779,10 @@ pub fn decode(bytes: Vec<u8>) -> (String, Option<&'static str>) {
     }
 }
 
-/// What a stat of one path found: enough to tell whether a file changed since last time.
-///
-/// Size and mtime alone are not: `cp -p`, `tar -x`, `rsync -t` or any tool that restores
-/// mtimes can change a file's content and keep both. The inode (a file replaced by a rename
-/// has a new one) and the change time (set by the kernel on every write, rename or `utime`
-/// call; no user tool can set it back) close that gap.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct Stat {
-    pub is_dir: bool,
-    pub size: u64,
-    /// Modification time in nanoseconds since the Unix epoch (0 when unknown).
-    pub mtime: i128,
-    /// Inode number (0 where the platform has none).
-    pub inode: u64,
-    /// Status change time (ctime) in nanoseconds since the Unix epoch (0 where unknown).
-    pub ctime: i128,
-}
-
 /// Stats `path` (repo-relative) following symlinks; `None` when it does not exist or cannot
 /// be read. Never reads the file's content.
 pub fn stat(repo: &Path, path: &str) -> Option<Stat> {
-    let meta = read::metadata(&repo.join(path)).ok()?;
-    let mtime = meta
-        .modified()
-        .ok()
-        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-        .map_or(0, |d| d.as_nanos() as i128);
-    let (inode, ctime) = read::inode_and_ctime(&meta);
-    Some(Stat {
-        is_dir: meta.is_dir(),
-        size: meta.len(),
-        mtime,
-        inode,
-        ctime,
-    })
-}
-
-/// [`stat`] for every path, in parallel, in the same order.
-pub fn stat_all(repo: &Path, paths: &[String]) -> Vec<Option<Stat>> {
-    paths.par_iter().map(|p| stat(repo, p)).collect()
+    read::stat(&repo.join(path)).ok()
 }
 
 #[cfg(test)]
@@ -709,7 +815,9 @@ mod tests {
             ("docs/d.md", "# D\n"),
         ]);
         let disk = DiskRepo::new(dir.path(), Config::default().links).unwrap();
-        let (paths, warnings) = walk(&disk, "docs");
+        let Listing {
+            paths, warnings, ..
+        } = walk(&disk, "docs", Stats::Skip);
         assert_eq!(paths.len(), 4);
         assert!(warnings.is_empty());
         fs::remove_file(dir.path().join("docs/b.md")).unwrap();
@@ -741,7 +849,7 @@ mod tests {
     fn a_file_rewritten_between_walk_and_read_is_read_as_it_is_now() {
         let dir = repo(&[("docs/a.md", "# Old\n"), ("docs/b.md", "# B\n")]);
         let disk = DiskRepo::new(dir.path(), Config::default().links).unwrap();
-        let (paths, _) = walk(&disk, "docs");
+        let paths = walk(&disk, "docs", Stats::Skip).paths;
         fs::write(dir.path().join("docs/a.md"), "# New\n\n[b](b.md)\n").unwrap();
         fs::write(dir.path().join("docs/b.md"), "x".repeat(200)).unwrap();
         let limits = Limits {
@@ -759,6 +867,141 @@ mod tests {
                 .starts_with("200 bytes is over the 100-byte limit; skipped"),
             "{warnings:?}"
         );
+    }
+
+    /// The walk that stats each Markdown file by name in its folder finds exactly what the walk
+    /// followed by a stat of every path from the repository root found: the same paths, the
+    /// same stats, the same warnings, for documents and referrers.
+    #[cfg(unix)]
+    #[test]
+    fn the_stat_walk_finds_what_a_walk_then_a_stat_of_each_path_finds() {
+        use std::os::unix::fs::symlink;
+        let outside = repo(&[("secret.md", "# Secret\n"), ("far/deep.md", "# Deep\n")]);
+        let dir = repo(&[
+            ("docs/a.md", "# A\n"),
+            ("docs/sub/b.md", "# B\n"),
+            ("docs/sub/deeper/c.md", "# C\n"),
+            ("docs/sub/notes.txt", "not markdown"),
+            ("docs/.hidden/h.md", "# hidden folder\n"),
+            ("docs/.dotfile.md", "# a hidden file is a document\n"),
+            ("docs/.gitignore", "ignored.md\nbuild/\n"),
+            ("docs/ignored.md", "# ignored\n"),
+            ("docs/build/out.md", "# ignored folder\n"),
+            ("docs/sub/.ignore", "deeper/skip.md\n"),
+            ("docs/sub/deeper/skip.md", "# ignored by .ignore\n"),
+            ("README.md", "[a](docs/a.md)\n"),
+            ("guide/intro.md", "[b](../docs/sub/b.md)\n"),
+            ("node_modules/pkg/README.md", "# vendored\n"),
+            (".github/CONTRIBUTING.md", "# hidden\n"),
+        ]);
+        let at = |p: &str| dir.path().join(p);
+        // Symlinks that stay inside: to a file and to a folder (walked again under its name).
+        symlink("a.md", at("docs/alias.md")).unwrap();
+        symlink("sub/deeper", at("docs/linked")).unwrap();
+        symlink("../docs/sub", at("guide/sub")).unwrap();
+        // Symlinks that lead out, to a file and to a folder, and a dangling one.
+        symlink(outside.path().join("secret.md"), at("docs/secret.md")).unwrap();
+        symlink(outside.path().join("far"), at("docs/far")).unwrap();
+        symlink("nowhere.md", at("docs/dangling.md")).unwrap();
+        // A loop.
+        symlink("..", at("docs/sub/up")).unwrap();
+        // Files of different sizes and times, so equal stats mean the same file.
+        fs::write(at("docs/sub/b.md"), "# B, longer\n").unwrap();
+
+        let disk = DiskRepo::new(dir.path(), Config::default().links).unwrap();
+        let stat_each = |paths: &[String]| -> Vec<Option<Stat>> {
+            paths.iter().map(|p| stat(dir.path(), p)).collect()
+        };
+        let globs = Config::default().links.referrer_globs().unwrap();
+        for (fused, plain) in [
+            (
+                walk(&disk, "docs", Stats::Take),
+                walk(&disk, "docs", Stats::Skip),
+            ),
+            (
+                walk_referrers(&disk, "docs", &globs, Stats::Take),
+                walk_referrers(&disk, "docs", &globs, Stats::Skip),
+            ),
+        ] {
+            assert_eq!(fused.paths, plain.paths);
+            assert!(fused.paths.is_sorted());
+            assert_eq!(fused.stats, stat_each(&plain.paths), "{:?}", fused.paths);
+            assert!(fused.stats.iter().all(|s| s.is_some_and(|s| !s.is_dir)));
+            assert!(plain.stats.is_empty());
+            let said = |l: &Listing| -> Vec<(String, String)> {
+                l.warnings
+                    .iter()
+                    .map(|w| (w.path.clone(), w.message.clone()))
+                    .collect()
+            };
+            assert_eq!(said(&fused), said(&plain));
+        }
+        let docs = walk(&disk, "docs", Stats::Take);
+        assert_eq!(
+            docs.paths,
+            [
+                "docs/.dotfile.md",
+                "docs/a.md",
+                "docs/alias.md",
+                "docs/linked/c.md",
+                // `docs/sub/.ignore` names the file under its own folder, not this path to it.
+                "docs/linked/skip.md",
+                "docs/sub/b.md",
+                "docs/sub/deeper/c.md",
+            ]
+        );
+        // A symlink is statted through to what it leads to, like a stat of its path.
+        let stat_of = |p: &str| docs.stats[docs.paths.iter().position(|x| x == p).unwrap()];
+        assert_eq!(stat_of("docs/alias.md"), stat_of("docs/a.md"));
+        assert_eq!(stat_of("docs/sub/b.md").unwrap().size, 12);
+        let messages: Vec<&str> = docs.warnings.iter().map(|w| w.message.as_str()).collect();
+        assert!(messages.contains(&"symlink leads outside the repository; not followed"));
+        assert!(messages.contains(&"symlink loop; not followed"));
+        let referrers = walk_referrers(&disk, "docs", &globs, Stats::Take);
+        assert_eq!(
+            referrers.paths[..3],
+            ["README.md", "guide/intro.md", "guide/sub/b.md"]
+        );
+        assert!(
+            referrers
+                .paths
+                .iter()
+                .all(|p| !p.starts_with("node_modules/") && !p.starts_with(".github/")),
+            "{:?}",
+            referrers.paths
+        );
+    }
+
+    #[test]
+    fn repo_relative_paths_are_their_components_joined_with_slashes() {
+        let by_components = |repo: &str, path: &str| -> Option<String> {
+            let rel = Path::new(path)
+                .strip_prefix(repo)
+                .unwrap_or(Path::new(path));
+            let parts: Option<Vec<&str>> =
+                rel.components().map(|c| c.as_os_str().to_str()).collect();
+            Some(parts?.join("/"))
+        };
+        for (repo, path) in [
+            ("/r", "/r"),
+            ("/r", "/r/"),
+            ("/r", "/r/docs/a.md"),
+            ("/r/", "/r/docs/a.md"),
+            ("/r", "/r//docs/a.md"),
+            ("/r", "/r/docs/./a.md"),
+            ("/r", "/r/docs/../a.md"),
+            ("/r", "/r/docs/"),
+            ("/r", "/rx/a.md"),
+            ("/r", "/elsewhere/a.md"),
+            (".", "./docs/a.md"),
+            ("/r/.", "/r/./a.md"),
+        ] {
+            assert_eq!(
+                repo_relative(Path::new(repo), Path::new(path)),
+                by_components(repo, path),
+                "{repo} {path}"
+            );
+        }
     }
 
     #[test]

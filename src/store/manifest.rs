@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::{Config, Location};
 use crate::corpus::links::{Entry, RepoView};
-use crate::corpus::scan::{self, DiskRepo, Stat};
+use crate::corpus::scan::{self, DiskRepo, Stat, Stats};
 use crate::corpus::{FileWarning, SourceFile};
 
 /// One Markdown file as last seen.
@@ -63,17 +63,46 @@ pub struct Walked {
     pub warnings: Vec<FileWarning>,
 }
 
+/// The stats the stat walk took on its way, in the order of [`Walked`]'s paths.
+pub struct Stated {
+    pub stats: Vec<Option<Stat>>,
+    pub referrer_stats: Vec<Option<Stat>>,
+}
+
+/// The documents and referrers of a load, without their stats (a load without a cache).
 pub fn walk(repo: &DiskRepo, location: &Location, config: &Config) -> Walked {
-    let (paths, mut warnings) = scan::walk(repo, &location.root);
+    walk_taking(repo, location, config, Stats::Skip).0
+}
+
+/// The stat walk: the documents and referrers, each statted when the walk met it, in one
+/// parallel pass (what the manifest is compared with).
+pub fn stat_walk(repo: &DiskRepo, location: &Location, config: &Config) -> (Walked, Stated) {
+    walk_taking(repo, location, config, Stats::Take)
+}
+
+fn walk_taking(
+    repo: &DiskRepo,
+    location: &Location,
+    config: &Config,
+    stats: Stats,
+) -> (Walked, Stated) {
+    let docs = scan::walk(repo, &location.root, stats);
     // `Config::parse` checked the globs; defaults cannot fail.
     let globs = config.links.referrer_globs().unwrap_or_default();
-    let (referrers, more) = scan::walk_referrers(repo, &location.root, &globs);
-    warnings.extend(more);
-    Walked {
-        paths,
-        referrers,
-        warnings,
-    }
+    let referrers = scan::walk_referrers(repo, &location.root, &globs, stats);
+    let mut warnings = docs.warnings;
+    warnings.extend(referrers.warnings);
+    (
+        Walked {
+            paths: docs.paths,
+            referrers: referrers.paths,
+            warnings,
+        },
+        Stated {
+            stats: docs.stats,
+            referrer_stats: referrers.stats,
+        },
+    )
 }
 
 /// What the stat walk found: documents and referrers, each with its stats.

@@ -54,11 +54,11 @@ use serde::Serialize;
 use crate::boundary::owned::Owned;
 use crate::boundary::read as reader;
 use crate::config::{Config, Location};
-use crate::corpus::{Corpus, Keep, scan};
+use crate::corpus::{Corpus, Keep};
 use build::Run;
 pub use damage::quietly;
 pub use file::Invalid;
-use manifest::{Tree, Walked};
+use manifest::{Stated, Tree, Walked};
 use progress::Timing;
 pub use progress::{ShowProgress, report_timings_to, show_progress_with};
 pub use search_dir::{open_search, rebuild_search};
@@ -175,21 +175,24 @@ fn load_disk(
 ) -> std::io::Result<Loaded> {
     let timing = Timing::new();
     let repo = build::disk_repo(location, config)?;
-    let Walked {
-        paths,
-        referrers,
-        warnings: walk_warnings,
-    } = manifest::walk(&repo, location, config);
-    timing.mark("walk");
-    let stats = scan::stat_all(&location.repo, &paths);
-    let referrer_stats = scan::stat_all(&location.repo, &referrers);
+    let (
+        Walked {
+            paths,
+            referrers,
+            warnings: walk_warnings,
+        },
+        Stated {
+            stats,
+            referrer_stats,
+        },
+    ) = manifest::stat_walk(&repo, location, config);
     let tree = Tree {
         paths: &paths,
         stats: &stats,
         referrers: &referrers,
         referrer_stats: &referrer_stats,
     };
-    timing.mark("stat");
+    timing.mark("walk + stat");
     let key = key(location, config);
     let mut notices = Vec::new();
 
