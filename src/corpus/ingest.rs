@@ -11,6 +11,8 @@
 
 use std::collections::HashSet;
 
+use rayon::prelude::*;
+
 use super::parse::{self, Keep};
 use super::{
     Corpus, DocId, Document, FileWarning, Link, ParsedDoc, Referrer, RepoView, SourceFile,
@@ -167,10 +169,6 @@ pub fn ingest(
         // The same documents: replace the changed ones where they are (ids and the path
         // index stay).
         let mut corpus = base;
-        if corpus.by_path.len() != corpus.docs.len() {
-            // A corpus read from the cache's snapshot comes without its path index.
-            corpus.reindex();
-        }
         for d in parsed {
             let at = corpus.docs.binary_search_by(|o| o.path.cmp(&d.path)).ok();
             match at {
@@ -206,11 +204,19 @@ pub fn ingest(
     corpus.referrers.sort_by(|a, b| a.path.cmp(&b.path));
 
     out.resolved_all = others_changed || base_empty;
+    // A few paths looked up in the sorted documents: a corpus read from the cache then never
+    // builds its path index for an edit.
+    let id_of = |corpus: &Corpus, p: &str| {
+        corpus
+            .docs
+            .binary_search_by(|d| d.path.as_str().cmp(p))
+            .ok()
+    };
     let fresh_ids: HashSet<DocId> = out
         .added
         .iter()
         .chain(&out.changed)
-        .filter_map(|p| corpus.doc_id(p))
+        .filter_map(|p| id_of(&corpus, p))
         .collect();
     if out.resolved_all {
         // Link targets outside the corpus changed, or nothing was there: resolve everything.
@@ -238,7 +244,7 @@ pub fn ingest(
             .changed
             .iter()
             .filter_map(|p| match out.same_docs {
-                true => corpus.doc_id(p),
+                true => id_of(&corpus, p),
                 false => old_paths.binary_search(p).ok(),
             })
             .collect();
@@ -250,6 +256,7 @@ pub fn ingest(
                 ids
             }
             None => (0..corpus.docs.len())
+                .into_par_iter()
                 .filter(|id| {
                     fresh_ids.contains(id)
                         || corpus.doc(*id).links.iter().any(|l| {

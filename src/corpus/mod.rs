@@ -18,6 +18,7 @@ pub mod scan;
 mod tests;
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::OnceLock;
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -305,8 +306,10 @@ pub struct Corpus {
     pub referrers: Vec<Referrer>,
     /// The site the links were resolved for (set by [`Corpus::resolve_links`]).
     pub site: Site,
+    /// The path lookup table, built on first use: a corpus read from the cache may answer
+    /// its question without ever looking a path up.
     #[serde(skip)]
-    by_path: HashMap<String, DocId>,
+    by_path: OnceLock<HashMap<String, DocId>>,
 }
 
 /// A file read from the docs tree, ready to parse.
@@ -449,17 +452,15 @@ impl Corpus {
         }
         docs.sort_by(|a, b| a.path.cmp(&b.path));
         warnings.sort_by(|a, b| a.path.cmp(&b.path));
-        let mut corpus = Corpus {
+        Corpus {
             root: root.to_string(),
             docs,
             template,
             warnings,
             referrers: Vec::new(),
             site: Site::default(),
-            by_path: HashMap::new(),
-        };
-        corpus.reindex();
-        corpus
+            by_path: OnceLock::new(),
+        }
     }
 
     /// Adds a warning for every document whose links were cut by the cap (once each, however
@@ -484,14 +485,10 @@ impl Corpus {
         self.warnings.sort_by(|a, b| a.path.cmp(&b.path));
     }
 
-    /// Rebuilds the path lookup table (needed after deserialising).
+    /// Forgets the path lookup table (needed after deserialising, or after changing `docs`):
+    /// the next lookup builds it again.
     pub fn reindex(&mut self) {
-        self.by_path = self
-            .docs
-            .iter()
-            .enumerate()
-            .map(|(i, d)| (d.path.clone(), i))
-            .collect();
+        self.by_path = OnceLock::new();
     }
 
     /// Resolves every link of every document; pure apart from what `view` reads.
@@ -543,7 +540,14 @@ impl Corpus {
     }
 
     pub fn doc_id(&self, repo_path: &str) -> Option<DocId> {
-        self.by_path.get(repo_path).copied()
+        let by_path = self.by_path.get_or_init(|| {
+            self.docs
+                .iter()
+                .enumerate()
+                .map(|(i, d)| (d.path.clone(), i))
+                .collect()
+        });
+        by_path.get(repo_path).copied()
     }
 
     pub fn doc(&self, id: DocId) -> &Document {

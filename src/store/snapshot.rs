@@ -39,6 +39,10 @@ pub struct Snapshot {
     /// index): written as they are instead of encoded again (see [`Snapshot::reuse_parts`]).
     #[serde(skip)]
     reusable: Vec<Option<String>>,
+    /// The part names of the snapshot file this one replaces, when known (read under the same
+    /// lock): writing then does not read that file again to learn them.
+    #[serde(skip)]
+    replaced: Option<Vec<String>>,
 }
 
 /// The start of a [`Snapshot`], enough to know which parts it names.
@@ -87,7 +91,14 @@ impl Snapshot {
             manifest,
             corpus,
             reusable: Vec::new(),
+            replaced: None,
         }
+    }
+
+    /// Says that this snapshot replaces the one (read under the same lock) whose parts were
+    /// `parts` ([`Snapshot::part_names`]).
+    pub fn replaces(&mut self, parts: Vec<String>) {
+        self.replaced = Some(parts);
     }
 
     /// The names of the document parts this snapshot was read from (one per
@@ -143,7 +154,7 @@ impl Snapshot {
             .collect();
         let warnings = std::mem::take(&mut self.corpus.warnings);
         let written = match self.encode(owned.path()) {
-            Ok((head, parts)) => write_files(owned, &head, &parts)
+            Ok((head, parts)) => write_files(owned, &head, &parts, self.replaced.as_deref())
                 .map_err(|e| format!("cannot write the snapshot: {e}")),
             Err(e) => Err(format!("cannot encode the snapshot: {e}")),
         };
@@ -204,13 +215,16 @@ impl Snapshot {
     ) -> Loaded {
         let mut corpus = self.corpus;
         let mut warnings = walk_warnings;
-        warnings.extend(self.manifest.files.iter().filter_map(|s| {
-            Some(FileWarning {
-                path: s.path.clone(),
-                message: s.warning.clone()?,
-                skipped: false,
-            })
-        }));
+        warnings.extend(
+            self.manifest
+                .files
+                .warnings()
+                .map(|(path, message)| FileWarning {
+                    path: path.to_string(),
+                    message: message.to_string(),
+                    skipped: false,
+                }),
+        );
         warnings.sort_by(|a, b| a.path.cmp(&b.path));
         corpus.warnings = warnings;
         corpus.reindex();
@@ -286,6 +300,7 @@ fn write_files(
     owned: &Owned,
     head: &[u8],
     parts: &[(String, Option<Vec<u8>>)],
+    replaced: Option<&[String]>,
 ) -> std::io::Result<()> {
     let cache = owned.path();
     owned.folder(PARTS_DIR)?;
@@ -297,11 +312,14 @@ fn write_files(
         }
     }
     let path = cache.join(SNAPSHOT_FILE);
-    let replaced = read_cache_file(&path)
-        .ok()
-        .and_then(|b| file::decode::<SnapshotParts>(&b, FORMAT_VERSION).ok())
-        .map(|s| s.doc_parts)
-        .unwrap_or_default();
+    let replaced = match replaced {
+        Some(names) => names.to_vec(),
+        None => read_cache_file(&path)
+            .ok()
+            .and_then(|b| file::decode::<SnapshotParts>(&b, FORMAT_VERSION).ok())
+            .map(|s| s.doc_parts)
+            .unwrap_or_default(),
+    };
     owned.write(SNAPSHOT_FILE, head)?;
     let keep: HashSet<String> = parts
         .iter()
