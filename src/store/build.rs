@@ -161,8 +161,8 @@ impl Run<'_> {
             mut search,
             ..
         } = snap;
-        let d = manifest::diff(&old.files, tree.paths, tree.stats);
-        let r = manifest::diff(&old.referrer_files, tree.referrers, tree.referrer_stats);
+        let d = old.files.diff(tree.paths, tree.stats);
+        let r = old.referrer_files.diff(tree.referrers, tree.referrer_stats);
         let others_changed = manifest::deps_changed(&location.repo, &old.deps);
         let candidates: Vec<(String, _)> = d.candidates.into_iter().chain(r.candidates).collect();
         let stat_of: HashMap<&str, _> = candidates.iter().map(|(p, s)| (p.as_str(), *s)).collect();

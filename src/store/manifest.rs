@@ -15,7 +15,7 @@ use crate::config::{Config, Location};
 use crate::corpus::links::{Entry, RepoView};
 use crate::corpus::scan::{self, DiskRepo, Stat};
 use crate::corpus::{FileWarning, SourceFile};
-pub use stamps::{DepStamps, FileStamp, Stamps};
+pub use stamps::{DepStamps, Diff, FileStamp, Stamps};
 
 /// The stat recorded for a file that vanished between stat and read, and for every folder
 /// among the dependencies: no file on disk has it, so such a file is read next time.
@@ -41,8 +41,8 @@ pub struct Manifest {
 impl Manifest {
     /// Whether the stat walk `tree` finds exactly the files of this manifest, unchanged.
     pub fn unchanged(&self, repo: &Path, tree: &Tree) -> bool {
-        let d = diff(&self.files, tree.paths, tree.stats);
-        let r = diff(&self.referrer_files, tree.referrers, tree.referrer_stats);
+        let d = self.files.diff(tree.paths, tree.stats);
+        let r = self.referrer_files.diff(tree.referrers, tree.referrer_stats);
         d.candidates.is_empty()
             && d.removed.is_empty()
             && r.candidates.is_empty()
@@ -260,52 +260,6 @@ impl<'a> Recording<'a> {
 /// file added inside, which says nothing about link targets).
 fn dep_stat(root: &Path, path: &str) -> Option<Stat> {
     scan::stat(root, path).map(|s| if s.is_dir { IMPOSSIBLE } else { s })
-}
-
-/// What changed between the manifest and the stat walk.
-#[derive(Default)]
-pub struct Diff {
-    /// Paths whose stat differs, or that are new, with their stat now: to be read.
-    pub candidates: Vec<(String, Option<Stat>)>,
-    pub removed: Vec<String>,
-}
-
-/// Compares the stamps with the stat walk (`paths` and their `stats`) in one merge of the two
-/// sorted lists (the walk's is sorted first if it is not).
-pub fn diff(prev: &Stamps, paths: &[String], stats: &[Option<Stat>]) -> Diff {
-    let mut order: Vec<usize> = (0..paths.len()).collect();
-    if !paths.is_sorted() {
-        order.sort_by(|&a, &b| paths[a].cmp(&paths[b]));
-    }
-    let mut d = Diff::default();
-    let (mut i, mut j) = (0, 0);
-    while i < prev.len() || j < order.len() {
-        let old = (i < prev.len()).then(|| prev.path(i));
-        let new = order.get(j).map(|&k| (paths[k].as_str(), stats[k]));
-        match (old, new) {
-            (Some(o), Some((n, stat))) if o == n => {
-                if stat != prev.stat(i) {
-                    d.candidates.push((n.to_string(), stat));
-                }
-                i += 1;
-                j += 1;
-            }
-            (Some(o), Some((n, _))) if o < n => {
-                d.removed.push(o.to_string());
-                i += 1;
-            }
-            (Some(o), None) => {
-                d.removed.push(o.to_string());
-                i += 1;
-            }
-            (_, Some((n, stat))) => {
-                d.candidates.push((n.to_string(), stat));
-                j += 1;
-            }
-            (None, None) => break,
-        }
-    }
-    d
 }
 
 pub fn deps_changed(root: &Path, deps: &DepStamps) -> bool {

@@ -43,6 +43,8 @@ mod manifest;
 mod progress;
 mod search_dir;
 mod snapshot;
+#[cfg(test)]
+mod tests;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

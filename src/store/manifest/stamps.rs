@@ -29,6 +29,14 @@ pub struct FileStamp {
     pub warning: Option<String>,
 }
 
+/// What changed between the manifest and the stat walk.
+#[derive(Default)]
+pub struct Diff {
+    /// Paths whose stat differs, or that are new, with their stat now: to be read.
+    pub candidates: Vec<(String, Option<Stat>)>,
+    pub removed: Vec<String>,
+}
+
 /// Paths in one string, sorted and without repeats.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 struct Paths {
@@ -261,6 +269,44 @@ impl Stamps {
             }
         }
         out
+    }
+
+    /// Compares the stamps with the stat walk (`paths` and their `stats`) in one merge of the two
+    /// sorted lists (the walk's is sorted first if it is not).
+    pub fn diff(&self, paths: &[String], stats: &[Option<Stat>]) -> Diff {
+        let mut order: Vec<usize> = (0..paths.len()).collect();
+        if !paths.is_sorted() {
+            order.sort_by(|&a, &b| paths[a].cmp(&paths[b]));
+        }
+        let mut d = Diff::default();
+        let (mut i, mut j) = (0, 0);
+        while i < self.len() || j < order.len() {
+            let old = (i < self.len()).then(|| self.path(i));
+            let new = order.get(j).map(|&k| (paths[k].as_str(), stats[k]));
+            match (old, new) {
+                (Some(o), Some((n, stat))) if o == n => {
+                    if stat != self.stat(i) {
+                        d.candidates.push((n.to_string(), stat));
+                    }
+                    i += 1;
+                    j += 1;
+                }
+                (Some(o), Some((n, _))) if o < n => {
+                    d.removed.push(o.to_string());
+                    i += 1;
+                }
+                (Some(o), None) => {
+                    d.removed.push(o.to_string());
+                    i += 1;
+                }
+                (_, Some((n, stat))) => {
+                    d.candidates.push((n.to_string(), stat));
+                    j += 1;
+                }
+                (None, None) => break,
+            }
+        }
+        d
     }
 
     pub fn encode(&self, out: &mut Vec<u8>) {
@@ -547,6 +593,53 @@ mod tests {
             [("docs/b/two.md", "new warning"), ("docs/é/ü.md", "again")]
         );
         assert_eq!(round_trip(&m), m);
+    }
+
+    /// The diff as it was written before the merge: lookup tables, in the walk's order.
+    fn naive(prev: &Stamps, paths: &[String], stats: &[Option<Stat>]) -> Diff {
+        let old: std::collections::HashMap<&str, Option<Stat>> =
+            (0..prev.len()).map(|i| (prev.path(i), prev.stat(i))).collect();
+        let mut d = Diff::default();
+        for (p, s) in paths.iter().zip(stats) {
+            if old.get(p.as_str()).is_none_or(|o| s.is_none() || o != s) {
+                d.candidates.push((p.clone(), *s));
+            }
+        }
+        let now: std::collections::HashSet<&str> = paths.iter().map(String::as_str).collect();
+        d.removed = (0..prev.len())
+            .map(|i| prev.path(i))
+            .filter(|p| !now.contains(p))
+            .map(str::to_string)
+            .collect();
+        d
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn diff_is_the_naive_diff(
+            old in proptest::collection::btree_map("[ab/]{0,4}", 0u64..3, 0..12),
+            new in proptest::collection::btree_map("[ab/]{0,4}", proptest::option::of(0u64..3), 0..12),
+            reverse in proptest::bool::ANY,
+        ) {
+            let prev = Stamps::from_unsorted(
+                old.iter().map(|(p, size)| stamp(p, *size, None)).collect(),
+            );
+            let (paths, stats): (Vec<String>, Vec<Option<Stat>>) = if reverse {
+                new.iter().rev().map(|(p, s)| (p.clone(), s.map(|size| prev_like(p, size)))).unzip()
+            } else {
+                new.iter().map(|(p, s)| (p.clone(), s.map(|size| prev_like(p, size)))).unzip()
+            };
+            let got = prev.diff(&paths, &stats);
+            let want = naive(&prev, &paths, &stats);
+            let sorted = |mut v: Vec<(String, Option<Stat>)>| { v.sort_by(|a, b| a.0.cmp(&b.0)); v };
+            proptest::prop_assert_eq!(sorted(got.candidates), sorted(want.candidates));
+            proptest::prop_assert_eq!(got.removed, want.removed);
+        }
+    }
+
+    /// The stat [`stamp`] gives `path` at `size`.
+    fn prev_like(path: &str, size: u64) -> Stat {
+        stamp(path, size, None).stat
     }
 
     #[test]
