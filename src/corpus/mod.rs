@@ -19,6 +19,7 @@ mod tests;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -306,10 +307,30 @@ pub struct Corpus {
     pub referrers: Vec<Referrer>,
     /// The site the links were resolved for (set by [`Corpus::resolve_links`]).
     pub site: Site,
-    /// The path lookup table, built on first use: a corpus read from the cache may answer
-    /// its question without ever looking a path up.
     #[serde(skip)]
-    by_path: OnceLock<HashMap<String, DocId>>,
+    by_path: PathIndex,
+}
+
+/// How [`Corpus::doc_id`] finds a path: the first lookups search the sorted documents; after
+/// [`PathIndex::SEARCHES`] of them, a table is built. A corpus read from the cache and changed
+/// by an edit (a few lookups) never builds it; link resolution over the whole tree does, once.
+#[derive(Debug, Default)]
+struct PathIndex {
+    table: OnceLock<HashMap<String, DocId>>,
+    searches: AtomicUsize,
+}
+
+impl PathIndex {
+    const SEARCHES: usize = 2048;
+}
+
+impl Clone for PathIndex {
+    fn clone(&self) -> Self {
+        PathIndex {
+            table: self.table.clone(),
+            searches: AtomicUsize::new(self.searches.load(Ordering::Relaxed)),
+        }
+    }
 }
 
 /// A file read from the docs tree, ready to parse.
@@ -459,7 +480,7 @@ impl Corpus {
             warnings,
             referrers: Vec::new(),
             site: Site::default(),
-            by_path: OnceLock::new(),
+            by_path: PathIndex::default(),
         }
     }
 
@@ -485,10 +506,10 @@ impl Corpus {
         self.warnings.sort_by(|a, b| a.path.cmp(&b.path));
     }
 
-    /// Forgets the path lookup table (needed after deserialising, or after changing `docs`):
-    /// the next lookup builds it again.
+    /// Forgets the path lookup table (needed after changing `docs`, which stay sorted by
+    /// path): lookups start again from searching the documents.
     pub fn reindex(&mut self) {
-        self.by_path = OnceLock::new();
+        self.by_path = PathIndex::default();
     }
 
     /// Resolves every link of every document; pure apart from what `view` reads.
@@ -540,14 +561,24 @@ impl Corpus {
     }
 
     pub fn doc_id(&self, repo_path: &str) -> Option<DocId> {
-        let by_path = self.by_path.get_or_init(|| {
+        let index = &self.by_path;
+        if let Some(table) = index.table.get() {
+            return table.get(repo_path).copied();
+        }
+        if index.searches.fetch_add(1, Ordering::Relaxed) < PathIndex::SEARCHES {
+            return self
+                .docs
+                .binary_search_by(|d| d.path.as_str().cmp(repo_path))
+                .ok();
+        }
+        let table = index.table.get_or_init(|| {
             self.docs
                 .iter()
                 .enumerate()
                 .map(|(i, d)| (d.path.clone(), i))
                 .collect()
         });
-        by_path.get(repo_path).copied()
+        table.get(repo_path).copied()
     }
 
     pub fn doc(&self, id: DocId) -> &Document {

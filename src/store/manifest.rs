@@ -15,7 +15,7 @@ use crate::config::{Config, Location};
 use crate::corpus::links::{Entry, RepoView};
 use crate::corpus::scan::{self, DiskRepo, Stat};
 use crate::corpus::{FileWarning, SourceFile};
-pub use stamps::{DepStamps, Diff, FileStamp, Stamps};
+pub use stamps::{DepStamps, FileStamp, Stamps};
 
 /// The stat recorded for a file that vanished between stat and read, and for every folder
 /// among the dependencies: no file on disk has it, so such a file is read next time.
@@ -262,6 +262,11 @@ fn dep_stat(root: &Path, path: &str) -> Option<Stat> {
     scan::stat(root, path).map(|s| if s.is_dir { IMPOSSIBLE } else { s })
 }
 
+/// Whether a non-document path link resolution consulted changed (stats on every core).
 pub fn deps_changed(root: &Path, deps: &DepStamps) -> bool {
-    deps.iter().any(|(path, stat)| dep_stat(root, path) != stat)
+    use rayon::prelude::*;
+    (0..deps.len()).into_par_iter().any(|i| {
+        let (path, stat) = deps.get(i);
+        dep_stat(root, path) != stat
+    })
 }

@@ -227,7 +227,6 @@ impl Snapshot {
         );
         warnings.sort_by(|a, b| a.path.cmp(&b.path));
         corpus.warnings = warnings;
-        corpus.reindex();
         report.files = self.manifest.files.len();
         report.cache = Some(cache.to_path_buf());
         Loaded {

@@ -382,8 +382,16 @@ impl DepStamps {
         out
     }
 
+    pub fn len(&self) -> usize {
+        self.paths.len()
+    }
+
+    pub fn get(&self, i: usize) -> (&str, Option<Stat>) {
+        (self.paths.get(i), self.stats.0[i])
+    }
+
     pub fn iter(&self) -> impl Iterator<Item = (&str, Option<Stat>)> {
-        (0..self.paths.len()).map(|i| (self.paths.get(i), self.stats.0[i]))
+        (0..self.len()).map(|i| self.get(i))
     }
 
     pub fn encode(&self, out: &mut Vec<u8>) {
