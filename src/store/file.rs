@@ -139,7 +139,7 @@ mod tests {
     fn round_trip_and_every_corruption() {
         let value = vec!["a".to_string(), "bc".to_string()];
         let bytes = encode(&value, 7).unwrap();
-        assert_eq!(decode::<Vec<String>>(&bytes, 7), Ok(value));
+        assert_eq!(decode::<Vec<String>>(&bytes, 7), Ok(value.clone()));
         assert_eq!(decode::<Vec<String>>(&bytes, 8), Err(Invalid::Version(7)));
         for cut in [0, 5, HEADER, bytes.len() - 1] {
             assert!(matches!(

@@ -51,7 +51,8 @@ impl Manifest {
     }
 
     fn encode(&self) -> Vec<u8> {
-        let mut out = Vec::new();
+        let guess = self.files.encoded_len() + self.referrer_files.encoded_len();
+        let mut out = Vec::with_capacity(guess + self.deps.len() * 32);
         self.files.encode(&mut out);
         self.referrer_files.encode(&mut out);
         self.deps.encode(&mut out);

@@ -6,7 +6,7 @@
 //! | --- | --- |
 //! | `CACHEDIR.TAG` | marks the folder as a cache for backup tools |
 //! | `lock` | advisory lock held while a process writes the cache |
-//! | `snapshot.bin` | format version + checksum + postcard of: the names of the document parts, the manifest (path, size, mtime, inode, ctime, content hash of every Markdown file), the non-document paths link resolution consulted, the parsed corpus with resolved links but without its documents, and the name and file stamps of the search index |
+//! | `snapshot.bin` | format version + checksum + postcard of: the names of the document parts, the manifest (path, size, mtime, inode, ctime, content hash of every Markdown file, stored by column: front-coded paths, varint stats, one run of hashes), the non-document paths link resolution consulted, the parsed corpus with resolved links but without its documents, and the name and file stamps of the search index |
 //! | `parts/<blake3>.bin` | 1,000 parsed documents each (in path order, **without document text**), named by the hash of their contents: an edit writes only the part that changed |
 //! | `search-<generation>/` | the tantivy index; its commit payload is the generation |
 //!
@@ -72,7 +72,7 @@ pub const FORMAT_VERSION: u32 = 8;
 pub const SNAPSHOT_FILE: &str = "snapshot.bin";
 /// The cache folder under the repository when nothing else is configured.
 pub const DEFAULT_DIR: &str = ".atomdoc/cache";
-/// The largest cache file atomdoc reads (a snapshot of 100,000 documents is about 10 MB).
+/// The largest cache file atomdoc reads (a snapshot of 100,000 documents is about 8 MB).
 const MAX_CACHE_FILE_BYTES: u64 = 1 << 30;
 /// How long a writer waits for another process holding the lock.
 const LOCK_WAIT: Duration = Duration::from_secs(20);

@@ -10,7 +10,7 @@ use crate::corpus::Keep;
 #[test]
 fn a_snapshot_whose_manifest_does_not_decode_is_rebuilt_with_a_notice() {
     let dir = tempfile::tempdir().unwrap();
-    let docs = dir.path().join("docs");
+    let docs = dir.path().join("docs/atomic");
     fs::create_dir_all(&docs).unwrap();
     fs::write(docs.join("a.md"), "# A\n\nSee [b](b.md) and [gone](gone.md).\n").unwrap();
     fs::write(docs.join("b.md"), "# B\n\nBack to [a](a.md).\n").unwrap();
@@ -23,7 +23,7 @@ fn a_snapshot_whose_manifest_does_not_decode_is_rebuilt_with_a_notice() {
         (paths, loaded.notices)
     };
     let (expected, notices) = paths(Keep::Graph);
-    assert_eq!(expected, ["docs/a.md", "docs/b.md"]);
+    assert_eq!(expected, ["docs/atomic/a.md", "docs/atomic/b.md"]);
     assert_eq!(notices, Vec::<String>::new());
 
     // Frame the snapshot again (a right checksum) around a manifest of the same length that

@@ -183,15 +183,37 @@ impl Stamps {
         stamps.reverse();
         stamps.sort_by(|a, b| a.path.cmp(&b.path));
         stamps.dedup_by(|a, b| a.path == b.path);
-        let mut out = Stamps::default();
+        let bytes = stamps.iter().map(|s| s.path.len()).sum();
+        let mut out = Stamps::with_capacity(stamps.len(), bytes);
         for s in stamps {
             out.push(&s.path, s.stat, s.hash, s.warning);
         }
         out
     }
 
+    fn with_capacity(stamps: usize, path_bytes: usize) -> Stamps {
+        Stamps {
+            paths: Paths {
+                text: String::with_capacity(path_bytes),
+                ends: Vec::with_capacity(stamps),
+            },
+            stats: Stats(Vec::with_capacity(stamps)),
+            hashes: Vec::with_capacity(stamps),
+            warnings: Vec::new(),
+        }
+    }
+
+    /// About how many bytes [`Stamps::encode`] writes.
+    pub fn encoded_len(&self) -> usize {
+        self.len() * (32 + 24) + self.paths.text.len() / 2
+    }
+
     pub fn len(&self) -> usize {
         self.paths.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 
     pub fn path(&self, i: usize) -> &str {
@@ -242,7 +264,10 @@ impl Stamps {
     /// These stamps without the paths `gone`, with `fresh` (sorted by path, no repeats) in
     /// place of the stamps of the same paths: one merge.
     pub fn merged(&self, fresh: &Stamps, gone: impl Fn(&str) -> bool) -> Stamps {
-        let mut out = Stamps::default();
+        let mut out = Stamps::with_capacity(
+            self.len() + fresh.len(),
+            self.paths.text.len() + fresh.paths.text.len(),
+        );
         let (mut i, mut j) = (0, 0);
         while i < self.len() || j < fresh.len() {
             let order = match (i < self.len(), j < fresh.len()) {
@@ -386,6 +411,10 @@ impl DepStamps {
         self.paths.len()
     }
 
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
     pub fn get(&self, i: usize) -> (&str, Option<Stat>) {
         (self.paths.get(i), self.stats.0[i])
     }
@@ -492,7 +521,7 @@ mod tests {
             is_dir: false,
             size,
             mtime,
-            inode: size * 7,
+            inode: size.wrapping_mul(7),
             ctime: mtime + 3,
         }
     }
