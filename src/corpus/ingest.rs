@@ -257,7 +257,8 @@ pub fn ingest(
                 .filter(|id| {
                     fresh(id)
                         || corpus.doc(*id).links.iter().any(|l| {
-                            l.to_doc.is_some_and(|t| old_changed.binary_search(&t).is_ok())
+                            l.to_doc
+                                .is_some_and(|t| old_changed.binary_search(&t).is_ok())
                                 || (!out.same_docs
                                     && l.resolved.as_deref().is_some_and(|r| keys.contains(r)))
                         })

@@ -42,7 +42,9 @@ impl Manifest {
     /// Whether the stat walk `tree` finds exactly the files of this manifest, unchanged.
     pub fn unchanged(&self, repo: &Path, tree: &Tree) -> bool {
         let d = self.files.diff(tree.paths, tree.stats);
-        let r = self.referrer_files.diff(tree.referrers, tree.referrer_stats);
+        let r = self
+            .referrer_files
+            .diff(tree.referrers, tree.referrer_stats);
         d.candidates.is_empty()
             && d.removed.is_empty()
             && r.candidates.is_empty()

@@ -12,7 +12,11 @@ fn a_snapshot_whose_manifest_does_not_decode_is_rebuilt_with_a_notice() {
     let dir = tempfile::tempdir().unwrap();
     let docs = dir.path().join("docs/atomic");
     fs::create_dir_all(&docs).unwrap();
-    fs::write(docs.join("a.md"), "# A\n\nSee [b](b.md) and [gone](gone.md).\n").unwrap();
+    fs::write(
+        docs.join("a.md"),
+        "# A\n\nSee [b](b.md) and [gone](gone.md).\n",
+    )
+    .unwrap();
     fs::write(docs.join("b.md"), "# B\n\nBack to [a](a.md).\n").unwrap();
     let (location, config) = config::locate(Some(dir.path()), None, dir.path()).unwrap();
     let cache = dir.path().join("cache");

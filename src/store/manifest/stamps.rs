@@ -212,10 +212,6 @@ impl Stamps {
         self.paths.len()
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
     pub fn path(&self, i: usize) -> &str {
         self.paths.get(i)
     }
@@ -368,7 +364,10 @@ impl Stamps {
         let mut at = 0usize;
         for n in 0..many {
             let step = r.usize()?;
-            at = at.checked_add(step).filter(|&i| i < count).ok_or("bad warning index")?;
+            at = at
+                .checked_add(step)
+                .filter(|&i| i < count)
+                .ok_or("bad warning index")?;
             if n > 0 && step == 0 {
                 return Err("two warnings for one file".into());
             }
@@ -409,10 +408,6 @@ impl DepStamps {
 
     pub fn len(&self) -> usize {
         self.paths.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
     }
 
     pub fn get(&self, i: usize) -> (&str, Option<Stat>) {
@@ -561,7 +556,12 @@ mod tests {
         let paths: Vec<&str> = (0..s.len()).map(|i| s.path(i)).collect();
         assert_eq!(
             paths,
-            ["docs/a/one.md", "docs/b/three.md", "docs/b/two.md", "docs/é/ü.md"]
+            [
+                "docs/a/one.md",
+                "docs/b/three.md",
+                "docs/b/two.md",
+                "docs/é/ü.md"
+            ]
         );
         assert_eq!(s.stat(0).unwrap().size, 11);
         assert_eq!(s.warnings().collect::<Vec<_>>(), [("docs/é/ü.md", "again")]);
@@ -622,7 +622,13 @@ mod tests {
         let paths: Vec<&str> = (0..m.len()).map(|i| m.path(i)).collect();
         assert_eq!(
             paths,
-            ["a.md", "docs/a/one.md", "docs/b/two.md", "docs/c.md", "docs/é/ü.md"]
+            [
+                "a.md",
+                "docs/a/one.md",
+                "docs/b/two.md",
+                "docs/c.md",
+                "docs/é/ü.md"
+            ]
         );
         assert_eq!(m.stat(2).unwrap().size, 99);
         assert_eq!(
@@ -634,8 +640,9 @@ mod tests {
 
     /// The diff as it was written before the merge: lookup tables, in the walk's order.
     fn naive(prev: &Stamps, paths: &[String], stats: &[Option<Stat>]) -> Diff {
-        let old: std::collections::HashMap<&str, Option<Stat>> =
-            (0..prev.len()).map(|i| (prev.path(i), prev.stat(i))).collect();
+        let old: std::collections::HashMap<&str, Option<Stat>> = (0..prev.len())
+            .map(|i| (prev.path(i), prev.stat(i)))
+            .collect();
         let mut d = Diff::default();
         for (p, s) in paths.iter().zip(stats) {
             if old.get(p.as_str()).is_none_or(|o| s.is_none() || o != s) {
@@ -685,7 +692,10 @@ mod tests {
         let mut bytes = Vec::new();
         s.encode(&mut bytes);
         for cut in 0..bytes.len() {
-            assert!(Stamps::decode(&mut Reader::new(&bytes[..cut])).is_err(), "{cut}");
+            assert!(
+                Stamps::decode(&mut Reader::new(&bytes[..cut])).is_err(),
+                "{cut}"
+            );
         }
         for i in 0..bytes.len() {
             for flip in [0x01, 0x80, 0xff] {
