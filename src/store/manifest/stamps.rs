@@ -5,13 +5,13 @@
 //! them in one pass.
 //!
 //! On disk (inside `snapshot.bin`, whose checksum covers it), [`Stamps`] is: the count
-//! (varint); per path, the length of the prefix it shares with the one before and the rest
-//! (varint, varint, bytes); per stat, a flag byte (present, folder) and, when present, size,
-//! inode (varints), mtime and ctime (zigzag varints of the difference from the stat before);
-//! the 32-byte hashes; the warnings (count, then per warning the distance from the previous
-//! warning's index, the length and the text). [`DepStamps`] is the same without hashes and
-//! warnings. Anything that does not decode to sorted, valid paths is an error, never a
-//! stamp.
+//! (varint); the paths' total length (varint), then per path the length of the prefix it
+//! shares with the one before and the rest (varint, varint, bytes); per stat, a flag byte
+//! (present, folder) and, when present, size, inode (varints), mtime and ctime (zigzag
+//! varints of the difference from the stat before); the 32-byte hashes; the warnings (count,
+//! then per warning the distance from the previous warning's index, the length and the
+//! text). [`DepStamps`] is the same without hashes and warnings. Anything that does not
+//! decode to sorted, valid paths is an error, never a stamp.
 
 use std::cmp::Ordering;
 
@@ -77,6 +77,7 @@ impl Paths {
     }
 
     fn encode(&self, out: &mut Vec<u8>) {
+        put(out, self.text.len() as u128);
         let mut prev = "";
         for i in 0..self.len() {
             let path = self.get(i);
@@ -93,7 +94,9 @@ impl Paths {
     }
 
     fn decode(r: &mut Reader, count: usize) -> Result<Paths, String> {
-        let mut bytes = Vec::new();
+        let total = r.usize()?;
+        // No path is longer than 4 KiB (`PATH_MAX`): a garbled total asks for no more.
+        let mut bytes = Vec::with_capacity(total.min(count.saturating_mul(4096)));
         let mut ends = Vec::with_capacity(count);
         let mut prev = 0..0;
         for _ in 0..count {
@@ -110,6 +113,9 @@ impl Paths {
             }
             prev = start..bytes.len();
             ends.push(bytes.len());
+        }
+        if bytes.len() != total {
+            return Err("the paths' length is not the one recorded".into());
         }
         let text = String::from_utf8(bytes).map_err(|_| "a path is not UTF-8".to_string())?;
         if !ends.iter().all(|&e| text.is_char_boundary(e)) {
