@@ -11,6 +11,8 @@
 
 use std::collections::HashSet;
 
+use rayon::prelude::*;
+
 use super::parse::{self, Keep};
 use super::{
     Corpus, DocId, Document, FileWarning, Link, ParsedDoc, Referrer, RepoView, SourceFile,
@@ -167,10 +169,6 @@ pub fn ingest(
         // The same documents: replace the changed ones where they are (ids and the path
         // index stay).
         let mut corpus = base;
-        if corpus.by_path.len() != corpus.docs.len() {
-            // A corpus read from the cache's snapshot comes without its path index.
-            corpus.reindex();
-        }
         for d in parsed {
             let at = corpus.docs.binary_search_by(|o| o.path.cmp(&d.path)).ok();
             match at {
@@ -206,12 +204,16 @@ pub fn ingest(
     corpus.referrers.sort_by(|a, b| a.path.cmp(&b.path));
 
     out.resolved_all = others_changed || base_empty;
-    let fresh_ids: HashSet<DocId> = out
+    // Sorted id lists, looked up by binary search (hashing every document's ids costs more).
+    let mut fresh_ids: Vec<DocId> = out
         .added
         .iter()
         .chain(&out.changed)
         .filter_map(|p| corpus.doc_id(p))
         .collect();
+    fresh_ids.sort_unstable();
+    fresh_ids.dedup();
+    let fresh = |id: &DocId| fresh_ids.binary_search(id).is_ok();
     if out.resolved_all {
         // Link targets outside the corpus changed, or nothing was there: resolve everything.
         if !base_empty {
@@ -220,7 +222,7 @@ pub fn ingest(
                 false => old_paths[t].clone(),
             };
             let previous: Vec<Previous> = (0..corpus.docs.len())
-                .filter(|id| !fresh_ids.contains(id))
+                .filter(|id| !fresh(id))
                 .map(|id| Previous::of(&corpus.docs[id], path_of))
                 .collect();
             out.previous.extend(previous);
@@ -234,7 +236,7 @@ pub fn ingest(
             true => HashSet::new(),
             false => affected(&out),
         };
-        let old_changed: HashSet<DocId> = out
+        let mut old_changed: Vec<DocId> = out
             .changed
             .iter()
             .filter_map(|p| match out.same_docs {
@@ -242,6 +244,7 @@ pub fn ingest(
                 false => old_paths.binary_search(p).ok(),
             })
             .collect();
+        old_changed.sort_unstable();
         out.resolved = match linked_from.filter(|_| out.same_docs) {
             Some(mut ids) => {
                 ids.extend(fresh_ids.iter().copied());
@@ -250,10 +253,12 @@ pub fn ingest(
                 ids
             }
             None => (0..corpus.docs.len())
+                .into_par_iter()
                 .filter(|id| {
-                    fresh_ids.contains(id)
+                    fresh(id)
                         || corpus.doc(*id).links.iter().any(|l| {
-                            l.to_doc.is_some_and(|t| old_changed.contains(&t))
+                            l.to_doc
+                                .is_some_and(|t| old_changed.binary_search(&t).is_ok())
                                 || (!out.same_docs
                                     && l.resolved.as_deref().is_some_and(|r| keys.contains(r)))
                         })
@@ -267,7 +272,7 @@ pub fn ingest(
         let previous: Vec<Previous> = out
             .resolved
             .iter()
-            .filter(|id| !fresh_ids.contains(id))
+            .filter(|id| !fresh(id))
             .map(|&id| Previous::of(&corpus.docs[id], path_of))
             .collect();
         out.previous.extend(previous);

@@ -18,6 +18,8 @@ pub mod scan;
 mod tests;
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -321,25 +323,25 @@ pub struct Corpus {
     keep: Keep,
 }
 
-/// The documents' ids by path, built on the first lookup: a warm load whose question names
-/// no document (`orphans`, `stats`) never pays for it.
-#[derive(Debug, Clone, Default)]
-struct PathIndex(std::sync::OnceLock<HashMap<String, DocId>>);
+/// How [`Corpus::doc_id`] finds a path: the first lookups search the sorted documents; after
+/// [`PathIndex::SEARCHES`] of them, a table is built. A corpus read from the cache and changed
+/// by an edit (a few lookups) never builds it; link resolution over the whole tree does, once.
+#[derive(Debug, Default)]
+struct PathIndex {
+    table: OnceLock<HashMap<String, DocId>>,
+    searches: AtomicUsize,
+}
 
 impl PathIndex {
-    fn get(&self, docs: &[Document], path: &str) -> Option<DocId> {
-        let index = self.0.get_or_init(|| {
-            docs.iter()
-                .enumerate()
-                .map(|(i, d)| (d.path.clone(), i))
-                .collect()
-        });
-        index.get(path).copied()
-    }
+    const SEARCHES: usize = 2048;
+}
 
-    /// How many paths it holds: 0 until the first lookup builds it.
-    fn len(&self) -> usize {
-        self.0.get().map_or(0, HashMap::len)
+impl Clone for PathIndex {
+    fn clone(&self) -> Self {
+        PathIndex {
+            table: self.table.clone(),
+            searches: AtomicUsize::new(self.searches.load(Ordering::Relaxed)),
+        }
     }
 }
 
@@ -483,7 +485,7 @@ impl Corpus {
         }
         docs.sort_by(|a, b| a.path.cmp(&b.path));
         warnings.sort_by(|a, b| a.path.cmp(&b.path));
-        let mut corpus = Corpus {
+        Corpus {
             root: root.to_string(),
             docs,
             template,
@@ -492,9 +494,7 @@ impl Corpus {
             site: Site::default(),
             by_path: PathIndex::default(),
             keep: Keep::Everything,
-        };
-        corpus.reindex();
-        corpus
+        }
     }
 
     /// Adds a warning for every document whose links were cut by the cap (once each, however
@@ -533,8 +533,8 @@ impl Corpus {
         self.keep = keep;
     }
 
-    /// Drops the path lookup table after the documents changed; [`Corpus::doc_id`] builds it
-    /// again on first use (a deserialised corpus starts without one).
+    /// Forgets the path lookup table (needed after changing `docs`, which stay sorted by
+    /// path): lookups start again from searching the documents.
     pub fn reindex(&mut self) {
         self.by_path = PathIndex::default();
     }
@@ -588,7 +588,24 @@ impl Corpus {
     }
 
     pub fn doc_id(&self, repo_path: &str) -> Option<DocId> {
-        self.by_path.get(&self.docs, repo_path)
+        let index = &self.by_path;
+        if let Some(table) = index.table.get() {
+            return table.get(repo_path).copied();
+        }
+        if index.searches.fetch_add(1, Ordering::Relaxed) < PathIndex::SEARCHES {
+            return self
+                .docs
+                .binary_search_by(|d| d.path.as_str().cmp(repo_path))
+                .ok();
+        }
+        let table = index.table.get_or_init(|| {
+            self.docs
+                .iter()
+                .enumerate()
+                .map(|(i, d)| (d.path.clone(), i))
+                .collect()
+        });
+        table.get(repo_path).copied()
     }
 
     pub fn doc(&self, id: DocId) -> &Document {

@@ -3,9 +3,9 @@
 //! snapshot) and an incremental update (the files whose stat changed; the manifest, the
 //! search folder and the snapshot brought up to date).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
-use super::manifest::{self, Manifest, Recording, Seen, Tree, Walked};
+use super::manifest::{self, DepStamps, Manifest, Recording, Seen, Tree, Walked};
 use super::progress::{Progress, Timing};
 use super::search_dir::IndexState;
 use super::snapshot::{Part, Snapshot};
@@ -91,9 +91,11 @@ struct Update {
     /// Files that could not be read this run (reported, not kept in the manifest).
     skipped: Vec<FileWarning>,
     report: Report,
-    /// The previous snapshot's part names and the documents (ids) an incremental load
-    /// touched, when the rest of its parts still hold the same documents.
-    reuse: Option<(Vec<Part>, Vec<usize>)>,
+    /// The parts of the snapshot an incremental load replaces.
+    replaced: Option<Vec<Part>>,
+    /// The documents (ids) an incremental load touched, when the rest of the replaced
+    /// snapshot's parts still hold the same documents.
+    touched: Option<Vec<usize>>,
 }
 
 impl Run<'_> {
@@ -127,7 +129,7 @@ impl Run<'_> {
         let manifest = Manifest {
             files: stamps,
             referrer_files: referrer_stamps,
-            deps: recording.stamps(&self.location.repo, Vec::new()),
+            deps: recording.stamps(&self.location.repo, &DepStamps::default()),
         };
         let search = IndexState::build(self.owned, &corpus, &progress)?;
         let dir = search.dir.clone();
@@ -137,7 +139,8 @@ impl Run<'_> {
             search,
             skipped,
             report,
-            reuse: None,
+            replaced: None,
+            touched: None,
         };
         match self.save(update) {
             Ok(loaded) => Ok((loaded, Some(dir))),
@@ -153,6 +156,7 @@ impl Run<'_> {
     /// snapshot's corpus, updates the search folder and saves the snapshot.
     pub fn incremental(&self, snap: Snapshot) -> Result<(Loaded, Option<String>), Fallback> {
         let (location, config, tree) = (self.location, self.config, self.tree);
+        let timing = Timing::new();
         let parts = snap.part_names().to_vec();
         let Snapshot {
             manifest: old,
@@ -160,13 +164,14 @@ impl Run<'_> {
             mut search,
             ..
         } = snap;
-        let d = manifest::diff(&old.files, tree.paths, tree.stats);
-        let r = manifest::diff(&old.referrer_files, tree.referrers, tree.referrer_stats);
+        let d = old.files.diff(tree.paths, tree.stats);
+        let r = old.referrer_files.diff(tree.referrers, tree.referrer_stats);
         let others_changed = manifest::deps_changed(&location.repo, &old.deps);
-        let stat_of = tree.stat_of();
-        let candidates = d.candidates.into_iter().chain(r.candidates).collect();
-        let (files, read_warnings) =
-            scan::read_all_with(&location.repo, candidates, &config.limits);
+        let candidates: Vec<(String, _)> = d.candidates.into_iter().chain(r.candidates).collect();
+        let stat_of: HashMap<&str, _> = candidates.iter().map(|(p, s)| (p.as_str(), *s)).collect();
+        timing.mark("diff");
+        let paths = candidates.iter().map(|(p, _)| p.clone()).collect();
+        let (files, read_warnings) = scan::read_all_with(&location.repo, paths, &config.limits);
         let (skipped, per_file) = manifest::split_warnings(read_warnings);
         let (files, referrer_files) = manifest::split_referrers(files, tree.referrers);
         // A file that was there and now cannot be read is gone from the corpus too.
@@ -178,10 +183,10 @@ impl Run<'_> {
             stat_of: &stat_of,
             per_file: &per_file,
         };
-        let (docs, stamps) = seen.refresh(old.files, files, &gone);
-        let (referrers, referrer_stamps) = seen.refresh(old.referrer_files, referrer_files, &gone);
+        let (docs, stamps) = seen.refresh(&old.files, files, &gone);
+        let (referrers, referrer_stamps) = seen.refresh(&old.referrer_files, referrer_files, &gone);
+        timing.mark("read changed");
 
-        let timing = Timing::new();
         let changes = Changes {
             docs,
             referrers,
@@ -192,20 +197,16 @@ impl Run<'_> {
         let recording = Recording::new(self.repo);
         let (corpus, done) =
             corpus::ingest(base, changes, self.warnings(&skipped), &recording, config);
-        let keep = if done.resolved_all {
-            Vec::new()
-        } else {
-            old.deps
+        let keep = match done.resolved_all {
+            true => DepStamps::default(),
+            false => old.deps,
         };
-        let deps = recording.stamps(&location.repo, keep);
+        let deps = recording.stamps(&location.repo, &keep);
         // The same documents in the same order, and only some resolved again: the parts
         // holding none of them are unchanged (a document's encoding depends only on its own
         // parse and links).
-        let reuse = (done.same_docs && !done.resolved_all).then(|| {
-            let mut touched: Vec<usize> = done.resolved.clone();
-            touched.extend(done.changed.iter().filter_map(|p| corpus.doc_id(p)));
-            (parts, touched)
-        });
+        // (`resolved` holds the changed documents too.)
+        let touched = (done.same_docs && !done.resolved_all).then(|| done.resolved.clone());
         timing.mark("parse + resolve");
 
         if !done.added.is_empty() || !done.removed.is_empty() || !done.changed.is_empty() {
@@ -232,7 +233,8 @@ impl Run<'_> {
             search,
             skipped,
             report,
-            reuse,
+            replaced: Some(parts),
+            touched,
         };
         Ok((self.save(update)?, None))
     }
@@ -252,13 +254,17 @@ impl Run<'_> {
             search,
             skipped,
             report,
-            reuse,
+            replaced,
+            touched,
         } = update;
         let timing = Timing::new();
         let key = key(self.location, self.config);
         let mut snap = Snapshot::new(key, search, manifest, corpus);
-        if let Some((parts, touched)) = reuse {
-            snap.reuse_parts(parts, &touched);
+        if let Some(parts) = replaced {
+            if let Some(touched) = touched {
+                snap.reuse_parts(parts.clone(), &touched);
+            }
+            snap.replaces(parts);
         }
         snap.write(self.owned).map_err(Fallback)?;
         timing.mark("write snapshot");

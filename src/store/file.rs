@@ -106,14 +106,18 @@ pub fn encode<T: serde::Serialize>(value: &T, version: u32) -> Result<Vec<u8>, p
     Ok(encode_parts(&[postcard::to_stdvec(value)?], version))
 }
 
-/// The blake3 hash (hex) recorded for the part of a one-part file, read from its header
-/// (not computed): `None` when the bytes are not a one-part file.
+/// The name of a one-part file's contents: the blake3 hash (hex) of its format version and of
+/// the hash its header records for the part (read, not computed). The version is part of it:
+/// the same bytes written by another format version are another file, never taken for this
+/// one's. `None` when the bytes are not a one-part file.
 pub fn single_part_hash(bytes: &[u8]) -> Option<String> {
     if bytes.len() < 16 + 40 || &bytes[..8] != MAGIC || bytes[12..16] != 1u32.to_le_bytes() {
         return None;
     }
-    let hash: [u8; 32] = bytes[24..56].try_into().ok()?;
-    Some(blake3::Hash::from(hash).to_hex().to_string())
+    let mut h = blake3::Hasher::new();
+    h.update(&bytes[8..12]);
+    h.update(&bytes[24..56]);
+    Some(h.finalize().to_hex().to_string())
 }
 
 /// Decodes a one-part file written by [`encode`] with the same `version`.
@@ -135,7 +139,7 @@ mod tests {
     fn round_trip_and_every_corruption() {
         let value = vec!["a".to_string(), "bc".to_string()];
         let bytes = encode(&value, 7).unwrap();
-        assert_eq!(decode::<Vec<String>>(&bytes, 7), Ok(value));
+        assert_eq!(decode::<Vec<String>>(&bytes, 7), Ok(value.clone()));
         assert_eq!(decode::<Vec<String>>(&bytes, 8), Err(Invalid::Version(7)));
         for cut in [0, 5, HEADER, bytes.len() - 1] {
             assert!(matches!(
@@ -143,6 +147,12 @@ mod tests {
                 Err(Invalid::Corrupt(_))
             ));
         }
+        // The same contents under another format version are named apart.
+        let other = encode(&value, 8).unwrap();
+        assert_eq!(other[16..], bytes[16..]);
+        let name = single_part_hash(&bytes).unwrap();
+        assert_eq!(name.len(), 64);
+        assert_ne!(single_part_hash(&other), Some(name));
         for i in [0, 13, 20, 30, HEADER + 1] {
             let mut garbled = bytes.clone();
             garbled[i] ^= 0x55;

@@ -3,6 +3,8 @@
 //! every file read (stat, content hash, the warning its reading gave), the non-document paths
 //! link resolution consulted ([`Recording`]), and the diff of a stat walk against them.
 
+mod stamps;
+
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::Path;
 use std::sync::Mutex;
@@ -13,46 +15,85 @@ use crate::config::{Config, Location};
 use crate::corpus::links::{Entry, RepoView};
 use crate::corpus::scan::{self, DiskRepo, Stat, Stats};
 use crate::corpus::{FileWarning, SourceFile};
+pub use stamps::{DepStamps, FileStamp, Stamps};
 
-/// One Markdown file as last seen.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FileStamp {
-    pub path: String,
-    /// Size, mtime, inode and ctime when the file was read: any difference means "read it
-    /// again" (see [`Stat`]).
-    pub stat: Stat,
-    pub hash: [u8; 32],
-    /// A warning the file's reading produced (invalid UTF-8), repeated on every run.
-    pub warning: Option<String>,
-}
+/// The stat recorded for a file that vanished between stat and read, and for every folder
+/// among the dependencies: no file on disk has it, so such a file is read next time.
+const IMPOSSIBLE: Stat = Stat {
+    is_dir: true,
+    size: 0,
+    mtime: 0,
+    inode: 0,
+    ctime: 0,
+};
 
-/// A path that is not a document but that link resolution looked at, as it was then.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DepStamp {
-    path: String,
-    stat: Option<Stat>,
-}
-
-/// The files a snapshot was built from.
-#[derive(Debug, Default, Serialize, Deserialize)]
+/// The files a snapshot was built from. Encoded compactly ([`stamps`]) as one byte string
+/// inside the snapshot.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Manifest {
-    /// The documents' (and the template's) stamps, by path.
-    pub files: Vec<FileStamp>,
+    /// The documents' (and the template's) stamps.
+    pub files: Stamps,
     /// The referrers' stamps (`[links] referrers`), like `files`.
-    pub referrer_files: Vec<FileStamp>,
-    pub deps: Vec<DepStamp>,
+    pub referrer_files: Stamps,
+    pub deps: DepStamps,
 }
 
 impl Manifest {
     /// Whether the stat walk `tree` finds exactly the files of this manifest, unchanged.
     pub fn unchanged(&self, repo: &Path, tree: &Tree) -> bool {
-        let d = diff(&self.files, tree.paths, tree.stats);
-        let r = diff(&self.referrer_files, tree.referrers, tree.referrer_stats);
+        let d = self.files.diff(tree.paths, tree.stats);
+        let r = self
+            .referrer_files
+            .diff(tree.referrers, tree.referrer_stats);
         d.candidates.is_empty()
             && d.removed.is_empty()
             && r.candidates.is_empty()
             && r.removed.is_empty()
             && !deps_changed(repo, &self.deps)
+    }
+
+    fn encode(&self) -> Vec<u8> {
+        let guess = self.files.encoded_len() + self.referrer_files.encoded_len();
+        let mut out = Vec::with_capacity(guess + self.deps.len() * 32);
+        self.files.encode(&mut out);
+        self.referrer_files.encode(&mut out);
+        self.deps.encode(&mut out);
+        out
+    }
+
+    fn decode(bytes: &[u8]) -> Result<Manifest, String> {
+        let mut r = stamps::Reader::new(bytes);
+        let manifest = Manifest {
+            files: Stamps::decode(&mut r)?,
+            referrer_files: Stamps::decode(&mut r)?,
+            deps: DepStamps::decode(&mut r)?,
+        };
+        match r.is_empty() {
+            true => Ok(manifest),
+            false => Err("bytes after the manifest".into()),
+        }
+    }
+}
+
+impl Serialize for Manifest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_bytes(&self.encode())
+    }
+}
+
+impl<'de> Deserialize<'de> for Manifest {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Manifest, D::Error> {
+        struct Bytes;
+        impl serde::de::Visitor<'_> for Bytes {
+            type Value = Manifest;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("the manifest's bytes")
+            }
+            fn visit_bytes<E: serde::de::Error>(self, bytes: &[u8]) -> Result<Manifest, E> {
+                Manifest::decode(bytes).map_err(|why| E::custom(format!("manifest: {why}")))
+            }
+        }
+        deserializer.deserialize_bytes(Bytes)
     }
 }
 
@@ -163,47 +204,32 @@ impl Seen<'_> {
         let stat = self.stat_of.get(file.path.as_str()).copied().flatten();
         FileStamp {
             path: file.path.clone(),
-            // A file that vanished between stat and read gets an impossible stamp: read next
-            // time.
-            stat: stat.unwrap_or(Stat {
-                is_dir: true,
-                size: 0,
-                mtime: 0,
-                inode: 0,
-                ctime: 0,
-            }),
+            stat: stat.unwrap_or(IMPOSSIBLE),
             hash: *blake3::hash(file.text.as_bytes()).as_bytes(),
             warning: self.per_file.get(&file.path).cloned(),
         }
     }
 
-    pub fn stamps(&self, files: &[SourceFile]) -> Vec<FileStamp> {
-        files.iter().map(|f| self.stamp(f)).collect()
+    pub fn stamps(&self, files: &[SourceFile]) -> Stamps {
+        Stamps::from_unsorted(files.iter().map(|f| self.stamp(f)).collect())
     }
 
     /// Brings `old` stamps up to date with the files read again and the paths `gone`:
-    /// returns the files whose content changed (or that are new), and the stamps, by path.
+    /// returns the files whose content changed (or that are new), and the stamps.
     pub fn refresh(
         &self,
-        old: Vec<FileStamp>,
+        old: &Stamps,
         files: Vec<SourceFile>,
         gone: &HashSet<&str>,
-    ) -> (Vec<SourceFile>, Vec<FileStamp>) {
-        let mut stamps: HashMap<String, FileStamp> = old
+    ) -> (Vec<SourceFile>, Stamps) {
+        let new: Vec<FileStamp> = files.iter().map(|f| self.stamp(f)).collect();
+        let fresh = files
             .into_iter()
-            .filter(|s| !gone.contains(s.path.as_str()))
-            .map(|s| (s.path.clone(), s))
+            .zip(&new)
+            .filter(|(f, s)| old.find(&f.path).is_none_or(|i| *old.hash(i) != s.hash))
+            .map(|(f, _)| f)
             .collect();
-        let mut fresh = Vec::new();
-        for f in files {
-            let new = self.stamp(&f);
-            if stamps.get(&f.path).is_none_or(|old| old.hash != new.hash) {
-                fresh.push(f);
-            }
-            stamps.insert(new.path.clone(), new);
-        }
-        let mut stamps: Vec<FileStamp> = stamps.into_values().collect();
-        stamps.sort_by(|a, b| a.path.cmp(&b.path));
+        let stamps = old.merged(&Stamps::from_unsorted(new), |p| gone.contains(p));
         (fresh, stamps)
     }
 }
@@ -247,76 +273,32 @@ impl<'a> Recording<'a> {
             .insert(path.to_string());
     }
     /// The stamps of the paths asked about, added to the ones of `keep` not asked again.
-    pub fn stamps(self, root: &Path, mut keep: Vec<DepStamp>) -> Vec<DepStamp> {
+    pub fn stamps(self, root: &Path, keep: &DepStamps) -> DepStamps {
         let seen = self.seen.into_inner().unwrap_or_else(|e| e.into_inner());
-        keep.retain(|d| !seen.contains(&d.path));
-        keep.extend(seen.into_iter().map(|path| DepStamp {
-            stat: dep_stat(root, &path),
-            path,
+        let mut deps: Vec<(String, Option<Stat>)> = keep
+            .iter()
+            .filter(|(path, _)| !seen.contains(*path))
+            .map(|(path, stat)| (path.to_string(), stat))
+            .collect();
+        deps.extend(seen.into_iter().map(|path| {
+            let stat = dep_stat(root, &path);
+            (path, stat)
         }));
-        keep.sort_by(|a, b| a.path.cmp(&b.path));
-        keep
+        DepStamps::from_unsorted(deps)
     }
 }
 
 /// A dependency's stat; folders only record that they exist (their mtime changes with every
 /// file added inside, which says nothing about link targets).
 fn dep_stat(root: &Path, path: &str) -> Option<Stat> {
-    scan::stat(root, path).map(|s| {
-        if s.is_dir {
-            Stat {
-                is_dir: true,
-                size: 0,
-                mtime: 0,
-                inode: 0,
-                ctime: 0,
-            }
-        } else {
-            s
-        }
+    scan::stat(root, path).map(|s| if s.is_dir { IMPOSSIBLE } else { s })
+}
+
+/// Whether a non-document path link resolution consulted changed (stats on every core).
+pub fn deps_changed(root: &Path, deps: &DepStamps) -> bool {
+    use rayon::prelude::*;
+    (0..deps.len()).into_par_iter().any(|i| {
+        let (path, stat) = deps.get(i);
+        dep_stat(root, path) != stat
     })
-}
-
-/// What changed between the manifest and the stat walk.
-#[derive(Default)]
-pub struct Diff {
-    /// Paths whose size or mtime differ, or that are new: to be read.
-    pub candidates: Vec<String>,
-    pub removed: Vec<String>,
-}
-
-pub fn diff(prev: &[FileStamp], paths: &[String], stats: &[Option<Stat>]) -> Diff {
-    // The common case, a warm run on an unchanged tree: the same paths in the same (sorted)
-    // order with the same stats, seen in one pass without building lookup tables.
-    let same = prev.len() == paths.len()
-        && prev
-            .iter()
-            .zip(paths.iter().zip(stats))
-            .all(|(o, (path, stat))| o.path == *path && stat.as_ref() == Some(&o.stat));
-    if same {
-        return Diff::default();
-    }
-    let old: HashMap<&str, &FileStamp> = prev.iter().map(|s| (s.path.as_str(), s)).collect();
-    let mut d = Diff::default();
-    let mut present = HashSet::with_capacity(paths.len());
-    for (path, stat) in paths.iter().zip(stats) {
-        present.insert(path.as_str());
-        let same = match (old.get(path.as_str()), stat) {
-            (Some(o), Some(s)) => o.stat == *s,
-            _ => false,
-        };
-        if !same {
-            d.candidates.push(path.clone());
-        }
-    }
-    d.removed = prev
-        .iter()
-        .filter(|s| !present.contains(s.path.as_str()))
-        .map(|s| s.path.clone())
-        .collect();
-    d
-}
-
-pub fn deps_changed(root: &Path, deps: &[DepStamp]) -> bool {
-    deps.iter().any(|d| dep_stat(root, &d.path) != d.stat)
 }

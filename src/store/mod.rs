@@ -6,8 +6,8 @@
 //! | --- | --- |
 //! | `CACHEDIR.TAG` | marks the folder as a cache for backup tools |
 //! | `lock` | advisory lock held while a process writes the cache |
-//! | `snapshot.bin` | format version + checksum + postcard of: the names of the document parts, the manifest (path, size, mtime, inode, ctime, content hash of every Markdown file), the non-document paths link resolution consulted, the parsed corpus with resolved links but without its documents, and the name and file stamps of the search index |
-//! | `parts/<blake3>.bin` | two per chunk of 1,000 parsed documents (in path order, **without document text**), named by the hash of their contents: the chunk's outline (paths, titles, kinds, words, links without their strings) and its detail (the rest); an edit writes only the parts that changed |
+//! | `snapshot.bin` | format version + checksum + postcard of: the names of the document parts, the manifest (path, size, mtime, inode, ctime, content hash of every Markdown file, stored by column: front-coded paths, varint stats, one run of hashes), the non-document paths link resolution consulted, the parsed corpus with resolved links but without its documents, and the name and file stamps of the search index |
+//! | `parts/<blake3>.bin` | two per chunk of 1,000 parsed documents (in path order, **without document text**), named by the hash of their contents and the format version: the chunk's outline (paths, titles, kinds, words, links without their strings) and its detail (the rest); an edit writes only the parts that changed |
 //! | `search-<generation>/` | the tantivy index; its commit payload is the generation |
 //!
 //! Loading ([`load`]) stat-walks the docs root and compares with the manifest. Nothing
@@ -45,6 +45,8 @@ mod manifest;
 mod progress;
 mod search_dir;
 mod snapshot;
+#[cfg(test)]
+mod tests;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -67,12 +69,12 @@ use snapshot::Snapshot;
 /// Bump whenever the snapshot's layout, the meaning of anything in it, or the search schema
 /// (`search::schema`) changes: an older cache is then rebuilt with a notice. (Incremental
 /// updates add documents to the existing index, so they must never meet an older schema.)
-pub const FORMAT_VERSION: u32 = 8;
+pub const FORMAT_VERSION: u32 = 9;
 /// The snapshot's file name inside the cache folder.
 pub const SNAPSHOT_FILE: &str = "snapshot.bin";
 /// The cache folder under the repository when nothing else is configured.
 pub const DEFAULT_DIR: &str = ".atomdoc/cache";
-/// The largest cache file atomdoc reads (a snapshot of 100,000 documents is about 10 MB).
+/// The largest cache file atomdoc reads (a snapshot of 100,000 documents is about 8 MB).
 const MAX_CACHE_FILE_BYTES: u64 = 1 << 30;
 /// How long a writer waits for another process holding the lock.
 const LOCK_WAIT: Duration = Duration::from_secs(20);

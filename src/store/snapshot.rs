@@ -70,6 +70,10 @@ pub struct Snapshot {
     /// What the documents hold: [`Keep::Outline`] when only the outline parts were read.
     #[serde(skip)]
     keep: Keep,
+    /// The parts of the snapshot file this one replaces, when known (read under the same
+    /// lock): writing then does not read that file again to learn them.
+    #[serde(skip)]
+    replaced: Option<Vec<Part>>,
 }
 
 /// The start of a [`Snapshot`], enough to know which parts it names.
@@ -319,7 +323,14 @@ impl Snapshot {
             corpus,
             reusable: Vec::new(),
             keep: Keep::Graph,
+            replaced: None,
         }
+    }
+
+    /// Says that this snapshot replaces the one (read under the same lock) whose parts were
+    /// `parts` ([`Snapshot::part_names`]).
+    pub fn replaces(&mut self, parts: Vec<Part>) {
+        self.replaced = Some(parts);
     }
 
     /// The document parts this snapshot was read from (one pair per [`DOCS_PER_PART`]
@@ -410,7 +421,7 @@ impl Snapshot {
             .collect();
         let warnings = std::mem::take(&mut self.corpus.warnings);
         let written = match self.encode(owned.path()) {
-            Ok((head, parts)) => write_files(owned, &head, &parts)
+            Ok((head, parts)) => write_files(owned, &head, &parts, self.replaced.as_deref())
                 .map_err(|e| format!("cannot write the snapshot: {e}")),
             Err(e) => Err(format!("cannot encode the snapshot: {e}")),
         };
@@ -496,13 +507,16 @@ impl Snapshot {
     ) -> Loaded {
         let mut corpus = self.corpus;
         let mut warnings = walk_warnings;
-        warnings.extend(self.manifest.files.iter().filter_map(|s| {
-            Some(FileWarning {
-                path: s.path.clone(),
-                message: s.warning.clone()?,
-                skipped: false,
-            })
-        }));
+        warnings.extend(
+            self.manifest
+                .files
+                .warnings()
+                .map(|(path, message)| FileWarning {
+                    path: path.to_string(),
+                    message: message.to_string(),
+                    skipped: false,
+                }),
+        );
         warnings.sort_by(|a, b| a.path.cmp(&b.path));
         corpus.warnings = warnings;
         corpus.set_keep(self.keep);
@@ -613,6 +627,7 @@ fn write_files(
     owned: &Owned,
     head: &[u8],
     parts: &[(String, Option<Vec<u8>>)],
+    replaced: Option<&[Part]>,
 ) -> std::io::Result<()> {
     let cache = owned.path();
     owned.folder(PARTS_DIR)?;
@@ -623,11 +638,14 @@ fn write_files(
         owned.write(&format!("{PARTS_DIR}/{name}.bin"), bytes)?;
     }
     let path = cache.join(SNAPSHOT_FILE);
-    let replaced = read_cache_file(&path)
-        .ok()
-        .and_then(|b| file::decode::<SnapshotParts>(&b, FORMAT_VERSION).ok())
-        .map(|s| s.doc_parts)
-        .unwrap_or_default();
+    let replaced = match replaced {
+        Some(parts) => parts.to_vec(),
+        None => read_cache_file(&path)
+            .ok()
+            .and_then(|b| file::decode::<SnapshotParts>(&b, FORMAT_VERSION).ok())
+            .map(|s| s.doc_parts)
+            .unwrap_or_default(),
+    };
     let replaced = replaced.iter().flat_map(Part::names);
     owned.write(SNAPSHOT_FILE, head)?;
     let keep: HashSet<String> = parts
