@@ -174,14 +174,7 @@ fn outline_answers_the_same(location: config::Location, config: Config) {
             _ => {}
         }
     }
-    for entry in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/queries")).unwrap() {
-        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
-        queries.extend(
-            text.lines()
-                .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
-                .map(str::to_string),
-        );
-    }
+    queries.extend(saved_queries());
     // Generated queries that do not parse (a value a field does not take) are skipped.
     let examples = queries.len();
     let sources = [
@@ -313,14 +306,7 @@ fn graph_only_answers_the_same(full: &Workspace, location: config::Location, con
     .collect();
     queries.push(format!("backlinks of \"{some_doc}\""));
     queries.push(format!("neighbors of \"{some_doc}\" depth 2"));
-    for entry in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/queries")).unwrap() {
-        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
-        queries.extend(
-            text.lines()
-                .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
-                .map(str::to_string),
-        );
-    }
+    queries.extend(saved_queries());
     for text in &queries {
         let query = atomdoc::query::parse(text).unwrap_or_else(|e| panic!("{text}: {e:?}"));
         let answer = |ws: &Workspace| match ws.ask(&query) {
@@ -384,4 +370,18 @@ fn generator_is_deterministic() {
             .iter()
             .any(|(p, _)| p.matches('/').count() >= 8)
     );
+}
+
+/// Every query of the project's `queries/` files (blank lines and comments left out).
+fn saved_queries() -> Vec<String> {
+    let mut queries = Vec::new();
+    for entry in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/queries")).unwrap() {
+        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        queries.extend(
+            text.lines()
+                .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+                .map(str::to_string),
+        );
+    }
+    queries
 }
