@@ -1,4 +1,5 @@
-//! Loading a docs tree into memory: scan → parse → resolve → graph, through the on-disk cache.
+//! Loading a docs tree into memory: scan → parse → resolve → graph, through the on-disk cache
+//! (the graph built by its first reader: a question about per-document counts never builds it).
 //!
 //! Owns the order of the pipeline's steps; the steps themselves live in `corpus`, `store` and
 //! `graph`. Every command loads through [`Workspace::open`], so every command refreshes the
@@ -27,7 +28,8 @@ pub struct Workspace {
     pub location: Location,
     pub config: Config,
     pub corpus: Corpus,
-    pub graph: DocGraph,
+    /// The documents' graph, built on first use ([`Workspace::graph`]).
+    graph: OnceLock<DocGraph>,
     /// What loading found and did (files added, changed, removed).
     pub report: Report,
     /// One-line notices about the cache (rebuilt, unusable, …) for stderr.
@@ -81,12 +83,11 @@ impl Workspace {
         loaded
             .corpus
             .note_capped_links(config.limits.max_links_per_file);
-        let graph = DocGraph::build(&loaded.corpus);
         Ok(Workspace {
             location,
             config,
             corpus: loaded.corpus,
-            graph,
+            graph: OnceLock::new(),
             report: loaded.report,
             notices: Mutex::new(loaded.notices),
             search_source: loaded.search,
@@ -102,12 +103,11 @@ impl Workspace {
     /// A workspace over an already built corpus (tests, generated trees); search builds an
     /// in-memory index from the documents' text.
     pub fn from_corpus(location: Location, config: Config, corpus: Corpus) -> Workspace {
-        let graph = DocGraph::build(&corpus);
         Workspace {
             location,
             config,
             corpus,
-            graph,
+            graph: OnceLock::new(),
             report: Report::default(),
             notices: Mutex::new(Vec::new()),
             search_source: SearchSource::Memory { texts: true },
@@ -217,7 +217,13 @@ impl Workspace {
             ));
         }
         let metrics = self.metrics.get_or_init(|| Metrics::compute(&self.corpus));
-        answer::ask_with(query, &self.corpus, &self.graph, metrics, self)
+        answer::ask_with(query, &self.corpus, &|| self.graph(), metrics, self)
+    }
+
+    /// The documents' graph, built by the first caller (a question about per-document counts
+    /// never needs it; see [`crate::graph::Lazy`]).
+    pub fn graph(&self) -> &DocGraph {
+        self.graph.get_or_init(|| DocGraph::build(&self.corpus))
     }
 
     fn add_notices(&self, notices: Vec<String>) {

@@ -14,7 +14,7 @@
 mod workspace_source;
 
 use crate::corpus::{BrokenReason, Corpus, DocId};
-use crate::graph::DocGraph;
+use crate::graph::{self, DocGraph};
 use crate::query::ast::{DOC_FIELDS, Field, LINK_FIELDS, Query, Source};
 use crate::query::eval::{Cx, Metrics, Row};
 use crate::query::{self, Cell, LinkRef, QueryError, Rows, TextSource};
@@ -37,15 +37,16 @@ pub fn ask(
     graph: &DocGraph,
     text: &dyn TextSource,
 ) -> Result<Answer, QueryError> {
-    ask_with(query, corpus, graph, &Metrics::compute(corpus), text)
+    ask_with(query, corpus, &|| graph, &Metrics::compute(corpus), text)
 }
 
 /// [`ask`] with the corpus's metrics already computed (a resident workspace keeps them
-/// between questions; they must be [`Metrics::compute`] of this `corpus`).
+/// between questions; they must be [`Metrics::compute`] of this `corpus`), and the graph built
+/// only if the question reads it.
 pub fn ask_with(
     query: &Query,
     corpus: &Corpus,
-    graph: &DocGraph,
+    graph: graph::Lazy,
     metrics: &Metrics,
     text: &dyn TextSource,
 ) -> Result<Answer, QueryError> {

@@ -27,11 +27,11 @@ impl TextSource for Workspace {
         incoming: bool,
         limit: usize,
     ) -> Result<Vec<RelatedSuggestion>, String> {
-        self.with_search(|i| related::suggest(&self.corpus, &self.graph, i, doc, incoming, limit))
+        self.with_search(|i| related::suggest(&self.corpus, self.graph(), i, doc, incoming, limit))
     }
 
     fn checks(&self) -> Result<Checks, String> {
-        Checks::run(&self.corpus, &self.graph, &self.config, self.sources())
+        Checks::run(&self.corpus, self.graph(), &self.config, self.sources())
             .map_err(|e| e.to_string())
     }
 

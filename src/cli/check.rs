@@ -137,7 +137,7 @@ pub fn run_checks(
         mut report,
     } = Checks::run(
         corpus,
-        &workspace.graph,
+        workspace.graph(),
         config.as_ref().unwrap_or(&workspace.config),
         sources,
     )?;
@@ -406,7 +406,7 @@ pub fn coverage_command(global: &super::GlobalArgs, args: CoverageArgs) -> anyho
             render::coverage::missing_table(&mut out, &super::term(), &rows)?;
         }
     } else {
-        let rows = check::coverage::summary(corpus, &workspace.graph, &report);
+        let rows = check::coverage::summary(corpus, workspace.graph(), &report);
         if json {
             render::coverage::json(&mut out, &rows)?;
         } else {

@@ -83,7 +83,7 @@ impl Loaded {
     fn side(&self) -> Side<'_> {
         Side {
             corpus: &self.workspace.corpus,
-            graph: &self.workspace.graph,
+            graph: self.workspace.graph(),
             texts: self.workspace.sources(),
             diagnostics: &self.report.diagnostics,
             coverage: &self.coverage,
@@ -127,15 +127,15 @@ fn checked(rev: Rev, workspace: Workspace, like: Option<&Loaded>) -> anyhow::Res
         Some(other) => {
             let known = diff::Checked {
                 corpus: &other.workspace.corpus,
-                graph: &other.workspace.graph,
+                graph: other.workspace.graph(),
                 sources: other.workspace.sources(),
                 report: &other.report,
             };
-            diff::check_like(&known, (corpus, &workspace.graph, sources), &settings)
+            diff::check_like(&known, (corpus, workspace.graph(), sources), &settings)
         }
-        None => crate::check::check(corpus, &workspace.graph, sources, &settings),
+        None => crate::check::check(corpus, workspace.graph(), sources, &settings),
     };
-    let coverage = crate::check::coverage::summary(corpus, &workspace.graph, &report);
+    let coverage = crate::check::coverage::summary(corpus, workspace.graph(), &report);
     Ok(Loaded {
         rev,
         workspace,

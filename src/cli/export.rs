@@ -210,7 +210,7 @@ pub fn run(workspace: &Workspace, args: &ExportArgs, out: &mut dyn Write) -> any
         around,
         kinds,
     };
-    let graph = export::build(&workspace.corpus, &workspace.graph, &options)?;
+    let graph = export::build(&workspace.corpus, workspace.graph(), &options)?;
     notice_switch(&graph);
     emit(&graph, &sink, &workspace.location, out)
 }
@@ -281,7 +281,7 @@ pub fn draw_answer(
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
     let corpus = &workspace.corpus;
-    let Some(graph) = export::draw_answer(corpus, &workspace.graph, rows) else {
+    let Some(graph) = export::draw_answer(corpus, workspace.graph(), rows) else {
         bail!(
             "a drawing shows documents, links or a path; `{}` answers with a summary table (`atomdoc export --level category` draws categories)",
             q.source.keyword()

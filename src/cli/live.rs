@@ -101,7 +101,7 @@ impl What {
     fn render(&self, ws: &mut Workspace, out: &mut Vec<u8>, term: &Term) -> std::io::Result<()> {
         match self {
             What::Stats => {
-                let stats = crate::graph::Stats::compute(&ws.corpus, &ws.graph);
+                let stats = crate::graph::Stats::compute(&ws.corpus, ws.graph());
                 render::stats::table(out, &stats, term)
             }
             What::Check => match ws.diagnostics() {

@@ -234,7 +234,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
     let mut out = stdout.lock();
     match command {
         Command::Stats { format } => {
-            let stats = Stats::compute(&workspace.corpus, &workspace.graph);
+            let stats = Stats::compute(&workspace.corpus, workspace.graph());
             match format {
                 StatsFormat::Json => render::stats::json(&mut out, &stats)?,
                 StatsFormat::Table => render::stats::table(&mut out, &stats, &term())?,

@@ -257,7 +257,7 @@ fn finish(
 /// Broken links and link edges (referrers' included): a change must not make the first grow
 /// or the second shrink.
 fn health(workspace: &Workspace) -> (usize, usize) {
-    let stats = crate::graph::Stats::compute(&workspace.corpus, &workspace.graph);
+    let stats = crate::graph::Stats::compute(&workspace.corpus, workspace.graph());
     (stats.broken.values().sum(), stats.edges.values().sum())
 }
 

@@ -72,6 +72,10 @@ impl LinkFilter {
     }
 }
 
+/// The graph as a question receives it: built by the first call, so a question that reads
+/// only per-document counts (`orphans`, `docs where inlinks = 0`) never pays for building it.
+pub type Lazy<'a> = &'a dyn Fn() -> &'a DocGraph;
+
 /// A petgraph multigraph over the corpus: one link edge per link occurrence that joins two
 /// different documents.
 pub struct DocGraph {

@@ -225,7 +225,7 @@ pub fn completion(ctx: &Ctx<'_>, p: CompletionParams) -> Result<Value, Failure> 
                 let ws = &t.folder.ws;
                 let suggested = ws
                     .with_search(|index| {
-                        crate::search::related::suggest(corpus, &ws.graph, index, id, false, 10)
+                        crate::search::related::suggest(corpus, ws.graph(), index, id, false, 10)
                     })
                     .unwrap_or_default();
                 for (i, s) in suggested.iter().enumerate() {

@@ -463,7 +463,7 @@ pub fn code_actions(ctx: &Ctx<'_>, p: CodeActionParams) -> Result<Value, Failure
         let ws = &t.folder.ws;
         let suggested = ws
             .with_search(|index| {
-                crate::search::related::suggest(corpus, &ws.graph, index, id, false, 3)
+                crate::search::related::suggest(corpus, ws.graph(), index, id, false, 3)
             })
             .unwrap_or_default();
         for s in suggested {

@@ -133,10 +133,10 @@ pub fn backlinks(folder: &Folder, id: DocId) -> Vec<(String, Link)> {
     let me = corpus.doc(id);
     let mut out: Vec<(String, Link)> = Vec::new();
     for (from, edge) in ws
-        .graph
+        .graph()
         .link_edges(id, Direction::Incoming, LinkFilter::Any)
     {
-        if let Some(i) = ws.graph.graph[edge].link {
+        if let Some(i) = ws.graph().graph[edge].link {
             let d = corpus.doc(from);
             out.push((d.path.clone(), d.links[i].clone()));
         }
@@ -218,8 +218,8 @@ pub fn describe(folder: &Folder, id: DocId) -> String {
     }
     s.push_str(&format!(
         "\n\n{} incoming · {} outgoing links",
-        ws.graph.inlinks(id, LinkFilter::Any),
-        ws.graph.outlinks(id, LinkFilter::Any)
+        ws.graph().inlinks(id, LinkFilter::Any),
+        ws.graph().outlinks(id, LinkFilter::Any)
     ));
     s
 }
@@ -413,7 +413,7 @@ pub fn code_lens(ctx: &Ctx<'_>, p: CodeLensParams) -> Result<Value, Failure> {
     let Some(h1) = doc.headings.iter().find(|h| h.level == 1) else {
         return Ok(json!([]));
     };
-    let n = t.folder.ws.graph.inlinks(id, LinkFilter::Any);
+    let n = t.folder.ws.graph().inlinks(id, LinkFilter::Any);
     let range = text::line_range(t.text, h1.line - 1, ctx.enc);
     let title = match n {
         0 => "no backlinks (orphan)".to_string(),

@@ -11,7 +11,7 @@ use super::ast::*;
 use super::error::{QueryError, Span};
 use super::names::{self, Scope};
 use crate::corpus::{Corpus, DocId, DocKind, LinkKind, LinkOrigin, LinkStatus};
-use crate::graph::{DocGraph, LinkFilter, Stats};
+use crate::graph::{self, DocGraph, LinkFilter, Stats};
 pub use crate::search::related::RelatedSuggestion;
 
 /// One link: the `link`-th link written at `from` (a document or a referrer).
@@ -194,7 +194,7 @@ pub enum Row {
 /// Evaluates `query` against a loaded tree, without full-text answers (text sources answer
 /// nothing).
 pub fn eval(query: &Query, corpus: &Corpus, graph: &DocGraph) -> Result<Rows, QueryError> {
-    eval_with(query, corpus, graph, &Metrics::compute(corpus), None)
+    eval_with(query, corpus, &|| graph, &Metrics::compute(corpus), None)
 }
 
 /// Evaluates `query`, with the corpus's `metrics` and the full-text answers its source needs
@@ -203,7 +203,7 @@ pub fn eval(query: &Query, corpus: &Corpus, graph: &DocGraph) -> Result<Rows, Qu
 pub fn eval_with(
     query: &Query,
     corpus: &Corpus,
-    graph: &DocGraph,
+    graph: graph::Lazy,
     metrics: &Metrics,
     text: Option<&TextAnswers>,
 ) -> Result<Rows, QueryError> {
@@ -260,7 +260,7 @@ pub fn eval_with(
         }
         CoreSource::Neighbors { of, depth } => {
             let id = doc(corpus, of)?;
-            let mut near: Vec<(DocId, usize)> = graph
+            let mut near: Vec<(DocId, usize)> = graph()
                 .within(id, *depth, LinkFilter::Any)
                 .into_iter()
                 .filter(|&(d, _)| keep(Row::Doc(d)))
@@ -272,7 +272,7 @@ pub fn eval_with(
         CoreSource::Path { from, to } => {
             let a = doc(corpus, from)?;
             let b = doc(corpus, to)?;
-            let mut docs = graph.shortest_path(corpus, a, b).unwrap_or_default();
+            let mut docs = graph().shortest_path(corpus, a, b).unwrap_or_default();
             docs.truncate(limit);
             Rows::Path {
                 from: a,
@@ -282,7 +282,7 @@ pub fn eval_with(
         }
         CoreSource::Categories => Rows::Table(truncate(categories(corpus), limit)),
         CoreSource::Matrix => Rows::Table(truncate(matrix(corpus), limit)),
-        CoreSource::Stats => Rows::Table(truncate(stats(corpus, graph), limit)),
+        CoreSource::Stats => Rows::Table(truncate(stats(corpus, graph()), limit)),
         CoreSource::Search { .. } | CoreSource::Similar(_) => {
             let hits = text.map(|t| t.hits.as_slice()).unwrap_or_default();
             // Best first; a `sort by` re-sorts stably, so equal keys keep the score order.

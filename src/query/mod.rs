@@ -45,7 +45,7 @@ pub use parse::parse;
 
 use crate::check::Checks;
 use crate::corpus::{Corpus, DocId};
-use crate::graph::DocGraph;
+use crate::graph;
 use crate::search::related::RelatedSuggestion;
 use crate::search::{Excerpt, SearchQuery};
 
@@ -80,7 +80,7 @@ pub trait TextSource {
 pub fn eval(
     query: &Query,
     corpus: &Corpus,
-    graph: &DocGraph,
+    graph: graph::Lazy,
     metrics: &eval::Metrics,
     text: &dyn TextSource,
 ) -> Result<Rows, QueryError> {
@@ -88,7 +88,7 @@ pub fn eval(
         let checks = text
             .checks()
             .map_err(|e| QueryError::new(Span::default(), e))?;
-        return coverage::eval(query, of.as_ref(), corpus, graph, &checks);
+        return coverage::eval(query, of.as_ref(), corpus, graph(), &checks);
     }
     let answers = text_answers(query, corpus, graph, text)?;
     eval::eval_with(query, corpus, graph, metrics, answers.as_ref())
@@ -102,7 +102,7 @@ pub const RELATED_PER_DOC: usize = 10;
 fn text_answers(
     query: &Query,
     corpus: &Corpus,
-    graph: &DocGraph,
+    graph: graph::Lazy,
     text: &dyn TextSource,
 ) -> Result<Option<eval::TextAnswers>, QueryError> {
     let failed = |e: String| QueryError::new(Span::default(), e);
@@ -138,7 +138,7 @@ fn text_answers(
                         .map_err(|e| QueryError::new(n.span, e.to_string()).with_help(e.help()))
                 })
                 .transpose()?;
-            let orphans = graph.orphans(corpus, crate::graph::LinkFilter::Any);
+            let orphans = graph().orphans(corpus, crate::graph::LinkFilter::Any);
             for id in orphans {
                 if scope
                     .as_ref()

@@ -1147,7 +1147,7 @@ fn eval_fake(c: &Corpus, src: &str, text: &FakeText) -> Result<Rows, super::Quer
     let g = DocGraph::build(c);
     let q = parse(src).unwrap_or_else(|e| panic!("{src}: {e}"));
     let metrics = super::eval::Metrics::compute(c);
-    super::eval(&q, c, &g, &metrics, text)
+    super::eval(&q, c, &|| &g, &metrics, text)
 }
 
 fn id(c: &Corpus, path: &str) -> usize {

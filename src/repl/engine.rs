@@ -87,7 +87,7 @@ pub fn answer(
         .map_err(|e| render_errors(text, origin, &[e], term.styled))?;
     if parsed.output.is_some() {
         // `as dot`: the drawing instead of the table, as `atomdoc query` prints it.
-        let Some(graph) = export::draw_answer(&workspace.corpus, &workspace.graph, &found) else {
+        let Some(graph) = export::draw_answer(&workspace.corpus, workspace.graph(), &found) else {
             return Err(format!(
                 "error: `{}` answers with a summary table, which cannot be drawn; drop `as dot`\n",
                 parsed.source.keyword()

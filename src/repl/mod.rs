@@ -92,7 +92,7 @@ impl Session {
     /// The banner: documents, links, broken, orphans, and how to get help, on as few lines
     /// as fit the terminal.
     pub fn banner(&self) -> String {
-        let stats = Stats::compute(&self.workspace.corpus, &self.workspace.graph);
+        let stats = Stats::compute(&self.workspace.corpus, self.workspace.graph());
         // Links between documents: what `links` lists (referrers' links are not among them).
         let links: usize = stats
             .edges
@@ -439,7 +439,7 @@ impl Session {
             return Err("the last path query found no path: nothing to draw".into());
         }
         let ws = &self.workspace;
-        let Some(graph) = export::draw_answer(&ws.corpus, &ws.graph, rows) else {
+        let Some(graph) = export::draw_answer(&ws.corpus, ws.graph(), rows) else {
             return Err(
                 "the last answer is a summary table; draw documents, links, neighbors or a path"
                     .into(),

@@ -174,7 +174,7 @@ pub fn graph_answer(ws: &Workspace, generation: u64, p: &GraphParams) -> Answer 
         around,
         kinds: Kinds::default(),
     };
-    let drawing = match export::build(&ws.corpus, &ws.graph, &options) {
+    let drawing = match export::build(&ws.corpus, ws.graph(), &options) {
         Ok(d) => d,
         Err(e) => return error(StatusCode::BAD_REQUEST, e.to_string()),
     };
@@ -212,7 +212,7 @@ pub fn graph_answer(ws: &Workspace, generation: u64, p: &GraphParams) -> Answer 
                 documents: node.documents,
                 colour: node.colour,
                 reason: node.reason,
-                inlinks: doc.map(|d| ws.graph.inlinks(d, LinkFilter::Any)),
+                inlinks: doc.map(|d| ws.graph().inlinks(d, LinkFilter::Any)),
                 broken_count: doc.map(|d| ws.corpus.doc(d).broken_links()),
             }
         })
@@ -295,9 +295,9 @@ pub async fn doc(State(shared): State<Arc<Shared>>, Params(p): Params<DocParams>
             "category": d.category,
             "subcategory": d.subcategory,
             "kind": d.kind.as_str(),
-            "orphan": ws.graph.is_orphan(&ws.corpus, id, LinkFilter::Any),
-            "inlinks": ws.graph.inlinks(id, LinkFilter::Any),
-            "outlinks": ws.graph.outlinks(id, LinkFilter::Any),
+            "orphan": ws.graph().is_orphan(&ws.corpus, id, LinkFilter::Any),
+            "inlinks": ws.graph().inlinks(id, LinkFilter::Any),
+            "outlinks": ws.graph().outlinks(id, LinkFilter::Any),
             "html": html,
             "backlinks": records(ws, &links_query(Source::Backlinks(this.clone()), None)),
             "outgoing": records(ws, &links_query(Source::Links, Some(Expr::From(this.clone())))),
@@ -416,7 +416,7 @@ pub async fn query(State(shared): State<Arc<Shared>>, Params(p): Params<QueryPar
         let total = records.rows.len();
         let count = count_line(&records);
         records.rows.truncate(MAX_ROWS);
-        let highlight = export::draw_answer(&ws.corpus, &ws.graph, &answer.rows).map(|g| {
+        let highlight = export::draw_answer(&ws.corpus, ws.graph(), &answer.rows).map(|g| {
             json!({
                 "nodes": g.nodes.iter().map(|n| &n.id).collect::<Vec<_>>(),
                 "edges": g.edges.iter().map(|e| [&e.source, &e.target]).collect::<Vec<_>>(),
@@ -451,7 +451,7 @@ pub const COVERAGE: &str = "coverage";
 pub fn coverage_answer(ws: &Workspace, generation: u64, error_text: Option<String>) -> Answer {
     match ws.checks() {
         Some(checks) => {
-            let rows = crate::check::coverage::summary(&ws.corpus, &ws.graph, &checks.report);
+            let rows = crate::check::coverage::summary(&ws.corpus, ws.graph(), &checks.report);
             Answer::ok(&json!({ "generation": generation, "rows": rows }))
         }
         None => Answer::ok(&json!({

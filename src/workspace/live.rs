@@ -225,7 +225,8 @@ impl Workspace {
             .collect();
         warnings.extend(read_warnings);
 
-        let orphans_before = orphans(&self.corpus, &self.graph);
+        // Built now, from the corpus before the change (the incoming edges below need it).
+        let orphans_before = orphans(&self.corpus, self.graph());
         let view = DiskRepo::new(&self.location.repo, self.config.links.clone())?
             .with_max_file_bytes(self.config.limits.max_file_bytes);
         let base = std::mem::take(&mut self.corpus);
@@ -236,7 +237,7 @@ impl Workspace {
         for f in &docs {
             if let Some(id) = base.doc_id(&f.path) {
                 let from = self
-                    .graph
+                    .graph()
                     .link_edges(id, Direction::Incoming, LinkFilter::Any);
                 linked_from.extend(from.map(|(d, _)| d));
             }
@@ -256,15 +257,14 @@ impl Workspace {
         };
         let (corpus, done) = corpus::ingest(base, change, warnings, &view, &self.config);
         self.corpus = corpus;
-        if done.same_docs {
-            self.graph.relink(&self.corpus, &done.resolved);
-        } else {
-            self.graph = DocGraph::build(&self.corpus);
+        match self.graph.get_mut() {
+            Some(graph) if done.same_docs => graph.relink(&self.corpus, &done.resolved),
+            _ => self.graph = OnceLock::new(),
         }
         self.refresh_texts(&done);
 
         let mut applied = diff(&done, &self.corpus);
-        let now = orphans(&self.corpus, &self.graph);
+        let now = orphans(&self.corpus, self.graph());
         applied.orphans_added = now.difference(&orphans_before).cloned().collect();
         applied.orphans_removed = orphans_before.difference(&now).cloned().collect();
         self.recheck(&done, &mut applied);
@@ -284,7 +284,7 @@ impl Workspace {
             None => {
                 let sources = self.sources();
                 let Checks { settings, report } =
-                    Checks::run(&self.corpus, &self.graph, &self.config, sources)?;
+                    Checks::run(&self.corpus, self.graph(), &self.config, sources)?;
                 let mut by_path: HashMap<String, Vec<Diagnostic>> = HashMap::new();
                 for d in report.diagnostics {
                     by_path.entry(d.path.clone()).or_default().push(d);
@@ -379,7 +379,7 @@ impl Workspace {
         }
         let report = check::check_docs(
             &self.corpus,
-            &self.graph,
+            self.graph(),
             self.sources(),
             &findings.settings,
             ids.clone(),

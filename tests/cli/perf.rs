@@ -86,8 +86,8 @@ fn check_equivalent(spec: gen_tree::Spec) {
         serde_json::to_value(&expected).unwrap()
     );
     let expected_graph = DocGraph::build(&expected);
-    assert_eq!(edges(&loaded.graph), edges(&expected_graph));
-    let stats = Stats::compute(&loaded.corpus, &loaded.graph);
+    assert_eq!(edges(loaded.graph()), edges(&expected_graph));
+    let stats = Stats::compute(&loaded.corpus, loaded.graph());
     assert_eq!(stats, Stats::compute(&expected, &expected_graph));
 
     // The generator's promises hold, so the comparison covers every case.
@@ -152,7 +152,7 @@ fn outline_answers_the_same(location: config::Location, config: Config) {
                 .all(|l| l.target.is_empty() && l.resolved.is_none())),
         "the outline load read no detail part"
     );
-    assert_eq!(edges(&outline.graph), edges(&full.graph));
+    assert_eq!(edges(outline.graph()), edges(full.graph()));
 
     let docs = &full.corpus.docs;
     let doc = |i: usize| docs[i * 7919 % docs.len()].path.clone();
@@ -282,7 +282,7 @@ fn graph_only_answers_the_same(full: &Workspace, location: config::Location, con
         );
     }
     assert!(texts > 0, "the full load keeps text");
-    assert_eq!(edges(&graph.graph), edges(&full.graph));
+    assert_eq!(edges(graph.graph()), edges(full.graph()));
 
     let some_doc = &full.corpus.docs[full.corpus.docs.len() / 2].path;
     let mut queries: Vec<String> = [

@@ -252,8 +252,8 @@ proptest! {
             }
             let mut fresh = Workspace::load(location(fresh_dir.path()), Config::default()).unwrap();
             prop_assert_eq!(
-                answers(&ws.corpus, &ws.graph),
-                answers(&fresh.corpus, &fresh.graph)
+                answers(&ws.corpus, ws.graph()),
+                answers(&fresh.corpus, fresh.graph())
             );
             prop_assert_eq!(&findings, &fresh.diagnostics().unwrap());
             prop_assert_eq!(
