@@ -313,6 +313,16 @@ impl From<Invalid> for Missing {
     }
 }
 
+/// A part still missing after the retry is as unusable as a corrupt one.
+impl From<Missing> for Invalid {
+    fn from(missing: Missing) -> Invalid {
+        match missing {
+            Missing::Part(why) => Invalid::Corrupt(why),
+            Missing::Invalid(invalid) => invalid,
+        }
+    }
+}
+
 impl Snapshot {
     pub fn new(key: [u8; 32], search: IndexState, manifest: Manifest, corpus: Corpus) -> Self {
         Snapshot {
@@ -379,10 +389,7 @@ impl Snapshot {
         chunks
             .zip(self.doc_parts.par_iter())
             .try_for_each(|(docs, part)| attach_part(cache, part, docs))
-            .map_err(|e| match e {
-                Missing::Part(why) => Invalid::Corrupt(why),
-                Missing::Invalid(invalid) => invalid,
-            })?;
+            .map_err(Invalid::from)?;
         self.keep = Keep::Graph;
         Ok(())
     }
@@ -541,10 +548,7 @@ fn read_file(path: &Path, keep: Keep) -> Result<Snapshot, Invalid> {
         Err(Missing::Part(_)) => read_once(path, keep),
         other => other,
     }
-    .map_err(|e| match e {
-        Missing::Part(why) => Invalid::Corrupt(why),
-        Missing::Invalid(invalid) => invalid,
-    })
+    .map_err(Invalid::from)
 }
 
 fn read_once(path: &Path, keep: Keep) -> Result<Snapshot, Missing> {
