@@ -186,9 +186,7 @@ pub struct Stamps {
 impl Stamps {
     /// The stamps, sorted by path (for a path given twice, the last one).
     pub fn from_unsorted(mut stamps: Vec<FileStamp>) -> Stamps {
-        stamps.reverse();
-        stamps.sort_by(|a, b| a.path.cmp(&b.path));
-        stamps.dedup_by(|a, b| a.path == b.path);
+        sort_last_wins(&mut stamps, |s| &s.path);
         let bytes = stamps.iter().map(|s| s.path.len()).sum();
         let mut out = Stamps::with_capacity(stamps.len(), bytes);
         for s in stamps {
@@ -401,9 +399,7 @@ pub struct DepStamps {
 impl DepStamps {
     /// The stamps, sorted by path (for a path given twice, the last one).
     pub fn from_unsorted(mut deps: Vec<(String, Option<Stat>)>) -> DepStamps {
-        deps.reverse();
-        deps.sort_by(|a, b| a.0.cmp(&b.0));
-        deps.dedup_by(|a, b| a.0 == b.0);
+        sort_last_wins(&mut deps, |d| &d.0);
         let mut out = DepStamps::default();
         for (path, stat) in deps {
             out.paths.push(&path);
@@ -436,6 +432,14 @@ impl DepStamps {
         let stats = Stats::decode(r, count)?;
         Ok(DepStamps { paths, stats })
     }
+}
+
+/// Sorts `items` by path, keeping of a path given twice the last one.
+fn sort_last_wins<T>(items: &mut Vec<T>, path: impl Fn(&T) -> &String) {
+    items.reverse();
+    // Stable: of equal paths, the one given last comes first and is the one kept.
+    items.sort_by(|a, b| path(a).cmp(path(b)));
+    items.dedup_by(|a, b| path(a) == path(b));
 }
 
 /// Appends `n` as a LEB128 varint.
