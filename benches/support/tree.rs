@@ -1,6 +1,6 @@
-//! The tree the resident-face benchmarks (`live`, `lsp`) run on: `gen_corpus` topics (seed 7,
-//! 4 KB each) written to a temporary folder with an `atomdoc.toml`; `ATOMDOC_BENCH_DOCS`
-//! changes its size (10,000 documents by default).
+//! The tree the disk-cache and resident benchmarks (`change`, `live`, `lsp`, `snapshot`,
+//! `walk`) run on: `gen_corpus` topics (seed 7, 4 KB each) written to a temporary folder with
+//! an `atomdoc.toml`; `ATOMDOC_BENCH_DOCS` changes its size (10,000 documents by default).
 
 #[path = "../../examples/gen_corpus/tree.rs"]
 mod tree;
